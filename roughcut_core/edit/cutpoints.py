@@ -1,0 +1,67 @@
+"""Frame-exact cut points on speech boundaries (DESIGN §3).
+
+A reading's words span [start, end) seconds. The picture/sound range we cut is that span
+widened by handles (pre/post roll) but never into a neighbouring word of the same
+recording, and never so tight that our own first or last word loses a frame:
+
+- in  = the frame containing the first word's start, moved earlier by the pre-roll but not
+  before the first frame boundary after the previous word ends;
+- out = the first frame boundary at/after the last word's end (exclusive), moved later by
+  the post-roll but not past the frame containing the next word's start.
+
+When neighbours are closer than one frame the reading's own words win (a cut never clips them).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from ..model import Word
+from ..timebase import Rate, seconds_to_frame_ceil, seconds_to_frame_floor
+
+
+@dataclass(frozen=True)
+class Handles:
+    pre: float = 0.25
+    post: float = 0.35
+
+
+def speech_range_frames(start: float, end: float, rate: Rate) -> tuple[int, int]:
+    """Smallest frame range [in, out) that contains [start, end) seconds."""
+    return max(0, seconds_to_frame_floor(start, rate)), max(seconds_to_frame_ceil(end, rate),
+                                                              seconds_to_frame_floor(start, rate) + 1)
+
+
+def cut_range(start: float, end: float, rate: Rate, *, handles: Handles = Handles(),
+              prev_word_end: Optional[float] = None, next_word_start: Optional[float] = None,
+              frame_count: Optional[int] = None) -> tuple[int, int]:
+    """Source frames [in, out) for speech [start, end) with handles clamped to neighbours."""
+    core_in, core_out = speech_range_frames(start, end, rate)
+    lo = seconds_to_frame_floor(start - handles.pre, rate)
+    if prev_word_end is not None:
+        lo = max(lo, seconds_to_frame_ceil(prev_word_end, rate))
+    hi = seconds_to_frame_ceil(end + handles.post, rate)
+    if next_word_start is not None:
+        hi = min(hi, seconds_to_frame_floor(next_word_start, rate))
+    src_in = max(0, min(core_in, lo))
+    src_out = max(core_out, hi)
+    if frame_count:
+        src_out = min(src_out, frame_count)
+        src_in = min(src_in, max(0, src_out - 1))
+    return src_in, src_out
+
+
+def neighbours(words: Sequence[Word], span: tuple[int, int]) -> tuple[Optional[float], Optional[float]]:
+    """End of the word before ``span`` and start of the word after it (None at the edges)."""
+    first, last = span
+    prev_end = words[first - 1].end if first > 0 and first - 1 < len(words) else None
+    next_start = words[last].start if 0 <= last < len(words) else None
+    return prev_end, next_start
+
+
+def clipped_words(words: Sequence[Word], src_in: int, src_out: int, rate: Rate,
+                  span: tuple[int, int]) -> list[Word]:
+    """Words of ``span`` not wholly inside the cut range (the metric that must be 0)."""
+    lo = src_in / rate.fraction
+    hi = src_out / rate.fraction
+    return [w for w in words[span[0]:span[1]] if w.start < lo or w.end > hi]

@@ -1,0 +1,141 @@
+"""The edit engine: ranked readings + takes + script → a frame-exact ``Cut``.
+
+Steps: rank every reading (``ranking``), pick one per line over the whole scene
+(``assemble``), turn each pick into source frames on speech boundaries with handles
+(``cutpoints``) — consecutive picks from one recording meet at a through edit in the pause
+between them so nothing is lost or doubled — then lay them end to end on the record side,
+with a marker per decision and ranked alternates. Lines with no reading become a marked gap.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+from ..model import Alternate, Cut, EditDecision, LineReading, Marker, Script
+from ..timebase import (Rate, convert_frames, seconds_to_frame_ceil, seconds_to_frame_floor,
+                        seconds_to_frames)
+from .assemble import AssemblyOptions, assemble
+from .cutpoints import Handles, cut_range, neighbours
+from .ranking import Candidate, TakeInfo, rank_readings
+
+GAP_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class EditOptions:
+    assembly: AssemblyOptions = field(default_factory=AssemblyOptions)
+    handles: Handles = field(default_factory=Handles)
+    alternates: int = 3
+    timeline_name: Optional[str] = None
+    timeline_start_frame: Optional[int] = None
+
+
+def _source_range(c: Candidate, handles: Handles) -> tuple[int, int]:
+    words = c.take.transcript.words
+    prev_end, next_start = neighbours(words, c.reading.word_span) if words else (None, None)
+    return cut_range(c.reading.start, c.reading.end, c.take.rate, handles=handles,
+                     prev_word_end=prev_end, next_word_start=next_start,
+                     frame_count=c.take.frame_count or None)
+
+
+def _alternates(line_cands: Sequence[Candidate], chosen: Candidate, n: int, handles: Handles) -> tuple:
+    out = []
+    for c in line_cands:
+        if c is chosen or len(out) >= n:
+            continue
+        a_in, a_out = _source_range(c, handles)
+        out.append(Alternate(path=c.take.path, src_in=a_in, src_out=a_out, score=round(c.score, 4),
+                             why="; ".join(c.reasons), host_id=c.take.host_id, take_id=c.take.take_id))
+    return tuple(out)
+
+
+def _why(c: Candidate, character: Optional[str]) -> tuple[str, ...]:
+    reasons = list(c.reasons)
+    if character and character in c.take.characters:
+        reasons.append(f"{character} on screen ({c.take.shot_size})")
+    elif character and c.take.characters:
+        reasons.append(f"reaction: {', '.join(c.take.characters)} on screen")
+    return tuple(reasons)
+
+
+def _timeline_rate(picks: Sequence[Optional[Candidate]], takes: dict) -> Rate:
+    rates = Counter(c.take.rate for c in picks if c is not None)
+    if not rates:
+        rates = Counter(t.rate for t in takes.values())
+    return rates.most_common(1)[0][0] if rates else Rate(24000, 1001)
+
+
+def build_cut(script: Script, takes: dict, readings: Sequence[LineReading],
+              options: EditOptions = EditOptions(), scene_id: Optional[str] = None) -> Cut:
+    """Assemble a cut of ``script`` (or one scene of it) from ``readings`` of ``takes``.
+
+    ``takes`` maps path → :class:`TakeInfo`.
+    """
+    lines = [l for s in script.scenes if scene_id in (None, s.id) for l in s.lines]
+    ranked = rank_readings(readings, takes)
+    picks = assemble([(l.id, l.character) for l in lines], ranked, options.assembly)
+    rate = _timeline_rate(picks, takes)
+    ranges = [(_source_range(c, options.handles) if c else None) for c in picks]
+    # Consecutive picks from one recording meet in the pause between them (a through edit):
+    # the earlier clip's out is the later clip's in, so nothing is lost or played twice.
+    for k in range(len(picks) - 1):
+        a, b = picks[k], picks[k + 1]
+        if a and b and a.take.path == b.take.path and b.reading.start >= a.reading.end - 0.05:
+            lo = seconds_to_frame_ceil(a.reading.end, a.take.rate)
+            hi = seconds_to_frame_floor(b.reading.start, a.take.rate)
+            mid = seconds_to_frames((a.reading.end + b.reading.start) / 2, a.take.rate)
+            mid = min(max(mid, lo), max(lo, hi))
+            ranges[k] = (ranges[k][0], mid)
+            ranges[k + 1] = (mid, ranges[k + 1][1])
+    decisions, warnings, rec = [], [], 0
+    mixed = {str(c.take.rate) for c in picks if c is not None}
+    if len(mixed) > 1:
+        warnings.append(f"takes at mixed frame rates ({', '.join(sorted(mixed))}); "
+                        f"timeline at {rate}, hosts convert at the boundary")
+    for k, (line, c) in enumerate(zip(lines, picks)):
+        did = f"d{k + 1}"
+        if c is None:
+            gap_len = seconds_to_frames(GAP_SECONDS, rate)
+            note = f"{line.text} — no usable reading of this line"
+            decisions.append(EditDecision(
+                id=did, path="", rate=rate, src_in=0, src_out=gap_len, rec_in=rec, score=0.0,
+                line_ids=(line.id,), reasons=("no reading of this line was found",), gap=True,
+                markers=(Marker(frame=0, name=f"{line.id} {line.character} MISSING", note=note, color="Red"),)))
+            rec += gap_len
+            continue
+        src_in, src_out = ranges[k]
+        why = _why(c, line.character)
+        color = "Blue" if c.acceptable else "Red"
+        marker = Marker(frame=0, name=f"{line.id} {line.character}", note=f"{line.text} — {'; '.join(why)}",
+                        color=color)
+        decisions.append(EditDecision(
+            id=did, path=c.take.path, rate=c.take.rate, src_in=src_in, src_out=src_out, rec_in=rec,
+            score=round(c.score, 4), line_ids=(line.id,), reasons=why,
+            alternates=_alternates(ranked.get(line.id, ()), c, options.alternates, options.handles),
+            host_id=c.take.host_id, take_id=c.take.take_id, setup=c.take.setup,
+            start_frame=c.take.start_frame, markers=(marker,)))
+        rec += convert_frames(src_out - src_in, c.take.rate, rate) if c.take.rate != rate else src_out - src_in
+    coverage = coverage_report(lines, ranked, picks, takes)
+    name = options.timeline_name or f"Rough cut — {script.title or 'scene'}"
+    return Cut(name=name, rate=rate, decisions=tuple(decisions),
+               start_frame=options.timeline_start_frame if options.timeline_start_frame is not None else 0,
+               coverage=coverage, options={"preset": options.assembly.preset,
+                                           "favour_character": options.assembly.favour_character,
+                                           "target_duration": options.assembly.target_duration,
+                                           "handles": [options.handles.pre, options.handles.post]},
+               warnings=tuple(warnings))
+
+
+def coverage_report(lines, ranked: dict, picks, takes: dict) -> dict:
+    """The script supervisor's view: what was never shot, what has no good reading."""
+    never = [l.id for l in lines if not ranked.get(l.id)]
+    no_good = [l.id for l in lines if ranked.get(l.id) and not any(c.acceptable for c in ranked[l.id])]
+    speakers = sorted({l.character for l in lines})
+    seen = {ch for t in takes.values() for ch in t.characters}
+    missing_setups = [f"no shot shows {ch}" for ch in speakers if seen and ch not in seen]
+    return {
+        "lines": len(lines), "lines_never_captured": never, "lines_without_acceptable_reading": no_good,
+        "setups_missing": missing_setups,
+        "lines_in_cut": sum(1 for c in picks if c is not None),
+    }

@@ -1,0 +1,96 @@
+"""The review page: one self-contained HTML file for a cut.
+
+It shows the timeline (clips coloured by setup, proportional widths, a thumbnail at each
+cut), the script beside it with each line's chosen take, why, and its ranked alternates,
+and the coverage report. Thumbnails are embedded as data URIs, so the file travels alone.
+``thumbnail(path, seconds) -> bytes | None`` is injected (the picture stage provides it).
+"""
+from __future__ import annotations
+
+import base64
+import colorsys
+import html
+from pathlib import Path
+from typing import Callable, Optional
+
+from ..model import Cut, Script
+from ..timebase import frames_to_seconds, frames_to_timecode
+
+ThumbnailFn = Callable[[str, float], Optional[bytes]]
+
+_CSS = """
+body{font:14px/1.4 system-ui,sans-serif;margin:0;background:#15171a;color:#e6e6e6}
+header{padding:12px 20px;background:#202328;border-bottom:1px solid #333}
+h1{font-size:18px;margin:0}h2{font-size:15px;margin:18px 0 8px}
+.timeline{display:flex;gap:2px;padding:12px 20px;overflow-x:auto}
+.clip{min-width:70px;border-radius:4px;padding:4px;color:#111;font-size:11px}
+.clip img{width:100%;display:block;border-radius:2px;margin-bottom:3px}
+.clip.gap{background:repeating-linear-gradient(45deg,#555,#555 6px,#444 6px,#444 12px);color:#eee}
+main{display:grid;grid-template-columns:1fr 340px;gap:20px;padding:0 20px 20px}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #333;padding:6px;vertical-align:top;text-align:left}
+.who{font-weight:600;white-space:nowrap}.why{color:#aaa;font-size:12px}.alt{color:#8ab;font-size:12px}
+.bad{color:#f77}.swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px}
+"""
+
+
+def _setup_colors(cut: Cut) -> dict:
+    setups = sorted({d.setup or "?" for d in cut.decisions if not d.gap})
+    out = {}
+    for i, s in enumerate(setups):
+        r, g, b = colorsys.hls_to_rgb((i * 0.61803) % 1.0, 0.62, 0.55)
+        out[s] = f"#{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
+    return out
+
+
+def _img(data: Optional[bytes]) -> str:
+    if not data:
+        return ""
+    return f'<img alt="" src="data:image/jpeg;base64,{base64.b64encode(data).decode()}">'
+
+
+def render_review_page(cut: Cut, script: Script, thumbnail: Optional[ThumbnailFn] = None) -> str:
+    e = html.escape
+    colors = _setup_colors(cut)
+    total = max(1, cut.duration)
+    lines = {l.id: l for l in script.lines}
+    clips, rows = [], []
+    for d in sorted(cut.decisions, key=lambda x: x.rec_in):
+        tc = frames_to_timecode(cut.start_frame + d.rec_in, cut.rate, cut.drop_frame)
+        width = max(4.0, 100.0 * d.duration / total)
+        if d.gap:
+            clips.append(f'<div class="clip gap" style="flex:{width:.2f}">{e(tc)}<br>{e(", ".join(d.line_ids))} missing</div>')
+        else:
+            thumb = thumbnail(d.path, float(frames_to_seconds(d.src_in, d.rate))) if thumbnail else None
+            clips.append(f'<div class="clip" style="flex:{width:.2f};background:{colors.get(d.setup or "?")}" '
+                         f'title="{e(Path(d.path).name)}">{_img(thumb)}{e(tc)}<br>{e(d.setup or "")}</div>')
+        for lid in d.line_ids:
+            line = lines.get(lid)
+            alts = "".join(f'<div class="alt">alt {e(Path(a.path).name)} [{a.src_in}–{a.src_out}) '
+                           f'{a.score:.2f}: {e(a.why)}</div>' for a in d.alternates)
+            take = "(gap)" if d.gap else f'{e(Path(d.path).name)} [{d.src_in}–{d.src_out})'
+            rows.append(
+                f'<tr><td>{e(lid)}</td><td class="who">{e(line.character if line else "")}</td>'
+                f'<td>{e(line.text if line else "")}</td><td><span class="swatch" '
+                f'style="background:{colors.get(d.setup or "?", "#555")}"></span>{take} '
+                f'<b class="{"" if d.score >= 0.6 else "bad"}">{d.score:.2f}</b>'
+                f'<div class="why">{e("; ".join(d.reasons))}</div>{alts}</td></tr>')
+    cov = cut.coverage or {}
+    cov_items = [
+        ("Lines never captured", cov.get("lines_never_captured", [])),
+        ("Lines without an acceptable reading", cov.get("lines_without_acceptable_reading", [])),
+        ("Setups missing", cov.get("setups_missing", [])),
+        ("Warnings", list(cut.warnings)),
+    ]
+    coverage = "".join(f"<h2>{e(title)}</h2><p>{e(', '.join(map(str, items))) or 'none'}</p>"
+                       for title, items in cov_items)
+    legend = "".join(f'<div><span class="swatch" style="background:{c}"></span>{e(s)}</div>'
+                     for s, c in colors.items())
+    seconds = float(frames_to_seconds(cut.duration, cut.rate))
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{e(cut.name)}</title>"
+            f"<style>{_CSS}</style></head><body><header><h1>{e(cut.name)}</h1>"
+            f"<div>{len([d for d in cut.decisions if not d.gap])} clips · {seconds:.1f} s at {cut.rate} fps · "
+            f"{cov.get('lines_in_cut', 0)}/{cov.get('lines', 0)} lines</div></header>"
+            f"<div class='timeline'>{''.join(clips)}</div><main><section><h2>Script</h2><table>"
+            f"<tr><th>Line</th><th>Who</th><th>Text</th><th>Chosen take, why, alternates</th></tr>"
+            f"{''.join(rows)}</table></section><aside><h2>Setups</h2>{legend}{coverage}</aside></main>"
+            f"</body></html>")

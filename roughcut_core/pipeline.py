@@ -1,0 +1,191 @@
+"""The rough-cut pipeline: media → analyses (cached) → readings → Cut → outputs.
+
+``RoughCutPipeline`` holds the loaded models (a bridge keeps one alive across jobs) and
+runs per-asset analysis (:meth:`analyze_asset`, independent per file, so it can run as a
+separate task) and the scene-level steps (:meth:`assemble`). Each stage's failure on one
+file becomes a per-file error; the rest of the bin goes on.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+from .cache import AnalysisCache
+from .edit import EditOptions, TakeInfo, build_cut
+from .errors import MediaError, RoughcutError
+from .model import Cut, LineReading, MediaAsset, QualityFlag, Script, Transcript
+
+log = logging.getLogger(__name__)
+
+ProgressFn = Callable[[str, float, str], None]  # (stage, fraction 0..1, message)
+
+
+@dataclass(frozen=True)
+class PipelineOptions:
+    asr_model: str = "tiny.en"
+    device: str = "auto"
+    picture: bool = True
+    audio_quality: bool = True
+    cache_dir: Optional[str] = None
+    use_cache: bool = True
+    edit: EditOptions = field(default_factory=EditOptions)
+
+
+@dataclass(frozen=True)
+class AssetAnalysis:
+    asset: MediaAsset
+    transcript: Optional[Transcript] = None
+    picture: object = None
+    audio: object = None
+    errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CutResult:
+    cut: Cut
+    script: Script
+    readings: tuple[LineReading, ...]
+    takes: dict
+    analyses: tuple[AssetAnalysis, ...]
+    errors: tuple[str, ...] = ()
+
+
+class RoughCutPipeline:
+    """Runs the core stages with models loaded once and shared across files and jobs."""
+
+    def __init__(self, options: PipelineOptions = PipelineOptions(), cache: Optional[AnalysisCache] = None):
+        self.options = options
+        self.cache = cache or AnalysisCache(options.cache_dir, enabled=options.use_cache)
+        self._speech = None
+        self._picture = None
+
+    @property
+    def speech(self):
+        if self._speech is None:
+            from .speech import AsrOptions, SpeechTranscriber
+
+            self._speech = SpeechTranscriber(AsrOptions(model=self.options.asr_model,
+                                                        device=self.options.device), cache=self.cache)
+        return self._speech
+
+    @property
+    def picture_analyzer(self):
+        if self._picture is None:
+            from .picture import PictureAnalyzer
+
+            self._picture = PictureAnalyzer(cache=self.cache)
+        return self._picture
+
+    def analyze_asset(self, asset: MediaAsset, progress: Optional[ProgressFn] = None) -> AssetAnalysis:
+        """Speech, sound quality and picture for one file; stage failures become errors."""
+        errors: list[str] = []
+        transcript = audio = picture = None
+        if asset.has_audio:
+            try:
+                transcript = self.speech.transcribe(asset.path, asset=asset)
+            except RoughcutError as exc:
+                errors.append(str(exc))
+            if self.options.audio_quality:
+                try:
+                    from .audio import analyze_audio_quality
+
+                    audio = analyze_audio_quality(asset.path, asset=asset, cache=self.cache)
+                except (RoughcutError, ImportError) as exc:
+                    errors.append(f"{asset.path}: sound quality not analysed: {exc}")
+        else:
+            errors.append(f"{asset.path}: no audio stream, so no dialogue to cut")
+        if asset.has_video and self.options.picture:
+            try:
+                picture = self.picture_analyzer.analyze(asset.path, asset=asset)
+            except (RoughcutError, ImportError) as exc:
+                errors.append(f"{asset.path}: picture not analysed: {exc}")
+        return AssetAnalysis(asset=asset, transcript=transcript, picture=picture, audio=audio,
+                             errors=tuple(errors))
+
+    def align(self, script: Script, analyses: Sequence[AssetAnalysis]) -> tuple[LineReading, ...]:
+        from .align import align_transcript
+
+        readings: list[LineReading] = []
+        for a in analyses:
+            if a.transcript is not None and a.asset.has_video:
+                readings.extend(align_transcript(script, a.transcript, take_id=Path(a.asset.path).stem))
+        return tuple(readings)
+
+    def assemble(self, script: Script, analyses: Sequence[AssetAnalysis],
+                 readings: Optional[Sequence[LineReading]] = None) -> CutResult:
+        usable = [a for a in analyses if a.asset.has_video and a.transcript is not None]
+        if readings is None:
+            readings = self.align(script, usable)
+        takes = describe_takes(usable, readings)
+        cut = build_cut(script, takes, readings, self.options.edit)
+        errors = tuple(e for a in analyses for e in a.errors)
+        return CutResult(cut=cut, script=script, readings=tuple(readings), takes=takes,
+                         analyses=tuple(analyses), errors=errors)
+
+
+_TAKE_SUFFIX = re.compile(r"[_\-. ]*(t|tk|take)?[_\-. ]*\d+$", re.IGNORECASE)
+
+
+def _setup_from_name(path: str) -> str:
+    """Fallback setup key from a file name: ``CU_ALICE_T2`` → ``CU_ALICE``."""
+    stem = Path(path).stem
+    return _TAKE_SUFFIX.sub("", stem) or stem
+
+
+def describe_takes(analyses: Sequence[AssetAnalysis], readings: Sequence[LineReading]) -> dict:
+    """path → TakeInfo: setup, who is on screen, focus relative to the setup, defects."""
+    names: dict = {}
+    identities: dict = {}
+    pictures = [a.picture for a in analyses if a.picture is not None]
+    if pictures:
+        try:
+            from .picture import cluster_identities, name_identities
+
+            identities = cluster_identities(pictures)
+            names = name_identities(identities, pictures, readings)
+        except Exception as exc:  # naming is a refinement: never lose the cut over it
+            log.warning("face naming failed: %s", exc)
+    takes: dict = {}
+    raw_focus: dict = {}
+    for a in analyses:
+        pic = a.picture
+        characters: tuple = ()
+        shot_size = "unknown"
+        flags: list[QualityFlag] = []
+        setup = _setup_from_name(a.asset.path)
+        if pic is not None:
+            shot_size = pic.shot_size
+            ids = sorted({identities.get((pic.path, t.track)) for t in pic.tracks} - {None})
+            characters = tuple(sorted({names.get(i, i) for i in ids}))
+            if ids:
+                setup = f"{shot_size}:{'+'.join(ids)}"
+            flags.extend(pic.flags)
+            raw_focus[a.asset.path] = pic.focus
+        if a.audio is not None:
+            flags.extend(a.audio.flags)
+        takes[a.asset.path] = TakeInfo(
+            path=a.asset.path, rate=a.asset.rate, frame_count=a.asset.frame_count,
+            transcript=a.transcript, setup=setup, start_frame=a.asset.start_frame,
+            shot_size=shot_size, characters=characters, flags=tuple(flags),
+            preferred=bool(a.asset.hints.get("preferred")), host_id=a.asset.host_id,
+            take_id=Path(a.asset.path).stem)
+    return _relative_focus(takes, raw_focus)
+
+
+def _relative_focus(takes: dict, raw_focus: dict) -> dict:
+    """Focus as a fraction of the sharpest take of the same setup (1.0 = sharpest)."""
+    from dataclasses import replace
+
+    best: dict = {}
+    for path, t in takes.items():
+        f = raw_focus.get(path)
+        if f:
+            best[t.setup] = max(best.get(t.setup, 0.0), f)
+    out = {}
+    for path, t in takes.items():
+        f = raw_focus.get(path)
+        out[path] = replace(t, focus=(f / best[t.setup]) if f and best.get(t.setup) else None)
+    return out

@@ -1,0 +1,126 @@
+"""Edit engine on hand-built takes and readings: cut points, assembly idioms, outputs."""
+from fractions import Fraction
+
+import opentimelineio as otio
+import pytest
+
+from roughcut_core.edit import (AssemblyOptions, EditOptions, Handles, TakeInfo, build_cut,
+                                clipped_words, cut_range, cut_to_hostplan, write_otio)
+from roughcut_core.model import LineReading, QualityFlag, Scene, Script, ScriptLine, Transcript, Word
+from roughcut_core.serialize import from_document, to_document
+from roughcut_core.timebase import Rate
+
+R = Rate(24000, 1001)
+
+
+def make_script(n=4):
+    chars = ["ALICE", "BOB"]
+    lines = tuple(ScriptLine(id=f"1-{i + 1}", scene_id="1", character=chars[i % 2],
+                             text=f"line number {i + 1} here") for i in range(n))
+    return Script(scenes=(Scene(id="1", heading="INT. ROOM - DAY", lines=lines, number="1"),), title="Test")
+
+
+def make_take(path, setup, chars, shot, n=4, gap=1.0, flags=(), focus=None, rate=R):
+    words, readings, t = [], [], 0.5
+    for i in range(n):
+        first = len(words)
+        for k, w in enumerate(["line", "number", str(i + 1), "here"]):
+            words.append(Word(w, round(t, 3), round(t + 0.3, 3)))
+            t += 0.35
+        readings.append(LineReading(path=path, line_id=f"1-{i + 1}", start=words[first].start,
+                                    end=words[-1].end, score=1.0, word_span=(first, len(words))))
+        t += gap
+    tr = Transcript(path=path, language="en", words=tuple(words), duration=t + 1)
+    take = TakeInfo(path=path, rate=rate, frame_count=int((t + 1) * rate.fps), transcript=tr, setup=setup,
+                    shot_size=shot, characters=chars, flags=tuple(flags), focus=focus)
+    return take, readings
+
+
+def test_cut_range_never_clips_and_respects_neighbours():
+    rate = Rate(25)
+    a, b = cut_range(1.013, 2.0, rate, handles=Handles(0.5, 0.5), prev_word_end=0.9, next_word_start=2.1)
+    assert a / 25 >= 0.9 - 1 / 25 and a / 25 <= 1.013
+    assert b / 25 >= 2.0 and b / 25 <= 2.1 + 1 / 25
+    # neighbours closer than a frame: own words still inside
+    a, b = cut_range(1.0, 2.0, rate, prev_word_end=0.999, next_word_start=2.001)
+    assert Fraction(a, 25) <= 1 and Fraction(b, 25) >= 2
+
+
+@pytest.mark.parametrize("rate", [Rate(24000, 1001), Rate(24), Rate(25), Rate(30000, 1001), Rate(50), Rate(60000, 1001)])
+def test_no_clipped_words_at_every_rate(rate):
+    take, readings = make_take("/m/a.mov", "WS", ("ALICE", "BOB"), "WS", rate=rate)
+    cut = build_cut(make_script(), {take.path: take}, readings)
+    for d, r in zip(cut.decisions, readings):
+        assert not clipped_words(take.transcript.words, d.src_in, d.src_out, rate, r.word_span)
+        assert isinstance(d.src_in, int) and isinstance(d.src_out, int) and d.src_out > d.src_in
+
+
+def test_through_edits_within_one_take_are_contiguous():
+    take, readings = make_take("/m/wide.mov", "WS", ("ALICE", "BOB"), "WS")
+    cut = build_cut(make_script(), {take.path: take}, readings)
+    ds = cut.decisions
+    for a, b in zip(ds, ds[1:]):
+        assert a.src_out == b.src_in
+        assert a.rec_in + a.duration == b.rec_in
+
+
+def test_assembly_prefers_speaker_visible_and_avoids_jump_cuts():
+    wide, r_w = make_take("/m/WIDE_T1.mov", "wide", ("ALICE", "BOB"), "WS")
+    ca, r_a = make_take("/m/CU_ALICE_T1.mov", "cu_a", ("ALICE",), "CU")
+    cb, r_b = make_take("/m/CU_BOB_T1.mov", "cu_b", ("BOB",), "CU")
+    cb2, r_b2 = make_take("/m/CU_BOB_T2.mov", "cu_b", ("BOB",), "CU")
+    takes = {t.path: t for t in (wide, ca, cb, cb2)}
+    cut = build_cut(make_script(), takes, r_w + r_a + r_b + r_b2,
+                    EditOptions(assembly=AssemblyOptions(preset="coverage")))
+    paths = [d.path for d in cut.decisions]
+    assert paths[0] == wide.path  # establish with the wide shot
+    for d, line in zip(cut.decisions[1:], make_script().lines[1:]):
+        assert line.character in takes[d.path].characters
+    setups = [takes[p].setup for p in paths]
+    for (p1, s1), (p2, s2) in zip(zip(paths, setups), zip(paths[1:], setups[1:])):
+        assert not (s1 == s2 and p1 != p2), "jump cut"
+
+
+def test_defects_and_noise_steer_the_choice_and_gaps_are_marked():
+    t1, r1 = make_take("/m/A_T1.mov", "a", ("ALICE", "BOB"), "WS",
+                       flags=[QualityFlag("noise", 0.0, 100.0, 0.9, "loud noise")])
+    t2, r2 = make_take("/m/A_T2.mov", "a", ("ALICE", "BOB"), "WS", n=3)
+    r2[1] = LineReading(**{**r2[1].__dict__, "defects": ("substitution",), "score": 0.7})
+    cut = build_cut(make_script(5), {t1.path: t1, t2.path: t2}, r1 + r2)
+    chosen = {d.line_ids[0]: d for d in cut.decisions}
+    assert chosen["1-1"].path == t2.path and chosen["1-3"].path == t2.path
+    assert chosen["1-5"].gap and chosen["1-5"].markers[0].color == "Red"
+    assert cut.coverage["lines_never_captured"] == ["1-5"]
+    assert all(d.alternates for d in cut.decisions[:3])
+
+
+def test_otio_and_hostplan_outputs(tmp_path):
+    take, readings = make_take("/m/WIDE_T1.mov", "wide", ("ALICE", "BOB"), "WS")
+    take = TakeInfo(**{**take.__dict__, "start_frame": 86400})
+    script = make_script()
+    cut = build_cut(script, {take.path: take}, readings)
+    out = write_otio(cut, tmp_path / "cut.otio", frame_counts={take.path: take.frame_count},
+                     line_texts={l.id: l.text for l in script.lines})
+    tl = otio.adapters.read_from_file(str(out))
+    clips = list(tl.find_clips())
+    assert len(clips) == 2 * len(cut.decisions)  # picture + sound
+    for clip, d in zip(tl.video_tracks()[0], cut.decisions):
+        assert clip.media_reference.target_url == take.path
+        sr = clip.source_range
+        assert sr.start_time.rate == pytest.approx(24000 / 1001)
+        assert sr.start_time.value == 86400 + d.src_in and sr.duration.value == d.duration
+        meta = clip.metadata["roughcut"]
+        assert list(meta["line_ids"]) == list(d.line_ids) and list(meta["reasons"]) and "score" in meta
+    plan = cut_to_hostplan(cut)
+    assert plan["schema"] == "roughcut.hostplan/1"
+    assert plan["timeline"]["rate"] == [24000, 1001]
+    assert [i["src_in"] for i in plan["items"]] == [d.src_in for d in cut.decisions]
+    assert all(i["color"] in ("Green", "Yellow", "Orange") for i in plan["items"])
+
+
+def test_cut_document_round_trip():
+    take, readings = make_take("/m/WIDE_T1.mov", "wide", ("ALICE", "BOB"), "WS")
+    cut = build_cut(make_script(), {take.path: take}, readings)
+    doc = to_document(cut)
+    assert doc["schema"] == "roughcut.cut/1"
+    assert from_document(doc, type(cut)) == cut

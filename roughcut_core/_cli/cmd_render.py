@@ -1,0 +1,17 @@
+"""`roughcut render CUT.otio preview.mp4`: a quick H.264/AAC preview of the cut."""
+from __future__ import annotations
+
+
+def register(sub) -> None:
+    p = sub.add_parser("render", help="render a preview MP4 of a cut")
+    p.add_argument("cut", help="a cut written by `roughcut cut` (.otio)")
+    p.add_argument("out", help="output .mp4")
+    p.add_argument("--width", type=int, default=640, help="preview width in pixels (default 640)")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from roughcut_core.edit.render import render_preview
+
+    print(render_preview(args.cut, args.out, width=args.width))
+    return 0

@@ -54,7 +54,7 @@ class Rate:
         if isinstance(value, int):
             return cls(value, 1)
         if isinstance(value, str):
-            text = value.strip().upper().replace("DF", "").replace("NDF", "").strip()
+            text = value.strip().upper().replace("NDF", "").replace("DF", "").strip()
             if "/" in text:
                 n, d = text.split("/", 1)
                 return cls(int(n), int(d))

@@ -93,3 +93,75 @@ def demo_scene(tmp_path_factory):
     from roughcut_core.demo import build_demo_scene
 
     return build_demo_scene(tmp_path_factory.mktemp("demo") / "scene", seed=0)
+
+
+@pytest.fixture(scope="session")
+def grid_align() -> Path:
+    """Word timings of grid_bbaf2n.mpg (units of 1/25000 s; "sil" = silence)."""
+    return shared_file("video_faces_speaking/grid_bbaf2n.align")
+
+
+@pytest.fixture(scope="session")
+def openmpf_rotated_clip() -> Path:
+    """17 s handheld selfie clip, H.264 480x640 with a -90 degree display matrix, several faces."""
+    return shared_file("video_faces_speaking/openmpf_new_face_video-90.mp4")
+
+
+@pytest.fixture(scope="session")
+def shot_cuts_scenes_csv() -> Path:
+    """PySceneDetect's reference scene list for pyscenedetect_testvideo.mp4 (starts 0, 201, 382)."""
+    return shared_file("shot_cuts/pyscenedetect_testvideo_scenes.csv")
+
+
+@pytest.fixture(scope="session")
+def countdown_clip() -> Path:
+    """7.8 s film-leader countdown with speech, H.264 1920x1080 @24/1 (183 frames), AAC 44.1 kHz."""
+    return shared_file("video_speech_timecode/openmpf_leader_countdown_10001-90210-01803.mp4")
+
+
+@pytest.fixture(scope="session")
+def subtitle_track_mp4() -> Path:
+    """SYNTHETIC 2 s MP4, H.264 300x200 @20 + AAC + a mov_text subtitle stream."""
+    return shared_file("format_fixtures/autoeditor_mov_text.mp4")
+
+
+@pytest.fixture(scope="session")
+def subtitle_track_mkv() -> Path:
+    """SYNTHETIC 2 s Matroska, H.264 300x200 @20 + AAC + a WebVTT subtitle stream (no frame count in the container)."""
+    return shared_file("format_fixtures/autoeditor_webvtt.mkv")
+
+
+@pytest.fixture(scope="session")
+def sphinx_green_wav() -> Path:
+    """2.2 s single sentence "the green one right in the middle", 16 kHz mono WAV (+ .txt)."""
+    return shared_file("speech_transcribed/sphinx4_green.wav")
+
+
+@pytest.fixture(scope="session")
+def ami_dev00_wav() -> Path:
+    """30 s AMI meeting excerpt (2 speakers), 16 kHz mono float WAV; .rttm and .uem beside it."""
+    return shared_file("diarization/ami_excerpt_dev00.wav")
+
+
+@pytest.fixture(scope="session")
+def ami_tst00_wav() -> Path:
+    """30 s AMI meeting excerpt (4 speakers, heavy overlap), 16 kHz mono; .rttm and .uem beside it."""
+    return shared_file("diarization/ami_excerpt_tst00.wav")
+
+
+@pytest.fixture(scope="session")
+def vctk_p225_003_wav() -> Path:
+    """VCTK speaker p225 (female) reading prompt 003, 16 kHz mono WAV, ~7.8 s."""
+    return shared_file("takes_same_line/vctk_p225_003.wav")
+
+
+@pytest.fixture(scope="session")
+def vctk_p226_003_wav() -> Path:
+    """VCTK speaker p226 (male) reading the same prompt 003, 16 kHz mono WAV, ~8.4 s."""
+    return shared_file("takes_same_line/vctk_p226_003.wav")
+
+
+@pytest.fixture(scope="session")
+def vctk_p226_006_wav() -> Path:
+    """VCTK speaker p226 (male) reading prompt 006, 16 kHz mono WAV."""
+    return shared_file("takes_same_line/vctk_p226_006.wav")

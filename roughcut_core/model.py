@@ -209,6 +209,9 @@ class LineReading:
     word_span: tuple[int, int] = (0, 0)
     defects: tuple[str, ...] = ()
     text: str = ""
+    # Whole delivery [first, last) including aborted attempts when ``defects`` has "restart"
+    # (``word_span`` then covers only the final attempt); None otherwise.
+    full_span: Optional[tuple[int, int]] = None
 
 
 @dataclass(frozen=True)
@@ -220,6 +223,7 @@ class Alternate:
     why: str = ""
     host_id: Optional[str] = None
     take_id: Optional[str] = None
+    terms: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -258,6 +262,7 @@ class EditDecision:
     audio_out: Optional[int] = None
     markers: tuple[Marker, ...] = ()
     gap: bool = False
+    terms: dict = field(default_factory=dict)
 
     @property
     def duration(self) -> int:

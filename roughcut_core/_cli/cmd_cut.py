@@ -27,6 +27,8 @@ def register(sub) -> None:
     p.add_argument("--handles", nargs=2, type=float, metavar=("PRE", "POST"), default=(0.25, 0.35),
                    help="seconds of pre/post roll around speech (default 0.25 0.35)")
     p.add_argument("--no-picture", action="store_true", help="skip picture analysis")
+    p.add_argument("--show", help="use the preferences learned for this show (`roughcut feedback`)")
+    p.add_argument("--preferences-dir", help="where learned preferences live (default: user data dir)")
     add_analysis_args(p)
     add_json_flag(p)
     p.set_defaults(func=run)
@@ -51,12 +53,17 @@ def run(args) -> int:
         print("roughcut: no usable media (need video with sound)", file=sys.stderr)
         return 2
     script = load_script(args.script)
+    weights = None
+    if args.show:
+        from roughcut_core.learn import PreferenceStore
+
+        weights = PreferenceStore(args.preferences_dir).load(args.show).weights
     options = PipelineOptions(
         asr_model=args.asr_model, device=args.device, picture=not args.no_picture,
         cache_dir=args.cache_dir, use_cache=not args.no_cache,
         edit=EditOptions(assembly=AssemblyOptions(preset=args.preset, favour_character=args.favour,
                                                   target_duration=args.target_duration),
-                         handles=Handles(*args.handles)))
+                         handles=Handles(*args.handles), weights=weights))
     pipeline = RoughCutPipeline(options)
     analyses = [pipeline.analyze_asset(a) for a in progress(usable, desc="analysing", unit="file")]
     result = pipeline.assemble(script, analyses)

@@ -65,7 +65,7 @@ def _is_continuous(a: Candidate, b: Candidate) -> bool:
 
 def unary_cost(c: Candidate, index: int, character: Optional[str], w: AssemblyWeights,
                opts: AssemblyOptions, pace_scale: float) -> float:
-    cost = w.performance * (1.0 - c.score)
+    cost = w.performance * (1.0 - c.raw)
     if not c.acceptable:
         cost += w.unacceptable
     if character and c.take.characters and character not in c.take.characters:

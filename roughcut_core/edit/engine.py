@@ -29,6 +29,7 @@ class EditOptions:
     alternates: int = 3
     timeline_name: Optional[str] = None
     timeline_start_frame: Optional[int] = None
+    weights: Optional[dict] = None  # learned per-show term weights (roughcut_core.learn)
 
 
 def _source_range(c: Candidate, handles: Handles) -> tuple[int, int]:
@@ -46,7 +47,8 @@ def _alternates(line_cands: Sequence[Candidate], chosen: Candidate, n: int, hand
             continue
         a_in, a_out = _source_range(c, handles)
         out.append(Alternate(path=c.take.path, src_in=a_in, src_out=a_out, score=round(c.score, 4),
-                             why="; ".join(c.reasons), host_id=c.take.host_id, take_id=c.take.take_id))
+                             why="; ".join(c.reasons), host_id=c.take.host_id, take_id=c.take.take_id,
+                             terms=c.terms))
     return tuple(out)
 
 
@@ -73,7 +75,7 @@ def build_cut(script: Script, takes: dict, readings: Sequence[LineReading],
     ``takes`` maps path → :class:`TakeInfo`.
     """
     lines = [l for s in script.scenes if scene_id in (None, s.id) for l in s.lines]
-    ranked = rank_readings(readings, takes)
+    ranked = rank_readings(readings, takes, options.weights)
     picks = assemble([(l.id, l.character) for l in lines], ranked, options.assembly)
     rate = _timeline_rate(picks, takes)
     ranges = [(_source_range(c, options.handles) if c else None) for c in picks]
@@ -114,7 +116,7 @@ def build_cut(script: Script, takes: dict, readings: Sequence[LineReading],
             score=round(c.score, 4), line_ids=(line.id,), reasons=why,
             alternates=_alternates(ranked.get(line.id, ()), c, options.alternates, options.handles),
             host_id=c.take.host_id, take_id=c.take.take_id, setup=c.take.setup,
-            start_frame=c.take.start_frame, markers=(marker,)))
+            start_frame=c.take.start_frame, markers=(marker,), terms=c.terms))
         rec += convert_frames(src_out - src_in, c.take.rate, rate) if c.take.rate != rate else src_out - src_in
     coverage = coverage_report(lines, ranked, picks, takes)
     name = options.timeline_name or f"Rough cut — {script.title or 'scene'}"
@@ -123,7 +125,8 @@ def build_cut(script: Script, takes: dict, readings: Sequence[LineReading],
                coverage=coverage, options={"preset": options.assembly.preset,
                                            "favour_character": options.assembly.favour_character,
                                            "target_duration": options.assembly.target_duration,
-                                           "handles": [options.handles.pre, options.handles.post]},
+                                           "handles": [options.handles.pre, options.handles.post],
+                                           "learned_weights": options.weights is not None},
                warnings=tuple(warnings))
 
 

@@ -42,6 +42,7 @@ def decision_metadata(d: EditDecision, line_texts: Optional[dict] = None) -> dic
         "lines": [line_texts.get(i, "") for i in d.line_ids] if line_texts else [],
         "alternates": to_jsonable(d.alternates),
         "markers": to_jsonable(d.markers),
+        "terms": dict(d.terms),
     }
 
 

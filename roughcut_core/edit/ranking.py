@@ -7,6 +7,7 @@ which lines come before or after; the assembly (``assemble``) adds the editing i
 """
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
@@ -29,6 +30,7 @@ FLAG_WORDS = {"noise": "noisy sound", "low_snr": "noisy sound", "clipping": "cli
               "dropout": "sound dropout", "wind": "wind/handling noise", "soft_focus": "soft focus",
               "black": "black frames", "flash": "flash frames", "overexposed": "blown highlights",
               "underexposed": "crushed shadows"}
+PICTURE_FLAGS = frozenset({"soft_focus", "black", "flash", "overexposed", "underexposed"})
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,8 @@ class Candidate:
     score: float
     reasons: tuple[str, ...]
     acceptable: bool
-    params: dict = field(default_factory=dict)
+    terms: dict = field(default_factory=dict)
+    raw: float = 0.0  # unclamped weighted sum: what ranking and assembly compare
 
     @property
     def duration(self) -> float:
@@ -68,12 +71,26 @@ def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
     return max(0.0, min(a1, b1) - max(a0, b0))
 
 
-def rank_reading(reading: LineReading, take: TakeInfo) -> Candidate:
-    score = max(0.0, min(1.0, reading.score))
+# The score is ``sum(weight[t] * term[t])`` over these named terms, clamped to 0..1. The
+# hand-set weights are all 1.0 except ``pace`` (0: no preference until an editor shows one);
+# a learned per-show model (``roughcut_core.learn``) reweights the same terms.
+TERMS = ("match", *(f"defect_{d}" for d in DEFECT_PENALTY), "sound", "focus", "preferred", "pace")
+HAND_WEIGHTS = {t: (0.0 if t == "pace" else 1.0) for t in TERMS}
+
+
+def reading_terms(reading: LineReading, take: TakeInfo, typical_duration: Optional[float] = None) -> tuple[dict, list, bool]:
+    """(terms, reasons, unacceptable) for one reading: each term is its signed contribution
+    to the hand-set score."""
+    terms = dict.fromkeys(TERMS, 0.0)
+    terms["match"] = max(0.0, min(1.0, reading.score))
     reasons: list[str] = []
     bad = False
     for defect in dict.fromkeys(reading.defects):
-        score -= DEFECT_PENALTY.get(defect, 0.1)
+        key = f"defect_{defect}"
+        if key in terms:
+            terms[key] = -DEFECT_PENALTY[defect]
+        else:
+            terms["defect_off_script"] -= 0.1
         reasons.append(DEFECT_WORDS.get(defect, defect.replace("_", " ")))
         bad = bad or defect in UNACCEPTABLE_DEFECTS
     span = max(1e-6, reading.end - reading.start)
@@ -82,31 +99,47 @@ def rank_reading(reading: LineReading, take: TakeInfo) -> Candidate:
         if covered <= 0.05:
             continue
         hit = flag.severity * min(1.0, covered * 1.5)
-        score -= 0.6 * hit
+        terms["sound" if flag.kind not in PICTURE_FLAGS else "focus"] -= 0.6 * hit
         reasons.append(FLAG_WORDS.get(flag.kind, flag.kind.replace("_", " ")))
         bad = bad or hit >= 0.4
     if take.focus is not None and take.focus < 0.6:
-        score -= 0.5 * (0.6 - take.focus) / 0.6 + 0.1
+        terms["focus"] -= 0.5 * (0.6 - take.focus) / 0.6 + 0.1
         reasons.append("soft focus")
         bad = bad or take.focus < 0.45
     if take.preferred:
-        score += 0.1
+        terms["preferred"] = 0.1
         reasons.append("circled take")
+    if typical_duration:
+        # Positive for brisker deliveries than the line's typical one, negative for slower.
+        terms["pace"] = max(-1.0, min(1.0, (typical_duration - span) / typical_duration))
+    return terms, reasons, bad
+
+
+def rank_reading(reading: LineReading, take: TakeInfo, weights: Optional[dict] = None,
+                 typical_duration: Optional[float] = None) -> Candidate:
+    terms, reasons, bad = reading_terms(reading, take, typical_duration)
+    w = weights or HAND_WEIGHTS
+    raw = sum(w.get(t, 0.0) * v for t, v in terms.items())
+    score = max(0.0, min(1.0, raw))
+    if w is not HAND_WEIGHTS and terms["pace"] and w.get("pace", 0.0) * terms["pace"] > 0.02:
+        reasons.append("brisk delivery" if terms["pace"] > 0 else "unhurried delivery")
     if not reasons:
         reasons.append("complete line" if reading.score >= 0.9 else f"line match {reading.score:.2f}")
-    score = max(0.0, min(1.0, score))
     return Candidate(reading=reading, take=take, score=score, reasons=tuple(reasons),
-                     acceptable=not bad and score >= 0.55)
+                     acceptable=not bad and score >= 0.55, terms=terms, raw=raw)
 
 
-def rank_readings(readings: Sequence[LineReading], takes: dict) -> dict:
-    """line id → candidates best first (``takes`` maps path → TakeInfo)."""
-    out: dict[str, list[Candidate]] = {}
+def rank_readings(readings: Sequence[LineReading], takes: dict, weights: Optional[dict] = None) -> dict:
+    """line id → candidates best first (``takes`` maps path → TakeInfo; ``weights`` are
+    per-term weights, the hand-set ones when None)."""
+    by_line: dict[str, list[LineReading]] = {}
     for r in readings:
-        take = takes.get(r.path)
-        if take is None:
-            continue
-        out.setdefault(r.line_id, []).append(rank_reading(r, take))
-    for cands in out.values():
-        cands.sort(key=lambda c: (-c.score, c.take.path, c.reading.start))
+        if r.path in takes:
+            by_line.setdefault(r.line_id, []).append(r)
+    out: dict[str, list[Candidate]] = {}
+    for line_id, rs in by_line.items():
+        typical = statistics.median(r.end - r.start for r in rs)
+        cands = [rank_reading(r, takes[r.path], weights, typical) for r in rs]
+        cands.sort(key=lambda c: (-c.raw, c.take.path, c.reading.start))
+        out[line_id] = cands
     return out

@@ -1,0 +1,47 @@
+"""`roughcut feedback GENERATED.otio EDITED.otio --show NAME`: learn from the editor's changes.
+
+Diffs the editor-modified timeline against ours, turns swaps into preference pairs and
+updates the show's ranking weights (``--reset`` returns them to the hand-set ones).
+"""
+from __future__ import annotations
+
+from ._common_args import add_json_flag
+from .common import print_json
+
+
+def register(sub) -> None:
+    p = sub.add_parser("feedback", help="learn per-show preferences from an edited timeline")
+    p.add_argument("generated", nargs="?", help="the .otio written by `roughcut cut`")
+    p.add_argument("edited", nargs="?", help="the editor's version (.otio, or any format OTIO reads)")
+    p.add_argument("--show", default="default", help="preference profile to update (default: default)")
+    p.add_argument("--reset", action="store_true", help="reset the show's preferences to the defaults")
+    p.add_argument("--preferences-dir", help="where preferences are stored (default: user data dir)")
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from roughcut_core.learn import PreferenceStore, diff_timelines
+
+    store = PreferenceStore(args.preferences_dir)
+    if args.reset:
+        prefs = store.reset(args.show)
+        result = {"show": prefs.show, "version": prefs.version, "reset": True, "weights": prefs.weights}
+    else:
+        if not (args.generated and args.edited):
+            print("roughcut feedback: give GENERATED.otio and EDITED.otio (or --reset)")
+            return 2
+        diff = diff_timelines(args.generated, args.edited)
+        prefs = store.update(args.show, diff.pairs)
+        result = {"show": prefs.show, "version": prefs.version, "pairs": len(diff.pairs),
+                  "kept": list(diff.kept), "replaced": list(diff.replaced), "removed": list(diff.removed),
+                  "weights": prefs.weights}
+    if args.json:
+        print_json(result)
+    else:
+        if args.reset:
+            print(f"preferences for {prefs.show!r} reset (version {prefs.version})")
+        else:
+            print(f"{len(result['replaced'])} lines swapped, {len(result['kept'])} kept, "
+                  f"{len(result['removed'])} removed; preferences for {prefs.show!r} now version {prefs.version}")
+    return 0

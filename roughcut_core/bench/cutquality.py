@@ -1,0 +1,79 @@
+"""Cut quality against a demo scene's ground truth (DESIGN §7).
+
+- ``line_coverage``: fraction of script lines in the cut once each, in script order;
+- ``take_accuracy``: fraction of lines whose chosen reading is an acceptable one and whose
+  source range really covers that reading;
+- ``clipped_words``: ground-truth words (of any reading in the clip's take) that a clip's in or
+  out point falls inside;
+- ``speaker_visible``: fraction of dialogue time whose speaker the chosen setup shows;
+- ``jump_cuts``: consecutive clips from different takes of the same setup.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+from ..model import Cut
+
+
+def _truth_index(truth: dict, root: Path) -> dict:
+    takes = {}
+    for t in truth["takes"]:
+        path = str((root / t["path"]).resolve())
+        takes[path] = {"setup": t["setup"], "shows": set(truth["setups"][t["setup"]]["shows"]),
+                       "readings": {r["line_id"]: r for r in t["readings"]}}
+    return takes
+
+
+def cut_quality(cut: Cut, truth: dict, root) -> dict:
+    """Metrics for ``cut`` of the demo scene whose ground truth is ``truth`` (paths relative to ``root``)."""
+    takes = _truth_index(truth, Path(root))
+    line_ids = [l["id"] for l in truth["lines"]]
+    speakers = {l["id"]: l["character"] for l in truth["lines"]}
+    clips = [d for d in sorted(cut.decisions, key=lambda d: d.rec_in) if not d.gap]
+    order = [lid for d in clips for lid in d.line_ids]
+    in_order = [lid for lid in order if lid in speakers]
+    coverage = sum(1 for lid in line_ids if in_order.count(lid) == 1) / len(line_ids)
+    if in_order != sorted(in_order, key=line_ids.index):
+        coverage *= 0.5  # lines out of script order
+    accurate = clipped = 0
+    words_total = 0
+    visible_time = dialogue_time = 0.0
+    for d in clips:
+        take = takes.get(str(Path(d.path).resolve()))
+        for lid in d.line_ids:
+            r = take["readings"].get(lid) if take else None
+            if r is None:
+                continue
+            lo, hi = Fraction(d.src_in) / d.rate.fraction, Fraction(d.src_out) / d.rate.fraction
+            covers = lo <= Fraction(r["start"]).limit_denominator(100000) + Fraction(1, 10) and \
+                hi >= Fraction(r["end"]).limit_denominator(100000) - Fraction(1, 10)
+            accurate += bool(r["acceptable"] and covers)
+            span = r["end"] - r["start"]
+            dialogue_time += span
+            visible_time += span if speakers[lid] in take["shows"] else 0.0
+    for d in clips:
+        take = takes.get(str(Path(d.path).resolve()))
+        if take is None:
+            continue
+        lo, hi = Fraction(d.src_in) / d.rate.fraction, Fraction(d.src_out) / d.rate.fraction
+        for r in take["readings"].values():
+            for w in r["words"]:
+                ws = Fraction(w["start"]).limit_denominator(100000)
+                we = Fraction(w["end"]).limit_denominator(100000)
+                words_total += 1
+                clipped += (ws < lo < we) or (ws < hi < we)
+    jump = 0
+    for a, b in zip(clips, clips[1:]):
+        ta, tb = takes.get(str(Path(a.path).resolve())), takes.get(str(Path(b.path).resolve()))
+        if ta and tb and a.path != b.path and ta["setup"] == tb["setup"]:
+            jump += 1
+    return {
+        "line_coverage": round(coverage, 4),
+        "take_accuracy": round(accurate / len(line_ids), 4),
+        "clipped_words": clipped,
+        "words_checked": words_total,
+        "speaker_visible": round(visible_time / dialogue_time, 4) if dialogue_time else 0.0,
+        "jump_cuts": jump,
+        "clips": len(clips),
+    }

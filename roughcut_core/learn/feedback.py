@@ -1,0 +1,150 @@
+"""Diff an editor-modified timeline against the one we generated → preference pairs.
+
+Our OTIO carries, per clip, the line ids, the chosen reading's score terms and every ranked
+alternate (path, file-relative source range, terms). In the edited timeline (read back from
+a host, with or without our metadata) each picture clip is matched to the option of a line
+it overlaps most (same file, overlapping source frames). When the editor swapped our choice
+for one of our alternates we learn "kept beats chosen"; when they kept our choice we learn a
+weaker "chosen beats the alternates".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from ..errors import RoughcutError
+
+CONFIRM_WEIGHT = 0.25
+
+
+@dataclass(frozen=True)
+class Option:
+    path: str
+    src_in: int
+    src_out: int
+    terms: dict
+    chosen: bool
+
+
+@dataclass(frozen=True)
+class FeedbackPair:
+    line_id: str
+    better: dict
+    worse: dict
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class FeedbackDiff:
+    pairs: tuple[FeedbackPair, ...]
+    kept: tuple[str, ...] = ()
+    replaced: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    details: dict = field(default_factory=dict)
+
+
+def _norm_path(url: Optional[str]) -> str:
+    if not url:
+        return ""
+    return str(Path(url[7:] if url.startswith("file://") else url))
+
+
+def _read(path_or_timeline):
+    import opentimelineio as otio
+
+    if not isinstance(path_or_timeline, (str, Path)):
+        return path_or_timeline
+    try:
+        return otio.adapters.read_from_file(str(path_or_timeline))
+    except Exception as exc:
+        raise RoughcutError(f"{path_or_timeline}: cannot read the timeline: {exc}") from exc
+
+
+def generated_options(timeline) -> dict:
+    """line id → [Option] (the chosen one first) from our own OTIO metadata."""
+    out: dict[str, list[Option]] = {}
+    for track in timeline.video_tracks():
+        for clip in track.find_clips():
+            meta = clip.metadata.get("roughcut")
+            if not meta or "line_ids" not in meta:
+                continue
+            path = _norm_path(clip.media_reference.target_url)
+            opts = [Option(path, int(meta["src_in"]), int(meta["src_out"]), dict(meta.get("terms") or {}), True)]
+            for alt in meta.get("alternates") or []:
+                opts.append(Option(_norm_path(alt["path"]), int(alt["src_in"]), int(alt["src_out"]),
+                                   dict(alt.get("terms") or {}), False))
+            for lid in meta["line_ids"]:
+                out.setdefault(str(lid), opts)
+    return out
+
+
+def _start_frames(timeline) -> dict:
+    starts = {}
+    for clip in timeline.find_clips():
+        meta = clip.metadata.get("roughcut") or {}
+        if "start_frame" in meta:
+            starts[_norm_path(clip.media_reference.target_url)] = (int(meta["start_frame"]), meta.get("rate"))
+    return starts
+
+
+def edited_ranges(timeline, start_frames: dict) -> list[tuple[str, int, int]]:
+    """(path, file-relative in, out) of every picture clip of the edited timeline."""
+    out = []
+    for track in timeline.video_tracks():
+        if not track.enabled:
+            continue
+        for clip in track.find_clips():
+            if not clip.enabled or clip.media_reference is None:
+                continue
+            path = _norm_path(getattr(clip.media_reference, "target_url", None))
+            sr = clip.source_range or clip.available_range()
+            base = 0.0
+            our = start_frames.get(path)
+            rate = sr.start_time.rate
+            if our and our[1]:
+                rate = our[1][0] / our[1][1]
+            avail = clip.media_reference.available_range
+            if avail is not None:
+                base = avail.start_time.rescaled_to(rate).value
+            elif our:
+                base = our[0]
+            a = round(sr.start_time.rescaled_to(rate).value - base)
+            b = a + round(sr.duration.rescaled_to(rate).value)
+            out.append((path, a, b))
+    return out
+
+
+def _overlap(o: Option, rng: tuple[str, int, int]) -> float:
+    path, a, b = rng
+    if path != o.path:
+        return 0.0
+    inter = max(0, min(b, o.src_out) - max(a, o.src_in))
+    return inter / max(1, o.src_out - o.src_in)
+
+
+def diff_timelines(generated, edited, min_overlap: float = 0.5) -> FeedbackDiff:
+    gen, ed = _read(generated), _read(edited)
+    options = generated_options(gen)
+    if not options:
+        raise RoughcutError(f"{generated}: not a roughcut timeline (no roughcut metadata on its clips)")
+    ranges = edited_ranges(ed, _start_frames(gen))
+    pairs, kept, replaced, removed = [], [], [], []
+    for lid, opts in options.items():
+        best, best_ov = None, 0.0
+        for o in opts:
+            ov = max((_overlap(o, r) for r in ranges), default=0.0)
+            if ov > best_ov:
+                best, best_ov = o, ov
+        chosen = opts[0]
+        if best is None or best_ov < min_overlap:
+            removed.append(lid)
+        elif best.chosen:
+            kept.append(lid)
+            pairs.extend(FeedbackPair(lid, chosen.terms, o.terms, CONFIRM_WEIGHT) for o in opts[1:] if o.terms)
+        else:
+            replaced.append(lid)
+            if best.terms and chosen.terms:
+                pairs.append(FeedbackPair(lid, best.terms, chosen.terms, 1.0))
+    return FeedbackDiff(pairs=tuple(pairs), kept=tuple(kept), replaced=tuple(replaced), removed=tuple(removed),
+                        details={"edited_clips": len(ranges), "lines": len(options)})

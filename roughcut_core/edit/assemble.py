@@ -5,7 +5,7 @@ picks the sequence with the lowest total cost. Editing idioms are costs:
 
 - performance first: ``1 - score`` of the reading, more for unacceptable readings;
 - speaker visible: the speaking character should be on screen;
-- establish: the first line prefers a wide shot;
+- establish: the first line prefers a wide shot or a two-shot;
 - no jump cuts: cutting between two takes of the same setup is expensive;
 - continuity: staying in the same recording (a through edit) costs nothing, cutting costs a
   little, and cutting during a quick exchange costs more (keep a setup through it);
@@ -59,6 +59,11 @@ class AssemblyOptions:
         return PRESETS[self.preset]
 
 
+def establishes(c: Candidate) -> bool:
+    """A wide shot, or any shot showing two or more characters (a two-shot sets the scene)."""
+    return c.take.shot_size in WIDE_SIZES or len(c.take.characters) >= 2
+
+
 def _is_continuous(a: Candidate, b: Candidate) -> bool:
     return a.take.path == b.take.path and b.reading.start >= a.reading.end - 0.05
 
@@ -72,7 +77,7 @@ def unary_cost(c: Candidate, index: int, character: Optional[str], w: AssemblyWe
         cost += w.speaker_visible
     elif character and not c.take.characters:
         cost += 0.5 * w.speaker_visible
-    if index == 0 and c.take.shot_size not in WIDE_SIZES:
+    if index == 0 and not establishes(c):
         cost += w.establish
     if w.pace or pace_scale:
         cost += (w.pace + pace_scale) * max(0.0, c.duration) / 4.0

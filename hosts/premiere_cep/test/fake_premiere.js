@@ -1,0 +1,343 @@
+'use strict';
+/*
+ * A strict fake of Premiere Pro's ExtendScript DOM (HOST_API.md B2/B4), for running
+ * roughcut.jsx in node. What it models, because the real host does it:
+ *  - ES3: the script runs in a vm context without JSON, Array.prototype.indexOf/forEach/map…,
+ *    String.prototype.trim, Object.keys, Function.prototype.bind, Date.now;
+ *    arrays handed to the script are arrays of that context.
+ *  - Time objects hold integer ticks (254016000000/s); setting .seconds truncates.
+ *  - In/out marks live on the master clip (per media type), persist across calls and are used
+ *    by every placement; cleared marks read as 0 / the media end.
+ *  - createNewSequence throws (it opens a dialog); app.enableQE throws (undocumented QE DOM).
+ *  - createNewSequenceFromClips takes its timebase from the first clip and places the clips at
+ *    0 with their current marks; overwriteClip places linked video+audio at an absolute time,
+ *    trimming what it covers, and snaps clips of another rate down to the sequence frame grid.
+ *  - markers.createMarker takes float seconds and truncates to the frame below.
+ *  - mutators return 0 on success; creators return 0 on failure; TrackItem.disabled (22.0).
+ * Every mutation of a sequence is logged on it, so tests can prove old sequences were untouched.
+ */
+const vm = require('vm');
+
+const TPS = 254016000000n;
+const ES5_EXTRAS = `
+  delete this.JSON;
+  ['indexOf','lastIndexOf','forEach','map','filter','some','every','reduce','reduceRight']
+    .forEach(function (k) { delete Array.prototype[k]; });
+  delete Array.isArray; delete Object.keys; delete Object.create; delete String.prototype.trim;
+  delete Function.prototype.bind; delete Date.now; delete Date.prototype.toISOString;
+`;
+
+function toTicks(v, what) {
+  if (v instanceof Time) return v._t;
+  if (typeof v === 'string') {
+    if (!/^-?\d+$/.test(v)) throw new Error(`${what}: "${v}" is not an integer tick string`);
+    return BigInt(v);
+  }
+  if (typeof v === 'number' && isFinite(v)) return BigInt(Math.floor(v * Number(TPS)));
+  throw new Error(`${what}: expected seconds, a tick string or a Time, got ${typeof v}`);
+}
+
+function Time(t) { this._t = typeof t === 'bigint' ? t : 0n; }
+Object.defineProperty(Time.prototype, 'ticks', {
+  get() { return this._t.toString(); },
+  set(v) { this._t = toTicks(String(v), 'Time.ticks'); },
+});
+Object.defineProperty(Time.prototype, 'seconds', {
+  get() { return Number(this._t) / Number(TPS); },
+  set(v) { this._t = BigInt(Math.floor(v * Number(TPS))); },
+});
+
+function tpfOf(rate) { return TPS * BigInt(rate[1]) / BigInt(rate[0]); }
+
+function coll(items, countName) {
+  const c = { length: items.length };
+  c[countName] = items.length;
+  items.forEach((it, i) => { c[i] = it; });
+  return c;
+}
+
+class FakePremiere {
+  constructor(scenario, options = {}) {
+    this.options = options;
+    this.calls = [];
+    this.ctx = vm.createContext({});
+    vm.runInContext(ES5_EXTRAS, this.ctx);
+    this.mkArray = vm.runInContext('(function () { return []; })', this.ctx);
+    this.nextId = 1000;
+    this.sequences = [];
+    this.items = {};
+    this.root = this._bin('root', null, 3);
+    for (const b of scenario.bins || []) this._bin(b.name, this.items[b.parent] || this.root, 2, b.id);
+    for (const c of scenario.clips || []) this._clip(c);
+    for (const s of scenario.sequences || []) this._existingSequence(s);
+    this.selection = (scenario.selection || []).map((id) => this.items[id]);
+    this.project = this._project();
+    const self = this;
+    this.app = {
+      version: '22.0.0',
+      get project() { return self.project; },
+      getCurrentProjectViewSelection() {
+        if (!self.selection.length) return null;
+        const arr = self.mkArray();
+        self.selection.forEach((x) => arr.push(x));
+        return arr;
+      },
+      enableQE() { throw new Error('app.enableQE: the QE DOM is undocumented; roughcut must not use it'); },
+    };
+    Object.assign(this.ctx, { app: this.app, Time, $: { writeln() {} },
+      ProjectItemType: { CLIP: 1, BIN: 2, ROOT: 3, FILE: 4 } });
+  }
+
+  _bin(name, parent, type, id) {
+    const self = this;
+    const bin = { name, type, nodeId: id || `bin-${this.nextId++}`, _kids: [],
+      treePath: parent ? `${parent.treePath}\\${name}` : '\\test.prproj',
+      get children() { return coll(bin._kids, 'numItems'); },
+      isSequence() { return false; },
+      createBin(n) { return self._bin(n, bin, 2); } };
+    if (parent) parent._kids.push(bin);
+    this.items[bin.nodeId] = bin;
+    return bin;
+  }
+
+  _clip(spec) {
+    const self = this;
+    const rate = spec.rate || [24, 1];
+    const tpf = tpfOf(rate);
+    const durTicks = BigInt(spec.frames) * tpf;
+    const marks = { 1: { in: null, out: null }, 2: { in: null, out: null } };
+    const types = (mt) => {
+      if (mt === undefined || mt === 4) return [1, 2];
+      if (mt === 1 || mt === 2) return [mt];
+      throw new Error(`mediaType ${mt}: expected 1 (video), 2 (audio) or 4 (all)`);
+    };
+    const parent = this.items[spec.bin] || this.root;
+    const clip = { name: spec.name, type: 1, nodeId: spec.nodeId || `clip-${this.nextId++}`,
+      treePath: `${parent.treePath}\\${spec.name}`, _rate: rate, _tpf: tpf, _dur: durTicks, _marks: marks,
+      _video: spec.video !== false, _audio: spec.audio !== false,
+      getMediaPath() { return spec.path; },
+      isSequence() { return false; },
+      isOffline() { return !!spec.offline; },
+      getFootageInterpretation() { return { frameRate: rate[0] / rate[1], pixelAspectRatio: 1 }; },
+      getProjectMetadata() {
+        const n = Math.round(rate[0] / rate[1]);
+        const f = spec.frames, p = (x) => String(x).padStart(2, '0');
+        const tc = `${p(Math.floor(f / n / 3600))}:${p(Math.floor(f / n / 60) % 60)}:${p(Math.floor(f / n) % 60)}:${p(f % n)}`;
+        return `<premierePrivateProjectMetaData:Column.Intrinsic.MediaDuration>${tc}</premierePrivateProjectMetaData:Column.Intrinsic.MediaDuration>`;
+      },
+      startTime() { return new Time(BigInt(spec.start_frame || 0) * tpf); },
+      getInPoint(mt) { const m = marks[types(mt)[0]]; return new Time(m.in === null ? 0n : m.in); },
+      getOutPoint(mt) { const m = marks[types(mt)[0]]; return new Time(m.out === null ? durTicks : m.out); },
+      setInPoint(t, mt) { return clip._mark('in', t, mt); },
+      setOutPoint(t, mt) { return clip._mark('out', t, mt); },
+      clearInPoint() { marks[1].in = marks[2].in = null; return true; },
+      clearOutPoint() { marks[1].out = marks[2].out = null; return true; },
+      _mark(which, t, mt) {
+        const ticks = toTicks(t, `ProjectItem.set${which === 'in' ? 'In' : 'Out'}Point`);
+        if (ticks < 0n || ticks > durTicks) throw new Error(`${which} point ${ticks} outside the media (0..${durTicks})`);
+        for (const k of types(mt)) marks[k][which] = ticks;
+        self.calls.push(['mark', clip.nodeId, which, ticks.toString(), mt]);
+        return 0;
+      },
+      _range(k) {
+        const m = marks[k];
+        return [m.in === null ? 0n : m.in, m.out === null ? durTicks : m.out];
+      },
+    };
+    parent._kids.push(clip);
+    this.items[clip.nodeId] = clip;
+    return clip;
+  }
+
+  _project() {
+    const self = this;
+    return {
+      name: 'test.prproj',
+      get rootItem() { return self.root; },
+      get sequences() { return coll(self.sequences, 'numSequences'); },
+      get activeSequence() { return self.active || null; },
+      getInsertionBin() { return self.root; },
+      createNewSequence() {
+        self.calls.push(['createNewSequence']);
+        throw new Error('createNewSequence opens the New Sequence dialog');
+      },
+      createNewSequenceFromClips(name, items, bin) {
+        self.calls.push(['createNewSequenceFromClips', name]);
+        if (Object.prototype.toString.call(items) !== '[object Array]' || items.length < 1) return 0;
+        for (let i = 0; i < items.length; i++) if (!items[i] || items[i].type !== 1) return 0;
+        if (self.options.failCreate) return 0;
+        const rate = self.options.forceSequenceRate || items[0]._rate;
+        const seq = self._sequence(name, rate, bin || self.root);
+        let at = 0n;
+        for (let i = 0; i < items.length; i++) {
+          seq._place(items[i], at, 0, 0);
+          const [a, b] = items[i]._range(1);
+          at += b - a;
+        }
+        seq._log = [];
+        self.active = seq;
+        return seq;
+      },
+      deleteSequence(seq) {
+        self.calls.push(['deleteSequence', seq.name]);
+        const i = self.sequences.indexOf(seq);
+        if (i < 0) return false;
+        self.sequences.splice(i, 1);
+        if (self.active === seq) self.active = null;
+        return true;
+      },
+    };
+  }
+
+  _existingSequence(spec) {
+    const seq = this._sequence(spec.name, spec.rate || [24, 1], this.root);
+    for (const c of spec.clips || []) seq._place(this.items[c.clip], BigInt(c.at_frame) * seq._tpf, 0, 0);
+    seq._log = [];
+    seq._existing = true;
+  }
+
+  _sequence(name, rate, bin) {
+    const self = this;
+    const tpf = tpfOf(rate);
+    const nTracks = this.options.tracks || { video: 3, audio: 3 };
+    const mkTrack = (kind, index) => ({ _items: [], _muted: 0, mediaType: kind, id: index, name: `${kind[0]}${index + 1}`,
+      get clips() { return coll(this._items.slice().sort((x, y) => (x._s < y._s ? -1 : 1)), 'numItems'); },
+      setMute(v) { seq._log.push(['mute', kind, index, v]); this._muted = v ? 1 : 0; },
+      isMuted() { return !!this._muted; } });
+    const markers = [];
+    const seq = {
+      name, sequenceID: `seq-${this.nextId++}`, _tpf: tpf, _log: [], _markers: markers,
+      timebase: tpf.toString(), _zero: 0n,
+      get zeroPoint() { return this._zero.toString(); },
+      _v: Array.from({ length: nTracks.video }, (_, i) => mkTrack('Video', i)),
+      _a: Array.from({ length: nTracks.audio }, (_, i) => mkTrack('Audio', i)),
+      get videoTracks() { return coll(this._v, 'numTracks'); },
+      get audioTracks() { return coll(this._a, 'numTracks'); },
+      setZeroPoint(t) { this._log.push(['zero', t]); this._zero = toTicks(String(t), 'setZeroPoint'); },
+      getSettings() { return { videoFrameRate: new Time(tpf) }; },
+      markers: {
+        get numMarkers() { return markers.length; },
+        createMarker(seconds) {
+          if (typeof seconds !== 'number') throw new Error('createMarker takes seconds (a number)');
+          seq._log.push(['marker', seconds]);
+          const raw = BigInt(Math.floor(seconds * Number(TPS)));
+          const m = self._marker(raw / tpf * tpf);
+          markers.push(m);
+          return m;
+        },
+        getFirstMarker() { return markers[0]; },
+        getNextMarker(m) { return markers[markers.indexOf(m) + 1]; },
+      },
+      overwriteClip(item, time, v, a) {
+        if (self.options.failOverwriteAt !== undefined && self.calls.filter((c) => c[0] === 'overwrite').length === self.options.failOverwriteAt) {
+          self.calls.push(['overwrite', 'refused']);
+          return false;
+        }
+        self.calls.push(['overwrite', item && item.nodeId, String(time), v, a]);
+        if (!item || item.type !== 1 || item.isOffline()) return false;
+        if (v < 0 || v >= this._v.length || a < 0 || a >= this._a.length) return false;
+        this._place(item, toTicks(time, 'overwriteClip time'), v, a);
+        return true;
+      },
+      _place(item, at, v, a) {
+        const group = [];
+        const parts = [[item._video, 1, this._v[v]], [item._audio, 2, this._a[a]]];
+        for (const [has, type, track] of parts) {
+          if (!has) continue;
+          const [inT, outT] = item._range(type);
+          if (outT <= inT) throw new Error(`${item.name}: out point not after in point`);
+          // another rate is conformed to the sequence frame grid, truncating (HOST_API B4)
+          const len = item._tpf === tpf ? outT - inT : (outT - inT) / tpf * tpf;
+          overwrite(track, at, at + len);
+          const ti = self._trackItem(item, type, at, at + len, inT, group);
+          track._items.push(ti);
+          group.push(ti);
+        }
+        this._log.push(['place', item.nodeId, at.toString(), v, a]);
+      },
+    };
+    function overwrite(track, s, e) {
+      track._items = track._items.filter((x) => !(x._s >= s && x._e <= e));
+      for (const x of track._items) {
+        if (x._s < s && x._e > s) x._e = s;
+        else if (x._s < e && x._e > e) { x._in += e - x._s; x._s = e; }
+      }
+    }
+    seq.projectItem = { name, type: 1, nodeId: `seqitem-${seq.sequenceID}`, isSequence() { return true; },
+      getMediaPath() { return ''; }, treePath: `${bin.treePath}\\${name}` };
+    bin._kids.push(seq.projectItem);
+    this.sequences.push(seq);
+    return seq;
+  }
+
+  _trackItem(item, type, s, e, inT, group) {
+    const self = this;
+    const ti = { _s: s, _e: e, _in: inT, _disabled: false, type, name: item.name, projectItem: item,
+      nodeId: `ti-${this.nextId++}`, mediaType: type === 1 ? 'Video' : 'Audio',
+      get start() { return new Time(this._s); }, get end() { return new Time(this._e); },
+      get inPoint() { return new Time(this._in); }, get outPoint() { return new Time(this._in + this._e - this._s); },
+      get duration() { return new Time(this._e - this._s); },
+      get disabled() { return this._disabled; },
+      set disabled(v) { this._disabled = !!v; },
+      getLinkedItems() { return coll(group.filter((x) => x !== ti), 'numItems'); },
+      remove(ripple, alignToVideo) {
+        if (typeof ripple !== 'boolean' || typeof alignToVideo !== 'boolean') throw new Error('remove(rippleEdit, alignToVideo) takes two booleans');
+        for (const seq of self.sequences) {
+          for (const t of seq._v.concat(seq._a)) {
+            const i = t._items.indexOf(ti);
+            if (i >= 0) { t._items.splice(i, 1); seq._log.push(['remove', ti.nodeId]); return true; }
+          }
+        }
+        return false;
+      } };
+    return ti;
+  }
+
+  _marker(ticks) {
+    const m = { _start: ticks, _end: ticks, name: '', comments: '', _color: 0, type: 'Comment',
+      get start() { return new Time(this._start); },
+      set start(t) { if (!(t instanceof Time)) throw new Error('Marker.start takes a Time'); this._start = t._t; },
+      get end() { return new Time(this._end); },
+      set end(t) { if (!(t instanceof Time)) throw new Error('Marker.end takes a Time'); this._end = t._t; },
+      setColorByIndex(i) { if (!(i >= 0 && i <= 7)) throw new Error(`marker colour index ${i}`); this._color = i; },
+      getColorByIndex() { return this._color; } };
+    return m;
+  }
+
+  /** Load a script into the ExtendScript context (like the manifest's ScriptPath). */
+  load(source, filename = 'roughcut.jsx') { vm.runInContext(source, this.ctx, { filename }); }
+
+  /** Like CSInterface.evalScript: always a string; "EvalScript error." when the script throws. */
+  evalScript(code) {
+    try {
+      const out = vm.runInContext(code, this.ctx);
+      return out === undefined ? 'undefined' : String(out);
+    } catch (e) {
+      this.lastError = e;
+      return 'EvalScript error.';
+    }
+  }
+
+  /** A JSON-able picture of the project for assertions. */
+  snapshot() {
+    const seqs = this.sequences.map((s) => ({
+      name: s.name, id: s.sequenceID, timebase: s.timebase, zeroPoint: s.zeroPoint, existing: !!s._existing,
+      log: s._log.length,
+      video: s._v.map((t) => ({ muted: t._muted, clips: t._items.slice().sort((x, y) => (x._s < y._s ? -1 : 1)).map(tiInfo) })),
+      audio: s._a.map((t) => ({ muted: t._muted, clips: t._items.slice().sort((x, y) => (x._s < y._s ? -1 : 1)).map(tiInfo) })),
+      markers: s._markers.map((m) => ({ start: m._start.toString(), end: m._end.toString(), name: m.name, comments: m.comments, color: m._color })),
+    }));
+    const marks = {};
+    for (const it of Object.values(this.items)) {
+      if (it._marks) marks[it.nodeId] = JSON.parse(JSON.stringify(it._marks, (k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+    }
+    return { sequences: seqs, marks, calls: this.calls.map((c) => c.map(String)) };
+  }
+}
+
+function tiInfo(x) {
+  return { clip: x.projectItem.nodeId, start: x._s.toString(), end: x._e.toString(), in: x._in.toString(),
+    disabled: x._disabled, linked: x.getLinkedItems().numItems };
+}
+
+module.exports = { FakePremiere, Time, TPS, tpfOf };

@@ -1,0 +1,69 @@
+"""`roughcut install resolve [--user|--system] [--dry-run]` and `roughcut uninstall resolve`.
+
+Copies the Resolve menu scripts and adapter into Resolve's Scripts folder for this OS and
+records how to start the bridge (see ``roughcut_core.hosts_install``). ``premiere`` is
+accepted as a name but not installable yet (a later release adds its panel installer).
+"""
+from __future__ import annotations
+
+import sys
+
+HOSTS = ("resolve", "premiere")
+
+
+def register(sub) -> None:
+    for name, func, verb in (("install", run_install, "install"), ("uninstall", run_uninstall, "remove")):
+        p = sub.add_parser(name, help=f"{verb} the NLE integration (menu scripts + adapter)")
+        p.add_argument("host", choices=HOSTS, help="which NLE")
+        scope = p.add_mutually_exclusive_group()
+        scope.add_argument("--user", dest="scope", action="store_const", const="user",
+                           help="for this user only (default)")
+        scope.add_argument("--system", dest="scope", action="store_const", const="system",
+                           help="for every user (needs administrator rights)")
+        p.add_argument("--dry-run", action="store_true", help="print what would change; change nothing")
+        p.add_argument("--fusion-dir", default=None, help="Resolve's Fusion folder (default: the standard one)")
+        p.set_defaults(func=func, scope="user")
+
+
+def _plan(args):
+    from roughcut_core.hosts_install import plan_resolve_install
+
+    return plan_resolve_install(scope=args.scope, fusion_dir=args.fusion_dir)
+
+
+def _not_yet(args) -> int:
+    print(f"roughcut: {args.command} {args.host}: not yet available; the Premiere panel installer comes "
+          "in a later release", file=sys.stderr)
+    return 2
+
+
+def run_install(args) -> int:
+    if args.host != "resolve":
+        return _not_yet(args)
+    from roughcut_core.hosts_install import install
+
+    plan = _plan(args)
+    paths = install(plan, dry_run=args.dry_run)
+    head = "would write" if args.dry_run else "wrote"
+    for path in paths:
+        print(f"{head} {path}")
+    if not args.dry_run:
+        print(f"Restart DaVinci Resolve, then use Workspace > Scripts > Generate Rough Cut "
+              f"(menu scripts in {plan.menu_dir}).")
+    return 0
+
+
+def run_uninstall(args) -> int:
+    if args.host != "resolve":
+        return _not_yet(args)
+    from roughcut_core.hosts_install import uninstall
+
+    plan = _plan(args)
+    paths = uninstall(plan, dry_run=args.dry_run)
+    if not paths:
+        print(f"nothing to remove: no roughcut install manifest in {plan.support_dir}")
+        return 0
+    head = "would remove" if args.dry_run else "removed"
+    for path in paths:
+        print(f"{head} {path}")
+    return 0

@@ -1,0 +1,1 @@
+"""Test fakes of NLE scripting object models (see each module's docstring)."""

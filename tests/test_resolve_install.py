@@ -35,13 +35,15 @@ def test_fusion_dirs_per_os(platform, scope, env, expected, tmp_path):
             "Rough Cut (Resolve Free - read me).lua"} <= names
 
 
-def test_dry_run_writes_nothing_and_premiere_is_not_yet(tmp_path, monkeypatch, capsys):
+def test_dry_run_writes_nothing(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setattr(sys, "platform", "linux")
     assert cli(["install", "resolve", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "would write" in out and "Generate Rough Cut.py" in out and not any(tmp_path.iterdir())
-    assert cli(["install", "premiere"]) == 2 and "not yet" in capsys.readouterr().err
+    # Premiere exists only on macOS and Windows: a clear refusal on Linux.
+    assert cli(["install", "premiere", "--dry-run"]) == 1 and "macOS and Windows" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
     assert cli(["uninstall", "resolve"]) == 0 and "nothing to remove" in capsys.readouterr().out
 
 

@@ -1,12 +1,12 @@
 """`roughcut install resolve [--user|--system] [--dry-run]` and `roughcut uninstall resolve`.
 
 Copies the Resolve menu scripts and adapter into Resolve's Scripts folder for this OS and
-records how to start the bridge (see ``roughcut_core.hosts_install``). ``premiere`` is
-accepted as a name but not installable yet (a later release adds its panel installer).
+records how to start the bridge (see ``roughcut_core.hosts_install``); for ``premiere``,
+copies the CEP panel into the per-OS CEP extensions folder and enables PlayerDebugMode for
+the unsigned panel, or signs a ZXP when ``--certificate`` is given
+(``roughcut_core.hosts_premiere_install``).
 """
 from __future__ import annotations
-
-import sys
 
 HOSTS = ("resolve", "premiere")
 
@@ -22,6 +22,9 @@ def register(sub) -> None:
                            help="for every user (needs administrator rights)")
         p.add_argument("--dry-run", action="store_true", help="print what would change; change nothing")
         p.add_argument("--fusion-dir", default=None, help="Resolve's Fusion folder (default: the standard one)")
+        if name == "install":
+            p.add_argument("--certificate", help="Premiere: sign a ZXP with this .p12 certificate")
+            p.add_argument("--password", default="", help="Premiere: the certificate's password")
         p.set_defaults(func=func, scope="user")
 
 
@@ -31,15 +34,27 @@ def _plan(args):
     return plan_resolve_install(scope=args.scope, fusion_dir=args.fusion_dir)
 
 
-def _not_yet(args) -> int:
-    print(f"roughcut: {args.command} {args.host}: not yet available; the Premiere panel installer comes "
-          "in a later release", file=sys.stderr)
-    return 2
+def _premiere(args, installing: bool) -> int:
+    from roughcut_core.hosts_premiere_install import install_premiere, uninstall_premiere
+
+    if installing:
+        result = install_premiere(mode=args.scope, dry_run=args.dry_run, certificate=args.certificate,
+                                  password=args.password)
+    else:
+        result = uninstall_premiere(mode=args.scope, dry_run=args.dry_run)
+    verb = ("would install to" if args.dry_run else "installed to") if installing else \
+        ("would remove" if args.dry_run else ("removed" if result.get("removed") else "nothing to remove at"))
+    print(f"{verb} {result['target']}")
+    for action in result.get("debug_mode", []):
+        print(f"PlayerDebugMode: {action.get('status', 'planned')}: {action.get('describe', action)}")
+    if installing and not args.dry_run:
+        print("Restart Premiere Pro, then open Window > Extensions > roughcut.")
+    return 0
 
 
 def run_install(args) -> int:
-    if args.host != "resolve":
-        return _not_yet(args)
+    if args.host == "premiere":
+        return _premiere(args, installing=True)
     from roughcut_core.hosts_install import install
 
     plan = _plan(args)
@@ -54,8 +69,8 @@ def run_install(args) -> int:
 
 
 def run_uninstall(args) -> int:
-    if args.host != "resolve":
-        return _not_yet(args)
+    if args.host == "premiere":
+        return _premiere(args, installing=False)
     from roughcut_core.hosts_install import uninstall
 
     plan = _plan(args)

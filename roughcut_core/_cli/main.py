@@ -18,6 +18,16 @@ COMMAND_MODULES = (
     "probe",
     "demo_scene",
     "cut",
+    "serve",
+    "export",
+    "render",
+    "feedback",
+    "bench",
+    "faces",
+    "transcribe",
+    "align",
+    "apply",
+    "install",
 
 )
 

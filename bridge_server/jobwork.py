@@ -127,6 +127,10 @@ class JobWork:
                                      f"{asset.rate.as_pair()}; using the file's rate")
         if item.get("start_timecode"):
             hints["host_start_timecode"] = item["start_timecode"]
+        if item.get("start_frame") is not None:
+            hints["host_start_frame"] = item["start_frame"]
+        for key, value in (item.get("hints") or {}).items():
+            hints[key] = value
         return replace(asset, host_id=item.get("host_id") or asset.host_id, hints=hints)
 
     def _load_analysis(self, idx: int, asset):

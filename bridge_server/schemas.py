@@ -30,6 +30,9 @@ class MediaItem(_Strict):
     rate: Optional[Union[tuple[int, int], float]] = Field(
         None, description="the host's frame rate for the clip: [num, den] or a number (checked against the file)")
     start_timecode: Optional[str] = Field(None, max_length=32, description="the host's start timecode label")
+    start_frame: Optional[int] = Field(None, ge=0, description="the host's start timecode as frames at the clip rate")
+    hints: Optional[dict[str, Union[str, bool, int, float, None, list[str]]]] = Field(
+        None, description="preferred-take signals from the host: preferred, clip_color, flags, good_take, label")
 
     @field_validator("path")
     @classmethod

@@ -106,13 +106,17 @@ class RoughCutPipeline:
                              errors=tuple(errors))
 
     def align(self, script: Script, analyses: Sequence[AssetAnalysis]) -> tuple[LineReading, ...]:
-        from .align import align_transcript
+        """Readings of every take; then a cross-take pass clears "defects" that every take
+        shares (a recogniser's consistent mishearing is not the actor's flub)."""
+        from .align import align_transcript, build_script_index, reconcile_readings
 
+        index = build_script_index(script)
         readings: list[LineReading] = []
         for a in analyses:
             if a.transcript is not None and a.asset.has_video:
-                readings.extend(align_transcript(script, a.transcript, take_id=Path(a.asset.path).stem))
-        return tuple(readings)
+                readings.extend(align_transcript(script, a.transcript, take_id=Path(a.asset.path).stem,
+                                                 index=index))
+        return reconcile_readings(script, readings)
 
     def assemble(self, script: Script, analyses: Sequence[AssetAnalysis],
                  readings: Optional[Sequence[LineReading]] = None) -> CutResult:

@@ -1,0 +1,239 @@
+"""The picture stage: one streamed decode pass -> faces, tracks, speaking, shots, description.
+
+Contract: ``PictureAnalyzer(options, cache).analyze(path, asset=None, speech_activity=None)``
+returns a :class:`PictureAnalysis`. Per decoded frame (tiny ~96 px copy): shot boundaries
+(PySceneDetect detectors), camera motion (optical flow), black/flash frames. Per sample
+(``options.sample_fps``, proxy <= ``options.proxy_width`` px): BlazeFace faces, face mesh
+(mouth opening, identity embedding), focus and exposure. Results are cached in the
+:class:`~roughcut_core.cache.AnalysisCache` under (content key, "picture", VERSION, options);
+``speech_activity`` (intervals or Words) is applied after the cache with :func:`assign_speaking`,
+so the same cached analysis serves any transcript. Audio-only or undecodable files raise
+:class:`MediaError`. Models load lazily, once per analyzer, and are reused across files.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field, replace
+from typing import Optional
+
+import numpy as np
+
+from ..errors import MediaError
+from ..model import AnalyzerInfo, FaceBox, FaceTrack, MediaAsset, QualityFlag, Shot
+from . import describe as D
+from .decode import _content_key, iter_decoded, prefetch
+from .speaking import mark_speaking
+
+VERSION = "1.0"
+EMBED_EVERY = 2
+ANALYZER = "picture"
+
+
+@dataclass(frozen=True)
+class PictureOptions:
+    sample_fps: float = 4.0
+    proxy_width: int = 640
+    detector: str = "auto"        # "auto" (= "full"), "full" or "short" BlazeFace
+    min_face_score: float = 0.5
+    landmarks: bool = True
+    shots: bool = True
+
+
+@dataclass(frozen=True)
+class PictureAnalysis:
+    path: str
+    shot_size: str
+    people: int
+    focus: Optional[float]
+    faces: tuple[FaceBox, ...]
+    tracks: tuple[FaceTrack, ...]
+    shots: tuple[Shot, ...]
+    motion: str
+    exposure: dict
+    sample_times: tuple[float, ...]
+    flags: tuple[QualityFlag, ...]
+    analyzer: AnalyzerInfo
+    # identity embedding per track, same order as ``tracks`` (empty tuple without landmarks)
+    track_embeddings: tuple[tuple[float, ...], ...] = ()
+    duration: float = 0.0
+
+
+def assign_speaking(analysis: PictureAnalysis, speech_intervals) -> PictureAnalysis:
+    """Mark ``FaceBox.speaking`` (faces and tracks) from mouth motion during speech."""
+    faces = mark_speaking(analysis.faces, speech_intervals)
+    by_track: dict[int, list[FaceBox]] = {}
+    for fb in faces:
+        by_track.setdefault(fb.track, []).append(fb)
+    tracks = tuple(replace(tr, boxes=tuple(by_track.get(tr.track, ()))) for tr in analysis.tracks)
+    return replace(analysis, faces=faces, tracks=tracks)
+
+
+def _ranges(times: list[float], step: float) -> list[tuple[float, float]]:
+    """Merge sorted instants into [start, end) ranges (gaps > 1.5 steps split them)."""
+    out: list[list[float]] = []
+    for t in times:
+        if out and t - out[-1][1] <= 1.5 * step:
+            out[-1][1] = t
+        else:
+            out.append([t, t])
+    return [(a, b + step) for a, b in out]
+
+
+class PictureAnalyzer:
+    def __init__(self, options: PictureOptions | None = None, cache=None):
+        self.options = options or PictureOptions()
+        self.cache = cache
+        self._detector = None
+        self._landmarker = None
+
+    @property
+    def detector_kind(self) -> str:
+        return "full" if self.options.detector in ("auto", "full") else self.options.detector
+
+    def _models(self):
+        if self._detector is None:
+            from .detector import FaceDetector
+
+            self._detector = FaceDetector(self.detector_kind, self.options.min_face_score)
+        if self.options.landmarks and self._landmarker is None:
+            from .landmarks import FaceLandmarker
+
+            self._landmarker = FaceLandmarker()
+        return self._detector, self._landmarker
+
+    def params(self) -> dict:
+        p = dataclasses.asdict(self.options)
+        p["detector"] = f"blazeface-{self.detector_kind}/ai-edge-litert"
+        return p
+
+    def analyze(self, path, asset: MediaAsset | None = None, speech_activity=None) -> PictureAnalysis:
+        from ..serialize import from_dict, to_jsonable
+
+        path = str(path)
+        if asset is not None and not asset.has_video:
+            raise MediaError(path, "no video stream (audio-only file?)")
+        key = None
+        if self.cache is not None:
+            key = asset.content_key if asset is not None and asset.content_key else _content_key(path)
+            hit = self.cache.get(key, ANALYZER, VERSION, self.params())
+            if hit is not None:
+                result = replace(from_dict(PictureAnalysis, hit), path=path)
+                return assign_speaking(result, speech_activity) if speech_activity is not None else result
+        result = self._run(path)
+        if self.cache is not None:
+            self.cache.put(key, ANALYZER, VERSION, self.params(), to_jsonable(result))
+        return assign_speaking(result, speech_activity) if speech_activity is not None else result
+
+    def _run(self, path: str) -> PictureAnalysis:
+        import cv2
+
+        from .identities import face_embedding
+        from .shots import ShotBoundaries
+        from .tracks import build_tracks
+
+        opts = self.options
+        detector, landmarker = self._models()
+        shot_det = None
+        samples: list[tuple[float, list[FaceBox]]] = []
+        embeddings: list[np.ndarray | None] = []
+        sample_focus: list[tuple[float, float, float | None]] = []  # (t, focus, face/frame ratio)
+        sample_exposure: list[tuple[float, dict]] = []
+        steps: list[tuple[float, float, float, float, float]] = []  # (t, dt, dx, dy, ds)
+        means: list[tuple[float, float, float]] = []  # (t, mean luma, dark fraction) per decoded frame
+        interlaced = decoded = n_samples = 0
+        prev_grey, prev_t = None, None
+        for fr in prefetch(iter_decoded(path, opts.sample_fps, max_width=opts.proxy_width)):
+            if decoded == 0 and opts.shots:
+                shot_det = ShotBoundaries(fr.fps)
+            decoded += 1
+            interlaced += fr.interlaced
+            means.append((fr.t, *D.frame_stats(fr.small)))
+            if shot_det is not None:
+                shot_det.feed(fr.t, fr.small)
+            grey = cv2.cvtColor(fr.small, cv2.COLOR_RGB2GRAY)
+            if fr.rgb is None:
+                prev_grey, prev_t = grey, fr.t
+                continue
+            # camera motion from the pair (previous decoded frame, sample frame): one optical flow
+            # per sample instead of per decoded frame keeps the stage near the decode cost
+            if prev_grey is not None:
+                steps.append((fr.t, fr.t - prev_t, *D.global_motion(prev_grey, grey)))
+            prev_grey, prev_t = grey, fr.t
+            rgb = fr.rgb
+            boxes = []
+            for det in detector.detect(rgb):
+                mesh = landmarker.landmarks(rgb, det) if landmarker is not None else None
+                boxes.append(FaceBox(t=round(fr.t, 4), box=tuple(round(v, 4) for v in det.box),
+                                     score=round(det.score, 4),
+                                     mouth_open=None if mesh is None else round(mesh.mouth_open, 4)))
+                # identity texture once per EMBED_EVERY samples: a track's mean needs few faces
+                emb = face_embedding(mesh.crop) if mesh is not None and n_samples % EMBED_EVERY == 0 else None
+                # float16: ~2 KB a face until tracks are known (about 60 MB for an hour with two faces)
+                embeddings.append(None if emb is None else emb.astype(np.float16))
+            samples.append((round(fr.t, 4), boxes))
+            n_samples += 1
+            largest = max(boxes, key=lambda b: b.box[3], default=None)
+            sample_focus.append((fr.t, *D.focus_measure(rgb, largest.box if largest else None)))
+            sample_exposure.append((fr.t, D.exposure_of(rgb)))
+        # last decoded frame + one nominal frame (the decode pass is the ground truth here)
+        duration = means[-1][0] + 1.0 / (fr.fps or 25.0)
+        bounds = shot_det.boundaries() if shot_det is not None else []
+        faces, tracks = build_tracks(samples, bounds)
+        track_embeddings = ()
+        if landmarker is not None and faces:
+            sums: dict[int, list[np.ndarray]] = {}
+            for fb, emb in zip(faces, embeddings):
+                if emb is not None:
+                    sums.setdefault(fb.track, []).append(emb)
+            track_embeddings = tuple(
+                tuple(round(float(v), 5) for v in np.mean(np.asarray(sums[tr.track], np.float32), axis=0))
+                if tr.track in sums else ()
+                for tr in tracks)
+
+        def describe_range(t0: float, t1: float) -> dict:
+            ss = [(t, b) for t, b in samples if t0 <= t < t1]
+            heights = [max((f.box[3] for f in b), default=None) for _, b in ss]
+            foc = [f for t, f, _ in sample_focus if t0 <= t < t1]
+            exp = [e for t, e in sample_exposure if t0 <= t < t1]
+            # motion steps that straddle a cut measure the cut, not the camera
+            st = [(dt, dx, dy, ds) for t, dt, dx, dy, ds in steps
+                  if t0 <= t - dt and t < t1 and not any(t - dt < b <= t for b in bounds)]
+            return {"shot_size": D.shot_size_of_samples(heights), "people": D.people_of_samples([len(b) for _, b in ss]),
+                    "motion": D.classify_motion(st), "focus": round(float(np.median(foc)), 4) if foc else None,
+                    "exposure": D.summarize_exposure(exp)}
+
+        edges = [0.0] + bounds + [duration + 1e-6]
+        shots = tuple(Shot(start=round(a, 4), end=round(min(b, duration), 4), **describe_range(a, b))
+                      for a, b in zip(edges, edges[1:]) if b > a)
+        whole = describe_range(0.0, duration + 1e-6)
+        longest = max(shots, key=lambda s: s.end - s.start) if shots else None
+        flags = self._flags(means, sample_focus, sample_exposure, interlaced, decoded, duration)
+        return PictureAnalysis(
+            path=path, shot_size=whole["shot_size"], people=whole["people"], focus=whole["focus"],
+            faces=faces, tracks=tracks, shots=shots, motion=longest.motion if longest else "static",
+            exposure=whole["exposure"], sample_times=tuple(t for t, _ in samples), flags=flags,
+            analyzer=AnalyzerInfo(ANALYZER, VERSION, self.params()),
+            track_embeddings=track_embeddings, duration=round(duration, 4))
+
+    def _flags(self, means, sample_focus, sample_exposure, interlaced, decoded, duration) -> tuple[QualityFlag, ...]:
+        flags: list[QualityFlag] = []
+        step = (means[-1][0] / max(1, len(means) - 1)) if len(means) > 1 else 0.04
+        black = [t for t, m, dark in means if D.is_black(m, dark)]
+        for a, b in _ranges(black, step):
+            flags.append(QualityFlag("black_frame", round(a, 4), round(b, 4), 1.0, "black frame"))
+        for i in D.flash_indices([m for _, m, _ in means]):
+            t = means[i][0]
+            flags.append(QualityFlag("flash_frame", round(t, 4), round(t + step, 4), 1.0,
+                                     f"luma jump {means[i][1] - means[i - 1][1]:.0f}"))
+        if decoded and interlaced >= decoded / 2:
+            flags.append(QualityFlag("interlaced", 0.0, round(duration, 4), 0.5,
+                                     f"{interlaced}/{decoded} decoded frames interlaced"))
+        period = 1.0 / self.options.sample_fps if self.options.sample_fps > 0 else 1.0
+        soft = [t for t, focus, ratio in sample_focus if ratio is not None and focus < D.SOFT_FOCUS]
+        for a, b in _ranges(soft, period):
+            flags.append(QualityFlag("soft_focus", round(a, 4), round(b, 4), 0.5, f"face focus < {D.SOFT_FOCUS}"))
+        for kind, field_name in (("overexposed", "clipped_highlights"), ("underexposed", "crushed_shadows")):
+            hits = [t for t, e in sample_exposure if e[field_name] > D.CLIP_FRACTION]
+            for a, b in _ranges(hits, period):
+                flags.append(QualityFlag(kind, round(a, 4), round(b, 4), 0.5, f"{field_name} > {D.CLIP_FRACTION}"))
+        return tuple(sorted(flags, key=lambda f: (f.start, f.kind)))

@@ -1,0 +1,87 @@
+"""Shot boundaries inside one file with PySceneDetect's detectors, fed from our own decode pass.
+
+Contract: ``ShotBoundaries(fps)``; call ``feed(t, small_rgb)`` for every decoded frame in time
+order, then ``boundaries()`` -> sorted cut times in seconds (each the start of a new shot).
+Two detectors run side by side on the small frames: ``AdaptiveDetector`` (hard cuts: HSV change
+relative to its neighbours, so fast handheld motion is not taken for a cut)
+and ``ThresholdDetector`` (fades through black; the cut is placed mid-fade, as PySceneDetect
+does). Content cuts next to a black frame are dropped (the fade detector owns those), and so
+are fade cuts before any picture has been seen (a black leader is not a shot). Cuts closer than
+``min_shot`` seconds to an earlier one are merged.
+
+We drive the detectors directly instead of through ``SceneManager`` so the file is decoded once
+for the whole picture stage (PySceneDetect's own backends would decode it a second time).
+Precision: the detectors see the frames we decode (reference frames only for long-GOP codecs),
+so a cut lands within one or two source frames of the true one.
+"""
+from __future__ import annotations
+
+from collections import deque
+from fractions import Fraction
+
+import numpy as np
+
+from .describe import frame_stats, is_black
+
+
+class ShotBoundaries:
+    def __init__(self, fps: float, content_threshold: float = 3.0, fade_threshold: float = 12.0,
+                 min_shot: float = 0.5):
+        from scenedetect.detectors import AdaptiveDetector, ThresholdDetector
+
+        self.fps = Fraction(fps).limit_denominator(1001) if fps and fps > 0 else Fraction(25)
+        min_len = max(1, int(round(min_shot * float(self.fps))))
+        self._detectors = [
+            AdaptiveDetector(adaptive_threshold=content_threshold, min_scene_len=min_len),
+            ThresholdDetector(threshold=fade_threshold, min_scene_len=min_len),
+        ]
+        self.min_shot = min_shot
+        self._cuts: list[float] = []
+        self._last_frame = -1
+        self._last_tc = None
+        self._black = deque(maxlen=1024)  # (frame, is black): enough history for detector delay
+        self._seen_picture = False
+        self.params = {"content_threshold": content_threshold, "fade_threshold": fade_threshold,
+                       "min_shot": min_shot}
+
+    def feed(self, t: float, small_rgb: np.ndarray) -> None:
+        from scenedetect.common import FrameTimecode
+
+        frame = int(round(t * float(self.fps)))
+        if frame <= self._last_frame:  # detectors need strictly increasing positions
+            frame = self._last_frame + 1
+        self._last_frame = frame
+        tc = FrameTimecode(frame, fps=self.fps)
+        self._last_tc = tc
+        black = is_black(*frame_stats(small_rgb))
+        self._black.append((frame, black))
+        bgr = np.ascontiguousarray(small_rgb[..., ::-1])
+        content, fade = self._detectors
+        for cut in content.process_frame(tc, bgr) or ():
+            if not self._near_black(cut.frame_num):
+                self._cuts.append(float(cut.seconds))
+        for cut in fade.process_frame(tc, bgr) or ():
+            if self._seen_picture:
+                self._cuts.append(float(cut.seconds))
+        if not black:
+            self._seen_picture = True
+
+    def _near_black(self, frame: int) -> bool:
+        before = [b for f, b in self._black if f < frame]
+        at = [b for f, b in self._black if f >= frame]
+        return bool((before and before[-1]) or (at and at[0]))
+
+    def boundaries(self) -> list[float]:
+        cuts = list(self._cuts)
+        if self._last_tc is not None:
+            for det in self._detectors:
+                for cut in det.post_process(self._last_tc) or ():
+                    cuts.append(float(cut.seconds))
+        merged: list[float] = []
+        for c in sorted(cuts):
+            if c <= 0:
+                continue
+            if merged and c - merged[-1] < self.min_shot:
+                continue
+            merged.append(round(c, 4))
+        return merged

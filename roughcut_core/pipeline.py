@@ -99,7 +99,9 @@ class RoughCutPipeline:
             errors.append(f"{asset.path}: no audio stream, so no dialogue to cut")
         if asset.has_video and self.options.picture:
             try:
-                picture = self.picture_analyzer.analyze(asset.path, asset=asset)
+                # Speech activity lets the picture stage tell whose mouth moves while words are said.
+                picture = self.picture_analyzer.analyze(
+                    asset.path, asset=asset, speech_activity=transcript.words if transcript else None)
             except (RoughcutError, ImportError) as exc:
                 errors.append(f"{asset.path}: picture not analysed: {exc}")
         return AssetAnalysis(asset=asset, transcript=transcript, picture=picture, audio=audio,
@@ -165,7 +167,9 @@ def describe_takes(analyses: Sequence[AssetAnalysis], readings: Sequence[LineRea
             ids = sorted({identities.get((pic.path, t.track)) for t in pic.tracks} - {None})
             characters = tuple(sorted({names.get(i, i) for i in ids}))
             if ids:
-                setup = f"{shot_size}:{'+'.join(ids)}"
+                # Named characters make the setup key stable across takes even when face
+                # clustering splits one person (e.g. a soft-focus take).
+                setup = f"{shot_size}:{'+'.join(characters)}"
             flags.extend(pic.flags)
             raw_focus[a.asset.path] = pic.focus
         if a.audio is not None:

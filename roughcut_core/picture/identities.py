@@ -117,13 +117,12 @@ def name_identities(identities: dict, analyses: Sequence, readings: Sequence) ->
         visible = {identities.get((an.path, fb.track)) for fb in span} - {None}
         if len(visible) == 1:
             votes[visible.pop()][character] += 0.25
-    ranked = sorted(((v, ident, ch) for ident, chs in votes.items() for ch, v in chs.items()),
-                    key=lambda x: (-x[0], x[1], x[2]))
+    # Each identity takes the character it spoke for most. Several identities may share a name:
+    # clustering can split one person (a soft-focus take looks different), never the reverse,
+    # since two faces on screen together are never merged.
     names: dict[str, str] = {}
-    taken: set[str] = set()
-    for _, ident, ch in ranked:
-        if ident in names or ch in taken:
-            continue
-        names[ident] = ch
-        taken.add(ch)
+    for ident, chs in votes.items():
+        best = sorted(chs.items(), key=lambda kv: (-kv[1], kv[0]))
+        if best and (len(best) == 1 or best[0][1] > best[1][1]):
+            names[ident] = best[0][0]
     return names

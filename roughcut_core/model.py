@@ -241,7 +241,10 @@ class Marker:
 class EditDecision:
     """One clip of the cut: source range [src_in, src_out) at ``rate`` placed at ``rec_in``.
 
-    ``audio_in``/``audio_out`` differ from the picture range for J/L cuts (None = same).
+    ``audio_in``/``audio_out`` differ from the picture range for split (J/L) edits (None =
+    same). Sound stays in sync with picture: it plays at record frame
+    ``rec_in + (audio_in - src_in)``. Cutaways (``video_track`` 2, ``media_type`` "video")
+    lie over the cut on an upper track and carry no sound.
     """
 
     id: str
@@ -263,6 +266,9 @@ class EditDecision:
     markers: tuple[Marker, ...] = ()
     gap: bool = False
     terms: dict = field(default_factory=dict)
+    # 1 = the cut; 2 = a cutaway (reaction shot) laid over it, picture only.
+    video_track: int = 1
+    media_type: str = "both"
 
     @property
     def duration(self) -> int:

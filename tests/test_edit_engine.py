@@ -6,7 +6,7 @@ import pytest
 
 from edit_fixtures import make_script, make_take
 from roughcut_core.edit import (AssemblyOptions, EditOptions, Handles, TakeInfo, build_cut,
-                                clipped_words, cut_range, cut_to_hostplan, write_otio)
+                                clipped_words, cut_range, cut_to_hostplan, cut_to_otio, write_otio)
 from roughcut_core.model import LineReading, QualityFlag
 from roughcut_core.serialize import from_document, to_document
 from roughcut_core.timebase import Rate
@@ -100,3 +100,44 @@ def test_cut_document_round_trip():
     doc = to_document(cut)
     assert doc["schema"] == "roughcut.cut/1"
     assert from_document(doc, type(cut)) == cut
+
+
+def test_l_cuts_move_picture_only_and_keep_sync():
+    # Close-ups only, so the cut alternates setups at every line.
+    ca, r_a = make_take("/m/CU_ALICE_T1.mov", "cu_a", ("ALICE",), "CU")
+    cb, r_b = make_take("/m/CU_BOB_T1.mov", "cu_b", ("BOB",), "CU")
+    takes = {t.path: t for t in (ca, cb)}
+    plain = build_cut(make_script(), takes, r_a + r_b)
+    split = build_cut(make_script(), takes, r_a + r_b, EditOptions(l_cuts=True))
+    moved = 0
+    for p, s in zip(plain.decisions, split.decisions):
+        a_in = s.audio_in if s.audio_in is not None else s.src_in
+        a_out = s.audio_out if s.audio_out is not None else s.src_out
+        assert (a_in, a_out) == (p.src_in, p.src_out), "sound keeps the speech-safe cut"
+        assert s.rec_in + (a_in - s.src_in) == p.rec_in, "sound stays at its record position"
+        moved += s.src_in != p.src_in
+    assert moved == 3
+    assert split.duration == plain.duration
+    tl = cut_to_otio(split)
+    v, a = tl.video_tracks()[0], tl.audio_tracks()[0]
+    assert v.duration() == a.duration()
+
+
+def test_reaction_shot_over_long_speech():
+    # Long lines (word_len 1.2 s x 4 words): a listener cutaway lies over each on V2.
+    ca, r_a = make_take("/m/CU_ALICE_T1.mov", "cu_a", ("ALICE",), "CU", word_len=1.2)
+    cb, r_b = make_take("/m/CU_BOB_T1.mov", "cu_b", ("BOB",), "CU", word_len=1.2)
+    takes = {t.path: t for t in (ca, cb)}
+    cut = build_cut(make_script(), takes, r_a + r_b, EditOptions(assembly=AssemblyOptions(preset="coverage")))
+    main = [d for d in cut.decisions if d.video_track == 1]
+    cutaways = [d for d in cut.decisions if d.video_track == 2]
+    assert len(main) == 4 and cutaways
+    for r in cutaways:
+        host = next(d for d in main if d.rec_in <= r.rec_in and r.rec_in + r.duration <= d.rec_in + d.duration)
+        assert r.path != host.path and r.media_type == "video" and "reaction" in r.reasons[0]
+    tl = cut_to_otio(cut)
+    assert [t.name for t in tl.video_tracks()] == ["V1", "V2 cutaways"]
+    plan = cut_to_hostplan(cut)
+    assert {i["video_track"] for i in plan["items"]} == {1, 2}
+    short = build_cut(make_script(), takes, r_a + r_b, EditOptions(reaction_shots=False))
+    assert all(d.video_track == 1 for d in short.decisions)

@@ -7,6 +7,8 @@
   out point falls inside;
 - ``speaker_visible``: fraction of dialogue time whose speaker the chosen setup shows;
 - ``jump_cuts``: consecutive clips from different takes of the same setup.
+
+Reaction cutaways (upper-track clips) count against ``speaker_visible`` for their length.
 """
 from __future__ import annotations
 
@@ -30,7 +32,8 @@ def cut_quality(cut: Cut, truth: dict, root) -> dict:
     takes = _truth_index(truth, Path(root))
     line_ids = [l["id"] for l in truth["lines"]]
     speakers = {l["id"]: l["character"] for l in truth["lines"]}
-    clips = [d for d in sorted(cut.decisions, key=lambda d: d.rec_in) if not d.gap]
+    clips = [d for d in sorted(cut.decisions, key=lambda d: d.rec_in) if not d.gap and d.video_track == 1]
+    cutaways = [d for d in cut.decisions if not d.gap and d.video_track > 1]
     order = [lid for d in clips for lid in d.line_ids]
     in_order = [lid for lid in order if lid in speakers]
     coverage = sum(1 for lid in line_ids if in_order.count(lid) == 1) / len(line_ids)
@@ -63,6 +66,11 @@ def cut_quality(cut: Cut, truth: dict, root) -> dict:
                 we = Fraction(w["end"]).limit_denominator(100000)
                 words_total += 1
                 clipped += (ws < lo < we) or (ws < hi < we)
+    for r in cutaways:  # a reaction shot hides the speaker for its length
+        take = takes.get(str(Path(r.path).resolve()))
+        if take is None:
+            continue
+        visible_time -= float(Fraction(r.src_out - r.src_in) / r.rate.fraction)
     jump = 0
     for a, b in zip(clips, clips[1:]):
         ta, tb = takes.get(str(Path(a.path).resolve())), takes.get(str(Path(b.path).resolve()))
@@ -76,4 +84,5 @@ def cut_quality(cut: Cut, truth: dict, root) -> dict:
         "speaker_visible": round(visible_time / dialogue_time, 4) if dialogue_time else 0.0,
         "jump_cuts": jump,
         "clips": len(clips),
+        "cutaways": len(cutaways),
     }

@@ -18,6 +18,7 @@ from ..timebase import (Rate, convert_frames, seconds_to_frame_ceil, seconds_to_
 from .assemble import AssemblyOptions, assemble
 from .cutpoints import Handles, cut_range, neighbours
 from .ranking import Candidate, TakeInfo, rank_readings
+from .splitedits import add_reaction_shots, apply_l_cuts
 
 GAP_SECONDS = 2.0
 
@@ -30,6 +31,9 @@ class EditOptions:
     timeline_name: Optional[str] = None
     timeline_start_frame: Optional[int] = None
     weights: Optional[dict] = None  # learned per-show term weights (roughcut_core.learn)
+    l_cuts: bool = False            # picture leads sound at cuts between setups
+    reaction_shots: bool = True     # cutaways to a listener over long speeches
+    reaction_after: float = 4.0     # seconds of speech that make a speech "long"
 
 
 def _source_range(c: Candidate, handles: Handles) -> tuple[int, int]:
@@ -118,6 +122,11 @@ def build_cut(script: Script, takes: dict, readings: Sequence[LineReading],
             host_id=c.take.host_id, take_id=c.take.take_id, setup=c.take.setup,
             start_frame=c.take.start_frame, markers=(marker,), terms=c.terms))
         rec += convert_frames(src_out - src_in, c.take.rate, rate) if c.take.rate != rate else src_out - src_in
+    if options.l_cuts:
+        decisions = apply_l_cuts(decisions, rate)
+    if options.reaction_shots:
+        decisions += add_reaction_shots(decisions, picks, [l.character for l in lines], ranked, rate,
+                                        min_speech=options.reaction_after)
     coverage = coverage_report(lines, ranked, picks, takes)
     name = options.timeline_name or f"Rough cut — {script.title or 'scene'}"
     return Cut(name=name, rate=rate, decisions=tuple(decisions),
@@ -126,7 +135,8 @@ def build_cut(script: Script, takes: dict, readings: Sequence[LineReading],
                                            "favour_character": options.assembly.favour_character,
                                            "target_duration": options.assembly.target_duration,
                                            "handles": [options.handles.pre, options.handles.post],
-                                           "learned_weights": options.weights is not None},
+                                           "learned_weights": options.weights is not None,
+                                           "l_cuts": options.l_cuts, "reaction_shots": options.reaction_shots},
                warnings=tuple(warnings))
 
 

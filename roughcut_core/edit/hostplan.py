@@ -40,11 +40,10 @@ def _media(path: str, host_id: Optional[str], assets: dict) -> dict:
 
 
 def _item(d: EditDecision, assets: dict) -> dict:
-    media_type = "both"
     item = {
         "id": d.id, "media": _media(d.path, d.host_id, assets),
         "src_in": d.src_in, "src_out": d.src_out, "rec_in": d.rec_in,
-        "rate": d.rate.as_pair(), "video_track": 1, "audio_track": 1, "media_type": media_type,
+        "rate": d.rate.as_pair(), "video_track": d.video_track, "audio_track": 1, "media_type": d.media_type,
         "color": confidence_color(d.score), "score": round(d.score, 4),
         "why": "; ".join(d.reasons), "line_ids": list(d.line_ids), "setup": d.setup,
         "alternates": [

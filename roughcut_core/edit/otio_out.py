@@ -1,7 +1,8 @@
 """Cut → OpenTimelineIO (DESIGN §4).
 
-One video track and one audio track carry the enabled cut (what plays is exactly the cut);
-alternates live in ``metadata["roughcut"]``, never on enabled tracks. Each clip has an
+V1 and A1 carry the cut (what plays is exactly the cut: split edits give A1 its own cut
+points), V2 the reaction cutaways laid over it; alternates live in ``metadata["roughcut"]``,
+never on enabled tracks. Each clip has an
 ``ExternalReference`` to the source file's absolute path whose ``available_range`` starts at
 the file's start timecode, and a frame-exact ``source_range`` at the media's own rate in that
 timecode space (OTIO's convention: start = start timecode frames + file-relative in point).
@@ -85,26 +86,33 @@ def cut_to_otio(cut: Cut, *, frame_counts: Optional[dict] = None, line_texts: Op
     frame_counts = frame_counts or {}
     tl = otio.schema.Timeline(name=cut.name)
     tl.global_start_time = _rt(cut.start_frame, cut.rate)
-    video = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
-    audio = otio.schema.Track(name="A1", kind=otio.schema.TrackKind.Audio)
-    cursor = 0
+    # (record start, length, item) per track; each track is then laid out with gaps between.
+    lanes: dict[str, list] = {"V1": [], "V2": [], "A1": []}
     for d in sorted(cut.decisions, key=lambda x: x.rec_in):
-        rec_in = d.rec_in
         rec_len = _record_length(d, cut.rate)
-        if rec_in > cursor:
-            for track in (video, audio):
-                track.append(otio.schema.Gap(source_range=_range(0, rec_in - cursor, cut.rate)))
         if d.gap:
-            for track in (video, audio):
+            for lane in ("V1", "A1"):
                 gap = otio.schema.Gap(source_range=_range(0, rec_len, cut.rate))
                 gap.metadata["roughcut"] = {"schema": OTIO_METADATA_SCHEMA, **decision_metadata(d, line_texts)}
-                track.append(gap)
-        else:
-            video.append(_clip(d, "video", frame_counts, line_texts))
-            audio.append(_clip(d, "audio", frame_counts, line_texts))
-        cursor = rec_in + rec_len
-    tl.tracks.append(video)
-    tl.tracks.append(audio)
+                lanes[lane].append((d.rec_in, rec_len, gap))
+            continue
+        lanes["V2" if d.video_track >= 2 else "V1"].append((d.rec_in, rec_len, _clip(d, "video", frame_counts, line_texts)))
+        if d.media_type != "video":
+            a_in = d.audio_in if d.audio_in is not None else d.src_in
+            a_out = d.audio_out if d.audio_out is not None else d.src_out
+            lanes["A1"].append((d.rec_in + (a_in - d.src_in), a_out - a_in, _clip(d, "audio", frame_counts, line_texts)))
+    for name, kind in (("V1", otio.schema.TrackKind.Video), ("V2", otio.schema.TrackKind.Video),
+                       ("A1", otio.schema.TrackKind.Audio)):
+        if name == "V2" and not lanes[name]:
+            continue
+        track = otio.schema.Track(name="V2 cutaways" if name == "V2" else name, kind=kind)
+        cursor = 0
+        for rec_in, length, item in sorted(lanes[name], key=lambda x: x[0]):
+            if rec_in > cursor:
+                track.append(otio.schema.Gap(source_range=_range(0, rec_in - cursor, cut.rate)))
+            track.append(item)
+            cursor = rec_in + length
+        tl.tracks.append(track)
     for m in cut.markers:
         marker = otio.schema.Marker(name=m.name, marked_range=_range(m.frame, m.duration, cut.rate),
                                     color=_otio_color(m.color))

@@ -120,16 +120,40 @@ class RoughCutPipeline:
                                                  index=index))
         return reconcile_readings(script, readings)
 
-    def assemble(self, script: Script, analyses: Sequence[AssetAnalysis],
+    def assemble(self, script: Optional[Script], analyses: Sequence[AssetAnalysis],
                  readings: Optional[Sequence[LineReading]] = None) -> CutResult:
+        """The cut of ``script``; with no script, a selects cut ordered by content."""
         usable = [a for a in analyses if a.asset.has_video and a.transcript is not None]
-        if readings is None:
+        if script is None:
+            script, readings = selects_script(usable)
+        elif readings is None:
             readings = self.align(script, usable)
         takes = describe_takes(usable, readings)
         cut = build_cut(script, takes, readings, self.options.edit)
         errors = tuple(e for a in analyses for e in a.errors)
         return CutResult(cut=cut, script=script, readings=tuple(readings), takes=takes,
                          analyses=tuple(analyses), errors=errors)
+
+
+def selects_script(analyses: Sequence[AssetAnalysis]) -> tuple[Script, tuple[LineReading, ...]]:
+    """Script-less mode: repeated readings of the same content across takes become one
+    "line" each (ordered by first appearance), every utterance a reading of it."""
+    from .align import group_utterances
+    from .model import Scene, ScriptLine
+
+    transcripts = [a.transcript for a in analyses if a.transcript is not None and a.asset.has_video]
+    groups = group_utterances(transcripts)
+    lines, readings = [], []
+    for n, g in enumerate(groups, start=1):
+        line_id = f"S-{n}"
+        lines.append(ScriptLine(id=line_id, scene_id="S", character="", text=g.text))
+        for u in g.utterances:
+            readings.append(LineReading(path=u.path, line_id=line_id, start=u.start, end=u.end,
+                                        score=round(u.similarity, 4), word_span=u.word_span, text=u.text,
+                                        take_id=Path(u.path).stem))
+    script = Script(scenes=(Scene(id="S", heading="SELECTS", lines=tuple(lines)),), title="selects",
+                    format="selects")
+    return script, tuple(readings)
 
 
 _TAKE_SUFFIX = re.compile(r"[_\-. ]*(t|tk|take)?[_\-. ]*\d+$", re.IGNORECASE)

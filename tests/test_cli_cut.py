@@ -75,3 +75,15 @@ def test_cut_bad_inputs_are_reported_and_skipped(demo_scene, tmp_path, capsys):
     rc = main(["cut", str(tmp_path / "empty.mov"), "--script", str(demo_scene.script_path),
                "--out", str(tmp_path / "d.otio")])
     assert rc == 2 and not (tmp_path / "d.otio").exists()
+
+
+def test_cut_without_script_is_a_selects_cut(demo_cut, demo_scene, tmp_path):
+    """No script: repeated content across takes becomes one selects line each, in order."""
+    rc = main(["cut", str(demo_scene.media_dir), "--out", str(tmp_path / "selects.otio"), "--plan",
+               str(tmp_path / "selects.json"), "--cache-dir", str(demo_cut / "cache")])
+    assert rc == 0
+    plan = json.loads((tmp_path / "selects.json").read_text())
+    items = [i for i in plan["items"] if i["video_track"] == 1]
+    assert len(items) >= 8  # about one per spoken line of the 10-line scene
+    assert all(i["line_ids"][0].startswith("S-") for i in items)
+    assert not plan["coverage"]["setups_missing"]

@@ -17,7 +17,8 @@ from .common import print_json, progress, report_errors
 def register(sub) -> None:
     p = sub.add_parser("cut", help="generate a rough cut of a scene")
     p.add_argument("inputs", nargs="+", metavar="MEDIA_OR_DIR")
-    p.add_argument("--script", required=True, help="screenplay (.fountain, .fdx, .pdf, sides .txt)")
+    p.add_argument("--script", help="screenplay (.fountain, .fdx, .pdf, sides .txt); without it, a "
+                                    "selects cut of the repeated content, in order of first appearance")
     p.add_argument("--out", required=True, help="output .otio file")
     p.add_argument("--report", help="also write the HTML review page here")
     p.add_argument("--plan", help="also write the host plan JSON (roughcut.hostplan/1) here")
@@ -54,7 +55,7 @@ def run(args) -> int:
     if not usable:
         print("roughcut: no usable media (need video with sound)", file=sys.stderr)
         return 2
-    script = load_script(args.script)
+    script = load_script(args.script) if args.script else None
     weights = None
     if args.show:
         from roughcut_core.learn import PreferenceStore

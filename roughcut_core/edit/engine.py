@@ -144,7 +144,7 @@ def coverage_report(lines, ranked: dict, picks, takes: dict) -> dict:
     """The script supervisor's view: what was never shot, what has no good reading."""
     never = [l.id for l in lines if not ranked.get(l.id)]
     no_good = [l.id for l in lines if ranked.get(l.id) and not any(c.acceptable for c in ranked[l.id])]
-    speakers = sorted({l.character for l in lines})
+    speakers = sorted({l.character for l in lines if l.character})
     seen = {ch for t in takes.values() for ch in t.characters}
     missing_setups = [f"no shot shows {ch}" for ch in speakers if seen and ch not in seen]
     return {

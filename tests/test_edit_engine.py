@@ -9,7 +9,7 @@ from roughcut_core.edit import (AssemblyOptions, EditOptions, Handles, TakeInfo,
                                 clipped_words, cut_range, cut_to_hostplan, cut_to_otio, write_otio)
 from roughcut_core.model import LineReading, QualityFlag
 from roughcut_core.serialize import from_document, to_document
-from roughcut_core.timebase import Rate
+from roughcut_core.timebase import Rate, convert_frames
 
 
 def test_cut_range_never_clips_and_respects_neighbours():
@@ -141,3 +141,23 @@ def test_reaction_shot_over_long_speech():
     assert {i["video_track"] for i in plan["items"]} == {1, 2}
     short = build_cut(make_script(), takes, r_a + r_b, EditOptions(reaction_shots=False))
     assert all(d.video_track == 1 for d in short.decisions)
+
+
+def test_mixed_rates_are_flagged_and_recorded_at_the_timeline_rate():
+    a, r_a = make_take("/m/A.mov", "a", ("ALICE",), "CU", rate=Rate(24000, 1001), n=4)
+    b, r_b = make_take("/m/B.mov", "b", ("BOB",), "CU", rate=Rate(25), n=4)
+    cut = build_cut(make_script(), {a.path: a, b.path: b}, r_a + r_b, EditOptions(reaction_shots=False))
+    assert any("mixed frame rates" in w for w in cut.warnings)
+    rec = 0
+    for d in cut.decisions:
+        assert d.rec_in == rec
+        rec += d.duration if d.rate == cut.rate else convert_frames(d.duration, d.rate, cut.rate)
+    assert {d.rate for d in cut.decisions} == {Rate(24000, 1001), Rate(25)}
+
+
+def test_single_take_scene():
+    t, rs = make_take("/m/ONLY.mov", "only", ("ALICE", "BOB"), "WS", n=4)
+    cut = build_cut(make_script(), {t.path: t}, rs)
+    assert [d.path for d in cut.decisions] == [t.path] * 4
+    assert all(not d.alternates for d in cut.decisions)
+    assert cut.coverage["lines_never_captured"] == []

@@ -7,8 +7,28 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Iterator, Union
+
+
+@contextmanager
+def atomic_output(path: Union[str, Path], suffix: str = "", mode: int | None = None) -> Iterator[Path]:
+    """For writers that want a file name (encoders, adapters): yields a temp path beside
+    ``path`` (with ``suffix`` so format sniffing works), renamed onto ``path`` only if the
+    block succeeds; removed otherwise."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix or path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def atomic_write_bytes(path: Union[str, Path], data: bytes, mode: int | None = None) -> Path:

@@ -13,14 +13,13 @@ Contract:
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from fractions import Fraction
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
+from ..fileio import atomic_output
 from .audio import SAMPLES_PER_FRAME
 from .tts import SAMPLE_RATE
 
@@ -35,11 +34,9 @@ def write_take(path: Path, frame_at: Callable[[int], np.ndarray], frames: int, a
     path = Path(path)
     if audio.shape != (frames * SAMPLES_PER_FRAME, 2):
         raise ValueError(f"audio must be ({frames * SAMPLES_PER_FRAME}, 2), got {audio.shape}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".mp4.tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        with av.open(tmp, mode="w", format="mp4") as container:
+    # Takes are ordinary shared media: 0644, not mkstemp's 0600.
+    with atomic_output(path, suffix=".mp4", mode=0o644) as tmp:
+        with av.open(str(tmp), mode="w", format="mp4") as container:
             video = container.add_stream("libx264", rate=RATE)
             video.width, video.height = width, height
             video.pix_fmt = "yuv420p"
@@ -71,11 +68,3 @@ def write_take(path: Path, frame_at: Callable[[int], np.ndarray], frames: int, a
                     sent += chunk.shape[1]
             container.mux(video.encode(None))
             container.mux(sound.encode(None))
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; takes are ordinary shared media
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise

@@ -8,12 +8,10 @@ picture track and 8-character reel names) and writes atomically.
 from __future__ import annotations
 
 import copy
-import os
-import tempfile
 from pathlib import Path
 
 from ..errors import RoughcutError
-from ..fileio import atomic_write_text
+from ..fileio import atomic_output, atomic_write_text
 
 EXPORT_FORMATS = {".xml": "fcp_xml", ".fcpxml": "fcpx_xml", ".edl": "cmx_3600", ".aaf": "AAF", ".otio": "otio_json"}
 
@@ -86,16 +84,12 @@ def export_timeline(source, out_path) -> Path:
     elif adapter == "fcpx_xml":
         timeline = _for_fcpx(timeline)
     if adapter == "AAF":
-        # The AAF writer needs a real file path; write beside the target, then rename.
-        fd, tmp = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".aaf", dir=out_path.parent or ".")
-        os.close(fd)
+        # The AAF writer needs a real file path: write beside the target, then rename.
         try:
-            os.unlink(tmp)
-            otio.adapters.write_to_file(timeline, tmp, adapter_name=adapter, use_empty_mob_ids=True)
-            os.replace(tmp, out_path)
+            with atomic_output(out_path) as tmp:
+                tmp.unlink()  # the writer refuses to overwrite
+                otio.adapters.write_to_file(timeline, str(tmp), adapter_name=adapter, use_empty_mob_ids=True)
         except Exception as exc:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
             raise RoughcutError(f"{out_path}: AAF export failed: {exc}") from exc
         return out_path
     try:

@@ -17,6 +17,7 @@ from typing import Iterator
 import numpy as np
 
 from ..errors import MediaError, RoughcutError
+from ..fileio import atomic_output
 
 SAMPLE_RATE = 48000
 
@@ -104,9 +105,8 @@ def render_preview(otio_path, out_path, *, width: int = 640) -> Path:
         raise RoughcutError(f"{otio_path}: the timeline has no picture to render")
     rate = Fraction(video.find_clips()[0].source_range.start_time.rate).limit_denominator(1001)
     out_path = Path(out_path)
-    tmp = out_path.with_name(f".{out_path.name}.tmp.mp4")
     height = int(round(width * 9 / 16 / 2)) * 2
-    try:
+    with atomic_output(out_path, suffix=".mp4") as tmp:
         with av.open(str(tmp), "w") as oc:
             vs = oc.add_stream("libx264", rate=rate)
             vs.width, vs.height, vs.pix_fmt = width, height, "yuv420p"
@@ -142,8 +142,4 @@ def render_preview(otio_path, out_path, *, width: int = 640) -> Path:
             for stream in (vs, aus):
                 for pkt in stream.encode(None):
                     oc.mux(pkt)
-        os.replace(tmp, out_path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return out_path

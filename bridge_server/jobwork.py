@@ -29,21 +29,31 @@ def pipeline_options(request: dict, cache_dir: str):
     from roughcut_core.pipeline import PipelineOptions
 
     o = request.get("options") or {}
+    weights = None
+    if o.get("show"):
+        from roughcut_core.learn import PreferenceStore
+
+        weights = PreferenceStore().load(o["show"]).weights
     pre, post = o.get("handles") or (0.25, 0.35)
     edit = EditOptions(assembly=AssemblyOptions(preset=o.get("preset", "performance"),
                                                 favour_character=o.get("favour_character"),
                                                 target_duration=o.get("target_duration")),
                        handles=Handles(float(pre), float(post)),
-                       timeline_name=o.get("timeline_name") or request.get("name"))
+                       timeline_name=o.get("timeline_name") or request.get("name"),
+                       l_cuts=bool(o.get("l_cuts", False)), reaction_shots=bool(o.get("reaction_shots", True)),
+                       weights=weights)
     return PipelineOptions(asr_model=o.get("asr_model", "tiny.en"), device=o.get("device", "auto"),
                            picture=bool(o.get("picture", True)), audio_quality=bool(o.get("audio_quality", True)),
                            cache_dir=cache_dir, use_cache=True, edit=edit)
 
 
 def load_job_script(spec: dict):
-    """The job's Script from ``{"path"}`` or ``{"text", "format"}``; ScriptError when unusable."""
+    """The job's Script from ``{"path"}`` or ``{"text", "format"}`` (None: a selects cut);
+    ScriptError when unusable."""
     from roughcut_core.script import load_script, parse_script_text
 
+    if spec is None:
+        return None
     if spec.get("path"):
         return load_script(spec["path"])
     return parse_script_text(spec["text"], format=spec.get("format") or "fountain")

@@ -110,7 +110,8 @@ def create_job(body: JobRequest, request: Request) -> JobCreated:
     config = state.config
     if len(body.media) > config.max_media_per_job:
         raise HTTPException(413, f"too many media items: {len(body.media)}, limit {config.max_media_per_job}")
-    _check_script(body.script, config.max_script_bytes)
+    if body.script is not None:
+        _check_script(body.script, config.max_script_bytes)
     problems = _check_media([m.path for m in body.media])
     if problems:
         raise HTTPException(400, {"error": "media not usable: " + "; ".join(

@@ -77,6 +77,10 @@ class JobOptions(_Strict):
     picture: bool = True
     audio_quality: bool = True
     timeline_name: Optional[str] = Field(None, max_length=200)
+    l_cuts: bool = Field(False, description="picture leads sound at cuts between setups")
+    reaction_shots: bool = Field(True, description="listener cutaways over long speeches")
+    show: Optional[str] = Field(None, max_length=100, pattern=r"^[\w .\-]+$",
+                                description="use the preferences learned for this show")
 
     @field_validator("handles")
     @classmethod
@@ -88,7 +92,7 @@ class JobOptions(_Strict):
 
 class JobRequest(_Strict):
     media: list[MediaItem] = Field(min_length=1, description="the clips to cut from")
-    script: ScriptSpec
+    script: Optional[ScriptSpec] = Field(None, description="the screenplay; without one, a selects cut ordered by content")
     options: JobOptions = Field(default_factory=JobOptions)
     name: Optional[str] = Field(None, max_length=200)
 

@@ -2,7 +2,8 @@
 
 ``--json`` prints a list of ``{"path", "shot_size", "people", "focus", "motion", "shots",
 "faces": [{"t", "box": [x, y, w, h] (normalised 0-1), "score", "track", "speaking"}]}``.
-``speaking`` is null here (no transcript is given to this command). Every file that cannot be
+``speaking`` says whether that face's mouth moves while speech is heard (speech activity from the
+bundled Silero VAD); it is null for files without sound. Every file that cannot be
 used gets one stderr line naming it and the reason; the others are still analysed. Exit 0 when
 at least one file was analysed, 2 when none was.
 """
@@ -38,6 +39,17 @@ def _row(an) -> dict:
     }
 
 
+def _speech(path):
+    """Speech regions for the speaking flag; None when the file has no usable sound."""
+    from roughcut_core import MediaError
+    from roughcut_core.speech.vad import speech_regions
+
+    try:
+        return speech_regions(path)
+    except MediaError:
+        return None
+
+
 def run(args) -> int:
     from roughcut_core import MediaError
     from roughcut_core.cache import AnalysisCache
@@ -51,7 +63,7 @@ def run(args) -> int:
     rows = []
     for path in progress(paths, total=len(paths), desc="faces", unit="file"):
         try:
-            rows.append(_row(analyzer.analyze(path)))
+            rows.append(_row(analyzer.analyze(path, speech_activity=_speech(path))))
         except MediaError as exc:
             errors.append(exc)
     report_errors(errors)

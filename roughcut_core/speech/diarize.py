@@ -137,12 +137,9 @@ def diarization_error_rate(reference: Sequence[SpeakerTurn], hypothesis: Sequenc
 # ----------------------------------------------------------------- diarization
 
 def _vad_regions(audio16k: np.ndarray, offset: float) -> list[tuple[float, float]]:
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
+    from .vad import vad_regions
 
-    opts = VadOptions(threshold=VAD_THRESHOLD, min_silence_duration_ms=500, speech_pad_ms=60,
-                      min_speech_duration_ms=200)
-    return [(offset + s["start"] / 16000.0, offset + s["end"] / 16000.0)
-            for s in get_speech_timestamps(audio16k, opts)]
+    return vad_regions(audio16k, offset, threshold=VAD_THRESHOLD)
 
 
 def _embed_file(path: str, speech_regions, embedder):

@@ -21,7 +21,8 @@ import numpy as np
 from ..errors import MediaError
 from ..model import AnalyzerInfo, FaceBox, FaceTrack, MediaAsset, QualityFlag, Shot
 from . import describe as D
-from .decode import _content_key, iter_decoded, prefetch
+from ..media.keys import content_key
+from .decode import iter_decoded, prefetch
 from .speaking import mark_speaking
 
 VERSION = "1.0"
@@ -114,7 +115,7 @@ class PictureAnalyzer:
             raise MediaError(path, "no video stream (audio-only file?)")
         key = None
         if self.cache is not None:
-            key = asset.content_key if asset is not None and asset.content_key else _content_key(path)
+            key = asset.content_key if asset is not None and asset.content_key else content_key(path)
             hit = self.cache.get(key, ANALYZER, VERSION, self.params())
             if hit is not None:
                 result = replace(from_dict(PictureAnalysis, hit), path=path)

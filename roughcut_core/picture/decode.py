@@ -18,7 +18,6 @@ Contract:
 """
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import queue
@@ -30,6 +29,7 @@ from typing import Iterable, Iterator, Optional
 import numpy as np
 
 from ..errors import MediaError
+from ..media.keys import content_key
 from ..fileio import atomic_write_bytes
 
 SMALL_WIDTH = 96  # shot detection and motion work on tiny frames: cuts and pans survive scaling
@@ -258,16 +258,6 @@ def iter_sampled_frames(path, sample_fps: float, max_width: int = 640) -> Iterat
             yield item.t, item.rgb
 
 
-def _content_key(path) -> str:
-    try:
-        from ..media import content_key
-    except ImportError:  # media module not present: size + mtime + path is a safe (if weaker) key
-        st = os.stat(path)
-        blob = f"{os.path.abspath(path)}|{st.st_size}|{st.st_mtime_ns}"
-        return "stat-" + hashlib.blake2b(blob.encode(), digest_size=16).hexdigest()
-    return content_key(path)
-
-
 def proxy_cache_dir() -> Path:
     env = os.environ.get("ROUGHCUT_CACHE_DIR")
     if env:
@@ -321,7 +311,7 @@ def encode_jpeg(rgb: np.ndarray, quality: int = 85) -> bytes:
 def extract_thumbnail(path, t: float, width: int = 320) -> bytes:
     """JPEG of the frame at ``t`` seconds, ``width`` wide (<= 640), rotation applied; cached."""
     width = max(16, min(int(width), 640))
-    key = _content_key(path)
+    key = content_key(path)
     cached = proxy_cache_dir() / key[:2] / f"{key}_{round(t * 1000)}ms_{width}.jpg"
     if cached.exists():
         return cached.read_bytes()

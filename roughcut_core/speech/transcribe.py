@@ -28,6 +28,7 @@ from typing import Any, Optional, Union
 import numpy as np
 
 from ..errors import MediaError
+from ..media.keys import content_key
 from ..model import AnalyzerInfo, MediaAsset, Transcript, Word
 from .asr_model import load_whisper, resolve_model
 from .audio_io import iter_audio_blocks
@@ -81,12 +82,6 @@ class SpeechResult:
     raw_words: tuple[Word, ...]
     timings: dict = field(default_factory=dict)
     cached: bool = False
-
-
-def _content_key(path: Path) -> str:
-    from ..media import content_key
-
-    return content_key(path)
 
 
 def _quietest_split(audio: np.ndarray, lo: int, hi: int) -> int:
@@ -156,7 +151,7 @@ class SpeechTranscriber:
         params = self.options.cache_params()
         if self.cache is None:
             return self._run(path)
-        key = asset.content_key if asset is not None and asset.content_key else _content_key(path)
+        key = asset.content_key if asset is not None and asset.content_key else content_key(path)
         computed: list[SpeechResult] = []
 
         def compute() -> dict:

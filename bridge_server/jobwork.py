@@ -40,7 +40,7 @@ def pipeline_options(request: dict, cache_dir: str):
                                                 target_duration=o.get("target_duration")),
                        handles=Handles(float(pre), float(post)),
                        timeline_name=o.get("timeline_name") or request.get("name"),
-                       l_cuts=bool(o.get("l_cuts", False)), reaction_shots=bool(o.get("reaction_shots", True)),
+                       split_edits=o.get("split_edits"), reaction_shots=bool(o.get("reaction_shots", True)),
                        weights=weights)
     return PipelineOptions(asr_model=o.get("asr_model", "tiny.en"), device=o.get("device", "auto"),
                            picture=bool(o.get("picture", True)), audio_quality=bool(o.get("audio_quality", True)),

@@ -77,7 +77,8 @@ class JobOptions(_Strict):
     picture: bool = True
     audio_quality: bool = True
     timeline_name: Optional[str] = Field(None, max_length=200)
-    l_cuts: bool = Field(False, description="picture leads sound at cuts between setups")
+    split_edits: Optional[Literal["L", "J"]] = Field(
+        None, description="cut picture before (L) or after (J) the sound between setups")
     reaction_shots: bool = Field(True, description="listener cutaways over long speeches")
     show: Optional[str] = Field(None, max_length=100, pattern=r"^[\w .\-]+$",
                                 description="use the preferences learned for this show")

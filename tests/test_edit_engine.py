@@ -102,13 +102,14 @@ def test_cut_document_round_trip():
     assert from_document(doc, type(cut)) == cut
 
 
-def test_l_cuts_move_picture_only_and_keep_sync():
+@pytest.mark.parametrize("mode", ["L", "J"])
+def test_split_edits_move_picture_only_and_keep_sync(mode):
     # Close-ups only, so the cut alternates setups at every line.
     ca, r_a = make_take("/m/CU_ALICE_T1.mov", "cu_a", ("ALICE",), "CU")
     cb, r_b = make_take("/m/CU_BOB_T1.mov", "cu_b", ("BOB",), "CU")
     takes = {t.path: t for t in (ca, cb)}
     plain = build_cut(make_script(), takes, r_a + r_b)
-    split = build_cut(make_script(), takes, r_a + r_b, EditOptions(l_cuts=True))
+    split = build_cut(make_script(), takes, r_a + r_b, EditOptions(split_edits=mode))
     moved = 0
     for p, s in zip(plain.decisions, split.decisions):
         a_in = s.audio_in if s.audio_in is not None else s.src_in
@@ -116,6 +117,8 @@ def test_l_cuts_move_picture_only_and_keep_sync():
         assert (a_in, a_out) == (p.src_in, p.src_out), "sound keeps the speech-safe cut"
         assert s.rec_in + (a_in - s.src_in) == p.rec_in, "sound stays at its record position"
         moved += s.src_in != p.src_in
+        if s.src_in != p.src_in:
+            assert (s.src_in < p.src_in) == (mode == "L")
     assert moved == 3
     assert split.duration == plain.duration
     tl = cut_to_otio(split)

@@ -27,7 +27,8 @@ def register(sub) -> None:
     p.add_argument("--target-duration", type=float, metavar="SECONDS")
     p.add_argument("--handles", nargs=2, type=float, metavar=("PRE", "POST"), default=(0.25, 0.35),
                    help="seconds of pre/post roll around speech (default 0.25 0.35)")
-    p.add_argument("--l-cuts", action="store_true", help="picture leads sound at cuts between setups")
+    p.add_argument("--split-edits", choices=("L", "J"),
+                   help="cut picture before (L) or after (J) the sound between setups")
     p.add_argument("--no-reactions", action="store_true", help="no listener cutaways over long speeches")
     p.add_argument("--no-picture", action="store_true", help="skip picture analysis")
     p.add_argument("--show", help="use the preferences learned for this show (`roughcut feedback`)")
@@ -66,7 +67,7 @@ def run(args) -> int:
         cache_dir=args.cache_dir, use_cache=not args.no_cache,
         edit=EditOptions(assembly=AssemblyOptions(preset=args.preset, favour_character=args.favour,
                                                   target_duration=args.target_duration),
-                         handles=Handles(*args.handles), weights=weights, l_cuts=args.l_cuts,
+                         handles=Handles(*args.handles), weights=weights, split_edits=args.split_edits,
                          reaction_shots=not args.no_reactions))
     pipeline = RoughCutPipeline(options)
     analyses = [pipeline.analyze_asset(a) for a in progress(usable, desc="analysing", unit="file")]

@@ -18,7 +18,7 @@ from ..timebase import (Rate, convert_frames, seconds_to_frame_ceil, seconds_to_
 from .assemble import AssemblyOptions, assemble
 from .cutpoints import Handles, cut_range, neighbours
 from .ranking import Candidate, TakeInfo, rank_readings
-from .splitedits import add_reaction_shots, apply_l_cuts
+from .splitedits import add_reaction_shots, apply_split_edits
 
 GAP_SECONDS = 2.0
 
@@ -31,7 +31,7 @@ class EditOptions:
     timeline_name: Optional[str] = None
     timeline_start_frame: Optional[int] = None
     weights: Optional[dict] = None  # learned per-show term weights (roughcut_core.learn)
-    l_cuts: bool = False            # picture leads sound at cuts between setups
+    split_edits: Optional[str] = None  # "L" or "J": picture and sound cut apart between setups
     reaction_shots: bool = True     # cutaways to a listener over long speeches
     reaction_after: float = 4.0     # seconds of speech that make a speech "long"
 
@@ -122,8 +122,9 @@ def build_cut(script: Script, takes: dict, readings: Sequence[LineReading],
             host_id=c.take.host_id, take_id=c.take.take_id, setup=c.take.setup,
             start_frame=c.take.start_frame, markers=(marker,), terms=c.terms))
         rec += convert_frames(src_out - src_in, c.take.rate, rate) if c.take.rate != rate else src_out - src_in
-    if options.l_cuts:
-        decisions = apply_l_cuts(decisions, rate)
+    if options.split_edits:
+        decisions = apply_split_edits(decisions, rate, options.split_edits,
+                                      frame_counts={p: t.frame_count for p, t in takes.items()})
     if options.reaction_shots:
         decisions += add_reaction_shots(decisions, picks, [l.character for l in lines], ranked, rate,
                                         min_speech=options.reaction_after)
@@ -136,7 +137,7 @@ def build_cut(script: Script, takes: dict, readings: Sequence[LineReading],
                                            "target_duration": options.assembly.target_duration,
                                            "handles": [options.handles.pre, options.handles.post],
                                            "learned_weights": options.weights is not None,
-                                           "l_cuts": options.l_cuts, "reaction_shots": options.reaction_shots},
+                                           "split_edits": options.split_edits, "reaction_shots": options.reaction_shots},
                warnings=tuple(warnings))
 
 

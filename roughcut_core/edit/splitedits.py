@@ -1,10 +1,8 @@
 """Post-passes over an assembled cut: split (L) edits and reaction cutaways.
 
-- L-cut: where two consecutive clips come from different setups, the picture cuts a few
-  frames before the sound, so the listener's face arrives while the last words still play.
-  Only picture points move (the outgoing picture ends earlier, the incoming one starts
-  earlier); sound points stay on the speech-safe cut, so no word is clipped or doubled and
-  sound stays in sync with its picture.
+- L/J cuts: where two consecutive clips come from different setups, the picture cuts a few
+  frames before (L) or after (J) the sound. Only picture points move; sound points stay on the
+  speech-safe cut, so no word is clipped or doubled and sound stays in sync with its picture.
 - Reaction shot: on a long speech, the middle part of the picture is covered by a cutaway of
   a listener (from a setup that shows them and not the speaker, during their take's reading of
   the same line) on an upper video track, picture only; the speaker's sound plays on.
@@ -19,17 +17,30 @@ from ..timebase import Rate, seconds_to_frames
 from .ranking import Candidate
 
 
-def apply_l_cuts(decisions: list[EditDecision], rate: Rate, seconds: float = 0.33) -> list[EditDecision]:
-    """Move the picture cut earlier than the sound cut between clips of different setups."""
+def apply_split_edits(decisions: list[EditDecision], rate: Rate, mode: str = "L",
+                      seconds: float = 0.33, frame_counts: Optional[dict] = None) -> list[EditDecision]:
+    """Split the picture cut from the sound cut between clips of different setups.
+
+    ``mode`` "L": the picture cuts ``seconds`` before the sound (the listener appears while the
+    last words play); "J": after it (the next line is heard before its speaker is seen).
+    Only picture points move; ``frame_counts`` (path → frames) bounds a J-cut's picture tail.
+    """
+    if mode not in ("L", "J"):
+        raise ValueError(f"split edit mode must be 'L' or 'J', not {mode!r}")
     out = list(decisions)
     lead = seconds_to_frames(seconds, rate)
+    frame_counts = frame_counts or {}
     for k in range(len(out) - 1):
         a, b = out[k], out[k + 1]
         if (a.gap or b.gap or a.path == b.path or a.setup == b.setup or a.rate != rate or b.rate != rate
                 or a.video_track != 1 or b.video_track != 1):
             continue
-        n = min(lead, (a.src_out - a.src_in) // 3, b.src_in)
-        if n <= 0:
+        if mode == "L":
+            n = min(lead, (a.src_out - a.src_in) // 3, b.src_in)
+        else:
+            tail = frame_counts.get(a.path, a.src_out + lead) - a.src_out
+            n = -min(lead, (b.src_out - b.src_in) // 3, max(0, tail))
+        if n == 0:
             continue
         out[k] = replace(a, src_out=a.src_out - n, audio_in=a.audio_in if a.audio_in is not None else a.src_in,
                          audio_out=a.audio_out if a.audio_out is not None else a.src_out)

@@ -164,3 +164,16 @@ def test_single_take_scene():
     assert [d.path for d in cut.decisions] == [t.path] * 4
     assert all(not d.alternates for d in cut.decisions)
     assert cut.coverage["lines_never_captured"] == []
+
+
+def test_clean_readings_are_matched_against_how_every_take_hears_the_line():
+    from roughcut_core.edit import rank_readings
+    t1, r1 = make_take("/m/A_T1.mov", "a", ("ALICE", "BOB"), "WS", n=1)
+    t2, r2 = make_take("/m/A_T2.mov", "a", ("ALICE", "BOB"), "WS", n=1)
+    t3, r3 = make_take("/m/A_T3.mov", "a", ("ALICE", "BOB"), "WS", n=1)
+    heard = [LineReading(**{**r.__dict__, "score": 0.67}) for r in (r1[0], r2[0])]
+    flub = LineReading(**{**r3[0].__dict__, "score": 0.5, "defects": ("substitution",)})
+    ranked = rank_readings(heard + [flub], {t.path: t for t in (t1, t2, t3)})["1-1"]
+    clean = [c for c in ranked if not c.reading.defects]
+    assert all(c.score == 1.0 and c.reasons == ("complete line",) for c in clean)
+    assert ranked[-1].reading is flub and not ranked[-1].acceptable

@@ -78,11 +78,19 @@ TERMS = ("match", *(f"defect_{d}" for d in DEFECT_PENALTY), "sound", "focus", "p
 HAND_WEIGHTS = {t: (0.0 if t == "pace" else 1.0) for t in TERMS}
 
 
-def reading_terms(reading: LineReading, take: TakeInfo, typical_duration: Optional[float] = None) -> tuple[dict, list, bool]:
+def reading_terms(reading: LineReading, take: TakeInfo, typical_duration: Optional[float] = None,
+                  best_clean: Optional[float] = None) -> tuple[dict, list, bool]:
     """(terms, reasons, unacceptable) for one reading: each term is its signed contribution
-    to the hand-set score."""
+    to the hand-set score.
+
+    ``best_clean`` is the best match score among the line's defect-free readings: a clean
+    reading is matched against how the line is heard in every take (the recogniser's
+    consistent mishearing of a word is not a weaker performance)."""
     terms = dict.fromkeys(TERMS, 0.0)
-    terms["match"] = max(0.0, min(1.0, reading.score))
+    match = max(0.0, min(1.0, reading.score))
+    if not reading.defects and best_clean:
+        match = min(1.0, match / best_clean)
+    terms["match"] = match
     reasons: list[str] = []
     bad = False
     for defect in dict.fromkeys(reading.defects):
@@ -116,15 +124,15 @@ def reading_terms(reading: LineReading, take: TakeInfo, typical_duration: Option
 
 
 def rank_reading(reading: LineReading, take: TakeInfo, weights: Optional[dict] = None,
-                 typical_duration: Optional[float] = None) -> Candidate:
-    terms, reasons, bad = reading_terms(reading, take, typical_duration)
+                 typical_duration: Optional[float] = None, best_clean: Optional[float] = None) -> Candidate:
+    terms, reasons, bad = reading_terms(reading, take, typical_duration, best_clean)
     w = weights or HAND_WEIGHTS
     raw = sum(w.get(t, 0.0) * v for t, v in terms.items())
     score = max(0.0, min(1.0, raw))
     if w is not HAND_WEIGHTS and terms["pace"] and w.get("pace", 0.0) * terms["pace"] > 0.02:
         reasons.append("brisk delivery" if terms["pace"] > 0 else "unhurried delivery")
     if not reasons:
-        reasons.append("complete line" if reading.score >= 0.9 else f"line match {reading.score:.2f}")
+        reasons.append("complete line" if terms["match"] >= 0.9 else f"line match {terms['match']:.2f}")
     return Candidate(reading=reading, take=take, score=score, reasons=tuple(reasons),
                      acceptable=not bad and score >= 0.55, terms=terms, raw=raw)
 
@@ -139,7 +147,8 @@ def rank_readings(readings: Sequence[LineReading], takes: dict, weights: Optiona
     out: dict[str, list[Candidate]] = {}
     for line_id, rs in by_line.items():
         typical = statistics.median(r.end - r.start for r in rs)
-        cands = [rank_reading(r, takes[r.path], weights, typical) for r in rs]
+        best_clean = max((r.score for r in rs if not r.defects), default=None)
+        cands = [rank_reading(r, takes[r.path], weights, typical, best_clean) for r in rs]
         cands.sort(key=lambda c: (-c.raw, c.take.path, c.reading.start))
         out[line_id] = cands
     return out

@@ -379,3 +379,17 @@ def test_restart_ends_job_whose_media_vanished_with_clear_error(tmp_path, script
         job = _wait(c, job_id, lambda j: j["state"] in ("done", "failed"))
     assert job["state"] == "failed" and str(clip) in job["error"] and "no usable media" in job["error"]
     assert job["assets"][0]["state"] == "failed" and gate.order == []
+
+
+def test_listening_socket_is_tcp_so_asyncio_disables_nagle():
+    """asyncio sets TCP_NODELAY on accepted connections only for IPPROTO_TCP listeners;
+    without it every keep-alive response waits ~40 ms for a delayed ACK."""
+    import socket
+
+    from bridge_server.server import _bind
+
+    sock = _bind("127.0.0.1", 0)
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+    finally:
+        sock.close()

@@ -55,6 +55,9 @@ def serve(config: BridgeConfig, log_level: str = "info") -> int:
     from .app import create_app
 
     config.check()
+    # Analysis threads share this process with the HTTP loop; a shorter GIL switch interval
+    # (default 5 ms) keeps status polls answering promptly while they run.
+    sys.setswitchinterval(0.001)
     sock = _bind(config.host, config.port)
     port = sock.getsockname()[1]
     url = url_for(config.host, port)

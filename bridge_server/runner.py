@@ -20,7 +20,6 @@ import threading
 import time
 from collections import deque
 from pathlib import Path
-from typing import Optional
 
 from .jobwork import JobFailed, JobWork
 from .store import TERMINAL, JobStore

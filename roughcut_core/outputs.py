@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Optional
 
 from .edit import cut_to_hostplan, write_otio
 from .edit.review import render_review_page

@@ -11,17 +11,14 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Optional, Sequence
 
 from .cache import AnalysisCache
 from .edit import EditOptions, TakeInfo, build_cut
-from .errors import MediaError, RoughcutError
+from .errors import RoughcutError
 from .model import Cut, LineReading, MediaAsset, QualityFlag, Script, Transcript
 
 log = logging.getLogger(__name__)
-
-ProgressFn = Callable[[str, float, str], None]  # (stage, fraction 0..1, message)
-
 
 @dataclass(frozen=True)
 class PipelineOptions:
@@ -79,7 +76,7 @@ class RoughCutPipeline:
             self._picture = PictureAnalyzer(cache=self.cache)
         return self._picture
 
-    def analyze_asset(self, asset: MediaAsset, progress: Optional[ProgressFn] = None) -> AssetAnalysis:
+    def analyze_asset(self, asset: MediaAsset) -> AssetAnalysis:
         """Speech, sound quality and picture for one file; stage failures become errors."""
         errors: list[str] = []
         transcript = audio = picture = None

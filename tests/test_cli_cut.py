@@ -1,6 +1,5 @@
 """`roughcut cut` end to end on the demo scene (real models), and its bad-input contract."""
 import json
-from fractions import Fraction
 
 import opentimelineio as otio
 import pytest

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import shutil
 from fractions import Fraction
 from pathlib import Path
 

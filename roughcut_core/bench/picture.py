@@ -24,7 +24,6 @@ import csv
 import json
 import os
 import tempfile
-import time
 from pathlib import Path
 from typing import Optional, Sequence
 

@@ -82,7 +82,7 @@ def _synthetic_regen_seconds(lines: int = 150, takes: int = 8) -> float:
 
 def run(argv) -> int:
     from ..demo import build_demo_scene, load_ground_truth
-    from ..edit import EditOptions, build_cut, write_otio
+    from ..edit import EditOptions, write_otio
     from ..learn import PreferenceStore, diff_timelines
     from ..pipeline import PipelineOptions, RoughCutPipeline
     from .cutquality import _truth_index, cut_quality

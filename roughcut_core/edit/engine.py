@@ -17,7 +17,7 @@ from ..timebase import (Rate, convert_frames, seconds_to_frame_ceil, seconds_to_
                         seconds_to_frames)
 from .assemble import AssemblyOptions, assemble
 from .cutpoints import Handles, cut_range, neighbours
-from .ranking import Candidate, TakeInfo, rank_readings
+from .ranking import Candidate, rank_readings
 from .splitedits import add_reaction_shots, apply_split_edits
 
 GAP_SECONDS = 2.0

@@ -13,7 +13,7 @@ so the same cached analysis serves any transcript. Audio-only or undecodable fil
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Optional
 
 import numpy as np

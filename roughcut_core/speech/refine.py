@@ -228,7 +228,6 @@ def refine_word_boundaries(words: Sequence[Word], audio: np.ndarray, sample_rate
         return tuple(words)
     hop = options.hop
     to_t = lambda frame: offset + frame * hop  # noqa: E731 - tiny local conversion
-    to_f = lambda t: int(round((t - offset) / hop))  # noqa: E731
     regions = [(to_t(s), to_t(e)) for s, e in frame_regions]
     owner = _assign(words, regions, options.lateness, options.max_shift)
     lateness = options.lateness

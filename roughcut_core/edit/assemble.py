@@ -6,6 +6,8 @@ picks the sequence with the lowest total cost. Editing idioms are costs:
 - performance first: ``1 - score`` of the reading, more for unacceptable readings;
 - speaker visible: the speaking character should be on screen;
 - establish: the first line prefers a wide shot or a two-shot;
+- intensify: after the opening, a shot showing more than the speaker costs a little, so the
+  cut moves in to singles when the performance is as good (strongly in the coverage preset);
 - no jump cuts: cutting between two takes of the same setup is expensive;
 - continuity: staying in the same recording (a through edit) costs nothing, cutting costs a
   little, and cutting during a quick exchange costs more (keep a setup through it);
@@ -35,12 +37,12 @@ class AssemblyWeights:
     quick_exchange: float = 0.3
     pace: float = 0.0
     favour: float = 0.5
-    variety: float = 0.1
+    intensify: float = 0.1
 
 
 PRESETS = {
     "performance": AssemblyWeights(),
-    "coverage": AssemblyWeights(performance=2.0, speaker_visible=2.0, variety=0.3),
+    "coverage": AssemblyWeights(performance=2.0, speaker_visible=2.0, intensify=0.3),
     "tight": AssemblyWeights(pace=0.6, quick_exchange=0.1),
 }
 
@@ -79,6 +81,8 @@ def unary_cost(c: Candidate, index: int, character: Optional[str], w: AssemblyWe
         cost += 0.5 * w.speaker_visible
     if index == 0 and not establishes(c):
         cost += w.establish
+    elif index > 0 and character and len(c.take.characters) > 1 and character in c.take.characters:
+        cost += w.intensify
     if w.pace or pace_scale:
         cost += (w.pace + pace_scale) * max(0.0, c.duration) / 4.0
     if opts.favour_character and opts.favour_character in c.take.characters:

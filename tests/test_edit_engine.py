@@ -52,6 +52,8 @@ def test_assembly_prefers_speaker_visible_and_avoids_jump_cuts():
     assert paths[0] == wide.path  # establish with the wide shot
     for d, line in zip(cut.decisions[1:], make_script().lines[1:]):
         assert line.character in takes[d.path].characters
+    # coverage preset: after the opening two-shot, the cut moves in to singles of the speaker
+    assert all(takes[p].characters in (("ALICE",), ("BOB",)) for p in paths[1:])
     setups = [takes[p].setup for p in paths]
     for (p1, s1), (p2, s2) in zip(zip(paths, setups), zip(paths[1:], setups[1:])):
         assert not (s1 == s2 and p1 != p2), "jump cut"

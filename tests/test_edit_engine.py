@@ -41,10 +41,11 @@ def test_through_edits_within_one_take_are_contiguous():
 
 
 def test_assembly_prefers_speaker_visible_and_avoids_jump_cuts():
-    wide, r_w = make_take("/m/WIDE_T1.mov", "wide", ("ALICE", "BOB"), "WS")
-    ca, r_a = make_take("/m/CU_ALICE_T1.mov", "cu_a", ("ALICE",), "CU")
-    cb, r_b = make_take("/m/CU_BOB_T1.mov", "cu_b", ("BOB",), "CU")
-    cb2, r_b2 = make_take("/m/CU_BOB_T2.mov", "cu_b", ("BOB",), "CU")
+    # lines of ~2.2 s: not a quick exchange, so cutting between singles is worth it
+    wide, r_w = make_take("/m/WIDE_T1.mov", "wide", ("ALICE", "BOB"), "WS", word_len=0.5)
+    ca, r_a = make_take("/m/CU_ALICE_T1.mov", "cu_a", ("ALICE",), "CU", word_len=0.5)
+    cb, r_b = make_take("/m/CU_BOB_T1.mov", "cu_b", ("BOB",), "CU", word_len=0.5)
+    cb2, r_b2 = make_take("/m/CU_BOB_T2.mov", "cu_b", ("BOB",), "CU", word_len=0.5)
     takes = {t.path: t for t in (wide, ca, cb, cb2)}
     cut = build_cut(make_script(), takes, r_w + r_a + r_b + r_b2,
                     EditOptions(assembly=AssemblyOptions(preset="coverage")))

@@ -34,17 +34,22 @@ def config_from_args(args):
                        workers=args.workers, model_idle_s=args.model_idle, cache_dir=args.cache_dir)
 
 
-def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def run_server(args, who: str = "roughcut bridge") -> int:
+    """Serve in the foreground with parsed ``add_serve_args`` options (2 on bad options)."""
     from .server import serve
 
     try:
         config = config_from_args(args)
     except ValueError as exc:
-        print(f"roughcut bridge: {exc}", file=sys.stderr)
+        print(f"{who}: {exc}", file=sys.stderr)
         return 2
     return serve(config, log_level=args.log_level)
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return run_server(args)
 
 
 if __name__ == "__main__":

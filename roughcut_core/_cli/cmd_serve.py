@@ -42,13 +42,7 @@ def run(args) -> int:
             return 1
         print(url)
         return 0
-    from bridge_server.__main__ import config_from_args
-    from bridge_server.server import serve
+    from bridge_server.__main__ import run_server
 
     logging.getLogger().setLevel(args.log_level.upper())
-    try:
-        config = config_from_args(args)
-    except ValueError as exc:
-        print(f"roughcut: {exc}", file=sys.stderr)
-        return 2
-    return serve(config, log_level=args.log_level)
+    return run_server(args, who="roughcut")

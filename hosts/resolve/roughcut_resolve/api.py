@@ -73,6 +73,17 @@ def wrap(cls, raw: Any):
     return None if raw is None or raw is False else cls(raw)
 
 
+class _Named(_Wrapper):
+    """Bridge objects that have a name and a unique id."""
+    __slots__ = ()
+
+    def name(self) -> str:
+        return _str(_call(self.raw, "GetName"))
+
+    def unique_id(self) -> str:
+        return _str(_call(self.raw, "GetUniqueId"))
+
+
 class Resolve(_Wrapper):
     def project_manager(self) -> Optional["ProjectManager"]:
         return wrap(ProjectManager, _call(self.raw, "GetProjectManager"))
@@ -183,13 +194,7 @@ class MediaPool(_Wrapper):
         return _ok(_call(self.raw, "DeleteFolders", [f.raw for f in folders]))
 
 
-class Folder(_Wrapper):
-    def name(self) -> str:
-        return _str(_call(self.raw, "GetName"))
-
-    def unique_id(self) -> str:
-        return _str(_call(self.raw, "GetUniqueId"))
-
+class Folder(_Named):
     def clips(self) -> List["MediaPoolItem"]:
         return [MediaPoolItem(r) for r in _list(_call(self.raw, "GetClipList")) if r is not None]
 
@@ -197,13 +202,7 @@ class Folder(_Wrapper):
         return [Folder(r) for r in _list(_call(self.raw, "GetSubFolderList")) if r is not None]
 
 
-class MediaPoolItem(_Wrapper):
-    def name(self) -> str:
-        return _str(_call(self.raw, "GetName"))
-
-    def unique_id(self) -> str:
-        return _str(_call(self.raw, "GetUniqueId"))
-
+class MediaPoolItem(_Named):
     def clip_property(self, key: str) -> str:
         """One property as a string ('' when absent); FPS is a float in 21.1 and a str before."""
         return _str(_call(self.raw, "GetClipProperty", key))
@@ -222,13 +221,7 @@ class MediaPoolItem(_Wrapper):
         return [_str(f) for f in _list(_call(self.raw, "GetFlagList"))]
 
 
-class Timeline(_Wrapper):
-    def name(self) -> str:
-        return _str(_call(self.raw, "GetName"))
-
-    def unique_id(self) -> str:
-        return _str(_call(self.raw, "GetUniqueId"))
-
+class Timeline(_Named):
     def start_frame(self) -> Optional[int]:
         """Absolute: 01:00:00:00 at 24 fps = 86400 [doc]."""
         return _int(_call(self.raw, "GetStartFrame"))
@@ -286,13 +279,7 @@ class Timeline(_Wrapper):
         return _ok(_call(self.raw, "SetClipsLinked", [i.raw for i in items], bool(linked)))
 
 
-class TimelineItem(_Wrapper):
-    def name(self) -> str:
-        return _str(_call(self.raw, "GetName"))
-
-    def unique_id(self) -> str:
-        return _str(_call(self.raw, "GetUniqueId"))
-
+class TimelineItem(_Named):
     def start(self) -> Optional[int]:
         return _int(_call(self.raw, "GetStart"))
 

@@ -20,13 +20,13 @@ Contract:
 """
 from __future__ import annotations
 
-import os
 from fractions import Fraction
 from pathlib import Path
 from typing import Union
 
 import numpy as np
 
+from .fileio import atomic_output
 from .timebase import Rate, frames_to_timecode, seconds_to_frames, timecode_to_frames
 
 PathLike = Union[str, Path]
@@ -159,8 +159,7 @@ def write_test_video(path: PathLike, *, rate, seconds: float, width: int = 320, 
     ext = path.suffix.lower()
     fmt = _CONTAINER_FORMATS.get(ext)
     encoder = _VIDEO_ENCODERS.get(codec, codec)
-    tmp = _temp_beside(path)
-    try:
+    with atomic_output(path) as tmp:
         with av.open(str(tmp), "w", format=fmt) as out:
             if label:
                 out.metadata["timecode"] = label
@@ -207,10 +206,6 @@ def write_test_video(path: PathLike, *, rate, seconds: float, width: int = 320, 
             if sound is not None:
                 sound.write_until(total_samples)
                 sound.finish()
-        os.replace(tmp, path)
-    except BaseException:
-        _unlink(tmp)
-        raise
     return path
 
 
@@ -232,8 +227,7 @@ def write_test_audio(path: PathLike, *, seconds: float, channels: int = 1, sampl
         if ext != ".wav":
             raise ValueError("time_reference needs a .wav file (Broadcast WAV)")
         options = {"write_bext": "1"}
-    tmp = _temp_beside(path)
-    try:
+    with atomic_output(path) as tmp:
         with av.open(str(tmp), "w", format=_CONTAINER_FORMATS.get(ext), options=options) as out:
             if time_reference is not None:
                 out.metadata["time_reference"] = str(int(time_reference))
@@ -242,10 +236,6 @@ def write_test_audio(path: PathLike, *, seconds: float, channels: int = 1, sampl
             sound = _AudioWriter(out, stream, channels, sample_rate, signal, tone_hz, seed)
             sound.write_until(total)
             sound.finish()
-        os.replace(tmp, path)
-    except BaseException:
-        _unlink(tmp)
-        raise
     return path
 
 
@@ -299,16 +289,3 @@ def _video_options(encoder: str, field_order: str) -> dict:
 def _timecode_label(timecode: str, rate: Rate, drop_frame: bool) -> str:
     frames = timecode_to_frames(timecode, rate, drop_frame)
     return frames_to_timecode(frames, rate, drop_frame)
-
-
-def _temp_beside(path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Keep the extension: FFmpeg picks the muxer from it when no format is given.
-    return path.with_name(f".{path.stem}.{os.getpid()}.partial{path.suffix}")
-
-
-def _unlink(path: Path) -> None:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass

@@ -212,6 +212,11 @@ class LineReading:
     # Whole delivery [first, last) including aborted attempts when ``defects`` has "restart"
     # (``word_span`` then covers only the final attempt); None otherwise.
     full_span: Optional[tuple[int, int]] = None
+    # Named per-reading measurements from the perception stages (numbers, or short strings for
+    # labels), e.g. ``on_camera``, ``snr_db``, ``level_rel_db``, ``arousal``, ``rate_rel``.
+    # The keys each stage writes are listed in ``roughcut_core/signals.py``; the ranking reads
+    # them. Not part of equality or hashing.
+    signals: dict = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)

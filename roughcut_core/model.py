@@ -148,6 +148,9 @@ class ScriptLine:
     extension: Optional[str] = None
     parenthetical: Optional[str] = None
     dual: bool = False
+    # The action paragraph right before this line's cue (same scene, no dialogue between),
+    # read by ``script/intent.py`` for the expected delivery; None when there is none.
+    action_before: Optional[str] = None
 
 
 @dataclass(frozen=True)

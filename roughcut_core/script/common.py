@@ -109,6 +109,7 @@ class _LineDraft:
     dual: bool
     text: list[str] = field(default_factory=list)
     parentheticals: list[str] = field(default_factory=list)
+    action_before: Optional[str] = None
 
 
 @dataclass
@@ -127,6 +128,7 @@ class ScriptBuilder:
         self._scenes: list[_SceneDraft] = []
         self._ordinal = 0
         self._line: Optional[_LineDraft] = None
+        self._pending_action: Optional[str] = None  # action since the last cue (intent cue)
 
     def _scene(self) -> _SceneDraft:
         if not self._scenes:
@@ -136,6 +138,7 @@ class ScriptBuilder:
     def start_scene(self, heading: str, number: Optional[str] = None) -> None:
         self._ordinal += 1
         self._line = None
+        self._pending_action = None
         self._scenes.append(_SceneDraft(clean_text(heading), (number or "").strip() or None,
                                         self._ordinal))
 
@@ -144,13 +147,16 @@ class ScriptBuilder:
         self._line = None
         if text:
             self._scene().action.append(text)
+            self._pending_action = text
 
     def start_line(self, cue: Cue) -> None:
         """A new dialogue line; a dual cue (``^``) also marks the line before it dual."""
         scene = self._scene()
         if cue.dual and scene.lines:
             scene.lines[-1].dual = True
-        self._line = _LineDraft(cue.character, cue.extension, cue.dual)
+        self._line = _LineDraft(cue.character, cue.extension, cue.dual,
+                                action_before=self._pending_action)
+        self._pending_action = None
         scene.lines.append(self._line)
 
     def mark_current_dual(self) -> None:
@@ -208,7 +214,8 @@ class ScriptBuilder:
                 lines.append(ScriptLine(
                     id=f"{scene_id}-{len(lines) + 1}", scene_id=scene_id, character=ld.character,
                     text=text, extension=ld.extension,
-                    parenthetical=" ".join(ld.parentheticals) or None, dual=ld.dual))
+                    parenthetical=" ".join(ld.parentheticals) or None, dual=ld.dual,
+                    action_before=ld.action_before))
             if draft.ordinal == 0 and not lines:
                 continue
             scenes.append(Scene(id=scene_id, heading=draft.heading, lines=tuple(lines),

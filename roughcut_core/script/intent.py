@@ -1,0 +1,254 @@
+"""Script intent: what the screenplay says about how a line is delivered.
+
+Stable API (read by ``edit/ranking.py``; keep it backward compatible):
+
+- ``EMOTIONS``: the label set, ``("angry", "sad", "happy", "fear", "disgust", "surprise",
+  "neutral")`` (the same order as the vocal emotion model in ``roughcut_core/perform``).
+- ``Intent``: a frozen dataclass per line: ``emotion`` (expected label or None when the script
+  says nothing about emotion), ``emotions`` (distribution as ``((label, p), ...)``, empty when
+  unknown), ``arousal`` (0..1 or None), ``loudness`` ("soft" / "loud" / None), ``pace``
+  ("slow" / "fast" / None), ``pauses`` (a ``(beat)`` / ``...`` inside the line), ``cues`` (the
+  script words that drove it, e.g. ``("(angrily)", "!")``) and ``directed`` (the parenthetical
+  that an editor would quote, e.g. ``"(angrily)"``, or None).
+- ``parse_intent(line) -> Intent`` reads ``line.parenthetical``, ``line.action_before`` (the
+  action paragraph just before the cue), ``line.text`` (inline parentheticals, ``!``, ``?``,
+  ``...``, CAPS emphasis). ``script_intents(script) -> {line_id: Intent}``.
+- ``intent_match(signals, intent) -> (score, words)``: how well one reading's measured delivery
+  (``LineReading.signals``, names in ``roughcut_core/signals.py``) matches the intent. ``score`` is
+  0..1 (1 = as scripted), ``words`` an editor's phrase ("angry read, as scripted", "flat for
+  (angrily)"). When there is nothing to compare (no direction in the script, or no measured
+  signal that bears on it) the score is 0.5 and ``words`` is "" — a neutral vote, not a
+  judgement. The score compares readings of the same line; it is not a calibrated probability.
+
+The mapping from script words to delivery is the table ``CUES`` below: one row per cue word
+stem, with the emotion it implies, the arousal it implies and its loudness / pace. It is hand
+written (no learning), so every expectation can be traced to a row.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Mapping, Optional
+
+from ..model import Script, ScriptLine
+
+EMOTIONS = ("angry", "sad", "happy", "fear", "disgust", "surprise", "neutral")
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One row of the mapping table: the stems it matches and what it implies."""
+
+    stems: tuple[str, ...]
+    emotion: Optional[str] = None        # label, or None (delivery-only cue)
+    arousal: Optional[float] = None      # 0 (flat, calm) .. 1 (shouting, panicked)
+    loudness: Optional[str] = None       # "soft" | "loud"
+    pace: Optional[str] = None           # "slow" | "fast"
+    pauses: bool = False
+
+
+# Stems match the start of a word in the direction text ("angr" matches angry/angrily).
+CUES: tuple[Cue, ...] = (
+    Cue(("angr", "furious", "fuming", "enraged", "rage", "seething", "snap", "livid", "irate",
+         "gritted teeth", "hostile", "heated", "exasperat", "irritat", "annoyed", "bitter"),
+        "angry", 0.85, "loud"),
+    Cue(("shout", "yell", "scream", "bellow", "roar", "hollers", "bark"), "angry", 0.95, "loud", "fast"),
+    Cue(("sad", "tear", "through tears", "cr(y|ies|ying)\\b", "sob", "weep", "choked", "mourn", "grief",
+         "griev", "heartbroken", "forlorn", "despair", "miserabl", "glum", "dejected", "sorrow"),
+        "sad", 0.25, "soft", "slow"),
+    Cue(("happ", "laugh", "cheer", "bright", "grin", "smil", "delight", "joy", "beam", "amused",
+         "giggl", "warmly", "elated", "playful"), "happy", 0.65),
+    Cue(("excited", "thrilled", "ecstatic", "euphoric"), "happy", 0.85, "loud", "fast"),
+    Cue(("afraid", "scared", "fright", "terrif", "nervous", "panic", "trembl", "anxious", "fear",
+         "whimper", "shaking", "shaky", "petrified", "alarmed", "worried"), "fear", 0.7, None, "fast"),
+    Cue(("disgust", "revolt", "repuls", "sneer", "contempt", "distaste", "grimac", "scornful",
+         "nauseat", "appalled"), "disgust", 0.5),
+    Cue(("surpris", "shock", "astonish", "stunned", "amazed", "startl", "incredul", "taken aback",
+         "gasp", "in disbelief"), "surprise", 0.75),
+    Cue(("flat", "deadpan", "matter-of-fact", "matter of fact", "calm", "evenly", "monoton",
+         "neutral", "plainly", "impassive", "expressionless", "blank", "without emotion"),
+        "neutral", 0.3),
+    Cue(("whisper", "under (his|her|their) breath", "sotto voce", "murmur", "mutter", "hush"),
+        None, 0.2, "soft"),
+    Cue(("quiet", "soft", "gently", "gentle", "tender"), None, 0.3, "soft", "slow"),
+    Cue(("loud",), None, 0.75, "loud"),
+    Cue(("slow", "deliberate", "measured"), None, None, None, "slow"),
+    Cue(("quick", "fast", "rapid", "rush", "blurt", "hurried"), None, None, None, "fast"),
+    Cue(("beat", "pause", "hesitat", "haltingly", "trailing off", "trails off"), pauses=True),
+    Cue(("sarcas", "dry", "dryly", "wry", "wryly", "ironic"), None, 0.4),
+)
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_INLINE_PAREN = re.compile(r"\([^()]{1,80}\)")
+_NOT_EMPHASIS = {"I", "A", "OK", "TV", "US", "UK", "FBI", "CIA", "NYPD", "LA", "DC", "AM", "PM", "ID"}
+
+
+@dataclass(frozen=True)
+class Intent:
+    """The expected delivery of one line, with the script words behind it (see module doc)."""
+
+    line_id: str
+    emotion: Optional[str] = None
+    emotions: tuple[tuple[str, float], ...] = ()
+    arousal: Optional[float] = None
+    loudness: Optional[str] = None
+    pace: Optional[str] = None
+    pauses: bool = False
+    cues: tuple[str, ...] = ()
+    directed: Optional[str] = None
+
+    @property
+    def has_direction(self) -> bool:
+        return bool(self.emotion or self.arousal is not None or self.loudness or self.pace)
+
+    def distribution(self) -> dict[str, float]:
+        return dict(self.emotions)
+
+
+def _matches(text: str, stem: str) -> bool:
+    return re.search(r"\b" + stem, text) is not None
+
+
+def _cue_hits(text: str) -> list[Cue]:
+    low = text.lower()
+    return [c for c in CUES if any(_matches(low, s) for s in c.stems)]
+
+
+def _emphasis(text: str) -> list[str]:
+    """Words in CAPS (two letters or more, not an acronym from the short list)."""
+    return [w for w in _WORD.findall(text)
+            if len(w) >= 2 and w.isupper() and w.strip("'-") not in _NOT_EMPHASIS]
+
+
+def parse_intent(line: ScriptLine) -> Intent:
+    """The expected delivery of ``line`` from its parenthetical, the action just before it,
+    inline parentheticals, punctuation and CAPS emphasis (see ``CUES``)."""
+    parens = [p for p in (line.parenthetical or "").split(") (") if p]
+    inline = _INLINE_PAREN.findall(line.text or "")
+    direction = " ".join([line.parenthetical or "", *inline])
+    cues: list[str] = []
+    hits = _cue_hits(direction)
+    if hits:
+        cues.append(line.parenthetical or inline[0])
+    # The action line counts only for emotion words about the speaker; it weighs half.
+    action_hits = [c for c in _cue_hits(line.action_before or "") if c.emotion] if line.action_before else []
+    if action_hits:
+        cues.append("action: " + (line.action_before or "")[:60])
+    votes: dict[str, float] = {}
+    for c in hits:
+        if c.emotion:
+            votes[c.emotion] = votes.get(c.emotion, 0.0) + 1.0
+    for c in action_hits:
+        votes[c.emotion] = votes.get(c.emotion, 0.0) + 0.5
+    arousals = [c.arousal for c in hits if c.arousal is not None]
+    arousals += [c.arousal for c in action_hits if c.arousal is not None and not hits]
+    loud = [c.loudness for c in hits if c.loudness]
+    pace = [c.pace for c in hits if c.pace]
+    pauses = any(c.pauses for c in hits)
+    text = _INLINE_PAREN.sub(" ", line.text or "")
+    bangs, caps = text.count("!"), _emphasis(text)
+    if bangs:
+        cues.append("!")
+    if "..." in text or "\u2026" in text or " -- " in text:
+        cues.append("...")
+        pauses = True
+    if text.rstrip().endswith("?"):
+        cues.append("?")
+    if caps:
+        cues.append("CAPS " + " ".join(caps[:3]))
+    arousal = sum(arousals) / len(arousals) if arousals else None
+    if bangs or caps:
+        # "!" and CAPS raise energy: alone they imply an energetic read; with a direction
+        # they push it up a little (a whispered "No!" is still a whisper).
+        bump = 0.15 * min(2, bangs) + (0.1 if caps else 0.0)
+        arousal = min(1.0, (arousal if arousal is not None else 0.5) + bump)
+        if not loud and bangs >= 2 or (not loud and bangs and caps):
+            loud = ["loud"]
+    emotions: tuple[tuple[str, float], ...] = ()
+    emotion = None
+    if votes:
+        # The named emotions share 80 %; the rest is spread so that a close read still scores.
+        total = sum(votes.values())
+        dist = {e: 0.2 / len(EMOTIONS) + 0.8 * votes.get(e, 0.0) / total for e in EMOTIONS}
+        emotions = tuple((e, round(dist[e], 4)) for e in EMOTIONS)
+        emotion = max(votes, key=votes.get)
+    directed = None
+    if hits:
+        directed = next((f"({p.strip('() ')})" for p in parens + inline if _cue_hits(p)), None)
+    return Intent(line_id=line.id, emotion=emotion, emotions=emotions,
+                  arousal=None if arousal is None else round(arousal, 3),
+                  loudness=loud[0] if loud else None, pace=pace[0] if pace else None,
+                  pauses=pauses, cues=tuple(cues), directed=directed)
+
+
+def script_intents(script: Script) -> dict[str, Intent]:
+    """``{line_id: Intent}`` for every line of ``script``."""
+    return {line.id: parse_intent(line) for line in script.lines}
+
+
+# --- matching -------------------------------------------------------------------------
+
+_ADJ = {"angry": "angry", "sad": "sad", "happy": "happy", "fear": "fearful", "disgust": "disgusted",
+        "surprise": "surprised", "neutral": "neutral"}
+
+
+def _measured_emotions(signals: Mapping) -> dict[str, float]:
+    out = {e: signals.get(f"emotion_{e}") for e in EMOTIONS}
+    return {e: float(v) for e, v in out.items() if isinstance(v, (int, float))}
+
+
+def intent_match(signals: Mapping, intent: Optional[Intent]) -> tuple[float, str]:
+    """(score 0..1, editor's words) for one reading against the line's intent (module doc)."""
+    if intent is None or not intent.has_direction:
+        return 0.5, ""
+    signals = signals or {}
+    parts: list[tuple[float, float]] = []  # (weight, agreement 0..1)
+    label = intent.directed or (intent.cues[0] if intent.cues else "the script")
+    measured = _measured_emotions(signals)
+    emo_agree = None
+    if intent.emotions and len(measured) == len(EMOTIONS):
+        total = sum(measured.values()) or 1.0
+        expected = intent.distribution()
+        # Probability the model gives the scripted emotion(s), against its best guess.
+        p_exp = sum(expected[e] * measured[e] / total for e in EMOTIONS)
+        p_best = max(measured.values()) / total
+        emo_agree = min(1.0, p_exp / max(p_best * max(expected.values()), 1e-6))
+        conf = float(signals.get("emotion_conf", 1.0) or 0.0)
+        parts.append((2.0 * max(0.2, conf), emo_agree))
+    arousal = signals.get("arousal")
+    ar_agree = None
+    if intent.arousal is not None and isinstance(arousal, (int, float)):
+        ar_agree = max(0.0, 1.0 - abs(float(arousal) - intent.arousal) / 0.6)
+        parts.append((1.0, ar_agree))
+    loud = signals.get("loudness_rel_db")
+    if intent.loudness and isinstance(loud, (int, float)):
+        want = 4.0 if intent.loudness == "loud" else -4.0
+        parts.append((0.5, max(0.0, min(1.0, 0.5 + (float(loud) * (1 if want > 0 else -1)) / 8.0))))
+    rate = signals.get("rate_rel")
+    if intent.pace and isinstance(rate, (int, float)):
+        sign = 1.0 if intent.pace == "fast" else -1.0
+        parts.append((0.5, max(0.0, min(1.0, 0.5 + sign * (float(rate) - 1.0) / 0.4))))
+    if not parts:
+        return 0.5, ""
+    score = sum(w * a for w, a in parts) / sum(w for w, _ in parts)
+    return round(score, 4), _words(signals, intent, score, measured, emo_agree, ar_agree, label)
+
+
+def _words(signals, intent: Intent, score: float, measured: dict, emo_agree, ar_agree, label: str) -> str:
+    heard = max(measured, key=measured.get) if measured else None
+    arousal = signals.get("arousal")
+    if intent.emotion and heard:
+        if heard == intent.emotion and score >= 0.6:
+            return f"{_ADJ[heard]} read, as scripted"
+        if heard == "neutral" or (isinstance(arousal, (int, float)) and intent.arousal is not None
+                                  and arousal < intent.arousal - 0.3):
+            return f"flat for {label}"
+        return f"{_ADJ[heard]} read for {label}"
+    if isinstance(arousal, (int, float)) and intent.arousal is not None:
+        if ar_agree is not None and ar_agree >= 0.6:
+            kind = "energy" if intent.arousal >= 0.5 else "restraint"
+            return f"{kind} as scripted {label}".replace("  ", " ")
+        if arousal < intent.arousal:
+            return f"flat for {label}"
+        return f"too big for {label}"
+    return "delivery as scripted" if score >= 0.6 else f"off the direction {label}"

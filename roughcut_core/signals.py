@@ -19,6 +19,41 @@ SIGNALS: dict[str, tuple[str, str]] = {
     # Sound of the reading.
     "snr_db": ("audio.reading", "dB: speech level over the take's noise floor during the reading"),
     "level_rel_db": ("audio.reading", "dB: speech level relative to the character's loudest take of the line"),
+    # Performance: delivery (perform.delivery, on the refined word times of the reading).
+    "rate_wps": ("perform.delivery", "words per second from the first word's start to the last word's end"),
+    "rate_rel": ("perform.delivery", "ratio: speech rate / median rate of the line's readings (1 = typical)"),
+    "pause_count": ("perform.delivery", "count: gaps of 0.3 s or more between words inside the reading"),
+    "pause_max_s": ("perform.delivery", "s: longest gap between words inside the reading"),
+    "pause_total_s": ("perform.delivery", "s: sum of the gaps of 0.3 s or more between words"),
+    "loudness_db": ("perform.delivery", "dBFS: mean RMS level of the reading's speech frames"),
+    "loudness_rel_db": ("perform.delivery", "dB: loudness relative to the median of the line's readings"),
+    "energy_range_db": ("perform.delivery", "dB: 95th - 10th percentile of frame level over the speech frames"),
+    "energy_dyn_db": ("perform.delivery", "dB: standard deviation of frame level over the speech frames"),
+    "pitch_range_st": ("perform.delivery", "semitones: 90th - 10th percentile of F0 over voiced frames"),
+    "pitch_mean_rel_st": ("perform.delivery", "semitones: mean F0 relative to the speaker's median over all readings"),
+    "voiced_ratio": ("perform.delivery", "0..1: share of speech frames with a pitch"),
+    # Performance: vocal emotion and arousal (perform.emotion).
+    "arousal": ("perform.emotion", "0..1: vocal activation (trained model when installed, else DSP)"),
+    "arousal_source": ("perform.emotion", "label: 'model' or 'dsp' (loudness, pitch, rate, spectral tilt)"),
+    "emotion": ("perform.emotion", "label: most likely of angry/sad/happy/fear/disgust/surprise/neutral (model only)"),
+    "emotion_conf": ("perform.emotion", "0..1: probability of that label (absent without a trained model)"),
+    "emotion_angry": ("perform.emotion", "0..1: probability (the 7 emotion_* keys sum to 1; model only)"),
+    "emotion_sad": ("perform.emotion", "0..1: probability (model only)"),
+    "emotion_happy": ("perform.emotion", "0..1: probability (model only)"),
+    "emotion_fear": ("perform.emotion", "0..1: probability (model only)"),
+    "emotion_disgust": ("perform.emotion", "0..1: probability (model only)"),
+    "emotion_surprise": ("perform.emotion", "0..1: probability (model only)"),
+    "emotion_neutral": ("perform.emotion", "0..1: probability (model only)"),
+    # Performance: face of the speaker while reading (picture.expression).
+    "face_expressiveness": ("picture.expression", "0..1: motion of mouth, brows and eyes while speaking (face-size normalised)"),
+    "eyes_open_in": ("picture.expression", "0..1: eye openness at the reading's first frame (0 = blink)"),
+    "eyes_open_out": ("picture.expression", "0..1: eye openness at the reading's last frame (0 = blink)"),
+    "blink_at_cut": ("picture.expression", "0/1: eyes closed at the first or last frame of the reading"),
+    "face_size": ("picture.expression", "0..1: speaker's face height / frame height while speaking"),
+    "face_sharpness": ("picture.expression", "variance of the Laplacian of the speaker's face crop (higher = sharper)"),
+    # Script intent (script.intent, compared with the signals above).
+    "intent_match": ("script.intent", "0..1: how well the delivery matches the scripted direction (0.5 = nothing to compare)"),
+    "intent_words": ("script.intent", "label: the editor's phrase, e.g. 'angry read, as scripted'"),
 }
 
 

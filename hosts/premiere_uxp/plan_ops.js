@@ -44,7 +44,7 @@ function rateFromFps(fps) {
 function markerOp(frame, m, comments, rate) {
   const dur = m.duration && m.duration > 0 ? m.duration : 1;
   return { ticks: framesToTicks(frame, rate), end_ticks: framesToTicks(frame + dur, rate), name: m.name || '',
-    comments, color: Object.prototype.hasOwnProperty.call(MARKER_COLORS, m.color) ? MARKER_COLORS[m.color] : 6 };
+    comments, color_name: m.color || 'Blue', color: Object.prototype.hasOwnProperty.call(MARKER_COLORS, m.color) ? MARKER_COLORS[m.color] : 6 };
 }
 
 function planOps(plan, rateOf) {
@@ -69,7 +69,7 @@ function planOps(plan, rateOf) {
       ops.push({ kind: 'clip', item: it.id, media, src_in_ticks: framesToTicks(it.src_in, clipRate),
         src_out_ticks: framesToTicks(it.src_out, clipRate), rec_ticks: framesToTicks(it.rec_in, rate),
         rec_end_ticks: String(recEnd), v: (it.video_track || 1) - 1, a: (it.audio_track || 1) - 1,
-        line: it.line_ids || [] });
+        line: it.line_ids || [], media_type: it.media_type || 'both' });
       if (it.audio && (it.audio.src_in !== it.src_in || it.audio.src_out !== it.src_out)) {
         warnings.push(`${it.id}: split edit (audio ${it.audio.src_in}-${it.audio.src_out}) placed with audio following picture`);
       }
@@ -85,11 +85,12 @@ function planOps(plan, rateOf) {
           rec_ticks: framesToTicks(it.rec_in, rate), rec_end_ticks: String(it.rec_in * tpf + altLen),
           v: (it.video_track || 1) - 1 + j + 1, a: (it.audio_track || 1) - 1 + j + 1, why: alt.why || '' });
       });
+      // comments are exactly the plan's note; the reason gets its own marker at the cut
       const why = it.why || '';
-      for (const m of it.markers || []) {
-        let note = m.note || '';
-        if (why) note += `${note ? '\n' : ''}why: ${why} (score ${it.score})`;
-        markers.push(markerOp(it.rec_in + m.frame, m, note, rate));
+      for (const m of it.markers || []) markers.push(Object.assign(markerOp(it.rec_in + m.frame, m, m.note || '', rate), { item: it.id }));
+      if (why) {
+        const name = `why ${(it.line_ids || []).length ? it.line_ids.join(', ') : it.id}`;
+        markers.push(Object.assign(markerOp(it.rec_in, { name, color: 'Green', duration: 1 }, `why: ${why} (score ${it.score})`, rate), { item: it.id }));
       }
     } catch (e) {
       problems.push(`item ${it.id}: ${e.message}`);

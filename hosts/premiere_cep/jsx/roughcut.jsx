@@ -240,7 +240,8 @@ function rc_planOps(plan, rateOf) {
                 src_in_ticks: rc_framesToTicks(it.src_in, clipRate),
                 src_out_ticks: rc_framesToTicks(it.src_out, clipRate),
                 rec_ticks: rc_framesToTicks(it.rec_in, rate), rec_end_ticks: String(recEnd),
-                v: (it.video_track || 1) - 1, a: (it.audio_track || 1) - 1, line: it.line_ids || []});
+                v: (it.video_track || 1) - 1, a: (it.audio_track || 1) - 1, line: it.line_ids || [],
+                media_type: it.media_type || "both"});
             if (it.audio && (it.audio.src_in !== it.src_in || it.audio.src_out !== it.src_out)) {
                 warnings.push(it.id + ": split edit (audio " + it.audio.src_in + "-" + it.audio.src_out +
                     ") placed with audio following picture");
@@ -263,12 +264,20 @@ function rc_planOps(plan, rateOf) {
                     v: (it.video_track || 1) - 1 + j + 1, a: (it.audio_track || 1) - 1 + j + 1,
                     why: alt.why || ""});
             }
+            // a marker's comments are exactly the plan's note; the reason the take was chosen
+            // gets its own marker at the cut ("why <lines>"), as DESIGN says: one on every cut
             why = it.why ? it.why : "";
             for (k = 0; k < (it.markers || []).length; k++) {
                 m = it.markers[k];
-                note = m.note || "";
-                if (why) { note += (note ? "\n" : "") + "why: " + why + " (score " + it.score + ")"; }
-                markers.push(rc_markerOp(it.rec_in + m.frame, m, note, rate));
+                note = rc_markerOp(it.rec_in + m.frame, m, m.note || "", rate);
+                note.item = it.id;
+                markers.push(note);
+            }
+            if (why) {
+                note = rc_markerOp(it.rec_in, {name: "why " + ((it.line_ids || []).length ? it.line_ids.join(", ") : it.id),
+                    color: "Green", duration: 1}, "why: " + why + " (score " + it.score + ")", rate);
+                note.item = it.id;
+                markers.push(note);
             }
         } catch (e2) {
             problems.push("item " + it.id + ": " + e2.message);
@@ -285,7 +294,7 @@ function rc_planOps(plan, rateOf) {
 function rc_markerOp(frame, m, comments, rate) {
     var dur = m.duration && m.duration > 0 ? m.duration : 1;
     return {ticks: rc_framesToTicks(frame, rate), end_ticks: rc_framesToTicks(frame + dur, rate),
-        name: m.name || "", comments: comments,
+        name: m.name || "", comments: comments, color_name: m.color || "Blue",
         color: RC_MARKER_COLORS.hasOwnProperty(m.color) ? RC_MARKER_COLORS[m.color] : 6};
 }
 
@@ -333,11 +342,22 @@ function rc_durationFrames(item, rate) {
     try { xml = item.getProjectMetadata(); } catch (e) { return null; }
     m = /Column\.Intrinsic\.MediaDuration>([^<]*)</.exec(String(xml || ""));
     if (!m) { return null; }
-    parts = /^(\d+):(\d+):(\d+)[:;](\d+)$/.exec(m[1]);
+    return rc_tcToFrames(m[1], rate);
+}
+
+/* "HH:MM:SS:FF" (non-drop) or "HH;MM;SS;FF" / "HH:MM:SS;FF" (drop-frame, SMPTE 12M: 2 frame
+ * numbers skipped per minute at 29.97, 4 at 59.94, except every tenth minute) → frame count. */
+function rc_tcToFrames(tc, rate) {
+    var parts = /^(\d+)[:;.](\d+)[:;.](\d+)([:;.])(\d+)$/.exec(String(tc)), nominal, minutes, total, drop;
     if (!parts || !rate) { return null; }
-    var nominal = Math.round(rate[0] / rate[1]);
-    return ((parseInt(parts[1], 10) * 60 + parseInt(parts[2], 10)) * 60 + parseInt(parts[3], 10)) *
-        nominal + parseInt(parts[4], 10);
+    nominal = Math.round(rate[0] / rate[1]);
+    minutes = parseInt(parts[1], 10) * 60 + parseInt(parts[2], 10);
+    total = (minutes * 60 + parseInt(parts[3], 10)) * nominal + parseInt(parts[5], 10);
+    if (String(tc).indexOf(";") >= 0 && rate[1] === 1001 && (nominal === 30 || nominal === 60)) {
+        drop = nominal / 15;
+        total -= drop * (minutes - Math.floor(minutes / 10));
+    }
+    return total;
 }
 function rc_describeClip(item) {
     var fps = rc_clipFps(item), rate = rc_rateFromFps(fps), start = null, startTicks = null, t;
@@ -403,6 +423,17 @@ function rc_makeTime(ticks) {
     return t;
 }
 
+/* A number of seconds that Premiere turns back into exactly `ticks` (it floors seconds *
+ * 254016000000, so the plain quotient can land a tick, and so a frame, early): nudged up by
+ * ulps until the product floors to the tick count. Used where the DOM takes only seconds
+ * (Marker.start/end, MarkerCollection.createMarker). */
+function rc_exactSeconds(ticks) {
+    var t = parseFloat(String(ticks)), s = t / RC_TICKS_PER_SECOND, i;
+    for (i = 0; i < 16 && Math.floor(s * RC_TICKS_PER_SECOND) < t; i++) { s += Math.max(s * 1.1102230246251565e-16, 5e-324); }
+    for (i = 0; i < 16 && Math.floor(s * RC_TICKS_PER_SECOND) > t; i++) { s -= Math.max(s * 1.1102230246251565e-16, 5e-324); }
+    return s;
+}
+
 /* The editor's marks for all three media types, to put back after our insert. */
 function rc_saveMarks(item) {
     return {v_in: String(item.getInPoint(1).ticks), v_out: String(item.getOutPoint(1).ticks),
@@ -413,10 +444,11 @@ function rc_saveMarks(item) {
 function rc_restoreMarks(item, marks) {
     item.clearInPoint();
     item.clearOutPoint();
-    if (String(item.getInPoint(1).ticks) !== marks.v_in) { item.setInPoint(marks.v_in, 1); }
-    if (String(item.getOutPoint(1).ticks) !== marks.v_out) { item.setOutPoint(marks.v_out, 1); }
-    if (String(item.getInPoint(2).ticks) !== marks.a_in) { item.setInPoint(marks.a_in, 2); }
-    if (String(item.getOutPoint(2).ticks) !== marks.a_out) { item.setOutPoint(marks.a_out, 2); }
+    // setInPoint/setOutPoint take seconds or a Time, never ticks (premiere-scripting-guide#6)
+    if (String(item.getInPoint(1).ticks) !== marks.v_in) { item.setInPoint(rc_makeTime(marks.v_in), 1); }
+    if (String(item.getOutPoint(1).ticks) !== marks.v_out) { item.setOutPoint(rc_makeTime(marks.v_out), 1); }
+    if (String(item.getInPoint(2).ticks) !== marks.a_in) { item.setInPoint(rc_makeTime(marks.a_in), 2); }
+    if (String(item.getOutPoint(2).ticks) !== marks.a_out) { item.setOutPoint(rc_makeTime(marks.a_out), 2); }
 }
 function rc_sequenceNames() {
     var names = {}, seqs = app.project.sequences, i;
@@ -438,26 +470,41 @@ function rc_clearSequence(seq) {
         }
     }
 }
-function rc_clipAt(track, ticks) {
-    var i;
+function rc_clipAt(track, ticks, projectItem) {
+    var i, ti;
     for (i = 0; i < track.clips.numItems; i++) {
-        if (String(track.clips[i].start.ticks) === String(ticks)) { return track.clips[i]; }
+        ti = track.clips[i];
+        if (String(ti.start.ticks) === String(ticks) &&
+            (!projectItem || (ti.projectItem && ti.projectItem.nodeId === projectItem.nodeId))) { return ti; }
     }
     return null;
 }
 
+/* Drop one side of a linked pair: select both, unlink, remove that side (HOST_API B4). */
+function rc_dropSide(seq, keep, drop) {
+    if (!drop) { return; }
+    if (keep) { keep.setSelected(true, true); }
+    drop.setSelected(true, true);
+    seq.unlinkSelection();
+    drop.remove(false, false);
+    if (keep) { keep.setSelected(false, true); }
+}
+
 /* Place one op (marks set, overwrite, marks restored); returns [videoItem, audioItem]. */
 function rc_place(seq, item, op) {
-    var marks = rc_saveMarks(item), ok;
+    var marks = rc_saveMarks(item), ok, placed;
     try {
-        item.setInPoint(op.src_in_ticks, 4);
-        item.setOutPoint(op.src_out_ticks, 4);
-        ok = seq.overwriteClip(item, op.rec_ticks, op.v, op.a);
+        item.setInPoint(rc_makeTime(op.src_in_ticks), 4);
+        item.setOutPoint(rc_makeTime(op.src_out_ticks), 4);
+        ok = seq.overwriteClip(item, rc_makeTime(op.rec_ticks), op.v, op.a);
     } finally {
         rc_restoreMarks(item, marks);
     }
     if (ok === false) { throw new Error("Premiere refused to place " + op.item + " on V" + (op.v + 1)); }
-    return [rc_clipAt(seq.videoTracks[op.v], op.rec_ticks), rc_clipAt(seq.audioTracks[op.a], op.rec_ticks)];
+    placed = [rc_clipAt(seq.videoTracks[op.v], op.rec_ticks, item), rc_clipAt(seq.audioTracks[op.a], op.rec_ticks, item)];
+    if (op.media_type === "video") { rc_dropSide(seq, placed[0], placed[1]); placed[1] = null; }
+    if (op.media_type === "audio") { rc_dropSide(seq, placed[1], placed[0]); placed[0] = null; }
+    return placed;
 }
 function rc_linked(videoItem, audioItem) {
     var linked, i;
@@ -468,24 +515,68 @@ function rc_linked(videoItem, audioItem) {
     }
     return false;
 }
-function rc_verify(op, placed, mismatches) {
-    var labels = ["video", "audio"], i, ti;
-    if (!rc_linked(placed[0], placed[1])) { mismatches.push(op.item + ": picture and sound are not linked"); }
-    for (i = 0; i < 2; i++) {
-        ti = placed[i];
-        if (!ti) { mismatches.push(op.item + ": no " + labels[i] + " clip at " + op.rec_ticks + " ticks"); continue; }
-        if (String(ti.end.ticks) !== op.rec_end_ticks) {
-            mismatches.push(op.item + " " + labels[i] + ": ends at " + ti.end.ticks + " ticks, plan " + op.rec_end_ticks);
-        }
-        if (String(ti.inPoint.ticks) !== op.src_in_ticks) {
-            mismatches.push(op.item + " " + labels[i] + ": source in " + ti.inPoint.ticks + " ticks, plan " + op.src_in_ticks);
+function rc_markerList(seq) {
+    var out = [], m = seq.markers.getFirstMarker(), n = 0;
+    while (m && n < 100000) { out.push(m); m = seq.markers.getNextMarker(m); n++; }
+    return out;
+}
+
+/* Read the built sequence back: one {item, line_ids, problem} per thing missing or wrong. */
+function rc_readBack(seq, result, plan) {
+    var problems = [], lines = {}, items = plan.items || [], i, j, op, what, v, a, sides, x,
+        wantVideo, wantAudio, mk, list, found, dur;
+    for (i = 0; i < items.length; i++) {
+        lines["i" + items[i].id] = items[i].line_ids || [];
+    }
+    function report(item, problem) { problems.push({item: item, line_ids: lines["i" + item] || [], problem: problem}); }
+    for (i = 0; i < result.ops.length; i++) {
+        op = result.ops[i];
+        if (!op.projectItem || op.skipped) { continue; }
+        what = op.kind === "alternate" ? "alternate " + op.rank : "clip";
+        v = op.v < seq.videoTracks.numTracks ? rc_clipAt(seq.videoTracks[op.v], op.rec_ticks, op.projectItem) : null;
+        a = op.a < seq.audioTracks.numTracks ? rc_clipAt(seq.audioTracks[op.a], op.rec_ticks, op.projectItem) : null;
+        wantVideo = op.media_type !== "audio";
+        wantAudio = op.media_type !== "video";
+        if (wantVideo && !v) { report(op.item, what + " missing: no video at " + op.rec_ticks + " ticks on V" + (op.v + 1)); continue; }
+        if (!wantVideo && v) { report(op.item, what + ": audio-only item has video on V" + (op.v + 1)); }
+        if (wantAudio && !a) { report(op.item, what + ": no audio at " + op.rec_ticks + " ticks on A" + (op.a + 1)); }
+        if (!wantAudio && a) { report(op.item, what + ": video-only item has audio on A" + (op.a + 1)); }
+        if (wantVideo && wantAudio && v && a && !rc_linked(v, a)) { report(op.item, what + ": picture and sound are not linked"); }
+        sides = [["video", wantVideo ? v : null], ["audio", wantAudio ? a : null]];
+        for (j = 0; j < 2; j++) {
+            x = sides[j][1];
+            if (!x) { continue; }
+            if (String(x.inPoint.ticks) !== op.src_in_ticks) {
+                report(op.item, what + " " + sides[j][0] + ": source in " + x.inPoint.ticks + " ticks, plan " + op.src_in_ticks);
+            }
+            if (String(x.end.ticks) !== op.rec_end_ticks) {
+                report(op.item, what + " " + sides[j][0] + ": ends at " + x.end.ticks + " ticks, plan " + op.rec_end_ticks);
+            }
+            if (op.kind === "clip" && x.disabled) { report(op.item, what + " " + sides[j][0] + " is disabled"); }
+            if (op.kind === "alternate" && !x.disabled) { report(op.item, what + " " + sides[j][0] + " is enabled (alternates must be off)"); }
         }
     }
+    list = rc_markerList(seq);
+    for (i = 0; i < result.markers.length; i++) {
+        mk = result.markers[i];
+        found = null;
+        for (j = 0; j < list.length && !found; j++) {
+            if (list[j].name === mk.name && String(list[j].start.ticks) === mk.ticks) { found = list[j]; }
+        }
+        op = mk.item || "plan";
+        if (!found) { report(op, "marker \"" + mk.name + "\" missing at " + mk.ticks + " ticks"); continue; }
+        dur = parseFloat(String(found.end.ticks)) - parseFloat(mk.ticks);
+        if (dur !== parseFloat(mk.end_ticks) - parseFloat(mk.ticks) && !(dur === 0 && parseFloat(mk.end_ticks) - parseFloat(mk.ticks) === parseFloat(result.ticks_per_frame))) {
+            report(op, "marker \"" + mk.name + "\": ends at " + found.end.ticks + " ticks, plan " + mk.end_ticks);
+        }
+        if (found.comments !== mk.comments) { report(op, "marker \"" + mk.name + "\": comments differ from the plan"); }
+    }
+    return problems;
 }
 function roughcut_applyPlan(planJson) {
     var plan, index, result, problems = [], i, op, pi, seed = null, seq = null, name, expectedTb,
         placed, placedCount = 0, altCount = 0, skipped = [], mismatches = [], mutedAudio = {},
-        markerCount = 0, mk, marker, tl;
+        markerCount = 0, mk, marker, tl, readback = [];
     try {
         if (!app.project) { return rc_fail("no project is open in Premiere Pro"); }
         try { plan = typeof planJson === "string" ? rc_parse(planJson) : planJson; }
@@ -532,10 +623,10 @@ function roughcut_applyPlan(planJson) {
                     skipped.push(op.item + (op.kind === "alternate" ? " alternate " + op.rank : "") +
                         ": no track V" + (op.v + 1) + "/A" + (op.a + 1) + " in the new sequence");
                     if (op.kind === "clip") { throw new Error(skipped[skipped.length - 1]); }
+                    op.skipped = true;
                     continue;
                 }
                 placed = rc_place(seq, op.projectItem, op);
-                rc_verify(op, placed, mismatches);
                 if (op.kind === "clip") { placedCount++; continue; }
                 altCount++;
                 if (placed[0]) { placed[0].disabled = true; }
@@ -544,17 +635,20 @@ function roughcut_applyPlan(planJson) {
             }
             for (i = 0; i < result.markers.length; i++) {
                 mk = result.markers[i];
-                marker = seq.markers.createMarker(parseFloat(mk.ticks) / RC_TICKS_PER_SECOND);
-                // createMarker takes float seconds, which truncate: set the exact tick times after
-                marker.start = rc_makeTime(mk.ticks);
-                marker.end = rc_makeTime(mk.end_ticks);
+                // createMarker and Marker.start/end take seconds, not Time objects (premiere-scripting-
+                // guide, Marker object); rc_exactSeconds gives seconds that convert back to the exact tick
+                marker = seq.markers.createMarker(rc_exactSeconds(mk.ticks));
+                if (String(marker.start.ticks) !== mk.ticks) { marker.start = rc_exactSeconds(mk.ticks); }
+                marker.end = rc_exactSeconds(mk.end_ticks);
                 marker.name = mk.name;
                 marker.comments = mk.comments;
                 marker.setColorByIndex(mk.color);
-                if (String(marker.start.ticks) !== mk.ticks) {
-                    mismatches.push("marker " + mk.name + " at " + marker.start.ticks + " ticks, plan " + mk.ticks);
-                }
                 markerCount++;
+            }
+            readback = rc_readBack(seq, result, plan);
+            for (i = 0; i < readback.length; i++) {
+                mismatches.push(readback[i].item + (readback[i].line_ids.length ? " (" + readback[i].line_ids.join(", ") + ")" : "") +
+                    ": " + readback[i].problem);
             }
         } catch (eBuild) {
             app.project.deleteSequence(seq);
@@ -562,7 +656,7 @@ function roughcut_applyPlan(planJson) {
         }
         return rc_stringify({ok: true, sequence: {name: seq.name, sequence_id: seq.sequenceID, timebase: String(seq.timebase),
             zero_point: String(seq.zeroPoint)}, placed: placedCount, alternates: altCount, markers: markerCount,
-            skipped: skipped, mismatches: mismatches, warnings: result.warnings.concat(plan.warnings || []),
+            skipped: skipped, mismatches: mismatches, readback: readback, warnings: result.warnings.concat(plan.warnings || []),
             coverage: plan.coverage === undefined ? null : plan.coverage});
     } catch (e) {
         if (seq) { try { app.project.deleteSequence(seq); } catch (eDel) { /* already reported below */ } }

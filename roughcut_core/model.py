@@ -232,6 +232,7 @@ class Alternate:
     host_id: Optional[str] = None
     take_id: Optional[str] = None
     terms: dict = field(default_factory=dict)
+    rank: int = 0  # within-line rank of this reading (1 = best; 0 = unranked)
 
 
 @dataclass(frozen=True)
@@ -277,6 +278,7 @@ class EditDecision:
     # 1 = the cut; 2 = a cutaway (reaction shot) laid over it, picture only.
     video_track: int = 1
     media_type: str = "both"
+    rank: int = 0  # within-line rank of the chosen reading (1 = the line's best; 0 = unranked)
 
     @property
     def duration(self) -> int:

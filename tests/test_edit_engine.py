@@ -178,5 +178,8 @@ def test_clean_readings_are_matched_against_how_every_take_hears_the_line():
     flub = LineReading(**{**r3[0].__dict__, "score": 0.5, "defects": ("substitution",)})
     ranked = rank_readings(heard + [flub], {t.path: t for t in (t1, t2, t3)})["1-1"]
     clean = [c for c in ranked if not c.reading.defects]
-    assert all(c.score == 1.0 and c.reasons == ("complete line",) for c in clean)
+    # Matched against how every take hears the line: the full match term, same raw score and
+    # a calibrated usability below 1.00 (no saturation).
+    assert all(c.terms["match"] == 1.0 and c.raw == clean[0].raw and 0.8 < c.score < 1.0 for c in clean)
+    assert [c.rank for c in ranked] == [1, 2, 3]
     assert ranked[-1].reading is flub and not ranked[-1].acceptable

@@ -3,22 +3,28 @@
 States are the ranked candidates of each script line (in script order); a Viterbi pass
 picks the sequence with the lowest total cost. Editing idioms are costs:
 
-- performance first: ``1 - score`` of the reading, more for unacceptable readings;
+- performance first: ``1 - raw score`` of the reading, more for unacceptable readings;
 - speaker visible: the speaking character should be on screen;
-- establish: the first line prefers a wide shot or a two-shot;
-- intensify: after the opening, a shot showing more than the speaker costs a little, so the
-  cut moves in to singles when the performance is as good (strongly in the coverage preset);
+- establish: the first line of a scene (and the first after a location change,
+  ``establish_at``) prefers a wide shot or a two-shot;
+- intensify: after establishing, a shot showing more than the speaker costs, so the cut
+  moves in to the speaker's single when the performance there is as good;
 - no jump cuts: cutting between two takes of the same setup is expensive;
 - continuity: staying in the same recording (a through edit) costs nothing, cutting costs a
   little, and cutting during a quick exchange costs more (keep a setup through it);
 - pacing: optional preference for shorter deliveries (tight preset / target duration);
 - favour a character: lower cost for readings that show that character.
 
+Editor's rule (default presets): where the speaker's single exists for a line, no more than
+``max_wide_share`` of the scene's lines play on a shot showing more than the speaker; when
+the cheapest path breaks it, the pass is re-run with a stronger intensify cost. The ``wide``
+preset lifts the rule. :func:`idioms` names, per pick, the idioms that drove it.
+
 Presets set the weights; options override them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional, Sequence
 
 from .ranking import Candidate
@@ -37,13 +43,16 @@ class AssemblyWeights:
     quick_exchange: float = 0.3
     pace: float = 0.0
     favour: float = 0.5
-    intensify: float = 0.1
+    intensify: float = 0.35
+    max_wide_share: float = 0.5
 
 
 PRESETS = {
     "performance": AssemblyWeights(),
-    "coverage": AssemblyWeights(performance=2.0, speaker_visible=2.0, intensify=0.3),
+    "coverage": AssemblyWeights(performance=2.0, speaker_visible=2.0, intensify=0.5),
     "tight": AssemblyWeights(pace=0.6, quick_exchange=0.1),
+    # Wide-favouring: play the master, cut in only where the performance asks for it.
+    "wide": AssemblyWeights(intensify=-0.2, establish=0.6, cut=0.3, max_wide_share=1.0),
 }
 
 
@@ -70,8 +79,17 @@ def _is_continuous(a: Candidate, b: Candidate) -> bool:
     return a.take.path == b.take.path and b.reading.start >= a.reading.end - 0.05
 
 
+def shows_more_than(c: Candidate, character: Optional[str]) -> bool:
+    """The shot shows the speaker and someone else (a wide / two-shot of the speaker)."""
+    return bool(character) and character in c.take.characters and len(c.take.characters) > 1
+
+
+def is_single(c: Candidate, character: Optional[str]) -> bool:
+    return bool(character) and c.take.characters == (character,)
+
+
 def unary_cost(c: Candidate, index: int, character: Optional[str], w: AssemblyWeights,
-               opts: AssemblyOptions, pace_scale: float) -> float:
+               opts: AssemblyOptions, pace_scale: float, establish_at: frozenset = frozenset({0})) -> float:
     cost = w.performance * (1.0 - c.raw)
     if not c.acceptable:
         cost += w.unacceptable
@@ -79,9 +97,10 @@ def unary_cost(c: Candidate, index: int, character: Optional[str], w: AssemblyWe
         cost += w.speaker_visible
     elif character and not c.take.characters:
         cost += 0.5 * w.speaker_visible
-    if index == 0 and not establishes(c):
-        cost += w.establish
-    elif index > 0 and character and len(c.take.characters) > 1 and character in c.take.characters:
+    if index in establish_at:
+        if not establishes(c):
+            cost += w.establish
+    elif shows_more_than(c, character):
         cost += w.intensify
     if w.pace or pace_scale:
         cost += (w.pace + pace_scale) * max(0.0, c.duration) / 4.0
@@ -101,42 +120,97 @@ def transition_cost(a: Candidate, b: Candidate, w: AssemblyWeights, opts: Assemb
     return cost
 
 
+def _wide_share(picks: Sequence[Optional[Candidate]], lines, candidates, establish_at: frozenset) -> tuple[int, int]:
+    """(lines on a shot showing more than the speaker where the speaker's single had an
+    acceptable reading, lines where such a single exists) — the establishing lines excluded."""
+    wide = eligible = 0
+    for i, ((lid, ch), c) in enumerate(zip(lines, picks)):
+        if c is None or i in establish_at:
+            continue
+        if any(is_single(o, ch) and o.acceptable for o in candidates.get(lid, ())):
+            eligible += 1
+            wide += shows_more_than(c, ch)
+    return wide, eligible
+
+
 def assemble(lines: Sequence[tuple[str, Optional[str]]], candidates: dict,
-             options: AssemblyOptions = AssemblyOptions()) -> list[Optional[Candidate]]:
+             options: AssemblyOptions = AssemblyOptions(),
+             establish_at: frozenset = frozenset({0})) -> list[Optional[Candidate]]:
     """Best candidate per line (None where a line has none), in script order.
 
-    ``lines`` is [(line id, character)], ``candidates`` maps line id → ranked candidates.
+    ``lines`` is [(line id, character)], ``candidates`` maps line id → ranked candidates,
+    ``establish_at`` the line indices that open a scene or follow a location change.
     Lines without candidates break the chain: the pass restarts after them.
     """
-    w = options.weights()
+    base = options.weights()
     pace_scale = 0.0
     if options.target_duration:
         natural = sum(c[0].duration for lid, _ in lines if (c := candidates.get(lid)))
         if natural > options.target_duration:
             pace_scale = min(2.0, (natural - options.target_duration) / max(1.0, options.target_duration))
+    w = base
+    for _ in range(6):
+        result = _assemble_once(lines, candidates, w, options, pace_scale, establish_at)
+        wide, eligible = _wide_share(result, lines, candidates, establish_at)
+        if base.max_wide_share >= 1.0 or wide <= base.max_wide_share * eligible:
+            break
+        w = replace(w, intensify=w.intensify + 0.35, quick_exchange=w.quick_exchange * 0.5)
+    return result
+
+
+def _assemble_once(lines, candidates, w, options, pace_scale, establish_at) -> list[Optional[Candidate]]:
     result: list[Optional[Candidate]] = [None] * len(lines)
     segment: list[int] = []
     for i, (lid, _) in enumerate(lines):
         if candidates.get(lid):
             segment.append(i)
             continue
-        _viterbi(segment, lines, candidates, w, options, pace_scale, result)
+        _viterbi(segment, lines, candidates, w, options, pace_scale, result, establish_at)
         segment = []
-    _viterbi(segment, lines, candidates, w, options, pace_scale, result)
+    _viterbi(segment, lines, candidates, w, options, pace_scale, result, establish_at)
     return result
 
 
-def _viterbi(idx: list[int], lines, candidates, w, opts, pace_scale, result) -> None:
+def idioms(picks: Sequence[Optional[Candidate]], lines: Sequence[tuple[str, Optional[str]]],
+           options: AssemblyOptions = AssemblyOptions(),
+           establish_at: frozenset = frozenset({0})) -> list[tuple[str, ...]]:
+    """Per pick, the editing idioms that explain it, in an editor's words."""
+    out: list[tuple[str, ...]] = []
+    for i, ((lid, ch), c) in enumerate(zip(lines, picks)):
+        if c is None:
+            out.append(())
+            continue
+        why: list[str] = []
+        prev = picks[i - 1] if i else None
+        if i in establish_at and establishes(c):
+            why.append(f"establishing ({c.take.shot_size or 'wide'})")
+        elif is_single(c, ch):
+            why.append(f"{ch}'s single")
+        elif shows_more_than(c, ch):
+            quick = c.duration < options.quick_line_seconds
+            if prev is not None and _is_continuous(prev, c) and quick:
+                why.append("keeping the setup through the quick exchange")
+            elif options.preset == "wide":
+                why.append("wide preset: staying on the master")
+            else:
+                why.append(f"{ch} in the {c.take.shot_size or 'wide'} (no better single)")
+        elif ch and c.take.characters and ch not in c.take.characters:
+            why.append(f"reaction: {', '.join(c.take.characters)} listens, {ch} off screen")
+        out.append(tuple(why))
+    return out
+
+
+def _viterbi(idx: list[int], lines, candidates, w, opts, pace_scale, result, establish_at=frozenset({0})) -> None:
     if not idx:
         return
     states = [candidates[lines[i][0]][: opts.max_candidates] for i in idx]
-    cost = [unary_cost(c, idx[0], lines[idx[0]][1], w, opts, pace_scale) for c in states[0]]
+    cost = [unary_cost(c, idx[0], lines[idx[0]][1], w, opts, pace_scale, establish_at) for c in states[0]]
     back: list[list[int]] = []
     for k in range(1, len(idx)):
         i = idx[k]
         new_cost, ptr = [], []
         for c in states[k]:
-            u = unary_cost(c, i, lines[i][1], w, opts, pace_scale)
+            u = unary_cost(c, i, lines[i][1], w, opts, pace_scale, establish_at)
             best_j = min(range(len(states[k - 1])),
                          key=lambda j: cost[j] + transition_cost(states[k - 1][j], c, w, opts))
             new_cost.append(cost[best_j] + transition_cost(states[k - 1][best_j], c, w, opts) + u)

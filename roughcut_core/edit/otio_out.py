@@ -44,6 +44,7 @@ def decision_metadata(d: EditDecision, line_texts: Optional[dict] = None) -> dic
         "alternates": to_jsonable(d.alternates),
         "markers": to_jsonable(d.markers),
         "terms": dict(d.terms),
+        "rank": d.rank,
     }
 
 

@@ -1,18 +1,27 @@
-"""Ranking of line readings: a score in 0..1 and the reasons for it, in words.
+"""Ranking of line readings: a calibrated usability in 0..1, a within-line rank, and the
+reasons for both, in words.
 
-The score mixes performance (how completely and cleanly the line was said: alignment
-score and defects), sound (noise, clipping, dropouts over the reading), picture (focus,
-exposure) and metadata (circled/preferred takes from the host). It does not depend on
-which lines come before or after; the assembly (``assemble``) adds the editing idioms.
+The raw score is a weighted sum of named terms: performance (how completely and cleanly the
+line was said: alignment score and defects), sound (flags over the reading, SNR, level),
+picture (focus, exposure, speaker on camera, lip sync, blinks), delivery against the script's
+intent (``intent``: "angry read, as scripted" / "flat for (angrily)"), ASR clarity, and host
+metadata (circled takes). Perception terms come from ``LineReading.signals``
+(``signalterms``); each is 0 when its signal is absent. ``score`` is the raw sum through a
+logistic (:func:`usability`), so it never saturates at 1.00 and clean readings stay ordered;
+``rank`` is 1 for the best reading of the line. The ranking does not depend on which lines
+come before or after; the assembly (``assemble``) adds the editing idioms.
 """
 from __future__ import annotations
 
+import math
 import statistics
-from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import PurePath
+from typing import Callable, Optional, Sequence
 
 from ..model import LineReading, QualityFlag, Transcript
 from ..timebase import Rate
+from .signalterms import SIGNAL_TERMS, signal_terms
 
 # Penalty per defect (subtracted from the alignment score). A restart costs little because the
 # reading's span is the clean re-delivery; a truncated reading is unusable.
@@ -61,6 +70,7 @@ class Candidate:
     acceptable: bool
     terms: dict = field(default_factory=dict)
     raw: float = 0.0  # unclamped weighted sum: what ranking and assembly compare
+    rank: int = 0     # 1 = the line's best reading (0 = not ranked against the others)
 
     @property
     def duration(self) -> float:
@@ -71,21 +81,61 @@ def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
     return max(0.0, min(a1, b1) - max(a0, b0))
 
 
-# The score is ``sum(weight[t] * term[t])`` over these named terms, clamped to 0..1. The
-# hand-set weights are all 1.0 except ``pace`` (0: no preference until an editor shows one);
-# a learned per-show model (``roughcut_core.learn``) reweights the same terms.
-TERMS = ("match", *(f"defect_{d}" for d in DEFECT_PENALTY), "sound", "focus", "preferred", "pace")
+# The raw score is ``sum(weight[t] * term[t])`` over these named terms. The hand-set weights
+# are all 1.0 except ``pace`` (0: no preference until an editor shows one); a learned per-show
+# model (``roughcut_core.learn``) reweights the same terms.
+TERMS = ("match", *(f"defect_{d}" for d in DEFECT_PENALTY), "sound", "focus", "preferred", "pace",
+         *SIGNAL_TERMS)
 HAND_WEIGHTS = {t: (0.0 if t == "pace" else 1.0) for t in TERMS}
+
+# Usability = logistic(SLOPE * (raw - MIDPOINT)): 0.5 at the acceptability threshold, about
+# 0.9 for a complete clean reading with no perception signals, higher or lower as the signals
+# add up. The midpoint is the long-standing acceptability threshold; the slope spreads the
+# clean readings (raw 0.9..1.2) over 0.86..0.99 instead of pinning them at 1.00.
+MIDPOINT = 0.55
+SLOPE = 6.5
+
+# intent judge: (signals) -> (score 0..1, editor's words) or None when it cannot judge.
+IntentJudge = Callable[[dict], Optional[tuple]]
+
+
+def usability(raw: float) -> float:
+    """The calibrated 0..1 score of a raw weighted sum (see MIDPOINT/SLOPE)."""
+    return 1.0 / (1.0 + math.exp(-SLOPE * (raw - MIDPOINT)))
+
+
+def _clarity(reading: LineReading, take: TakeInfo) -> Optional[float]:
+    words = take.transcript.words if take.transcript is not None else ()
+    a, b = reading.word_span
+    probs = [w.probability for w in words[a:b] if w.probability is not None]
+    return sum(probs) / len(probs) if probs else None
+
+
+@dataclass(frozen=True)
+class LineContext:
+    """What a reading is compared against within its line (all optional)."""
+
+    typical_duration: Optional[float] = None
+    best_clean: Optional[float] = None
+    best_clarity: Optional[float] = None
+    expressive_median: Optional[float] = None
+    character: Optional[str] = None
+    intent: Optional[IntentJudge] = None
+    quiet_intent: bool = False
 
 
 def reading_terms(reading: LineReading, take: TakeInfo, typical_duration: Optional[float] = None,
-                  best_clean: Optional[float] = None) -> tuple[dict, list, bool]:
+                  best_clean: Optional[float] = None, context: Optional[LineContext] = None) -> tuple[dict, list, bool]:
     """(terms, reasons, unacceptable) for one reading: each term is its signed contribution
     to the hand-set score.
 
     ``best_clean`` is the best match score among the line's defect-free readings: a clean
     reading is matched against how the line is heard in every take (the recogniser's
-    consistent mishearing of a word is not a weaker performance)."""
+    consistent mishearing of a word is not a weaker performance). ``context`` adds the
+    perception terms (``signalterms``) and the script-intent term."""
+    ctx = context or LineContext(typical_duration=typical_duration, best_clean=best_clean)
+    typical_duration = ctx.typical_duration if typical_duration is None else typical_duration
+    best_clean = ctx.best_clean if best_clean is None else best_clean
     terms = dict.fromkeys(TERMS, 0.0)
     match = max(0.0, min(1.0, reading.score))
     if not reading.defects and best_clean:
@@ -120,35 +170,78 @@ def reading_terms(reading: LineReading, take: TakeInfo, typical_duration: Option
     if typical_duration:
         # Positive for brisker deliveries than the line's typical one, negative for slower.
         terms["pace"] = max(-1.0, min(1.0, (typical_duration - span) / typical_duration))
+    judged = ctx.intent(reading.signals) if ctx.intent is not None else None
+    sig, said = signal_terms(reading.signals, character=ctx.character or reading.character,
+                             clarity=_clarity(reading, take), best_clarity=ctx.best_clarity,
+                             expressive_median=ctx.expressive_median, intent=judged,
+                             quiet_intent=ctx.quiet_intent)
+    terms.update(sig)
+    # The perception reasons, the weightiest first, after the defects (which always lead).
+    reasons.extend(words for _, words in sorted(said, key=lambda p: -p[0]) if words not in reasons)
     return terms, reasons, bad
 
 
 def rank_reading(reading: LineReading, take: TakeInfo, weights: Optional[dict] = None,
-                 typical_duration: Optional[float] = None, best_clean: Optional[float] = None) -> Candidate:
-    terms, reasons, bad = reading_terms(reading, take, typical_duration, best_clean)
+                 typical_duration: Optional[float] = None, best_clean: Optional[float] = None,
+                 context: Optional[LineContext] = None) -> Candidate:
+    terms, reasons, bad = reading_terms(reading, take, typical_duration, best_clean, context)
     w = weights or HAND_WEIGHTS
     raw = sum(w.get(t, 0.0) * v for t, v in terms.items())
-    score = max(0.0, min(1.0, raw))
     if w is not HAND_WEIGHTS and terms["pace"] and w.get("pace", 0.0) * terms["pace"] > 0.02:
         reasons.append("brisk delivery" if terms["pace"] > 0 else "unhurried delivery")
     if not reasons:
         reasons.append("complete line" if terms["match"] >= 0.9 else f"line match {terms['match']:.2f}")
-    return Candidate(reading=reading, take=take, score=score, reasons=tuple(reasons),
-                     acceptable=not bad and score >= 0.55, terms=terms, raw=raw)
+    return Candidate(reading=reading, take=take, score=usability(raw), reasons=tuple(reasons),
+                     acceptable=not bad and raw >= MIDPOINT, terms=terms, raw=raw)
 
 
-def rank_readings(readings: Sequence[LineReading], takes: dict, weights: Optional[dict] = None) -> dict:
-    """line id → candidates best first (``takes`` maps path → TakeInfo; ``weights`` are
-    per-term weights, the hand-set ones when None)."""
+def _line_context(rs: Sequence[LineReading], takes: dict, intent: Optional[IntentJudge],
+                  quiet: bool) -> LineContext:
+    clar = [c for r in rs if not r.defects and (c := _clarity(r, takes[r.path])) is not None]
+    expr = [float(v) for r in rs for k in ("face_expressiveness", "expressiveness")
+            if isinstance((v := r.signals.get(k)), (int, float))]
+    return LineContext(typical_duration=statistics.median(r.end - r.start for r in rs),
+                       best_clean=max((r.score for r in rs if not r.defects), default=None),
+                       best_clarity=max(clar, default=None),
+                       expressive_median=statistics.median(expr) if expr else None,
+                       character=next((r.character for r in rs if r.character), None),
+                       intent=intent, quiet_intent=quiet)
+
+
+def _versus(c: Candidate, best: Candidate) -> Optional[str]:
+    """Why a lower-ranked reading lost to the best one: the term that cost it most."""
+    gaps = sorted(((best.terms.get(t, 0.0) - v, t) for t, v in c.terms.items()), reverse=True)
+    gap, term = gaps[0] if gaps else (0.0, "")
+    if gap < 0.01:
+        return None
+    label = {"match": "fewer words heard", "intent": "delivery further from the script", "snr": "noisier",
+             "sound": "sound problems", "focus": "softer picture", "on_camera": "speaker less on camera",
+             "clarity": "less distinct words", "level": "quieter", "overlap": "overlapped",
+             "blink": "blinks at the cut", "expressive": "less expressive face"}.get(term, term.replace("_", " "))
+    return f"behind take {PurePath(best.take.path).stem}: {label}"
+
+
+def rank_readings(readings: Sequence[LineReading], takes: dict, weights: Optional[dict] = None,
+                  intents: Optional[dict] = None, quiet_lines: frozenset = frozenset()) -> dict:
+    """line id → candidates best first, each with its within-line ``rank`` (1 = best) and its
+    own reasons (a lower-ranked one also says what put it behind the best).
+
+    ``takes`` maps path → TakeInfo; ``weights`` are per-term weights (the hand-set ones when
+    None); ``intents`` maps line id → an intent judge ``(signals) -> (score, words) | None``
+    for lines whose script says how to deliver them; ``quiet_lines`` are lines the script
+    asks to be quiet (a low level is then no fault)."""
     by_line: dict[str, list[LineReading]] = {}
     for r in readings:
         if r.path in takes:
             by_line.setdefault(r.line_id, []).append(r)
     out: dict[str, list[Candidate]] = {}
     for line_id, rs in by_line.items():
-        typical = statistics.median(r.end - r.start for r in rs)
-        best_clean = max((r.score for r in rs if not r.defects), default=None)
-        cands = [rank_reading(r, takes[r.path], weights, typical, best_clean) for r in rs]
+        ctx = _line_context(rs, takes, (intents or {}).get(line_id), line_id in quiet_lines)
+        cands = [rank_reading(r, takes[r.path], weights, context=ctx) for r in rs]
         cands.sort(key=lambda c: (-c.raw, c.take.path, c.reading.start))
-        out[line_id] = cands
+        ranked = []
+        for k, c in enumerate(cands, start=1):
+            why = _versus(c, cands[0]) if k > 1 and c.acceptable else None
+            ranked.append(replace(c, rank=k, reasons=c.reasons + ((why,) if why else ())))
+        out[line_id] = ranked
     return out

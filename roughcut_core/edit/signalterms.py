@@ -1,0 +1,115 @@
+"""Ranking terms from the perception signals of one reading (``LineReading.signals``).
+
+Contract: :func:`signal_terms` maps a reading's signals (names registered in
+``roughcut_core/signals.py``) plus line-level context to named, signed score contributions
+and an editor's phrase for each term that matters. Every term is 0 when its signal is
+absent (never a made-up default), so the ranking degrades to defects + match when a stage
+did not run. Magnitudes are small next to a defect (a dropped word costs 0.35): they order
+clean readings, they do not rescue a broken one.
+
+Term (signal → contribution):
+- ``on_camera`` (``on_camera`` 0..1, else ``speaker_in_frame``): +0.08 for the speaker on
+  screen speaking, down to -0.08 for a voice off screen;
+- ``lip_sync`` (``lip_sync`` -1..1): ±0.04;
+- ``snr`` (``snr_db``): 0 at 25 dB and above, down to -0.2 at 5 dB and below;
+- ``level`` (``level_rel_db``, ≤ 0 against the character's loudest take of the line): down
+  to -0.08 at -12 dB (a take that is much quieter than the others is usually off mic) —
+  skipped when the script asks for a quiet read;
+- ``clarity`` (mean ASR word probability over the reading, against the line's clearest
+  reading): down to -0.12;
+- ``intent`` (``intent_match`` score 0..1 for lines whose script says how to deliver them):
+  ±0.25 around 0.5 — the biggest clean-reading term, since an editor picks the read the
+  script asks for;
+- ``expressive`` (face expressiveness 0..1, centred on the line's median): ±0.05;
+- ``blink`` (``eyes_open_in``/``eyes_open_out`` under 0.35, else ``blink_at_cut``): -0.05
+  per blinking end — an editor never cuts on a blink;
+- ``overlap`` (0..1 fraction of the reading overlapped by other speech): down to -0.15.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+SIGNAL_TERMS = ("on_camera", "lip_sync", "snr", "level", "clarity", "intent", "expressive", "blink", "overlap")
+
+# Signal-name aliases per concept, first present wins (perception stages own the names).
+EXPRESSIVE_KEYS = ("face_expressiveness", "expressiveness")
+EYES_OPEN_IN_KEYS = ("eyes_open_in",)
+EYES_OPEN_OUT_KEYS = ("eyes_open_out",)
+EYES_CLOSED_BELOW = 0.35  # eye openness under this on the cut frame reads as a blink
+OVERLAP_KEYS = ("overlap", "overlap_ratio", "overlap_frac")
+
+
+def _num(signals: dict, keys) -> Optional[float]:
+    for k in (keys,) if isinstance(keys, str) else keys:
+        v = signals.get(k)
+        if isinstance(v, (int, float)) and v == v:  # not NaN
+            return float(v)
+    return None
+
+
+def _clip(x: float, lo: float, hi: float) -> float:
+    return max(lo, min(hi, x))
+
+
+def _closed(signals: dict, open_keys) -> bool:
+    eyes = _num(signals, open_keys)
+    return eyes is not None and eyes < EYES_CLOSED_BELOW
+
+
+def signal_terms(signals: dict, *, character: Optional[str] = None, clarity: Optional[float] = None,
+                 best_clarity: Optional[float] = None, expressive_median: Optional[float] = None,
+                 intent: Optional[tuple[float, str]] = None, quiet_intent: bool = False) -> tuple[dict, list]:
+    """(terms, [(weight of the phrase, phrase)]) for one reading (see module contract)."""
+    t = dict.fromkeys(SIGNAL_TERMS, 0.0)
+    said: list[tuple[float, str]] = []
+    who = character or "speaker"
+    oc = _num(signals, "on_camera")
+    if oc is None:
+        inf = _num(signals, "speaker_in_frame")
+        oc = None if inf is None else (0.75 if inf >= 0.5 else 0.0)
+    if oc is not None:
+        t["on_camera"] = 0.16 * (_clip(oc, 0.0, 1.0) - 0.5)
+        said.append((abs(t["on_camera"]), f"{who} on camera, speaking" if oc >= 0.5 else f"{who} off screen (voice only)"))
+    ls = _num(signals, "lip_sync")
+    if ls is not None:
+        t["lip_sync"] = 0.04 * _clip(ls, -1.0, 1.0)
+        if ls < 0.1:
+            said.append((0.04, "lips not in sync with the words"))
+    snr = _num(signals, "snr_db")
+    if snr is not None:
+        t["snr"] = -0.2 * _clip((25.0 - snr) / 20.0, 0.0, 1.0)
+        said.append((abs(t["snr"]) or 0.01, f"clean sound (SNR {snr:.0f} dB)" if snr >= 25
+                     else f"noisy sound (SNR {snr:.0f} dB)"))
+    lvl = _num(signals, "level_rel_db")
+    if lvl is not None and not quiet_intent:
+        t["level"] = -0.08 * _clip(-lvl / 12.0, 0.0, 1.0)
+        if lvl <= -4.0:
+            said.append((abs(t["level"]), f"quieter than the other takes ({lvl:.0f} dB)"))
+    if clarity is not None and best_clarity:
+        rel = clarity / best_clarity
+        t["clarity"] = -0.12 * _clip((1.0 - rel) / 0.3, 0.0, 1.0)
+        if rel < 0.93:
+            said.append((abs(t["clarity"]), "words less distinct than the best take"))
+    if intent is not None:
+        score, words = intent
+        t["intent"] = 0.5 * (_clip(float(score), 0.0, 1.0) - 0.5)
+        if words:
+            said.append((abs(t["intent"]) + 0.05, words))
+    ex = _num(signals, EXPRESSIVE_KEYS)
+    if ex is not None:
+        centre = expressive_median if expressive_median is not None else 0.5
+        t["expressive"] = 0.05 * _clip((ex - centre) / 0.5, -1.0, 1.0)
+        if abs(ex - centre) > 0.15:
+            said.append((abs(t["expressive"]), "expressive face" if ex > centre else "face gives little"))
+    ends = [where for keys, where in ((EYES_OPEN_IN_KEYS, "head"), (EYES_OPEN_OUT_KEYS, "tail"))
+            if _closed(signals, keys)]
+    if not ends and (_num(signals, "blink_at_cut") or 0.0) >= 0.5:
+        ends = ["cut"]
+    for where in ends:
+        t["blink"] -= 0.05
+        said.append((0.05, f"blink at the {where} of the line" if where != "cut" else "blink on the cut frame"))
+    ov = _num(signals, OVERLAP_KEYS)
+    if ov is not None and ov > 0.02:
+        t["overlap"] = -0.15 * _clip(ov / 0.5, 0.0, 1.0)
+        said.append((abs(t["overlap"]), "overlaps other dialogue"))
+    return t, said

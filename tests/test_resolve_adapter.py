@@ -117,8 +117,11 @@ def test_apply_plan_builds_one_new_verified_timeline(bin3):
     assert [(t["mediaPoolItem"], t["startFrame"], t["endFrame"]) for t in takes] == [(a, 100, 196), (b, 30, 140)]
     assert tl.tracks["video"][0][0].selected_take == 1
     assert sorted(tl.markers) == [0.0, 96.0, 156.0, 204.0]  # relative to the timeline start
-    assert tl.markers[0.0]["note"] == "Line text.\nWhy: complete line" and tl.markers[204.0]["color"] == "Red"
-    assert json.loads(tl.markers[0.0]["customData"][len("roughcut:"):]) == {"job": "job-1", "items": ["l1"]}
+    # the note is the plan's note exactly; the reason travels in customData
+    assert tl.markers[0.0]["note"] == "Line text." and tl.markers[204.0]["color"] == "Red"
+    assert json.loads(tl.markers[0.0]["customData"][len("roughcut:"):]) == {
+        "job": "job-1", "items": ["l1"], "why": {"l1": "complete line"}}
+    assert res["readback"] == []
     assert res["placed"] == res["expected"] == 5 and res["alternates"]["mode"] == "takes"
     assert _snapshot(existing) == before and r.project.timelines[0] is existing
     assert not [c for c in r.calls if c[0] == ("timeline", existing._uid)]

@@ -3,8 +3,6 @@
 The adapter itself is the stdlib-only package ``roughcut_resolve`` beside this file (what the
 installer copies next to the Resolve menu scripts); this re-exports its public API.
 """
-from __future__ import annotations
-
 import os
 import sys
 

@@ -1,4 +1,4 @@
-"""roughcut's DaVinci Resolve adapter: stdlib only, Python 3.8+ syntax, no roughcut imports.
+"""roughcut's DaVinci Resolve adapter: stdlib only, Python 3.6+ syntax and library, no roughcut imports.
 
 Public API (the resolve object is always an argument, so tests can pass a fake):
 - ``read_selected_bin(resolve) -> list[dict]``: media clips of the current bin (getters only).
@@ -7,8 +7,6 @@ Public API (the resolve object is always an argument, so tests can pass a fake):
   two menu flows. ``find_resolve(globals())`` locates the resolve object in a menu script.
 - ``timeline_to_otio(Timeline(raw))``: read-back for learning.
 """
-from __future__ import annotations
-
 from .api import Resolve
 from .bin_read import read_selected_bin
 from .errors import ResolveFlowError

@@ -5,13 +5,11 @@ conventions (objects → None, mutators → False, collections → [] / {}, numb
 ``hasattr`` always true, unknown attributes read as None) into plain Python values: ``None``
 for a missing object, ``bool`` for mutators, ``list``/``dict`` for collections, ``int`` frames.
 No call here raises for a bridge failure; callers check results and report. Stdlib only,
-Python 3.8 syntax (Resolve runs scripts in its own interpreter).
+Python 3.6 syntax and library (Resolve runs scripts in its own interpreter, 3.6+ up to 20.x).
 
 Semantics used below are from HOST_API.md (section A); [live] = measured on a running
 Resolve by others, [inferred] = from docs or public code only.
 """
-from __future__ import annotations
-
 from typing import Any, Dict, List, Optional, Sequence
 
 # Allowed colour names (.pyi ClipColor / MarkerColor); anything else returns False [live].
@@ -189,6 +187,10 @@ class MediaPool(_Wrapper):
 
     def delete_timelines(self, timelines: Sequence["Timeline"]) -> bool:
         return _ok(_call(self.raw, "DeleteTimelines", [t.raw for t in timelines]))
+
+    def delete_clips(self, clips: Sequence["MediaPoolItem"]) -> bool:
+        """Removes clips from the Media Pool (MediaPool.DeleteClips([clips]) → Bool)."""
+        return _ok(_call(self.raw, "DeleteClips", [c.raw for c in clips]))
 
     def delete_folders(self, folders: Sequence["Folder"]) -> bool:
         return _ok(_call(self.raw, "DeleteFolders", [f.raw for f in folders]))

@@ -9,8 +9,6 @@ Each dict: ``path, host_id, name, type, rate [num, den] | None, fps, frames, sta
 start_frame, drop_frame, audio_channels, online, clip_color, flags, hints``. ``hints`` carry
 preferred-take signals for the bridge: clip colour, flags and Resolve's "Good Take" metadata.
 """
-from __future__ import annotations
-
 import os
 from typing import Any, Dict, List, Optional
 

@@ -12,8 +12,6 @@
   {"state", "progress", "stage", "eta_s", "error"}; GET /v1/jobs/{id}/plan; POST /v1/feedback.
 Every failure becomes a :class:`ResolveFlowError` whose text says what to do.
 """
-from __future__ import annotations
-
 import json
 import os
 import subprocess

@@ -1,6 +1,4 @@
 """The one exception the Resolve flow raises: a message fit to show the editor as it is."""
-from __future__ import annotations
-
 
 class ResolveFlowError(Exception):
     """Something the editor must fix or know (no project, empty bin, bridge down...)."""

@@ -7,8 +7,6 @@ becomes one clear message and nothing in the project is changed before the plan 
 :func:`main_feedback`: read the current timeline into OTIO and post it to /v1/feedback.
 Both return a dict (``ok``, ``error``, ...) so tests and callers can check the outcome.
 """
-from __future__ import annotations
-
 import glob
 import json
 import os

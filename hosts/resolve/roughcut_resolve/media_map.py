@@ -2,10 +2,10 @@
 
 Files the pool does not hold are imported (only when they exist on disk) into a "roughcut"
 bin, created only if needed and reused when it exists; the current bin is restored after.
-Nothing is imported when a required file is missing, so a failed apply changes nothing.
+Nothing is imported when a required file is missing, and :meth:`Imports.undo` removes what a
+run imported (and the bin, if the run created it) when the apply fails later, so a failed
+apply leaves the Media Pool as it was.
 """
-from __future__ import annotations
-
 import os
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -78,39 +78,67 @@ def _find_bin(root: Folder, name: str) -> Optional[Folder]:
     return None
 
 
-def import_missing(pool: MediaPool, index: MediaIndex, paths: List[str]) -> Tuple[List[str], bool]:
-    """Import ``paths`` into the "roughcut" bin; returns (imported paths, bin was created).
-    Raises ResolveFlowError (after removing a bin it created) when the import fails."""
+class Imports:
+    """What one run added to the Media Pool: the imported clips and the bin it created (if any)."""
+
+    def __init__(self, pool: MediaPool):
+        self.pool = pool
+        self.paths: List[str] = []
+        self.clips: List[MediaPoolItem] = []
+        self.created_bin: Optional[Folder] = None
+
+    def undo(self) -> List[str]:
+        """Removes the imported clips, then the bin this run created; returns what could not be
+        removed (as text for the editor), [] when everything was."""
+        left: List[str] = []
+        if self.clips and not self.pool.delete_clips(self.clips):
+            left.append("imported clips %s" % ", ".join(os.path.basename(p) for p in self.paths))
+        if self.created_bin is not None and not self.pool.delete_folders([self.created_bin]):
+            left.append("the %r bin" % IMPORT_BIN)
+        if not left:
+            self.paths, self.clips, self.created_bin = [], [], None
+        return left
+
+
+def import_missing(pool: MediaPool, index: MediaIndex, paths: List[str], imports: Optional[Imports] = None) -> Imports:
+    """Import ``paths`` into the "roughcut" bin; returns the :class:`Imports` record.
+    Raises ResolveFlowError (after removing what it imported and a bin it created) when the
+    import fails."""
+    imports = imports or Imports(pool)
     root = pool.root_folder()
     previous = pool.current_folder()
     if root is None:
         raise ResolveFlowError("cannot read the Media Pool to import media")
     target = _find_bin(root, IMPORT_BIN)
-    created = target is None
-    if created:
+    if target is None:
         target = pool.add_sub_folder(root, IMPORT_BIN)
         if target is None:
             raise ResolveFlowError("cannot create the %r bin to import media" % IMPORT_BIN)
+        imports.created_bin = target
     try:
         if not pool.set_current_folder(target):
+            imports.undo()
             raise ResolveFlowError("cannot open the %r bin to import media" % IMPORT_BIN)
         items = pool.import_media(paths)
-        for clip in items:
-            index.add(clip)
+        imports.clips.extend(items)
         got = {_norm(c.clip_property("File Path")) for c in items}
         missing = [p for p in paths if _norm(p) not in got]
         if missing:
-            if created:
-                pool.delete_folders([target])
-            raise ResolveFlowError("Resolve could not import: " + ", ".join(missing))
+            imports.paths = [p for p in paths if _norm(p) in got]
+            left = imports.undo()
+            raise ResolveFlowError("Resolve could not import: " + ", ".join(missing)
+                                   + ("" if not left else " (could not remove %s: delete by hand)" % "; ".join(left)))
+        for clip in items:
+            index.add(clip)
+        imports.paths.extend(paths)
     finally:
         if previous is not None:
             pool.set_current_folder(previous)
-    return list(paths), created
+    return imports
 
 
-def resolve_media(pool: MediaPool, plan: Dict[str, Any], allow_import: bool = True) -> Tuple[MediaIndex, List[str], List[str]]:
-    """Index the pool and import what the plan needs; returns (index, imported, warnings).
+def resolve_media(pool: MediaPool, plan: Dict[str, Any], allow_import: bool = True) -> Tuple[MediaIndex, Imports, List[str]]:
+    """Index the pool and import what the plan needs; returns (index, imports, warnings).
     Raises ResolveFlowError naming every chosen clip that is neither in the pool nor on disk."""
     index = MediaIndex(pool)
     main, alts = plan_media(plan)
@@ -132,9 +160,9 @@ def resolve_media(pool: MediaPool, plan: Dict[str, Any], allow_import: bool = Tr
             warnings.append("alternate skipped, media not found: %s" % (path or media.get("host_id")))
     if unusable:
         raise ResolveFlowError("media of the rough cut not found: " + "; ".join(sorted(set(unusable))))
-    imported: List[str] = []
+    imports = Imports(pool)
     if to_import:
-        imported, _ = import_missing(pool, index, to_import)
+        import_missing(pool, index, to_import, imports)
         warnings.append("imported %d file(s) into the %r bin: %s" % (
-            len(imported), IMPORT_BIN, ", ".join(os.path.basename(p) for p in imported)))
-    return index, imported, warnings
+            len(imports.paths), IMPORT_BIN, ", ".join(os.path.basename(p) for p in imports.paths)))
+    return index, imports, warnings

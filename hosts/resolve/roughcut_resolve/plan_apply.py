@@ -2,11 +2,19 @@
 
 Contract (acceptance): :func:`apply_plan(resolve, plan) -> dict` creates exactly one new,
 uniquely named timeline and never touches an existing one (it only reads their names). It
-returns ``{"ok", "timeline", "timeline_id", "placed", "expected", "mismatches", "warnings",
-"imported", "alternates", "markers", "error", "summary"}``; ``ok`` is true only when every
-planned picture/sound item was read back from the timeline at its planned place and length.
-Fatal problems (bad plan, media not found, timeline not created, nothing placed) leave no
-timeline behind (the new one is deleted) and come back as ``error``.
+returns ``{"ok", "timeline", "timeline_id", "placed", "expected", "mismatches", "readback",
+"warnings", "imported", "alternates", "markers", "error", "summary"}``. After building, the
+whole timeline is read back (:func:`readback.check_timeline`): ``readback`` lists every planned
+clip, colour or marker that is missing or wrong, each with its plan item id and line ids, and
+``ok`` is true only when that list is empty. Fatal problems (bad plan, media not found,
+timeline not created, nothing placed, an unexpected bridge error) leave nothing behind: the
+new timeline is deleted and media this run imported is removed again; they come back as
+``error``.
+
+Rates: the timeline gets the plan rate, and drop-frame timecode whenever the plan says so (a
+custom timeline setting when the project differs). The start timecode is written at the rate
+and drop-frame mode the timeline really got (read back after setting them), so a timeline
+left at the project rate still starts at the plan's start position.
 
 Frame mapping (DESIGN §3, HOST_API A3):
 - ``startFrame = src_in``, ``endFrame = src_out``: file-relative frames at the clip's own
@@ -18,16 +26,15 @@ Frame mapping (DESIGN §3, HOST_API A3):
 - Timeline markers are RELATIVE to the timeline start [live].
 - Durations of clips at another rate than the timeline are floored to timeline frames [live].
 """
-from __future__ import annotations
-
 from typing import Any, Dict, List, Optional, Tuple
 
 from .api import MEDIA_AUDIO, MEDIA_VIDEO, Project, Resolve, Timeline
 from .errors import ResolveFlowError
-from .media_map import MediaIndex, resolve_media
-from .plan_decorate import add_alternates, add_markers, color_items
-from .rates import (frames_at_rate_floor, frames_at_rate_round, frames_to_timecode, rate_from_fps,
-                    rate_setting, same_rate)
+from .media_map import Imports, MediaIndex, resolve_media
+from .plan_decorate import add_alternates, add_markers, color_items, item_color
+from .rates import (frames_at_rate_floor, frames_at_rate_round, frames_to_timecode, nominal, rate_from_fps,
+                    rate_setting, same_rate, setting_is_drop_frame, supports_drop_frame)
+from .readback import check_timeline
 
 SCHEMA = "roughcut.hostplan/1"
 DEFAULT_NAME = "Rough cut"
@@ -61,18 +68,42 @@ def check_plan(plan: Any) -> None:
             raise ResolveFlowError("plan item %r has no valid src_in/src_out/rec_in" % (item.get("id"),))
 
 
+def _is_drop(settings) -> bool:
+    """Drop-frame timecode on a project or timeline (either setting says so)."""
+    return settings.get_setting("timelineDropFrameTimecode").strip() == "1" \
+        or setting_is_drop_frame(settings.get_setting("timelineFrameRate"))
+
+
 def _set_rate(tl: Timeline, project: Project, rate: Tuple[int, int], drop: bool, warnings: List[str]):
-    """Ask for the plan rate on the new (still empty) timeline; returns the rate it really has."""
+    """Ask for the plan rate (and drop-frame mode) on the new, still empty timeline; returns the
+    (rate, drop_frame) it really has, read back."""
+    drop = bool(drop) and supports_drop_frame(rate)
     project_rate = rate_from_fps(project.get_setting("timelineFrameRate"))
-    if not same_rate(project_rate, rate):
-        if not (tl.set_setting("useCustomSettings", "1")
-                and tl.set_setting("timelineFrameRate", rate_setting(rate, drop))):
+    if not same_rate(project_rate, rate) or (supports_drop_frame(rate) and _is_drop(project) != drop):
+        ok = tl.set_setting("useCustomSettings", "1") and tl.set_setting("timelineFrameRate", rate_setting(rate, drop))
+        if ok and supports_drop_frame(rate):
+            ok = tl.set_setting("timelineDropFrameTimecode", "1" if drop else "0")
+        if not ok:
             warnings.append("Resolve refused the plan's frame rate %s on the timeline" % rate_setting(rate, drop))
     actual = rate_from_fps(tl.get_setting("timelineFrameRate")) or project_rate or rate
+    actual_drop = supports_drop_frame(actual) and _is_drop(tl)
     if not same_rate(actual, rate):
         warnings.append("timeline runs at the project rate %s, not the plan's %s: record positions converted"
-                        % (rate_setting(actual), rate_setting(rate, drop)))
-    return actual
+                        % (rate_setting(actual, actual_drop), rate_setting(rate, drop)))
+    elif actual_drop != drop:
+        warnings.append("timeline timecode is %s, the plan asked for %s" % (
+            "drop-frame" if actual_drop else "non-drop", "drop-frame" if drop else "non-drop"))
+    return actual, actual_drop
+
+
+def start_timecode(start_frame: int, plan_rate, tl_rate, tl_drop: bool) -> Tuple[int, str]:
+    """(start frame at the timeline rate, its timecode there) for the plan's ``start_frame``.
+    Same nominal rate (23.976 vs 24 included): the same frame count, so the label stays;
+    otherwise the same point in time. Drop-frame as the timeline really has it."""
+    frames = int(start_frame)
+    if nominal(plan_rate) != nominal(tl_rate):
+        frames = frames_at_rate_round(frames, plan_rate, tl_rate)
+    return frames, frames_to_timecode(frames, tl_rate, tl_drop)
 
 
 def _ensure_tracks(tl: Timeline, kind: str, count: int) -> bool:
@@ -109,6 +140,7 @@ def _placements(item: Dict[str, Any], mpi, tl_start: int, plan_rate, tl_rate) ->
         p["info"] = {"mediaPoolItem": mpi, "startFrame": p["src"][0], "endFrame": p["src"][1],
                      "recordFrame": p["record"], "trackIndex": p["track"], "mediaType": p["media_type"]}
         p["item_id"] = item.get("id")
+        p["line_ids"] = list(item.get("line_ids") or [])
         p["host_id"] = mpi.unique_id()
     return out
 
@@ -179,7 +211,7 @@ def verify(tl: Timeline, placements: List[Dict[str, Any]], returned=()) -> Tuple
             elif mpi is not None and p["host_id"] and mpi.unique_id() != p["host_id"]:
                 problem = "a different clip is there"
         if problem:
-            mismatches.append({"item": p["item_id"], "kind": p["kind"], "track": p["track"],
+            mismatches.append({"item": p["item_id"], "line_ids": p["line_ids"], "kind": p["kind"], "track": p["track"],
                                "record": p["record"], "expected_frames": p["frames"], "problem": problem})
         else:
             p["found"] = ti
@@ -196,17 +228,27 @@ def _is_current(project: Project, tl: Timeline) -> bool:
 
 def _result(**kw) -> Dict[str, Any]:
     out = {"ok": False, "timeline": None, "timeline_id": None, "placed": 0, "expected": 0, "mismatches": [],
+           "readback": [],
            "warnings": [], "imported": [], "alternates": {}, "markers": {}, "error": None, "summary": ""}
     out.update(kw)
     return out
 
 
-def _undo_timeline(pool, tl: Timeline, project: Project, previous: Optional[Timeline], why: str) -> Dict[str, Any]:
+def _undo_imports(imports: Optional[Imports], why: str) -> Dict[str, Any]:
+    left = imports.undo() if imports is not None else []
+    note = " (could not remove %s: delete by hand)" % "; ".join(left) if left else ""
+    return _result(error=why + note, summary="No rough cut was made: " + why + note,
+                   imported=list(imports.paths) if imports is not None else [])
+
+
+def _undo_timeline(pool, tl: Timeline, project: Project, previous: Optional[Timeline], why: str,
+                   imports: Optional[Imports] = None) -> Dict[str, Any]:
+    """Delete the unfinished timeline, restore the current one, remove what this run imported."""
     removed = pool.delete_timelines([tl])
     if previous is not None:
         project.set_current_timeline(previous)
     note = "" if removed else " (Resolve did not delete the unfinished timeline %r: delete it by hand)" % tl.name()
-    return _result(error=why + note, summary="No rough cut was made: " + why + note)
+    return _undo_imports(imports, why + note)
 
 
 def apply_plan(resolve: Any, plan: Dict[str, Any], job_id: Optional[str] = None,
@@ -219,7 +261,7 @@ def apply_plan(resolve: Any, plan: Dict[str, Any], job_id: Optional[str] = None,
         pool = project.media_pool() if project else None
         if pool is None:
             raise ResolveFlowError("no project is open in Resolve")
-        index, imported, warnings = resolve_media(pool, plan, allow_import)
+        index, imports, warnings = resolve_media(pool, plan, allow_import)
     except ResolveFlowError as exc:
         return _result(error=str(exc), summary="No rough cut was made: %s" % exc)
     tl_plan = plan["timeline"]
@@ -229,22 +271,36 @@ def apply_plan(resolve: Any, plan: Dict[str, Any], job_id: Optional[str] = None,
     previous = project.current_timeline()
     tl = pool.create_empty_timeline(name)
     if tl is None:
-        why = "Resolve did not create the timeline %r (name taken or refused)" % name
-        return _result(error=why, imported=imported, summary="No rough cut was made: " + why)
+        return _undo_imports(imports, "Resolve did not create the timeline %r (name taken or refused)" % name)
+    try:
+        return _build(rv, project, pool, tl, plan, index, job_id, warnings, imports, previous)
+    except Exception as exc:  # a bridge call that raised: leave nothing half-built behind
+        return _undo_timeline(pool, tl, project, previous, "Resolve failed while building %r (%s: %s)" % (
+            name, type(exc).__name__, exc), imports)
+
+
+def _build(rv, project, pool, tl, plan, index: MediaIndex, job_id, warnings, imports, previous):
+    tl_plan = plan["timeline"]
+    name = tl.name()
+    plan_rate = rate_from_fps(tl_plan["rate"])
     if not project.set_current_timeline(tl) and not _is_current(project, tl):
-        return _undo_timeline(pool, tl, project, previous, "could not make %r the current timeline" % name)
-    tl_rate = _set_rate(tl, project, plan_rate, drop, warnings)
+        return _undo_timeline(pool, tl, project, previous, "could not make %r the current timeline" % name, imports)
+    tl_rate, tl_drop = _set_rate(tl, project, plan_rate, bool(tl_plan.get("drop_frame")), warnings)
     start_frame = tl_plan.get("start_frame")
-    if start_frame is not None and not tl.set_start_timecode(frames_to_timecode(int(start_frame), plan_rate, drop)):
-        warnings.append("could not set the start timecode; the timeline keeps the project's")
+    if start_frame is not None:
+        want, label = start_timecode(int(start_frame), plan_rate, tl_rate, tl_drop)
+        if not tl.set_start_timecode(label):
+            warnings.append("could not set the start timecode %s; the timeline keeps the project's" % label)
+        elif tl.start_frame() != want:
+            warnings.append("the timeline starts at frame %s, not %d (%s)" % (tl.start_frame(), want, label))
     tl_start = tl.start_frame()
     if tl_start is None:
-        return _undo_timeline(pool, tl, project, previous, "cannot read the new timeline's start frame")
+        return _undo_timeline(pool, tl, project, previous, "cannot read the new timeline's start frame", imports)
     return _fill(rv, project, pool, tl, plan, index, (plan_rate, tl_rate, tl_start), job_id,
-                 warnings, imported, previous)
+                 warnings, imports, previous)
 
 
-def _fill(rv, project, pool, tl, plan, index: MediaIndex, rates, job_id, warnings, imported, previous):
+def _fill(rv, project, pool, tl, plan, index: MediaIndex, rates, job_id, warnings, imports, previous):
     plan_rate, tl_rate, tl_start = rates
     placements: List[Dict[str, Any]] = []
     by_item: Dict[Any, List[Dict[str, Any]]] = {}
@@ -270,7 +326,7 @@ def _fill(rv, project, pool, tl, plan, index: MediaIndex, rates, job_id, warning
         if kind == "video" and old_resolve:  # audio trackIndex checked against video tracks (< 20.2.2)
             need = max([need] + [p["track"] for p in placements])
         if not _ensure_tracks(tl, kind, need):
-            return _undo_timeline(pool, tl, project, previous, "could not add %s track %d" % (kind, need))
+            return _undo_timeline(pool, tl, project, previous, "could not add %s track %d" % (kind, need), imports)
     if rv.version() and rv.version() < (20, 3, 2) and placements:
         pool.set_selected_clip(placements[0]["info"]["mediaPoolItem"])  # Append needs a selection < 20.3.2
     returned = []
@@ -287,7 +343,7 @@ def _fill(rv, project, pool, tl, plan, index: MediaIndex, rates, job_id, warning
         first = mismatches[0] if mismatches else None
         return _undo_timeline(pool, tl, project, previous, "Resolve placed none of the %d clips as planned%s" % (
             len(placements), " (first: item %s %s: %s)" % (first["item"], first["kind"], first["problem"])
-            if first else ""))
+            if first else ""), imports)
     for item in plan["items"]:
         found = [p["found"] for p in by_item[item.get("id")] if "found" in p]
         if len(found) == 2:
@@ -297,12 +353,26 @@ def _fill(rv, project, pool, tl, plan, index: MediaIndex, rates, job_id, warning
     colored = color_items(plan, by_item, warnings)
     alternates = add_alternates(tl, pool, plan, by_item, index, tl_rate, warnings)
     markers = add_markers(tl, plan, by_item, tl_start, plan_rate, tl_rate, job_id, warnings)
-    ok = not mismatches
+    readback = check_timeline(tl, _expected_clips(plan, by_item, tl_start, tl_rate), markers.pop("expected"))
+    ok = not mismatches and not readback
+    imported = list(imports.paths)
     summary = "%s timeline %r: %d of %d picture/sound clips placed%s; %d markers; alternates: %s%s." % (
         "Created" if ok else "Created (WITH PROBLEMS)", tl.name(), placed, len(placements),
-        "" if ok else ", %d missing or wrong" % len(mismatches), markers.get("added", 0),
-        alternates.get("mode", "none"), "; %d clip colours" % colored
+        "" if ok else ", %d thing(s) missing or wrong on read-back" % max(len(readback), len(mismatches)),
+        markers.get("added", 0), alternates.get("mode", "none"), "; %d clip colours" % colored
         + ("; imported %d file(s) into the 'roughcut' bin" % len(imported) if imported else ""))
     return _result(ok=ok, timeline=tl.name(), timeline_id=tl.unique_id(), placed=placed, expected=len(placements),
-                   mismatches=mismatches, warnings=warnings, imported=imported, alternates=alternates,
-                   markers=markers, summary=summary)
+                   mismatches=mismatches, readback=readback, warnings=warnings, imported=imported,
+                   alternates=alternates, markers=markers, summary=summary)
+
+
+def _expected_clips(plan, by_item, tl_start: int, tl_rate) -> List[Dict[str, Any]]:
+    """What the read-back should find for every planned picture/sound placement."""
+    out = []
+    for item in plan["items"]:
+        for p in by_item.get(item.get("id"), []):
+            out.append({"item": item.get("id"), "line_ids": list(item.get("line_ids") or []), "kind": p["kind"],
+                        "track": p["track"], "record_in": p["record"] - tl_start, "frames": p["frames"],
+                        "src_in": p["src"][0] if same_rate(p["rate"], tl_rate) else None,
+                        "host_id": p["host_id"], "color": item_color(item)})
+    return out

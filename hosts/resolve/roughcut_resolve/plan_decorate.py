@@ -6,12 +6,13 @@
   upper tracks that are DISABLED before anything lands there (rank 1 on the first extra
   track...), cut to the chosen item's length, so what plays is exactly the chosen cut.
 - Markers: timeline markers (frames RELATIVE to the timeline start [live]) at each item's
-  record start plus the plan marker's offset, with the line text and the reason; markers that
-  fall on the same frame are merged (Resolve keeps one marker per frame). ``customData``
-  carries ``roughcut:{"job": ..., "items": [...]}`` so feedback can name the job.
+  record start plus the plan marker's offset, with the plan's name, colour, duration and note
+  exactly (the note is the line text). The item's reason ("why") goes in ``customData``:
+  ``roughcut:{"job": ..., "items": [...], "why": {item id: why}}``, so the note stays what the
+  plan says and feedback can name the job. An item without plan markers gets one at its start
+  named after its line ids, with the reason as its note (there is no plan note to keep).
+  Markers that fall on the same frame are merged (Resolve keeps one marker per frame).
 """
-from __future__ import annotations
-
 import json
 from typing import Any, Dict, List
 
@@ -30,12 +31,16 @@ def score_color(score: Any) -> str:
     return "Green" if s >= 0.8 else "Yellow" if s >= 0.6 else "Orange"
 
 
+def item_color(item: Dict[str, Any]) -> str:
+    """The plan's clip colour when Resolve has it, else one from the score."""
+    color = item.get("color")
+    return color if color in CLIP_COLORS else score_color(item.get("score"))
+
+
 def color_items(plan: Dict[str, Any], by_item: Dict[Any, List[Dict[str, Any]]], warnings: List[str]) -> int:
     done = failed = 0
     for item in plan["items"]:
-        color = item.get("color")
-        if color not in CLIP_COLORS:
-            color = score_color(item.get("score"))
+        color = item_color(item)
         for p in by_item.get(item.get("id"), []):
             if "found" in p:
                 if p["found"].set_clip_color(color):
@@ -119,9 +124,13 @@ def _place_on_disabled_tracks(tl: Timeline, pool, pending, tl_rate, warnings: Li
     return placed
 
 
-def _merge_marker(markers: Dict[int, Dict[str, Any]], frame: int, m: Dict[str, Any], note: str, item_id) -> None:
+def _merge_marker(markers: Dict[int, Dict[str, Any]], frame: int, m: Dict[str, Any], note: str, item_id,
+                  why: str = "") -> None:
     color = m.get("color") if m.get("color") in MARKER_COLORS else "Blue"
-    entry = markers.setdefault(frame, {"color": color, "names": [], "notes": [], "duration": 1, "items": []})
+    entry = markers.setdefault(frame, {"color": color, "names": [], "notes": [], "duration": 1, "items": [],
+                                       "why": {}})
+    if item_id is not None and why:
+        entry["why"].setdefault(str(item_id), why)
     if m.get("name") and m["name"] not in entry["names"]:
         entry["names"].append(str(m["name"]))
     if note and note not in entry["notes"]:
@@ -138,21 +147,24 @@ def add_markers(tl: Timeline, plan, by_item, tl_start: int, plan_rate, tl_rate, 
             continue
         rec = frames_at_rate_round(int(item["rec_in"]), plan_rate, tl_rate)
         why = str(item.get("why") or "")
-        item_markers = item.get("markers") or [{"frame": 0, "color": "Blue", "duration": 1,
+        item_markers = item.get("markers") or [{"frame": 0, "color": "Blue", "duration": 1, "note": why,
                                                 "name": ", ".join(item.get("line_ids") or []) or str(item.get("id"))}]
         for n, m in enumerate(item_markers):
-            note = str(m.get("note") or "")
-            if n == 0 and why:
-                note = (note + "\n" if note else "") + "Why: " + why
             frame = rec + frames_at_rate_round(int(m.get("frame") or 0), plan_rate, tl_rate)
-            _merge_marker(markers, frame, m, note, item.get("id"))
+            _merge_marker(markers, frame, m, str(m.get("note") or ""), item.get("id"), why if n == 0 else "")
     for m in plan.get("markers") or []:
         _merge_marker(markers, frames_at_rate_round(int(m.get("frame") or 0), plan_rate, tl_rate), m,
                       str(m.get("note") or ""), None)
+    line_ids = {item.get("id"): list(item.get("line_ids") or []) for item in plan["items"]}
+    expected = []
     added = failed = 0
     for frame in sorted(markers):
         e = markers[frame]
-        custom = MARKER_PREFIX + json.dumps({"job": job_id, "items": e["items"]})
+        expected.append({"items": list(e["items"]), "frame": frame, "color": e["color"],
+                         "line_ids": [lid for i in e["items"] for lid in line_ids.get(i, [])],
+                         "name": " / ".join(e["names"]) or "roughcut", "note": "\n".join(e["notes"]),
+                         "duration": e["duration"]})
+        custom = MARKER_PREFIX + json.dumps({"job": job_id, "items": e["items"], "why": e["why"]})
         if tl.add_marker(frame, e["color"], " / ".join(e["names"]) or "roughcut", "\n".join(e["notes"]),
                          e["duration"], custom):
             added += 1
@@ -162,4 +174,4 @@ def add_markers(tl: Timeline, plan, by_item, tl_start: int, plan_rate, tl_rate, 
     missing = [f for f in markers if f not in present]
     if failed or missing:
         warnings.append("%d marker(s) were not added" % max(failed, len(missing)))
-    return {"added": added, "failed": max(failed, len(missing))}
+    return {"added": added, "failed": max(failed, len(missing)), "expected": expected}

@@ -4,8 +4,6 @@ Mirrors ``roughcut_core.timebase`` (which Resolve's Python cannot import); the t
 both agree. Rates are ``(num, den)`` tuples. Resolve reports rates as floats (23.976) or
 strings ("29.97 DF"); :func:`rate_from_fps` snaps them to the exact NTSC rationals.
 """
-from __future__ import annotations
-
 import re
 from fractions import Fraction
 from typing import Any, Optional, Tuple

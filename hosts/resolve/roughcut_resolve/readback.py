@@ -8,8 +8,6 @@ follows roughcut's OTIO convention: start = clip start timecode frame + file-rel
 relative to the timeline start, host id, clip colour, take count, track/clip enabled state.
 Getters only: reading back changes nothing.
 """
-from __future__ import annotations
-
 import json
 from typing import Any, Dict, List, Optional
 
@@ -110,3 +108,65 @@ def timeline_to_otio(timeline: Timeline, project_rate=None) -> Dict[str, Any]:
     return {"OTIO_SCHEMA": "Timeline.1", "metadata": {"roughcut": {"host": "resolve", "job": job_id_from_markers(timeline),
                                                                    "timeline_id": timeline.unique_id()}},
             "name": timeline.name(), "global_start_time": _rt(start, rate), "tracks": stack}
+
+
+def _problem(expect: Dict[str, Any], what: str, problem: str) -> Dict[str, Any]:
+    return {"item": expect["item"] if "item" in expect else ", ".join(str(i) for i in expect.get("items") or [])
+            or None, "line_ids": list(expect.get("line_ids") or []), "what": what,
+            "problem": problem}
+
+
+def check_timeline(timeline: Timeline, clips: List[Dict[str, Any]], markers: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Read the finished timeline back (through :func:`timeline_to_otio`, the same reader the
+    feedback uses) and compare it with what was planned. Returns one problem per planned thing
+    that is missing or wrong, each with the plan item id and its line ids:
+    ``{"item", "line_ids", "what": "video"|"audio"|"colour"|"marker", "problem"}``.
+
+    ``clips``: ``{"item", "line_ids", "kind", "track", "record_in" (relative), "frames",
+    "src_in" (None: not checked), "host_id", "color" (None: not checked)}``.
+    ``markers``: ``{"items", "line_ids", "frame" (relative), "name", "color", "note", "duration"}``.
+    Getters only."""
+    doc = timeline_to_otio(timeline)
+    placed: Dict[Any, Dict[int, Dict[str, Any]]] = {}
+    for track in doc["tracks"]["children"]:
+        for child in track["children"]:
+            if child["OTIO_SCHEMA"] != "Clip.2":
+                continue
+            meta = child["metadata"]["roughcut"]
+            placed.setdefault(tuple(meta["track"]), {})[meta["record_in"]] = dict(
+                meta, frames=int(child["source_range"]["duration"]["value"]))
+    problems: List[Dict[str, Any]] = []
+    for want in clips:
+        what = want["kind"]
+        got = placed.get((want["kind"], want["track"]), {}).get(want["record_in"])
+        where = "%s track %d at %+d" % (what, want["track"], want["record_in"])
+        if got is None:
+            problems.append(_problem(want, what, "missing: nothing starts on %s" % where))
+            continue
+        if want.get("host_id") and got.get("host_id") and got["host_id"] != want["host_id"]:
+            problems.append(_problem(want, what, "a different clip is on %s" % where))
+        if got["frames"] != want["frames"]:
+            problems.append(_problem(want, what, "%s is %d frames long, planned %d" % (where, got["frames"],
+                                                                                       want["frames"])))
+        if want.get("src_in") is not None and got["src_in"] != want["src_in"]:
+            problems.append(_problem(want, what, "%s starts at source frame %d, planned %d" % (
+                where, got["src_in"], want["src_in"])))
+        if want.get("color") and got.get("clip_color") != want["color"]:
+            problems.append(_problem(want, "colour", "%s is %r, planned %r" % (
+                where, got.get("clip_color") or "no colour", want["color"])))
+    found = {}
+    for m in doc["tracks"]["markers"]:
+        found[int(m["marked_range"]["start_time"]["value"])] = m
+    for want in markers:
+        got = found.get(want["frame"])
+        label = "marker %r at %+d" % (want["name"], want["frame"])
+        if got is None:
+            problems.append(_problem(want, "marker", label + " is missing"))
+            continue
+        wrong = [key for key, have in (("name", got["name"]), ("note", got["comment"]),
+                                       ("color", got["color"].capitalize()),
+                                       ("duration", int(got["marked_range"]["duration"]["value"])))
+                 if have != want[key]]
+        if wrong:
+            problems.append(_problem(want, "marker", "%s has the wrong %s" % (label, ", ".join(wrong))))
+    return problems

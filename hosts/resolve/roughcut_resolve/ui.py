@@ -6,8 +6,6 @@ when ``fusion.UIManager`` and ``bmd.UIDispatcher`` exist [untested on a live Res
 UIManager call is guarded and falls back to the console]. Both open the bridge's review page
 in the browser when asked.
 """
-from __future__ import annotations
-
 import sys
 import webbrowser
 from typing import Any, Dict, Optional

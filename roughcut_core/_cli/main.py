@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "align",
     "apply",
     "install",
+    "scene_gen",
 
 )
 

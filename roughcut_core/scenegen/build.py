@@ -1,0 +1,130 @@
+"""Write a generated scene folder: script, takes and ground truth.
+
+Contract: :func:`build_scene(out_dir, seed, small=False)` writes ``scene.fountain``,
+``media/<SETUP>_T<n>.mp4`` and, last (so its presence means the folder is complete),
+``ground_truth.json`` with schema ``roughcut.scenegen-truth/1``::
+
+    {"schema", "seed", "rate": [num, den], "width", "height", "title",
+     "characters": [...], "actors": {character: {"face", "voice", "credit"}},
+     "setups": {name: {"shows": [characters], "shot_size", "face_height"}},
+     "lines": [{"id", "character", "text"}],
+     "takes": [{"path", "name", "setup", "take", "frames", "duration", "shows", "faces",
+                "readings": [{"line_id", "character", "start", "end", "on_camera",
+                              "defect", "spoken_text"}]}],
+     "defects": [{"kind", "take", "line_id"}]}
+
+Everything is a pure function of (seed, small, width, height) and the shared media files.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional, Union
+
+from ..errors import SchemaError
+from ..fileio import atomic_write_json, atomic_write_text
+from .actors import load_actor
+from .plan import ScenePlan, plan_scene
+from .render import Layout, encode, levels_per_frame, speech_requests, take_audio
+
+TRUTH_SCHEMA = "roughcut.scenegen-truth/1"
+GENERATOR_VERSION = "1"
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class GeneratedScene:
+    root: Path
+    script_path: Path
+    media_paths: tuple[Path, ...]
+    ground_truth_path: Path
+
+
+def to_fountain(plan: ScenePlan) -> str:
+    out = [f"Title: {plan.title}", "Author: the roughcut scene generator", "", "INT. ROOM - NIGHT #1#", "",
+           f"{plan.characters[0].name} and {plan.characters[1].name} face each other.", ""]
+    for ln in plan.lines:
+        out += [ln.character, ln.text, ""]
+    return "\n".join(out) + "\n"
+
+
+def build_scene(out_dir: Union[str, Path], seed: int = 0, *, small: bool = False, width: int = 640,
+                height: int = 360, media: Optional[Path] = None,
+                progress: Optional[Progress] = None) -> GeneratedScene:
+    """Generate scene ``seed`` into ``out_dir`` (see the module docstring)."""
+    from ..demo.tts import synthesize_many
+
+    if width % 2 or height % 2 or width < 320 or height < 180:
+        raise ValueError(f"frame size must be even and at least 320x180, got {width}x{height}")
+    report = progress or (lambda done, total, label: None)
+    plan = plan_scene(seed, small=small)
+    root = Path(out_dir)
+    media_dir = root / "media"
+    media_dir.mkdir(parents=True, exist_ok=True)
+    actors = {c.name: load_actor(c.actor, media) for c in plan.characters}
+    total = len(plan.takes) + 1
+    report(0, total, "speech")
+    requests = list(dict.fromkeys(speech_requests(plan)))
+    clips = dict(zip(requests, synthesize_many(requests)))
+    script_path = root / "scene.fountain"
+    atomic_write_text(script_path, to_fountain(plan), mode=0o644)
+    layouts = {s.name: Layout(plan, s, actors, width, height) for s in plan.setups}
+    entries, paths = [], []
+    for n, take in enumerate(plan.takes, start=1):
+        sound = take_audio(plan, take, clips)
+        frames = int(sound.duration * plan.rate)
+        levels = {who: levels_per_frame(sound.stems[who], plan.rate, frames) for who in take.setup.shows}
+        layout = layouts[take.setup.name]
+        path = media_dir / f"{take.name}.mp4"
+        encode(path, lambda i: layout.frame(i, {w: lv[i] for w, lv in levels.items()}), frames,
+               sound.mix[:int(frames * 48000 / plan.rate)], plan.rate, width, height)
+        paths.append(path)
+        entries.append({
+            "path": f"media/{take.name}.mp4", "name": take.name, "setup": take.setup.name, "take": take.take,
+            "frames": frames, "duration": round(frames / float(plan.rate), 6), "shows": list(take.setup.shows),
+            "faces": layout.face_boxes(),
+            "readings": [{"line_id": r.line_id, "character": r.character, "start": round(r.start, 4),
+                          "end": round(min(r.end, frames / float(plan.rate)), 4), "on_camera": r.on_camera,
+                          "defect": r.defect, "spoken_text": r.spoken} for r in sound.readings],
+        })
+        report(n, total, take.name)
+    keep = {p.name for p in paths}
+    for stale in media_dir.glob("*_T*.mp4"):
+        if stale.name not in keep:
+            stale.unlink()
+    truth = {
+        "schema": TRUTH_SCHEMA, "seed": int(seed), "small": bool(small),
+        "rate": [plan.rate.numerator, plan.rate.denominator], "width": width, "height": height,
+        "title": plan.title, "script": "scene.fountain",
+        "characters": [c.name for c in plan.characters],
+        "actors": {c.name: {"face": c.actor, "voice": c.voice, "credit": actors[c.name].credit}
+                   for c in plan.characters},
+        "setups": {s.name: {"shows": list(s.shows), "shot_size": s.shot_size, "face_height": s.face_height}
+                   for s in plan.setups},
+        "lines": [{"id": ln.id, "character": ln.character, "text": ln.text} for ln in plan.lines],
+        "takes": entries,
+        "defects": [{"kind": t.defect, "take": t.name, "line_id": t.defect_line} for t in plan.takes if t.defect],
+        "generator": {"name": "roughcut.scenegen", "version": GENERATOR_VERSION},
+    }
+    truth_path = root / "ground_truth.json"
+    atomic_write_json(truth_path, truth, mode=0o644)
+    report(total, total, "ground truth")
+    return GeneratedScene(root, script_path, tuple(paths), truth_path)
+
+
+def load_truth(path: Union[str, Path]) -> dict:
+    """Read a generated scene's ground truth (the JSON file or the folder holding it)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / "ground_truth.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise SchemaError(f"{path}: no generated-scene ground truth here") from exc
+    except (OSError, ValueError) as exc:
+        raise SchemaError(f"{path}: unreadable ground truth ({exc})") from exc
+    if not isinstance(data, dict) or data.get("schema") != TRUTH_SCHEMA:
+        raise SchemaError(f"{path}: expected schema {TRUTH_SCHEMA!r}")
+    return data

@@ -14,6 +14,15 @@
  *    trimming what it covers, and snaps clips of another rate down to the sequence frame grid.
  *  - markers.createMarker takes float seconds and truncates to the frame below.
  *  - mutators return 0 on success; creators return 0 on failure; TrackItem.disabled (22.0).
+ *  - ProjectItem.setInPoint/setOutPoint take seconds or a Time, never ticks (premiere-scripting-
+ *    guide#6): a string is read as a NUMBER OF SECONDS, as ExtendScript coerces it, so a tick
+ *    string lands far beyond the media and is clamped to its end (noted in fake.notes). Marks
+ *    snap down to the clip's frames.
+ *  - Marker.start/Marker.end are SET with a number of seconds (premiere-scripting-guide, Marker
+ *    object: "pass a Seconds value, not a complete replacement Time"); a Time is ignored (noted).
+ *  - linked picture/sound: TrackItem.setSelected(state, updateUI) + Sequence.unlinkSelection()
+ *    unlink; TrackItem.remove(ripple, alignToVideo) removes only that item (HOST_API B4).
+ *  - reading a member the DOM does not have gives undefined and is recorded in fake.unknown.
  * Every mutation of a sequence is logged on it, so tests can prove old sequences were untouched.
  */
 const vm = require('vm');
@@ -49,6 +58,32 @@ Object.defineProperty(Time.prototype, 'seconds', {
 
 function tpfOf(rate) { return TPS * BigInt(rate[1]) / BigInt(rate[0]); }
 
+/* Seconds (number, or a string ExtendScript coerces to one) or a Time → ticks; null if neither. */
+function secondsArg(v) {
+  if (v instanceof Time) return v._t;
+  const n = typeof v === 'string' ? Number(v) : v;
+  return typeof n === 'number' && isFinite(n) ? BigInt(Math.floor(n * Number(TPS))) : null;
+}
+
+/* Members the DOM has not got read as undefined; the read is recorded (internal _names excepted). */
+function strict(fake, cls, obj) {
+  return new Proxy(obj, {
+    get(t, k, recv) {
+      if (typeof k === 'string' && !(k in t) && !k.startsWith('_') && k !== 'then' && k !== 'toJSON') fake.unknown.push(`${cls}.${k}`);
+      return Reflect.get(t, k, recv);
+    },
+  });
+}
+
+/* SMPTE 12M drop-frame timecode (";" separators) for a frame count at 29.97/59.94. */
+function dropFrameTc(frames, nominal) {
+  const drop = nominal / 15, perTen = nominal * 600 - drop * 9;
+  const tens = Math.floor(frames / perTen), rem = frames % perTen;
+  const extra = rem < drop ? 0 : drop * Math.floor((rem - drop) / (nominal * 60 - drop));
+  const f = frames + drop * 9 * tens + extra, p = (x) => String(x).padStart(2, '0');
+  return `${p(Math.floor(f / nominal / 3600))};${p(Math.floor(f / nominal / 60) % 60)};${p(Math.floor(f / nominal) % 60)};${p(f % nominal)}`;
+}
+
 function coll(items, countName) {
   const c = { length: items.length };
   c[countName] = items.length;
@@ -60,6 +95,8 @@ class FakePremiere {
   constructor(scenario, options = {}) {
     this.options = options;
     this.calls = [];
+    this.notes = [];
+    this.unknown = [];
     this.ctx = vm.createContext({});
     vm.runInContext(ES5_EXTRAS, this.ctx);
     this.mkArray = vm.runInContext('(function () { return []; })', this.ctx);
@@ -122,7 +159,9 @@ class FakePremiere {
       getProjectMetadata() {
         const n = Math.round(rate[0] / rate[1]);
         const f = spec.frames, p = (x) => String(x).padStart(2, '0');
-        const tc = `${p(Math.floor(f / n / 3600))}:${p(Math.floor(f / n / 60) % 60)}:${p(Math.floor(f / n) % 60)}:${p(f % n)}`;
+        // drop-frame media show a drop-frame Media Duration ("00;01;00;02") in the Project panel
+        const tc = spec.drop_frame ? dropFrameTc(f, n)
+          : `${p(Math.floor(f / n / 3600))}:${p(Math.floor(f / n / 60) % 60)}:${p(Math.floor(f / n) % 60)}:${p(f % n)}`;
         return `<premierePrivateProjectMetaData:Column.Intrinsic.MediaDuration>${tc}</premierePrivateProjectMetaData:Column.Intrinsic.MediaDuration>`;
       },
       startTime() { return new Time(BigInt(spec.start_frame || 0) * tpf); },
@@ -130,11 +169,16 @@ class FakePremiere {
       getOutPoint(mt) { const m = marks[types(mt)[0]]; return new Time(m.out === null ? durTicks : m.out); },
       setInPoint(t, mt) { return clip._mark('in', t, mt); },
       setOutPoint(t, mt) { return clip._mark('out', t, mt); },
-      clearInPoint() { marks[1].in = marks[2].in = null; return true; },
-      clearOutPoint() { marks[1].out = marks[2].out = null; return true; },
+      clearInPoint() { marks[1].in = marks[2].in = null; return 0; },
+      clearOutPoint() { marks[1].out = marks[2].out = null; return 0; },
       _mark(which, t, mt) {
-        const ticks = toTicks(t, `ProjectItem.set${which === 'in' ? 'In' : 'Out'}Point`);
-        if (ticks < 0n || ticks > durTicks) throw new Error(`${which} point ${ticks} outside the media (0..${durTicks})`);
+        const what = `ProjectItem.set${which === 'in' ? 'In' : 'Out'}Point`;
+        let ticks = secondsArg(t);
+        if (ticks === null) throw new Error(`${what}: takes seconds or a Time, got ${typeof t}`);
+        if (typeof t === 'string') self.notes.push(`${what}("${t}"): a string is read as seconds, not ticks`);
+        if (ticks < 0n) ticks = 0n;
+        if (ticks > durTicks) { self.notes.push(`${what}(${t}) on ${spec.name}: beyond the media end, clamped`); ticks = durTicks; }
+        ticks = ticks / tpf * tpf; // marks snap down to the clip's frames
         for (const k of types(mt)) marks[k][which] = ticks;
         self.calls.push(['mark', clip.nodeId, which, ticks.toString(), mt]);
         return 0;
@@ -144,9 +188,10 @@ class FakePremiere {
         return [m.in === null ? 0n : m.in, m.out === null ? durTicks : m.out];
       },
     };
-    parent._kids.push(clip);
-    this.items[clip.nodeId] = clip;
-    return clip;
+    const wrapped = strict(this, 'ProjectItem', clip);
+    parent._kids.push(wrapped);
+    this.items[clip.nodeId] = wrapped;
+    return wrapped;
   }
 
   _project() {
@@ -202,7 +247,7 @@ class FakePremiere {
     const nTracks = this.options.tracks || { video: 3, audio: 3 };
     const mkTrack = (kind, index) => ({ _items: [], _muted: 0, mediaType: kind, id: index, name: `${kind[0]}${index + 1}`,
       get clips() { return coll(this._items.slice().sort((x, y) => (x._s < y._s ? -1 : 1)), 'numItems'); },
-      setMute(v) { seq._log.push(['mute', kind, index, v]); this._muted = v ? 1 : 0; },
+      setMute(v) { seq._log.push(['mute', kind, index, v]); this._muted = v ? 1 : 0; return 0; },
       isMuted() { return !!this._muted; } });
     const markers = [];
     const seq = {
@@ -213,6 +258,20 @@ class FakePremiere {
       _a: Array.from({ length: nTracks.audio }, (_, i) => mkTrack('Audio', i)),
       get videoTracks() { return coll(this._v, 'numTracks'); },
       get audioTracks() { return coll(this._a, 'numTracks'); },
+      unlinkSelection() {
+        for (const ti of this._v.concat(this._a).flatMap((t) => t._items)) {
+          if (!ti._selected) continue;
+          for (const o of ti._group) if (o !== ti) o._group = o._group.filter((x) => x !== ti);
+          ti._group = [ti];
+        }
+        this._log.push(['unlink']);
+        return true;
+      },
+      getSelection() {
+        const arr = self.mkArray();
+        for (const ti of this._v.concat(this._a).flatMap((t) => t._items)) if (ti._selected) arr.push(ti);
+        return arr;
+      },
       setZeroPoint(t) { this._log.push(['zero', t]); this._zero = toTicks(String(t), 'setZeroPoint'); },
       getSettings() { return { videoFrameRate: new Time(tpf) }; },
       markers: {
@@ -221,7 +280,7 @@ class FakePremiere {
           if (typeof seconds !== 'number') throw new Error('createMarker takes seconds (a number)');
           seq._log.push(['marker', seconds]);
           const raw = BigInt(Math.floor(seconds * Number(TPS)));
-          const m = self._marker(raw / tpf * tpf);
+          const m = self._marker(raw / tpf * tpf, tpf);
           markers.push(m);
           return m;
         },
@@ -272,33 +331,47 @@ class FakePremiere {
 
   _trackItem(item, type, s, e, inT, group) {
     const self = this;
-    const ti = { _s: s, _e: e, _in: inT, _disabled: false, type, name: item.name, projectItem: item,
+    const ti = { _s: s, _e: e, _in: inT, _disabled: false, _selected: false, _group: group, type, name: item.name, projectItem: item,
       nodeId: `ti-${this.nextId++}`, mediaType: type === 1 ? 'Video' : 'Audio',
       get start() { return new Time(this._s); }, get end() { return new Time(this._e); },
       get inPoint() { return new Time(this._in); }, get outPoint() { return new Time(this._in + this._e - this._s); },
       get duration() { return new Time(this._e - this._s); },
       get disabled() { return this._disabled; },
       set disabled(v) { this._disabled = !!v; },
-      getLinkedItems() { return coll(group.filter((x) => x !== ti), 'numItems'); },
+      getLinkedItems() { return coll(ti._group.filter((x) => x !== wrapped), 'numItems'); },
+      setSelected(state, updateUI) { ti._selected = !!state; },
+      isSelected() { return ti._selected; },
       remove(ripple, alignToVideo) {
         if (typeof ripple !== 'boolean' || typeof alignToVideo !== 'boolean') throw new Error('remove(rippleEdit, alignToVideo) takes two booleans');
         for (const seq of self.sequences) {
           for (const t of seq._v.concat(seq._a)) {
-            const i = t._items.indexOf(ti);
-            if (i >= 0) { t._items.splice(i, 1); seq._log.push(['remove', ti.nodeId]); return true; }
+            const i = t._items.indexOf(wrapped);
+            if (i >= 0) {
+              t._items.splice(i, 1);
+              for (const o of ti._group) if (o !== wrapped) o._group = o._group.filter((x) => x !== wrapped);
+              seq._log.push(['remove', ti.nodeId]);
+              return 0;
+            }
           }
         }
-        return false;
+        return 1;
       } };
-    return ti;
+    const wrapped = strict(this, 'TrackItem', ti);
+    return wrapped;
   }
 
-  _marker(ticks) {
+  _marker(ticks, tpf) {
+    const self = this;
+    const seconds = (what, v) => {
+      if (v instanceof Time) { self.notes.push(`${what} = <Time>: ignored; the docs say to assign a number of seconds`); return null; }
+      if (typeof v !== 'number' || !isFinite(v)) throw new Error(`${what} takes a number of seconds`);
+      return BigInt(Math.floor(v * Number(TPS))) / tpf * tpf; // markers snap down to frames
+    };
     const m = { _start: ticks, _end: ticks, name: '', comments: '', _color: 0, type: 'Comment',
       get start() { return new Time(this._start); },
-      set start(t) { if (!(t instanceof Time)) throw new Error('Marker.start takes a Time'); this._start = t._t; },
+      set start(v) { const t = seconds('Marker.start', v); if (t !== null) this._start = t; },
       get end() { return new Time(this._end); },
-      set end(t) { if (!(t instanceof Time)) throw new Error('Marker.end takes a Time'); this._end = t._t; },
+      set end(v) { const t = seconds('Marker.end', v); if (t !== null) this._end = t; },
       setColorByIndex(i) { if (!(i >= 0 && i <= 7)) throw new Error(`marker colour index ${i}`); this._color = i; },
       getColorByIndex() { return this._color; } };
     return m;

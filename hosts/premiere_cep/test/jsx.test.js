@@ -5,6 +5,7 @@ const assert = require('node:assert/strict');
 const fs = require('fs');
 const acorn = require('acorn');
 const { JSX_PATH, NTSC, project, plan, loaded, call } = require('./scenarios');
+const { Time } = require('./fake_premiere');
 
 const SRC = fs.readFileSync(JSX_PATH, 'utf8');
 const TPF_NTSC = 10594584000n;
@@ -75,14 +76,17 @@ test('readBin: nothing selected, only a sequence, mixed rates, offline flagged',
 test('applyPlan builds a new sequence in exact ticks, restores marks, leaves old sequences alone', () => {
   const fake = loaded();
   // the editor had marks on one clip; they must survive
-  fake.items['000f4243'].setInPoint('105945840000', 4);
+  fake.items['000f4243'].setInPoint(new Time(105945840000n), 4);
   const before = fake.snapshot();
   const r = call(fake, 'roughcut_applyPlan', plan());
   assert.equal(r.ok, true, r.error);
   assert.deepEqual(r.mismatches, []);
   assert.equal(r.placed, 2);
   assert.equal(r.alternates, 1);
-  assert.equal(r.markers, 3);
+  assert.equal(r.markers, 5);
+  assert.deepEqual(r.readback, []);
+  assert.deepEqual(fake.notes, []); // no tick strings where seconds go, no Time assigned to a marker
+  assert.deepEqual(fake.unknown, []); // no DOM member the docs do not list
   const after = fake.snapshot();
   // the old sequence is byte-for-byte what it was
   assert.deepEqual(after.sequences[0], before.sequences[0]);
@@ -103,10 +107,14 @@ test('applyPlan builds a new sequence in exact ticks, restores marks, leaves old
   assert.equal(seq.audio[0].muted, 0);
   assert.deepEqual(seq.markers.map((m) => [m.start, m.end, m.name, m.color]), [
     ['0', TPF_NTSC.toString(), '12-3 ALICE', 6],
+    ['0', TPF_NTSC.toString(), 'why 12-3', 0],
     [(191n * TPF_NTSC).toString(), (192n * TPF_NTSC).toString(), '12-4 BOB', 0],
+    [(191n * TPF_NTSC).toString(), (192n * TPF_NTSC).toString(), 'why 12-4', 0],
     [(239n * TPF_NTSC).toString(), (240n * TPF_NTSC).toString(), '12-5 ALICE', 1],
   ]);
-  assert.match(seq.markers[0].comments, /We can't stay here\.\nwhy: complete line, sharp focus, ALICE in close-up \(score 0\.93\)/);
+  // the line marker's comments are exactly the plan's note; the reason has its own marker
+  assert.equal(seq.markers[0].comments, "We can't stay here.");
+  assert.equal(seq.markers[1].comments, 'why: complete line, sharp focus, ALICE in close-up (score 0.93)');
   const names = after.calls.map((c) => c[0]);
   assert.ok(!names.includes('createNewSequence'));
   // marks were set before every placement and put back after
@@ -125,7 +133,8 @@ test('a second run gets a unique name; a 25 fps clip in a 23.976 plan is placed 
   assert.equal(r.ok, true, r.error);
   assert.equal(r.sequence.name, 'Rough cut — Sc 12 — v3 (2)');
   assert.equal(r.mismatches.length, 2); // video and audio end snapped to the 23.976 frame grid
-  assert.match(r.mismatches[0], /d2 video: ends at/);
+  assert.match(r.mismatches[0], /^d2 \(12-4\): clip video: ends at/);
+  assert.deepEqual(r.readback[0].line_ids, ['12-4']);
 });
 
 function assertNothingBuilt(fake, before) {
@@ -193,4 +202,65 @@ test('readSequence reports the active sequence for feedback', () => {
   assert.equal(s.ok, true);
   assert.equal(s.clips.filter((c) => c.kind === 'video').length, 3);
   assert.equal(s.clips[0].host_id, '000f4241');
+});
+
+test('video-only and audio-only items: the other side is unlinked and removed, marks put back exactly', () => {
+  const fake = loaded();
+  fake.items['000f4241'].setInPoint(new Time(50n * TPF_NTSC), 1); // a video-only mark the editor left
+  const before = fake.snapshot();
+  const p = plan();
+  p.items[0].media_type = 'video';
+  p.items[1].media_type = 'audio';
+  const r = call(fake, 'roughcut_applyPlan', p);
+  assert.equal(r.ok, true, r.error);
+  assert.deepEqual(r.readback, []);
+  const seq = fake.snapshot().sequences[1];
+  assert.deepEqual(seq.video[0].clips.map((c) => [c.clip, c.linked]), [['000f4241', 0]]);
+  assert.deepEqual(seq.audio[0].clips.map((c) => [c.clip, c.start, c.linked]), [['000f4243', (191n * TPF_NTSC).toString(), 0]]);
+  assert.deepEqual(fake.snapshot().marks, before.marks);
+  assert.deepEqual(fake.notes, []);
+});
+
+test('markers land on float-hostile frames exactly (seconds chosen to convert back to the tick)', () => {
+  const fake = loaded();
+  const p = plan({ markers: [101, 199, 398, 86399].map((f) => ({ frame: f, color: 'Red', name: `m${f}`, note: '', duration: 1 })) });
+  const r = call(fake, 'roughcut_applyPlan', p);
+  assert.equal(r.ok, true, r.error);
+  const got = fake.snapshot().sequences[1].markers.filter((m) => m.name[0] === 'm').map((m) => m.start);
+  assert.deepEqual(got, [101n, 199n, 398n, 86399n].map((f) => (f * TPF_NTSC).toString()));
+  // plain division would have lost a frame on at least one of them (what the fake floors)
+  const naive = [101n, 199n, 398n, 86399n].filter((f) => {
+    const t = f * TPF_NTSC;
+    return BigInt(Math.floor(Number(t) / 254016000000 * 254016000000)) < t;
+  });
+  assert.ok(naive.length > 0, 'the test frames must include a float-hostile one');
+});
+
+test('drop-frame media: duration read from a ";" Media Duration', () => {
+  const df = project({ clips: [{ name: 'DF.mov', nodeId: '000f4270', path: '/rushes/DF.mov', rate: [30000, 1001], frames: 17982 * 3 + 1802, drop_frame: true, bin: 'bin-rushes' }], sequences: [] });
+  const r = call(loaded(df), 'roughcut_readBin');
+  assert.equal(r.ok, true, r.error);
+  assert.equal(r.clips[0].duration_frames, 17982 * 3 + 1802);
+  const fake = loaded();
+  assert.equal(fake.evalScript('rc_tcToFrames("00;01;00;02", [30000, 1001])'), '1800');
+  assert.equal(fake.evalScript('rc_tcToFrames("00;10;00;00", [30000, 1001])'), '17982');
+  assert.equal(fake.evalScript('rc_tcToFrames("00:10:00:00", [30000, 1001])'), '18000');
+});
+
+test('the fake follows the docs: tick strings are seconds to setInPoint, a Time assigned to Marker.end is ignored', () => {
+  const fake = loaded();
+  const clip = fake.items['000f4241'];
+  clip.setInPoint('1271350080000', 4); // ticks where seconds go: lands at the media end
+  assert.equal(clip.getInPoint(1).ticks, (2400n * TPF_NTSC).toString());
+  assert.match(fake.notes.join('\n'), /read as seconds/);
+  clip.clearInPoint();
+  const r = call(fake, 'roughcut_applyPlan', plan());
+  assert.equal(r.ok, true, r.error);
+  const seq = fake.sequences[1];
+  const m = seq.markers.getFirstMarker();
+  m.end = new Time(5n * TPF_NTSC);
+  assert.equal(m.end.ticks, TPF_NTSC.toString());
+  assert.match(fake.notes.join('\n'), /Marker\.end = <Time>: ignored/);
+  assert.equal(clip.noSuchMember, undefined);
+  assert.deepEqual(fake.unknown, ['ProjectItem.noSuchMember']);
 });

@@ -15,7 +15,7 @@ from typing import Optional, Sequence
 from ..model import Alternate, Cut, EditDecision, LineReading, Marker, Script
 from ..timebase import (Rate, convert_frames, seconds_to_frame_ceil, seconds_to_frame_floor,
                         seconds_to_frames)
-from .assemble import AssemblyOptions, assemble
+from .assemble import AssemblyOptions, assemble, idioms
 from .cutpoints import Handles, cut_range, neighbours
 from .ranking import Candidate, rank_readings
 from .splitedits import add_reaction_shots, apply_split_edits
@@ -52,17 +52,60 @@ def _alternates(line_cands: Sequence[Candidate], chosen: Candidate, n: int, hand
         a_in, a_out = _source_range(c, handles)
         out.append(Alternate(path=c.take.path, src_in=a_in, src_out=a_out, score=round(c.score, 4),
                              why="; ".join(c.reasons), host_id=c.take.host_id, take_id=c.take.take_id,
-                             terms=c.terms))
+                             terms=c.terms, rank=c.rank))
     return tuple(out)
 
 
-def _why(c: Candidate, character: Optional[str]) -> tuple[str, ...]:
-    reasons = list(c.reasons)
-    if character and character in c.take.characters:
+def _why(c: Candidate, character: Optional[str], idiom: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The idioms that placed this shot first, then why this reading (its own reasons)."""
+    reasons = list(idiom)
+    if not idiom and character and character in c.take.characters:
         reasons.append(f"{character} on screen ({c.take.shot_size})")
-    elif character and c.take.characters:
+    elif not idiom and character and c.take.characters:
         reasons.append(f"reaction: {', '.join(c.take.characters)} on screen")
-    return tuple(reasons)
+    if c.rank:
+        reasons.append(f"take rank {c.rank} for this line")
+    return tuple(reasons) + tuple(c.reasons)
+
+
+def script_judges(script: Script) -> tuple[dict, frozenset, frozenset]:
+    """(line id → intent judge, quiet line ids, emotional-beat line ids) from the script's
+    directions (``roughcut_core.script.intent``); empty when the intent parser is absent.
+
+    A reading whose signals already carry ``intent_match``/``intent_words`` is judged by
+    them; otherwise ``intent_match(signals, intent)`` is called on its signals."""
+    try:
+        from ..script.intent import intent_match, script_intents
+    except ImportError:  # the intent parser is optional: no intent term then
+        return {}, frozenset(), frozenset()
+    intents = script_intents(script)
+    judges, quiet, beats = {}, set(), set()
+    for lid, intent in intents.items():
+        if not intent.has_direction:
+            continue
+        if intent.loudness == "soft":
+            quiet.add(lid)
+        if intent.emotion not in (None, "neutral") or (intent.arousal or 0.0) >= 0.75:
+            beats.add(lid)
+
+        def judge(signals, intent=intent):
+            pre = signals.get("intent_match")
+            if isinstance(pre, (int, float)) and signals.get("intent_words"):
+                return float(pre), str(signals.get("intent_words"))
+            score, words = intent_match(signals, intent)
+            return (score, words) if words else None
+        judges[lid] = judge
+    return judges, frozenset(quiet), frozenset(beats)
+
+
+def scene_openings(lines) -> frozenset:
+    """Indices of the lines that open a scene (a new location): where the cut establishes."""
+    out, prev = set(), object()
+    for i, line in enumerate(lines):
+        if line.scene_id != prev:
+            out.add(i)
+        prev = line.scene_id
+    return frozenset(out)
 
 
 def _timeline_rate(picks: Sequence[Optional[Candidate]], takes: dict) -> Rate:
@@ -79,8 +122,12 @@ def build_cut(script: Script, takes: dict, readings: Sequence[LineReading],
     ``takes`` maps path → :class:`TakeInfo`.
     """
     lines = [l for s in script.scenes if scene_id in (None, s.id) for l in s.lines]
-    ranked = rank_readings(readings, takes, options.weights)
-    picks = assemble([(l.id, l.character) for l in lines], ranked, options.assembly)
+    judges, quiet, beats = script_judges(script)
+    ranked = rank_readings(readings, takes, options.weights, intents=judges, quiet_lines=quiet)
+    pairs = [(l.id, l.character) for l in lines]
+    openings = scene_openings(lines)
+    picks = assemble(pairs, ranked, options.assembly, establish_at=openings)
+    idiom_words = idioms(picks, pairs, options.assembly, establish_at=openings)
     rate = _timeline_rate(picks, takes)
     ranges = [(_source_range(c, options.handles) if c else None) for c in picks]
     # Consecutive picks from one recording meet in the pause between them (a through edit):
@@ -111,7 +158,7 @@ def build_cut(script: Script, takes: dict, readings: Sequence[LineReading],
             rec += gap_len
             continue
         src_in, src_out = ranges[k]
-        why = _why(c, line.character)
+        why = _why(c, line.character, idiom_words[k])
         color = "Blue" if c.acceptable else "Red"
         marker = Marker(frame=0, name=f"{line.id} {line.character}", note=f"{line.text} — {'; '.join(why)}",
                         color=color)
@@ -120,14 +167,15 @@ def build_cut(script: Script, takes: dict, readings: Sequence[LineReading],
             score=round(c.score, 4), line_ids=(line.id,), reasons=why,
             alternates=_alternates(ranked.get(line.id, ()), c, options.alternates, options.handles),
             host_id=c.take.host_id, take_id=c.take.take_id, setup=c.take.setup,
-            start_frame=c.take.start_frame, markers=(marker,), terms=c.terms))
+            start_frame=c.take.start_frame, markers=(marker,), terms=c.terms, rank=c.rank))
         rec += convert_frames(src_out - src_in, c.take.rate, rate) if c.take.rate != rate else src_out - src_in
     if options.split_edits:
         decisions = apply_split_edits(decisions, rate, options.split_edits,
                                       frame_counts={p: t.frame_count for p, t in takes.items()})
     if options.reaction_shots:
         decisions += add_reaction_shots(decisions, picks, [l.character for l in lines], ranked, rate,
-                                        min_speech=options.reaction_after)
+                                        min_speech=options.reaction_after,
+                                        beats=frozenset(k for k, l in enumerate(lines) if l.id in beats))
     coverage = coverage_report(lines, ranked, picks, takes)
     name = options.timeline_name or f"Rough cut — {script.title or 'scene'}"
     return Cut(name=name, rate=rate, decisions=tuple(decisions),

@@ -60,19 +60,23 @@ def _listener_candidate(line_cands: Sequence[Candidate], speaker: str, chosen: C
 
 def add_reaction_shots(decisions: Sequence[EditDecision], picks: Sequence[Optional[Candidate]],
                        speakers: Sequence[str], ranked: dict, rate: Rate, *, min_speech: float = 4.0,
-                       max_reaction: float = 2.0) -> list[EditDecision]:
-    """Cutaways (video track 2) over the middle of long speeches; returns only the new ones."""
+                       max_reaction: float = 2.0, beats: frozenset = frozenset(),
+                       min_beat: float = 1.5) -> list[EditDecision]:
+    """Cutaways (video track 2) over the middle of long speeches and of emotional beats (the
+    line indices in ``beats``, when at least ``min_beat`` s long): the listener's reaction
+    plays while the speaker's sound runs on underneath. Returns only the new ones."""
     out = []
-    for d, c, speaker in zip(decisions, picks, speakers):
+    for k, (d, c, speaker) in enumerate(zip(decisions, picks, speakers)):
         if c is None or d.gap or d.rate != rate or speaker not in c.take.characters:
             continue
         speech = c.reading.end - c.reading.start
-        if speech < min_speech:
+        beat = k in beats and speech >= min_beat
+        if speech < min_speech and not beat:
             continue
         other = _listener_candidate(ranked.get(d.line_ids[0], ()), speaker, c)
         if other is None or other.take.rate != rate:
             continue
-        length = seconds_to_frames(min(max_reaction, 0.4 * speech), rate)
+        length = seconds_to_frames(min(max_reaction, (0.3 if beat and speech < min_speech else 0.4) * speech), rate)
         offset = ((d.src_out - d.src_in) - length) // 2
         mid = (other.reading.start + other.reading.end) / 2
         src_in = max(0, seconds_to_frames(mid, rate) - length // 2)
@@ -80,7 +84,9 @@ def add_reaction_shots(decisions: Sequence[EditDecision], picks: Sequence[Option
         listener = ", ".join(other.take.characters)
         out.append(EditDecision(
             id=f"{d.id}-r", path=other.take.path, rate=rate, src_in=src_in, src_out=src_out,
-            rec_in=d.rec_in + offset, score=round(other.score, 4), reasons=(f"reaction: {listener} listening",),
+            rec_in=d.rec_in + offset, score=round(other.score, 4),
+            reasons=(f"reaction: {listener} listens" + (" (emotional beat)" if beat and speech < min_speech
+                                                         else " (long speech)"),),
             host_id=other.take.host_id, take_id=other.take.take_id, setup=other.take.setup,
             start_frame=other.take.start_frame, video_track=2, media_type="video"))
     return out

@@ -34,15 +34,17 @@ MENU_SCRIPTS = ("Generate Rough Cut.py", "Send Rough Cut Feedback.py")
 LUA_NOTE = "Rough Cut (Resolve Free - read me).lua"
 MANIFEST = "install_manifest.json"
 # Environment variables the bridge needs to find the same data as at install time.
-RECORDED_ENV = ("ROUGHCUT_BRIDGE_HOME", "ROUGHCUT_CACHE_DIR")
+RECORDED_ENV = ("ROUGHCUT_BRIDGE_HOME", "ROUGHCUT_CACHE_DIR", "ROUGHCUT_BRIDGE_ALLOW")
 
-_LUA = """-- roughcut: Resolve Free 21.1 lists only Lua menu scripts, and the roughcut adapter is Python.
+_LUA = """-- roughcut: Resolve Free 21.1+ lists only Lua menu scripts, and the roughcut adapter is Python.
 -- A Lua script cannot call Resolve's Python, and driving Resolve from outside (external
--- scripting) needs Resolve Studio. On Free 21.1, make the cut with the command line and
--- import it: File > Import > Timeline... and choose the .otio file.
-print("roughcut: on DaVinci Resolve Free 21.1 Python menu scripts are not available.")
-print("roughcut: run:  roughcut cut RUSHES_FOLDER --script SCENE.fountain --out cut.otio")
-print("roughcut: then File > Import > Timeline... and choose cut.otio (Studio, or Free up to 21.0, run Generate Rough Cut here).")
+-- scripting) needs Resolve Studio. On Free 21.1+, make the cut with the command line, export
+-- it as FCPXML (or FCP7 XML) and import it: File > Import > Timeline...
+print("roughcut: on DaVinci Resolve Free 21.1 and later, Python menu scripts are not available.")
+print("roughcut: 1. roughcut cut RUSHES_FOLDER --script SCENE.fountain --out cut.otio")
+print("roughcut: 2. roughcut export cut.otio cut.fcpxml   (or cut.xml for FCP7 XML)")
+print("roughcut: 3. File > Import > Timeline... and choose cut.fcpxml")
+print("roughcut: (Resolve Studio, or Free up to 21.0.x, runs Workspace > Scripts > Generate Rough Cut here.)")
 """
 
 

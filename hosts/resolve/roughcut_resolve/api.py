@@ -100,10 +100,12 @@ class Resolve(_Wrapper):
         return _str(_call(self.raw, "GetProductName"))
 
     def is_studio(self) -> Optional[bool]:
-        """True/False from IsStudio() (21.1+), else guessed from the product name; None if unknown."""
-        value = _call(self.raw, "IsStudio")
-        if isinstance(value, bool):
-            return value
+        """True/False from IsStudio() on 21.1+ (older builds do not have it, so it is not called
+        there), else from the product name ("DaVinci Resolve Studio"); None if unknown."""
+        if self.version()[:2] >= (21, 1):
+            value = _call(self.raw, "IsStudio")
+            if isinstance(value, bool):
+                return value
         name = self.product_name()
         return ("Studio" in name) if name else None
 

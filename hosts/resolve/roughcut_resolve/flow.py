@@ -1,6 +1,7 @@
 """The two menu flows: "Generate Rough Cut" and "Send Rough Cut Feedback".
 
-:func:`main_generate`: read the current bin → check it (empty, offline, mixed rates) → find
+:func:`main_generate`: detect the edition and version (Free 21.1+ has no Python: point the
+editor to the import path instead) → read the current bin → check it (empty, offline, mixed rates) → find
 the screenplay → make sure the bridge runs → send the job → show progress → apply the host
 plan as a new timeline → tell the editor what happened (mismatches included). Any problem
 becomes one clear message and nothing in the project is changed before the plan is applied.
@@ -15,6 +16,7 @@ from typing import Any, Dict, List, Mapping, Optional
 from .api import Resolve
 from .bin_read import read_selected_bin
 from .bridge_client import ensure_bridge, submit_job, wait_for_job
+from .edition import UNREACHABLE_HELP, IMPORT_PATH_HELP, describe, detect
 from .errors import ResolveFlowError
 from .plan_apply import apply_plan
 from .readback import job_id_from_markers, timeline_to_otio
@@ -113,10 +115,14 @@ def main_generate(resolve: Any, install: Optional[Mapping[str, Any]] = None, ui=
                   poll_s: float = 0.5, timeout_s: Optional[float] = None) -> Dict[str, Any]:
     ui = ui or ConsoleUI()
     notes: List[str] = []
+    host = None
     try:
         if resolve is None:
-            raise ResolveFlowError("DaVinci Resolve is not reachable from this script (on Resolve Free, run it "
-                                   "from the Workspace > Scripts menu; external scripting needs Studio)")
+            raise ResolveFlowError(UNREACHABLE_HELP)
+        host = detect(resolve)
+        ui.message("running in " + describe(host))
+        if not host["python_menu"]:
+            raise ResolveFlowError(IMPORT_PATH_HELP)
         clips = check_clips(read_selected_bin(resolve), notes)
         for note in notes:
             ui.message(note)
@@ -132,17 +138,31 @@ def main_generate(resolve: Any, install: Optional[Mapping[str, Any]] = None, ui=
     except ResolveFlowError as exc:
         ui.error(str(exc))
         ui.close()
-        return {"ok": False, "error": str(exc), "notes": notes}
+        return {"ok": False, "error": str(exc), "notes": notes, "host": host}
     result = apply_plan(resolve, plan, job_id=job_id)
     result["job_id"] = job_id
+    result["host"] = host
     result["notes"] = notes + list(result.get("warnings") or [])
     (ui.message if result["ok"] else ui.error)(result["summary"])
     for line in result["notes"]:
         ui.message("note: " + line)
-    for m in result.get("mismatches") or []:
-        ui.error("item %s %s track %d at %d: %s" % (m["item"], m["kind"], m["track"], m["record"], m["problem"]))
+    for line in readback_lines(result):
+        ui.error(line)
     ui.close()
     return result
+
+
+def readback_lines(result: Dict[str, Any]) -> List[str]:
+    """One line per planned thing the read-back found missing or wrong, naming its plan item
+    and script lines (falls back to the placement check when there was no read-back)."""
+    problems = result.get("readback") or result.get("mismatches") or []
+    out = []
+    for p in problems:
+        lines = ", ".join(p.get("line_ids") or [])
+        what = p.get("what") or "%s track %s" % (p.get("kind"), p.get("track"))
+        out.append("read-back: item %s%s, %s: %s" % (p.get("item") or "(plan marker)",
+                                                     " (line %s)" % lines if lines else "", what, p["problem"]))
+    return out
 
 
 def main_feedback(resolve: Any, install: Optional[Mapping[str, Any]] = None, ui=None,

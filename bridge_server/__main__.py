@@ -23,6 +23,9 @@ def add_serve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model-idle", type=float, default=None, metavar="SECONDS",
                    help="unload models unused for this long (default 600)")
     p.add_argument("--cache-dir", default=None, help="analysis cache folder (default: <data dir>/analysis)")
+    p.add_argument("--allow", action="append", default=None, metavar="DIR",
+                   help="a folder whose media and scripts the bridge may read (repeatable; also "
+                        "settings.json allowed_roots; default when none is given: your home folder)")
     p.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
 
 
@@ -31,7 +34,8 @@ def config_from_args(args):
 
     return load_config(host=args.host, port=args.port, allow_remote=args.allow_remote,
                        ray_address=args.ray_address, ray_gpus_per_task=args.ray_gpus_per_task,
-                       workers=args.workers, model_idle_s=args.model_idle, cache_dir=args.cache_dir)
+                       workers=args.workers, model_idle_s=args.model_idle, cache_dir=args.cache_dir,
+                       allow=getattr(args, "allow", None))
 
 
 def run_server(args, who: str = "roughcut bridge") -> int:

@@ -29,11 +29,12 @@ from __future__ import annotations
 import logging
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from . import routes_jobs
@@ -107,7 +108,8 @@ def create_app(config: BridgeConfig, executor=None) -> FastAPI:
         app.state.gpu = _detect_gpu()
         app.state.models_available = _models_available()
         runner = JobRunner(store, app.state.executor, cache, config.jobs_dir, workers=config.workers, pool=pool,
-                           reap_every_s=max(1.0, min(30.0, config.model_idle_s / 4)))
+                           reap_every_s=max(1.0, min(30.0, config.model_idle_s / 4)),
+                           allowed_roots=config.allowed_roots)
         app.state.runner = runner
         resumed = runner.start()
         if resumed:
@@ -124,9 +126,11 @@ def create_app(config: BridgeConfig, executor=None) -> FastAPI:
                               "Send `Authorization: Bearer <token>` (from bridge.json) on every request.")
     app.state.config = config
 
-    @app.exception_handler(HTTPException)
-    async def _http_error(request: Request, exc: HTTPException):
+    @app.exception_handler(StarletteHTTPException)  # FastAPI's HTTPException, 404/405 and body-parse errors
+    async def _http_error(request: Request, exc: StarletteHTTPException):
         detail = exc.detail
+        if detail == "There was an error parsing the body":
+            detail = "malformed request body: it cannot be parsed (invalid, or JSON nested too deeply)"
         message = detail if isinstance(detail, str) else (detail.get("error") if isinstance(detail, dict) else str(detail))
         body = {"error": message, "detail": detail}
         return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
@@ -142,6 +146,16 @@ def create_app(config: BridgeConfig, executor=None) -> FastAPI:
         parts = [f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in errors]
         return JSONResponse({"error": "invalid request: " + "; ".join(parts[:10]), "detail": errors},
                             status_code=422)
+
+    @app.exception_handler(RecursionError)
+    async def _too_deep(request: Request, exc: RecursionError):
+        return JSONResponse({"error": "request body nested too deeply", "detail": None}, status_code=400)
+
+    @app.exception_handler(Exception)
+    async def _internal(request: Request, exc: Exception):
+        # the last resort keeps the documented shape (and never a traceback in the body)
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        return JSONResponse({"error": f"internal error: {type(exc).__name__}", "detail": None}, status_code=500)
 
     @app.get("/v1/ping", tags=["health"], summary="liveness (no token)")
     def ping() -> dict:

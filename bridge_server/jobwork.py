@@ -1,20 +1,29 @@
 """One job's work, split into resumable steps: probe → analyse (per asset) → assemble → write.
 
 :class:`JobWork` holds a job's in-memory state between steps (probed assets, script, finished
-analyses). Each finished asset analysis is pickled to ``<job dir>/assets/<index>.pkl``
-(atomically) *before* its record is marked done, so after a crash a done asset is loaded
-back instead of analysed again; a file whose content changed since is analysed again.
+analyses). Each finished asset analysis is written as a JSON document
+(``roughcut.job-analysis/1``: plain data, never pickle, so a writable job folder cannot
+become code execution) to ``<job dir>/assets/<index>.json`` (atomically) *before* its record
+is marked done, so after a crash a done asset is loaded back instead of analysed again; a
+file whose content changed since, or a document of an unknown schema version, is analysed
+again (with a log line saying why).
+
+A clip whose analysis yields no transcript (the model failed, no sound...) is recorded
+``failed`` with the reason; a job in which no clip has a usable analysis fails with the
+reasons instead of ending ``done`` with an empty cut. Media paths are checked against the
+bridge's allowed roots again when the job runs (a resumed job from an older database, or
+roots narrowed since the submission).
 """
 from __future__ import annotations
 
+import json
 import logging
-import pickle
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
-from roughcut_core.errors import MediaError, RoughcutError
-from roughcut_core.fileio import atomic_write_bytes
+from roughcut_core.errors import MediaError, RoughcutError, SchemaError
+from roughcut_core.fileio import atomic_write_json
 from roughcut_core.timebase import Rate
 
 log = logging.getLogger(__name__)
@@ -22,6 +31,52 @@ log = logging.getLogger(__name__)
 
 class JobFailed(Exception):
     """The job cannot go on; the message says why (it becomes the job's error)."""
+
+
+ANALYSIS_SCHEMA = "roughcut.job-analysis/1"
+
+
+def analysis_to_json(analysis) -> Optional[dict]:
+    """A plain-JSON document for one AssetAnalysis, or None when a part is of a type this
+    format does not know (it is then kept in memory only and analysed again after a restart)."""
+    from roughcut_core.audio.report import AudioQualityReport, report_to_json
+    from roughcut_core.serialize import to_jsonable
+
+    picture, audio = analysis.picture, analysis.audio
+    if picture is not None and type(picture).__name__ != "PictureAnalysis":
+        return None
+    if audio is not None and not isinstance(audio, AudioQualityReport):
+        return None
+    return {"schema": ANALYSIS_SCHEMA, "asset": to_jsonable(analysis.asset),
+            "transcript": to_jsonable(analysis.transcript) if analysis.transcript is not None else None,
+            "picture": to_jsonable(picture) if picture is not None else None,
+            "audio": report_to_json(audio) if audio is not None else None,
+            "errors": list(analysis.errors)}
+
+
+def analysis_from_json(doc, asset):
+    """(content key stored, the AssetAnalysis in ``doc`` for the freshly probed ``asset``);
+    SchemaError on an unknown schema version or a malformed document."""
+    from roughcut_core.audio.report import report_from_json
+    from roughcut_core.model import Transcript
+    from roughcut_core.picture.analyzer import PictureAnalysis
+    from roughcut_core.pipeline import AssetAnalysis
+    from roughcut_core.serialize import from_dict
+
+    if not isinstance(doc, dict):
+        raise SchemaError("stored analysis: not a JSON object")
+    if doc.get("schema") != ANALYSIS_SCHEMA:
+        raise SchemaError(f"stored analysis has schema {doc.get('schema')!r}; this bridge reads {ANALYSIS_SCHEMA!r}")
+    try:
+        stored_key = (doc.get("asset") or {}).get("content_key")
+        transcript = from_dict(Transcript, doc["transcript"]) if doc.get("transcript") is not None else None
+        picture = from_dict(PictureAnalysis, doc["picture"]) if doc.get("picture") is not None else None
+        audio = report_from_json(doc["audio"]) if doc.get("audio") is not None else None
+        errors = tuple(str(e) for e in doc.get("errors") or ())
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise SchemaError(f"stored analysis is malformed: {type(exc).__name__}: {exc}") from None
+    return stored_key, AssetAnalysis(asset=asset, transcript=transcript, picture=picture, audio=audio,
+                                     errors=errors)
 
 
 def pipeline_options(request: dict, cache_dir: str):
@@ -82,8 +137,11 @@ class JobWork:
     spent: list = field(default_factory=list)       # (media seconds, wall seconds) analysed this run
     probed: bool = False
 
+    failures: list = field(default_factory=list)    # per-asset analysis errors of this run
+    allowed_roots: Optional[tuple] = None           # None: not re-checked here (checked at submission)
+
     def analysis_path(self, idx: int) -> Path:
-        return self.job_dir / "assets" / f"{idx}.pkl"
+        return self.job_dir / "assets" / f"{idx}.json"
 
     def probe(self, store, cache_dir: str) -> None:
         """Options, script and every media item; bad items become asset errors, not job errors."""
@@ -101,6 +159,12 @@ class JobWork:
             rec = records.get(idx, {})
             if rec.get("state") == "failed":
                 continue
+            if self.allowed_roots is not None:
+                from .security import OUTSIDE_ROOTS, allowed_path
+
+                if allowed_path(item["path"], self.allowed_roots) is None:
+                    store.update_asset(self.job_id, idx, state="failed", error=f"{item['path']}: {OUTSIDE_ROOTS}")
+                    continue
             try:
                 asset = probe(item["path"])
             except MediaError as exc:
@@ -144,24 +208,37 @@ class JobWork:
         return replace(asset, host_id=item.get("host_id") or asset.host_id, hints=hints)
 
     def _load_analysis(self, idx: int, asset):
+        from roughcut_core.paths import InputFileError, check_input_file
+
+        path = self.analysis_path(idx)
         try:
-            with open(self.analysis_path(idx), "rb") as fh:
-                analysis = pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
-            log.warning("job %s asset %d: stored analysis unreadable (%s); analysing again", self.job_id, idx, exc)
+            check_input_file(path, allow_empty=False)  # a regular file: never a FIFO planted there
+            with open(path, encoding="utf-8") as fh:
+                doc = json.load(fh)
+            stored_key, analysis = analysis_from_json(doc, asset)
+        except (InputFileError, OSError, ValueError, RecursionError, SchemaError) as exc:
+            log.warning("job %s asset %d: stored analysis refused (%s); analysing again", self.job_id, idx, exc)
             return None
-        if analysis.asset.content_key != asset.content_key:
+        if stored_key != asset.content_key:
             log.info("job %s asset %d: file changed since analysis; analysing again", self.job_id, idx)
             return None
-        return replace(analysis, asset=asset)
+        return analysis
 
     def record_analysis(self, store, idx: int, result, seconds: float) -> None:
         """Keep one asset's outcome: the analysis (file first, then the record) or its error."""
         if isinstance(result, BaseException):
-            store.update_asset(self.job_id, idx, state="failed", seconds=seconds,
-                               error=str(result) or type(result).__name__)
+            error = str(result) or type(result).__name__
+            store.update_asset(self.job_id, idx, state="failed", seconds=seconds, error=error)
+            self.failures.append(error)
             return
-        atomic_write_bytes(self.analysis_path(idx), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        if result.transcript is None:  # no dialogue could be read from it: unusable, say why
+            error = "; ".join(result.errors) or f"{result.asset.path}: no transcript"
+            store.update_asset(self.job_id, idx, state="failed", seconds=seconds, error=error)
+            self.failures.append(error)
+            return
+        doc = analysis_to_json(result)
+        if doc is not None:
+            atomic_write_json(self.analysis_path(idx), doc)
         store.update_asset(self.job_id, idx, state="done", seconds=seconds,
                            error="; ".join(result.errors) or None)
         self.analyses[idx] = result
@@ -185,7 +262,8 @@ class JobWork:
         from roughcut_core.pipeline import RoughCutPipeline
 
         if not self.analyses:
-            raise JobFailed("no asset could be analysed; see the per-asset errors")
+            raise JobFailed(("no clip could be analysed: " + "; ".join(self.failures[:5])) if self.failures
+                            else "no clip could be analysed; see the per-asset errors")
         ordered = [self.analyses[i] for i in sorted(self.analyses)]
         return RoughCutPipeline(self.options, cache=cache).assemble(self.script, ordered)
 

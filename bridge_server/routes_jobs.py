@@ -22,6 +22,7 @@ from fastapi.responses import FileResponse, HTMLResponse, StreamingResponse
 from roughcut_core.fileio import atomic_write_json
 
 from .schemas import FeedbackRequest, FeedbackStored, JobCreated, JobList, JobRequest, JobStatus
+from .security import OUTSIDE_ROOTS, allowed_path
 from .store import STATES, TERMINAL
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
@@ -60,7 +61,9 @@ def _job_or_404(request: Request, job_id: str) -> dict:
     return job
 
 
-def _check_media(paths: list[str]) -> list[dict]:
+def _check_media(paths: list[str], roots) -> list[dict]:
+    """Per-item problems: not absolute, outside the allowed roots (same answer whether or not
+    it exists, checked before anything touches the file), then the shared file check and probe."""
     from roughcut_core.errors import MediaError
     from roughcut_core.media import probe
 
@@ -68,19 +71,19 @@ def _check_media(paths: list[str]) -> list[dict]:
     for i, path in enumerate(paths):
         if not os.path.isabs(path):
             problems.append({"index": i, "path": path, "reason": "not an absolute path"})
-        elif not os.path.isfile(path):
-            problems.append({"index": i, "path": path,
-                             "reason": "no such file" if not os.path.exists(path) else "not a regular file"})
+        elif allowed_path(path, roots) is None:
+            problems.append({"index": i, "path": path, "reason": OUTSIDE_ROOTS})
         else:
             try:
-                probe(path)
+                probe(path)  # runs roughcut_core.paths.check_input_file first: FIFOs are never opened
             except MediaError as exc:
                 problems.append({"index": i, "path": path, "reason": exc.reason})
     return problems
 
 
-def _check_script(spec, limit: int) -> None:
-    from roughcut_core.errors import RoughcutError
+def _check_script(spec, limit: int, roots) -> None:
+    from roughcut_core.errors import RoughcutError, ScriptError
+    from roughcut_core.paths import check_input_file
 
     from .jobwork import load_job_script
 
@@ -89,9 +92,12 @@ def _check_script(spec, limit: int) -> None:
     if spec.path is not None:
         if not os.path.isabs(spec.path):
             raise HTTPException(400, f"{spec.path}: script path is not an absolute path")
-        if not os.path.isfile(spec.path):
-            raise HTTPException(400, f"{spec.path}: script file not found")
-        size = os.path.getsize(spec.path)
+        if allowed_path(spec.path, roots) is None:
+            raise HTTPException(400, f"{spec.path}: {OUTSIDE_ROOTS}")
+        try:
+            size = check_input_file(spec.path, what="screenplay file", error=ScriptError).st_size
+        except ScriptError as exc:
+            raise HTTPException(400, f"{spec.path}: script not usable: {exc.reason}") from None
         if size > limit:
             raise HTTPException(413, f"{spec.path}: script too large: {size} bytes, limit {limit} bytes")
     elif len(spec.text.encode("utf-8")) > limit:
@@ -102,6 +108,18 @@ def _check_script(spec, limit: int) -> None:
         raise HTTPException(400, f"script not usable: {exc}") from exc
 
 
+def _check_asr_model(value: str) -> None:
+    """The model must be usable before a job exists: the bundled name, a model already on
+    this machine, or an absolute CTranslate2 folder (a relative path would resolve against
+    the bridge's working directory, not the host's, so it is refused)."""
+    from roughcut_core.modelcheck import ModelError, check_asr_model
+
+    try:
+        check_asr_model(value, allow_relative=False)
+    except ModelError as exc:
+        raise HTTPException(400, f"options.asr_model: {exc}") from None
+
+
 @router.post("/jobs", status_code=201, response_model=JobCreated, summary="start a rough-cut job",
              responses={400: {"description": "a media or script file is not usable"},
                         413: {"description": "too many media items or script too large"}})
@@ -110,9 +128,10 @@ def create_job(body: JobRequest, request: Request) -> JobCreated:
     config = state.config
     if len(body.media) > config.max_media_per_job:
         raise HTTPException(413, f"too many media items: {len(body.media)}, limit {config.max_media_per_job}")
+    _check_asr_model(body.options.asr_model)
     if body.script is not None:
-        _check_script(body.script, config.max_script_bytes)
-    problems = _check_media([m.path for m in body.media])
+        _check_script(body.script, config.max_script_bytes, config.allowed_roots)
+    problems = _check_media([m.path for m in body.media], config.allowed_roots)
     if problems:
         raise HTTPException(400, {"error": "media not usable: " + "; ".join(
             f"{p['path']}: {p['reason']}" for p in problems[:10]), "media": problems})
@@ -216,10 +235,18 @@ def feedback(body: FeedbackRequest, request: Request) -> FeedbackStored:
     if body.job_id is not None and s.store.get(body.job_id) is None:
         raise HTTPException(404, f"no job with id {body.job_id!r}")
     if body.otio is not None:
+        from .schemas import MAX_JSON_DEPTH, json_depth
+
         try:
-            json.loads(body.otio)
+            doc = json.loads(body.otio)
         except ValueError as exc:
-            raise HTTPException(400, f"otio: not OTIO JSON: {exc}") from exc
+            raise HTTPException(400, f"otio: not OTIO JSON: {exc}") from None
+        except RecursionError:
+            raise HTTPException(400, "otio: not OTIO JSON: nested too deeply") from None
+        if json_depth(doc, 4 * MAX_JSON_DEPTH) > 4 * MAX_JSON_DEPTH:
+            raise HTTPException(400, f"otio: nested more than {4 * MAX_JSON_DEPTH} levels deep")
+        if not isinstance(doc, dict) or "OTIO_SCHEMA" not in doc:
+            raise HTTPException(400, "otio: not an OTIO document (a JSON object with OTIO_SCHEMA)")
     fid = f"{int(time.time())}-{uuid.uuid4().hex[:8]}"
     folder = s.config.jobs_dir / body.job_id / "feedback" if body.job_id else s.config.data_dir / "feedback"
     atomic_write_json(folder / f"{fid}.json", {"schema": "roughcut.feedback/1", "received": time.time(),

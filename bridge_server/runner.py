@@ -8,7 +8,12 @@ default single worker, one analysis runs at a time (per model: see ``ModelPool``
 State is in the :class:`~bridge_server.store.JobStore` after every step; :meth:`start`
 re-queues jobs a previous process left queued or running (resume), and a resumed job reloads
 its done assets instead of analysing them again. Cancellation is checked between steps (an
-analysis already running on one asset finishes first). Job stages: ``probe`` → ``analyse`` →
+analysis already running on one asset finishes first).
+
+Wake-ups: the workers wait on their own condition, which only workers wait on, and
+:meth:`submit` wakes *every* waiting worker (``notify_all``), so a submission can never be
+absorbed by a thread that does not take jobs; the model reaper sleeps on a separate
+``threading.Event`` (the stop signal). A job submitted to an idle runner starts at once. Job stages: ``probe`` → ``analyse`` →
 ``assemble`` → ``write``; progress 0..1 with an ETA from this run's seconds per media second.
 """
 from __future__ import annotations
@@ -41,7 +46,7 @@ def _lower_thread_priority(nice: int) -> None:
 
 class JobRunner:
     def __init__(self, store: JobStore, executor, cache, jobs_dir: Path, workers: int = 1,
-                 pool=None, reap_every_s: float = 30.0, worker_nice: int = 10):
+                 pool=None, reap_every_s: float = 30.0, worker_nice: int = 10, allowed_roots=None):
         self.store = store
         self.executor = executor
         self.cache = cache
@@ -50,9 +55,11 @@ class JobRunner:
         self.pool = pool
         self.reap_every_s = reap_every_s
         self.worker_nice = worker_nice
+        self.allowed_roots = tuple(allowed_roots) if allowed_roots is not None else None
         self._ready: deque[str] = deque()
         self._work: dict[str, JobWork] = {}
-        self._cond = threading.Condition()
+        self._cond = threading.Condition()  # workers only: the ready ring and busy count
+        self._stop_event = threading.Event()  # the reaper sleeps on this, never on _cond
         self._stopping = False
         self._threads: list[threading.Thread] = []
         self.busy = 0
@@ -79,13 +86,14 @@ class JobRunner:
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
+        self._stop_event.set()
         for t in self._threads:
             t.join(timeout)
 
     def submit(self, job_id: str) -> None:
         with self._cond:
             self._ready.append(job_id)
-            self._cond.notify()
+            self._cond.notify_all()
 
     def queued(self) -> int:
         with self._cond:
@@ -113,16 +121,17 @@ class JobRunner:
             if again:
                 with self._cond:
                     self._ready.append(job_id)
-                    self._cond.notify()
+                    self._cond.notify_all()
             else:
                 self._work.pop(job_id, None)
 
     def _reap_loop(self) -> None:
-        while True:
-            with self._cond:
-                if self._cond.wait_for(lambda: self._stopping, timeout=self.reap_every_s):
-                    return
-            dropped = self.pool.drop_idle()
+        while not self._stop_event.wait(self.reap_every_s):
+            try:
+                dropped = self.pool.drop_idle()
+            except Exception:  # never lose the reaper
+                log.exception("model reaper failed")
+                continue
             if dropped:
                 log.info("unloaded %d idle model set(s)", dropped)
 
@@ -137,7 +146,7 @@ class JobRunner:
             return False
         work = self._work.get(job_id)
         if work is None:
-            work = JobWork(job_id, self.jobs_dir / job_id, job["request"])
+            work = JobWork(job_id, self.jobs_dir / job_id, job["request"], allowed_roots=self.allowed_roots)
             self._work[job_id] = work
         stage = "?"
         try:

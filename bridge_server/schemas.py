@@ -135,12 +135,39 @@ class JobList(BaseModel):
     jobs: list[JobStatus]
 
 
+MAX_JSON_DEPTH = 64  # nesting a timeline document may have; deeper is refused (422), never recursed into
+
+
+def json_depth(value, limit: int = MAX_JSON_DEPTH) -> int:
+    """Nesting depth of plain JSON data, computed without recursion; stops counting past
+    ``limit`` (returns ``limit + 1``) so a hostile document costs at most its size."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                return limit + 1
+            deepest = max(deepest, depth)
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
+    return deepest
+
+
 class FeedbackRequest(_Strict):
     job_id: Optional[str] = Field(None, max_length=64, description="the job whose cut was edited")
     otio: Optional[str] = Field(None, description="the edited timeline as OTIO JSON text")
-    timeline: Optional[dict] = Field(None, description="the edited timeline as a host-plan-like JSON document")
+    timeline: Optional[dict] = Field(None, description="the edited timeline as a host-plan-like JSON document "
+                                                       f"(nested at most {MAX_JSON_DEPTH} levels)")
     host: Optional[str] = Field(None, max_length=64)
     note: Optional[str] = Field(None, max_length=10000)
+
+    @field_validator("timeline", mode="before")
+    @classmethod
+    def _not_too_deep(cls, v):
+        if v is not None and json_depth(v) > MAX_JSON_DEPTH:
+            raise ValueError(f"nested more than {MAX_JSON_DEPTH} levels deep")
+        return v
 
 
 class FeedbackStored(BaseModel):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import os
 from typing import Optional
 
 from fastapi import Depends, HTTPException, Request
@@ -124,3 +125,24 @@ def allowed_hosts(config) -> list[str]:
     if config.allow_remote:
         return ["*"]
     return [*LOOPBACK_HOSTS, "[::1]", *config.extra_hosts]
+
+
+OUTSIDE_ROOTS = "not under a folder this bridge may read (add it with `roughcut serve --allow DIR` or " \
+                "allowed_roots in settings.json)"
+
+
+def allowed_path(path: str, roots) -> Optional[str]:
+    """``path`` resolved (symlinks, ``..``) if it lies under one of ``roots`` (already
+    resolved), else None. Callers answer :data:`OUTSIDE_ROOTS` whether or not the path
+    exists: nothing outside the roots is ever stat'ed or opened, and the answer leaks nothing."""
+    if not isinstance(path, str) or not path or "\x00" in path or not os.path.isabs(path):
+        return None
+    try:
+        resolved = os.path.realpath(path)
+    except (OSError, ValueError):
+        return None
+    for root in roots:
+        root = str(root)
+        if resolved == root or resolved.startswith(root.rstrip(os.sep) + os.sep):
+            return resolved
+    return None

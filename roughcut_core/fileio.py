@@ -1,30 +1,63 @@
 """Atomic file writes: write a temp file beside the target, fsync, then rename.
 
 A reader never sees a half-written file, and a crash leaves the previous version intact.
+
+Permissions: ``mkstemp`` creates its temp file 0600; unless a ``mode`` is given, the file is
+given ``0666 & ~umask`` before the rename, i.e. exactly what ``open(path, "w")`` would have
+created (0644 with the usual umask 022), so another account (the NLE, a render node, a Ray
+worker on shared storage) can read outputs and cache entries when the umask allows it.
+Secrets (token, ``bridge.json``) pass ``mode=0o600`` explicitly.
 """
 from __future__ import annotations
 
 import json
 import os
 import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Union
+
+_UMASK_LOCK = threading.Lock()
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it where the OS allows (Linux /proc);
+    elsewhere set-and-restore under a lock (the umask is process-wide)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    with _UMASK_LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
+def default_file_mode() -> int:
+    """What a plain ``open(path, "w")`` would create: ``0666 & ~umask``."""
+    return 0o666 & ~current_umask()
+
+
+def _final_mode(mode: int | None) -> int:
+    return default_file_mode() if mode is None else mode
 
 
 @contextmanager
 def atomic_output(path: Union[str, Path], suffix: str = "", mode: int | None = None) -> Iterator[Path]:
     """For writers that want a file name (encoders, adapters): yields a temp path beside
     ``path`` (with ``suffix`` so format sniffing works), renamed onto ``path`` only if the
-    block succeeds; removed otherwise."""
+    block succeeds; removed otherwise. ``mode`` None: honour the umask (see module doc)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix or path.suffix, dir=path.parent)
     os.close(fd)
     try:
         yield Path(tmp)
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, _final_mode(mode))
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -32,6 +65,8 @@ def atomic_output(path: Union[str, Path], suffix: str = "", mode: int | None = N
 
 
 def atomic_write_bytes(path: Union[str, Path], data: bytes, mode: int | None = None) -> Path:
+    """Write ``data`` to ``path`` atomically (temp file, fsync, rename); ``mode`` None:
+    honour the umask."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -40,8 +75,7 @@ def atomic_write_bytes(path: Union[str, Path], data: bytes, mode: int | None = N
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, _final_mode(mode))
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -16,6 +16,8 @@ from bridge_server.app import create_app
 from bridge_server.config import load_config
 from bridge_server.routes_jobs import review_key
 
+SHARED_MEDIA = Path(__import__("os").environ.get("ROUGHCUT_SHARED_MEDIA",
+                                                Path(__file__).resolve().parents[2] / "shared" / "media"))
 GRID_SCRIPT = "INT. LAB - DAY\n\nJANE\nBin blue at F two now.\n"
 
 
@@ -25,6 +27,7 @@ def analysis_cache(tmp_path_factory) -> Path:
 
 
 def make_config(tmp_path: Path, cache: Path | None = None, **kw):
+    kw.setdefault("allowed_roots", (tmp_path, SHARED_MEDIA))  # the bridge reads only under these
     return load_config(config_dir=tmp_path / "config", data_dir=tmp_path / "data", token="t0ken-for-tests",
                        cache_dir=cache, **kw)
 
@@ -189,10 +192,10 @@ def test_non_media_paths_are_400_naming_the_file(client, tmp_path, script_file, 
                                       "script": {"path": script_file}})
     assert r.status_code == 400, r.text
     err = r.json()
-    assert str(junk) in err["error"] and missing in err["error"] and "no such file" in err["error"]
+    assert str(junk) in err["error"] and missing in err["error"] and "file not found" in err["error"]
     by_index = {m["index"]: m for m in err["detail"]["media"]}
     assert set(by_index) == {1, 2, 3, 4}
-    assert "absolute" in by_index[3]["reason"] and "not a regular file" in by_index[4]["reason"]
+    assert "absolute" in by_index[3]["reason"] and "is a folder" in by_index[4]["reason"]
     assert "this is not a movie" not in r.text  # never returns file contents
 
 
@@ -207,7 +210,7 @@ def test_script_limits_and_errors(client, tmp_path, media_file):
     r = client.post("/v1/jobs", json={"media": [{"path": media_file}], "script": {"path": str(binary)}})
     assert r.status_code == 400 and str(binary) in r.json()["error"]
     r = client.post("/v1/jobs", json={"media": [{"path": media_file}], "script": {"path": str(tmp_path / "no.fountain")}})
-    assert r.status_code == 400 and "script file not found" in r.json()["error"]
+    assert r.status_code == 400 and "file not found" in r.json()["error"]
 
 
 def test_too_many_media_items_is_413(tmp_path, media_file, script_file):
@@ -282,7 +285,7 @@ def test_jobs_take_turns_and_cancel(tmp_path, script_file):
         jb = _wait(c, b, lambda j: j["state"] in ("done", "failed"))
         # round robin: b's single clip ran between a's clips, not after all of them
         assert gate.order == ["a1.mov", "b1.mov", "a2.mov", "a3.mov"]
-        assert ja["state"] == "failed" and "no asset could be analysed" in ja["error"]
+        assert ja["state"] == "failed" and "no clip could be analysed" in ja["error"]
         assert all(x["state"] == "failed" and "refused by the test executor" in x["error"] for x in ja["assets"])
         assert jb["state"] == "failed"
         assert c.get(f"/v1/jobs/{cx}").json()["state"] == "cancelled"

@@ -8,8 +8,15 @@ def add_json_flag(p) -> None:
 
 def add_analysis_args(p) -> None:
     g = p.add_argument_group("analysis")
-    g.add_argument("--asr-model", default="tiny.en",
-                   help="faster-whisper model name or local CTranslate2 folder (default: bundled tiny.en)")
+    g.add_argument("--asr-model", default="tiny.en", type=_asr_model,
+                   help="faster-whisper model name or local CTranslate2 folder (default: bundled tiny.en); "
+                        "checked before any analysis, a folder is resolved against the current folder")
     g.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="where models run")
     g.add_argument("--cache-dir", default=None, help="analysis cache folder (default: user cache dir)")
     g.add_argument("--no-cache", action="store_true", help="analyse again, do not read or write the cache")
+
+
+def _asr_model(value: str) -> str:
+    from roughcut_core.modelcheck import asr_model_arg
+
+    return asr_model_arg(value)

@@ -22,7 +22,7 @@ def register(sub) -> None:
     p.add_argument("--out", required=True, help="output .otio file")
     p.add_argument("--report", help="also write the HTML review page here")
     p.add_argument("--plan", help="also write the host plan JSON (roughcut.hostplan/1) here")
-    p.add_argument("--preset", default="performance", choices=("performance", "coverage", "tight"))
+    p.add_argument("--preset", default="performance", choices=("performance", "coverage", "tight", "wide"))
     p.add_argument("--favour", metavar="CHARACTER", help="favour shots of this character")
     p.add_argument("--target-duration", type=float, metavar="SECONDS")
     p.add_argument("--handles", nargs=2, type=float, metavar=("PRE", "POST"), default=(0.25, 0.35),
@@ -45,9 +45,22 @@ def run(args) -> int:
     from roughcut_core.pipeline import PipelineOptions, RoughCutPipeline
     from roughcut_core.script import load_script
 
+    import os
+
+    from roughcut_core.media import drop_duplicates
+    from roughcut_core.paths import check_output_file
+
+    # outputs first: a bad --out (an existing folder, a FIFO...) fails before any analysis
+    for target in (args.out, args.report, args.plan):
+        if target:
+            check_output_file(target)
     paths, bad = discover_media(args.inputs)
+    # absolute paths: the OTIO's target URLs must not depend on this working directory
+    paths, duplicates = drop_duplicates([Path(os.path.abspath(p)) for p in paths])
+    for line in duplicates:
+        print(f"roughcut: {line}", file=sys.stderr)
     assets, probe_errors = probe_many(paths)
-    n_bad = report_errors([*bad, *probe_errors])
+    n_bad = report_errors([*bad, *probe_errors]) + len(duplicates)
     usable = [a for a in assets if a.has_video and a.has_audio]
     for a in assets:
         if a not in usable:
@@ -71,6 +84,11 @@ def run(args) -> int:
                          reaction_shots=not args.no_reactions))
     pipeline = RoughCutPipeline(options)
     analyses = [pipeline.analyze_asset(a) for a in progress(usable, desc="analysing", unit="file")]
+    if not any(a.transcript is not None for a in analyses):
+        # nothing was heard in any clip because analysis failed: a failure, not an empty cut
+        report_errors(e for a in analyses for e in a.errors)
+        print("roughcut: no clip could be analysed; nothing written", file=sys.stderr)
+        return 1
     result = pipeline.assemble(script, analyses)
     report_errors(result.errors)
     written = write_outputs(result, otio_path=args.out, report_path=args.report, plan_path=args.plan)

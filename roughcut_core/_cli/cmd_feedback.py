@@ -5,6 +5,8 @@ updates the show's ranking weights (``--reset`` returns them to the hand-set one
 """
 from __future__ import annotations
 
+import sys
+
 from ._common_args import add_json_flag
 from .common import print_json
 
@@ -29,9 +31,21 @@ def run(args) -> int:
         result = {"show": prefs.show, "version": prefs.version, "reset": True, "weights": prefs.weights}
     else:
         if not (args.generated and args.edited):
-            print("roughcut feedback: give GENERATED.otio and EDITED.otio (or --reset)")
+            print("roughcut feedback: give GENERATED.otio and EDITED.otio (or --reset)", file=sys.stderr)
             return 2
-        diff = diff_timelines(args.generated, args.edited)
+        from .common import read_timeline
+
+        # read (and check) both files here: one-line errors for FIFOs, other OTIO schemas, JSON lists
+        from roughcut_core.errors import RoughcutError, display_path
+
+        generated, edited = read_timeline(args.generated), read_timeline(args.edited)
+        try:
+            diff = diff_timelines(generated, edited)
+        except RoughcutError as exc:
+            if "not a roughcut timeline" in str(exc):  # name the file, not the in-memory object
+                raise RoughcutError(f"{display_path(args.generated)}: not a roughcut timeline "
+                                    "(no roughcut metadata on its clips)") from None
+            raise
         prefs = store.update(args.show, diff.pairs)
         result = {"show": prefs.show, "version": prefs.version, "pairs": len(diff.pairs),
                   "kept": list(diff.kept), "replaced": list(diff.replaced), "removed": list(diff.removed),

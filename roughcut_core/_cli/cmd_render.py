@@ -12,6 +12,10 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from roughcut_core.edit.render import render_preview
+    from roughcut_core.paths import check_input_file, check_output_file
+
+    check_input_file(args.cut, what="timeline file", allow_empty=False)  # never open a FIFO
+    check_output_file(args.out)
 
     print(render_preview(args.cut, args.out, width=args.width))
     return 0

@@ -7,6 +7,7 @@ hosts call this. ``bridge_server`` is imported only when the command runs.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 
@@ -24,6 +25,8 @@ def _forwarded(args) -> list[str]:
     out = ["--port", str(args.port), "--host", args.host, "--log-level", args.log_level]
     if args.allow_remote:
         out.append("--allow-remote")
+    for folder in args.allow or ():
+        out += ["--allow", os.path.abspath(folder)]
     for flag, value in (("--ray-address", args.ray_address), ("--ray-gpus-per-task", args.ray_gpus_per_task),
                         ("--workers", args.workers), ("--model-idle", args.model_idle), ("--cache-dir", args.cache_dir)):
         if value is not None:

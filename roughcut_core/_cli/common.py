@@ -28,3 +28,26 @@ def progress(iterable=None, total=None, desc: str = "", unit: str = "it"):
 
     return tqdm(iterable, total=total, desc=desc, unit=unit, file=sys.stderr,
                 disable=not sys.stderr.isatty(), leave=False)
+
+
+def read_timeline(path):
+    """The OTIO Timeline at ``path``, checked first (regular readable file: never a FIFO),
+    else a one-line RoughcutError naming the file: unreadable, not OTIO, or an OTIO document
+    of another kind (a Clip, a collection, a JSON list...)."""
+    import opentimelineio as otio
+
+    from roughcut_core.errors import RoughcutError, display_path
+    from roughcut_core.paths import check_input_file
+
+    check_input_file(path, what="timeline file", allow_empty=False)
+    try:
+        obj = otio.adapters.read_from_file(str(path))
+    except Exception as exc:  # the adapters raise many types; the reason is what matters
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise RoughcutError(f"{display_path(path)}: cannot read the timeline: {first}") from None
+    if not isinstance(obj, otio.schema.Timeline):
+        kind = getattr(obj, "schema_name", lambda: type(obj).__name__)()
+        kind = "list (JSON array)" if kind == "AnyVector" or isinstance(obj, list) else kind
+        raise RoughcutError(f"{display_path(path)}: not a timeline: the file holds an OTIO {kind}, "
+                            "expected a Timeline")
+    return obj

@@ -12,6 +12,7 @@ import logging
 import sys
 
 from roughcut_core import RoughcutError, __version__
+from roughcut_core.errors import display_path
 
 # One module per command; add new commands here.
 COMMAND_MODULES = (
@@ -29,7 +30,7 @@ COMMAND_MODULES = (
     "apply",
     "install",
     "scene_gen",
-
+    "doctor",
 )
 
 
@@ -52,11 +53,28 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except RoughcutError as exc:
-        print(f"roughcut: {exc}", file=sys.stderr)
+        print(f"roughcut: {_one_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("roughcut: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `roughcut probe ... | head`: not an error worth a traceback
+        return 1
+    except OSError as exc:
+        where = f"{display_path(exc.filename)}: " if getattr(exc, "filename", None) else ""
+        print(f"roughcut: {where}{exc.strerror or _one_line(exc)}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # never a traceback for the user; -vv logs it
+        logging.getLogger("roughcut").debug("unexpected error", exc_info=True)
+        print(f"roughcut: unexpected error: {type(exc).__name__}: {_one_line(exc)} "
+              f"(run with -vv for details)", file=sys.stderr)
+        return 1
+
+
+def _one_line(exc: BaseException) -> str:
+    """The first non-empty line of an error message (library errors can span lines)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,8 +6,8 @@ probed, so importing this package is cheap.
 """
 from __future__ import annotations
 
-from .discover import MEDIA_EXTENSIONS, discover_media
+from .discover import MEDIA_EXTENSIONS, discover_media, drop_duplicates
 from .keys import content_key
 from .probe import probe, probe_many
 
-__all__ = ["MEDIA_EXTENSIONS", "content_key", "discover_media", "probe", "probe_many"]
+__all__ = ["MEDIA_EXTENSIONS", "content_key", "discover_media", "drop_duplicates", "probe", "probe_many"]

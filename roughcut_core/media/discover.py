@@ -10,6 +10,12 @@ Contract of :func:`discover_media`:
   "not a media file (...)" so the user sees what was left out. A folder holding no media
   at all is itself an error.
 - Each path is returned once, in input order, even when inputs overlap.
+- Nothing but a regular readable file is returned: a named pipe, socket, device, symlink
+  loop or unreadable file (named or found in a folder) becomes one MediaError with its own
+  reason (:func:`roughcut_core.paths.check_input_file`), so no later step can block on it.
+
+:func:`drop_duplicates` removes byte-identical copies (same bytes under another name): a
+copy is not a second take. Each dropped copy gives one warning naming both files.
 """
 from __future__ import annotations
 
@@ -17,7 +23,8 @@ import os
 from pathlib import Path
 from typing import Iterable, Union
 
-from ..errors import MediaError
+from ..errors import MediaError, display_path
+from ..paths import check_input_file
 
 VIDEO_EXTENSIONS = frozenset({
     ".mov", ".mp4", ".m4v", ".mxf", ".mkv", ".avi", ".mts", ".m2ts", ".ts", ".mpg", ".mpeg",
@@ -60,12 +67,13 @@ def discover_media(inputs: Iterable[Union[str, Path]]) -> tuple[list[Path], list
                     add(child)
             if len(found) == before and not any(_within(e.path, path) for e in errors):
                 errors.append(MediaError(path, "no media files found in this folder"))
-        elif path.exists():
-            add(path)
-        elif path.is_symlink():
-            errors.append(MediaError(path, "broken link: its target does not exist"))
         else:
-            errors.append(MediaError(path, "file not found"))
+            try:
+                check_input_file(path, what="media file", error=MediaError)
+            except MediaError as exc:
+                errors.append(exc)
+                continue
+            add(path)
     return found, errors
 
 
@@ -83,6 +91,11 @@ def _walk(root: Path):
             if ext in SIDECAR_EXTENSIONS:
                 continue
             if ext in MEDIA_EXTENSIONS:
+                try:
+                    check_input_file(path, what="media file", error=MediaError)
+                except MediaError as exc:
+                    yield path, exc
+                    continue
                 yield path, None
             elif ext in _CAMERA_RAW:
                 yield path, MediaError(path, f"camera raw format ({ext}) that FFmpeg cannot "
@@ -106,3 +119,60 @@ def _within(path: str, folder: Path) -> bool:
         return True
     except ValueError:
         return False
+
+
+def drop_duplicates(paths: Iterable[Union[str, Path]], chunk: int = 1 << 20) -> tuple[list, list[str]]:
+    """(paths without byte-identical copies, one warning per copy dropped).
+
+    Files are compared only when their sizes match, first by a sampled digest, then in full
+    (streamed, ``chunk`` bytes at a time), so the cost is nil for a normal bin. The first
+    occurrence (input order) is kept. Unreadable files are kept (probe reports them).
+    """
+    import hashlib
+
+    from .keys import BLOCK_SIZE, sample_offsets
+
+    items = list(paths)
+    by_size: dict[int, list[int]] = {}
+    for i, p in enumerate(items):
+        try:
+            by_size.setdefault(os.stat(p).st_size, []).append(i)
+        except OSError:
+            continue
+
+    def digest(p, full: bool) -> str:
+        h = hashlib.blake2b(digest_size=20)
+        with open(p, "rb") as fh:
+            if full:
+                for block in iter(lambda: fh.read(chunk), b""):
+                    h.update(block)
+            else:
+                size = os.fstat(fh.fileno()).st_size
+                for off in sample_offsets(size):
+                    fh.seek(off)
+                    h.update(fh.read(BLOCK_SIZE))
+        return h.hexdigest()
+
+    dropped: dict[int, int] = {}
+    for size, group in by_size.items():
+        if len(group) < 2 or size == 0:
+            continue
+        try:
+            sampled: dict[str, list[int]] = {}
+            for i in group:
+                sampled.setdefault(digest(items[i], False), []).append(i)
+            for same in sampled.values():
+                if len(same) < 2:
+                    continue
+                full: dict[str, int] = {}
+                for i in same:
+                    d = digest(items[i], True)
+                    if d in full:
+                        dropped[i] = full[d]
+                    else:
+                        full[d] = i
+        except OSError:
+            continue
+    warnings = [f"{display_path(items[i])}: skipped: byte-identical copy of {display_path(items[k])} "
+                "(a copy is not a second take)" for i, k in sorted(dropped.items())]
+    return [p for i, p in enumerate(items) if i not in dropped], warnings

@@ -44,6 +44,11 @@ def content_key(path: Union[str, Path]) -> str:
         raise MediaError(path, f"cannot read file: {exc.strerror or exc}") from None
     if stat.S_ISDIR(info.st_mode):
         raise MediaError(path, "is a folder, not a media file")
+    if not stat.S_ISREG(info.st_mode):  # never open a FIFO/device: it could block forever
+        from ..paths import file_kind
+
+        raise MediaError(path, f"is a {file_kind(info.st_mode)}, not a regular file; "
+                               "roughcut reads only regular files")
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"ck1:{info.st_size}:{info.st_mtime_ns}:".encode())
     try:

@@ -28,7 +28,6 @@ Contract of :func:`probe`:
 from __future__ import annotations
 
 import logging
-import os
 from fractions import Fraction
 from pathlib import Path
 from typing import Iterable, Optional, Union
@@ -84,18 +83,12 @@ def probe_many(paths: Iterable[PathLike]) -> tuple[list[MediaAsset], list[MediaE
 
 
 def _check_file(path: Path) -> int:
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise MediaError(path, "file not found") from None
-    except OSError as exc:
-        raise MediaError(path, f"cannot read file: {exc.strerror or exc}") from None
-    if path.is_dir():
-        raise MediaError(path, "is a folder, not a media file")
-    if info.st_size == 0:
-        raise MediaError(path, "empty file (0 bytes)")
-    if not os.access(path, os.R_OK):
-        raise MediaError(path, "cannot read file: permission denied")
+    # one check for every entry point (roughcut_core.paths): FIFOs, sockets, devices, folders,
+    # symlink loops and unreadable files each get their own reason; nothing but a regular
+    # file is ever opened
+    from ..paths import check_input_file
+
+    info = check_input_file(path, what="media file", error=MediaError, allow_empty=False)
     return info.st_size
 
 

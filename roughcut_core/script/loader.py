@@ -73,7 +73,10 @@ def sniff_format(path: Union[str, Path]) -> str:
 
 def load_script(path: Union[str, Path], format: Optional[str] = None) -> Script:
     """Parse the screenplay at ``path``; ScriptError(path, reason) on any bad input."""
+    from ..paths import check_input_file
+
     path = Path(path)
+    check_input_file(path, what="screenplay file", error=ScriptError)  # before any open (FIFOs)
     chosen = _check_format(format, path) or sniff_format(path)
     if chosen == "pdf":
         return parse_pdf(path)

@@ -100,15 +100,12 @@ def _decode_8bit(data: bytes) -> str:
 
 def read_bytes(path: Union[str, Path], limit: int = MAX_SCRIPT_BYTES) -> bytes:
     """The whole file, with clear errors for missing, unreadable and oversized files."""
+    from ..paths import check_input_file
+
     p = Path(path)
-    try:
-        size = p.stat().st_size
-    except FileNotFoundError:
-        raise ScriptError(p, "file not found") from None
-    except OSError as exc:
-        raise ScriptError(p, f"cannot read: {exc.strerror or exc}") from None
-    if p.is_dir():
-        raise ScriptError(p, "is a directory, expected a screenplay file")
+    # the shared entry-point check: a FIFO, socket, device, symlink loop or folder gets its
+    # own reason and is never opened (a FIFO would block the read forever)
+    size = check_input_file(p, what="screenplay file", error=ScriptError).st_size
     if size > limit:
         raise ScriptError(p, f"file is {size} bytes; screenplays over {limit} bytes are rejected")
     try:

@@ -66,7 +66,7 @@ def test_fcpxml_export_durations(source, tmp_path):
     otio_path = write_otio(cut, tmp_path / "cut.otio", frame_counts={str(source): 144})
     text = export_timeline(otio_path, tmp_path / "cut.fcpxml").read_text()
     assert 'frameDuration="1001/24000s"' in text
-    seconds = {Fraction(n) / Fraction(d or 1) for n, d in re.findall(r'<clip[^>]* duration="(\d+)/?(\d*)s"', text)}
+    seconds = {Fraction(n) / Fraction(d or 1) for n, d in re.findall(r'<(?:asset-)?clip[^>]* duration="(\d+)/?(\d*)s"', text)}
     frames = sorted({round(s * Fraction(24000, 1001)) for s in seconds})
     assert frames == [10, 20]
     for s in seconds:

@@ -64,7 +64,7 @@ def _clip(d: EditDecision, kind: str, frame_counts: dict, line_texts: Optional[d
     clip.metadata["roughcut"] = {"schema": OTIO_METADATA_SCHEMA, **decision_metadata(d, line_texts)}
     for m in d.markers:
         marker = otio.schema.Marker(name=m.name, marked_range=_range(d.start_frame + src_in + m.frame, m.duration, d.rate),
-                                    color=_otio_color(m.color))
+                                    color=_otio_color(m.color), comment=m.note)
         marker.metadata["roughcut"] = {"note": m.note}
         clip.markers.append(marker)
     return clip
@@ -116,7 +116,7 @@ def cut_to_otio(cut: Cut, *, frame_counts: Optional[dict] = None, line_texts: Op
         tl.tracks.append(track)
     for m in cut.markers:
         marker = otio.schema.Marker(name=m.name, marked_range=_range(m.frame, m.duration, cut.rate),
-                                    color=_otio_color(m.color))
+                                    color=_otio_color(m.color), comment=m.note)
         marker.metadata["roughcut"] = {"note": m.note}
         tl.tracks.markers.append(marker)
     tl.metadata["roughcut"] = {

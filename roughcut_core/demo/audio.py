@@ -12,6 +12,11 @@ Contract:
   and the take's defects are performed: substituted words (flub), an aborted start then the
   whole line (restart), a skipped line (drop), loud noise over one line (SNR
   :data:`NOISE_SNR_DB` over that reading), or a recording that stops mid-line (truncated).
+- Performances: a line with a scripted direction is delivered matched, flat or wrong per take
+  (:mod:`.performance`): the take's voice for that line changes rate, pitch and pitch range,
+  and the speech level changes with it (the dry stem carries the level, so the mouth opens
+  less on a quiet read). The deliveries come from the scene's full plan for the seed, so one
+  take rendered alone sounds the same as in the full build.
 - Length is a whole number of video frames at 24000/1001: 2002 samples a frame at 48 kHz.
 """
 from __future__ import annotations
@@ -22,7 +27,8 @@ from typing import Mapping, Optional
 import numpy as np
 
 from .dialogue import CHARACTERS, DialogueLine, SceneText
-from .plan import TakePlan
+from .performance import delivery_style, plan_deliveries
+from .plan import TakePlan, plan_takes
 from .tts import SAMPLE_RATE, Voice
 
 SAMPLES_PER_FRAME = 2002  # 48000 * 1001 / 24000, exact
@@ -67,6 +73,8 @@ class ReadingAudio:
     spoken_text: str
     words: tuple[WordTiming, ...]
     snr_db: Optional[float] = None
+    delivery: Optional[str] = None  # "matched" | "flat" | "wrong" for a directed line, else None
+    style: str = "normal"
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,19 @@ def _take_voices(seed: int, take: TakePlan) -> dict[str, Voice]:
     return {ch: _voice(ch, _RATE_STEPS[int(s)]) for ch, s in zip(CHARACTERS, steps)}
 
 
+def scene_deliveries(scene: SceneText, seed: int) -> dict[tuple[int, str], str]:
+    """(take index, line id) -> delivery of every directed line, from the seed's full plan."""
+    return plan_deliveries(scene, plan_takes(scene, seed), seed)
+
+
+def _styled(voice: Voice, line: DialogueLine, delivery: Optional[str]) -> tuple[Voice, float]:
+    style = delivery_style(line, delivery)
+    if style.name == "normal":
+        return voice, 1.0
+    return Voice(voice.name, rate=voice.rate + style.rate, pitch=voice.pitch + style.pitch,
+                 pitch_range=voice.pitch_range if style.pitch_range is None else style.pitch_range), style.gain
+
+
 def _flub_words(line: DialogueLine, seed: int, take: TakePlan) -> tuple[list[str], int]:
     words = list(line.words)
     rng = _take_rng(seed, take, 104729)
@@ -121,11 +142,13 @@ def _spoken_words(line: DialogueLine, defect: Optional[str], seed: int, take: Ta
 def speech_requests(scene: SceneText, takes: tuple[TakePlan, ...], seed: int) -> list[tuple[str, Voice]]:
     """Every distinct (word, voice) the takes speak, in a fixed order."""
     wanted: dict[tuple[str, Voice], None] = {}
+    deliveries = scene_deliveries(scene, seed)
     for take in takes:
         voices = _take_voices(seed, take)
         for line in scene.lines:
+            voice, _ = _styled(voices[line.character], line, deliveries.get((take.index, line.id)))
             for word in _spoken_words(line, take.line_defect(line.id), seed, take):
-                wanted[(word, voices[line.character])] = None
+                wanted[(word, voice)] = None
     return list(wanted)
 
 
@@ -173,6 +196,7 @@ def render_take_audio(scene: SceneText, take: TakePlan, seed: int,
     placements: list[tuple[str, int, np.ndarray]] = []  # (character, start sample, clip)
     readings: list[ReadingAudio] = []
     missing: list[str] = []
+    deliveries = scene_deliveries(scene, seed)
     cursor = int(rng.uniform(0.6, 0.9) * sr)
     truncated_end: Optional[int] = None
     noise_reading: Optional[int] = None
@@ -182,12 +206,13 @@ def render_take_audio(scene: SceneText, take: TakePlan, seed: int,
             continue
         defect = take.line_defect(line.id)
         spoken = _spoken_words(line, defect, seed, take)
-        voice = voices[line.character]
+        delivery = deliveries.get((take.index, line.id))
+        voice, gain = _styled(voices[line.character], line, delivery)
         aborted = len(spoken) - len(line.words) if defect == "restart" else 0
         timings: list[WordTiming] = []
         for k, word in enumerate(spoken):
             clip = bank[(word, voice)]
-            placements.append((line.character, cursor, clip))
+            placements.append((line.character, cursor, clip if gain == 1.0 else clip * np.float32(gain)))
             timings.append(WordTiming(word, cursor / sr, (cursor + clip.size) / sr))
             cursor += clip.size
             if aborted and k == aborted - 1:
@@ -203,7 +228,8 @@ def render_take_audio(scene: SceneText, take: TakePlan, seed: int,
         else:
             text = line.text
         readings.append(ReadingAudio(line.id, line.character, timings[0].start, timings[-1].end,
-                                     defect, text, tuple(timings)))
+                                     defect, text, tuple(timings), delivery=delivery,
+                                     style=delivery_style(line, delivery).name))
         if defect == "noise":
             noise_reading = len(readings) - 1
         if defect == "truncated":
@@ -237,7 +263,8 @@ def render_take_audio(scene: SceneText, take: TakePlan, seed: int,
         noise_range = (lo / sr, hi / sr)
         readings[noise_reading] = ReadingAudio(
             reading.line_id, reading.character, reading.start, reading.end, reading.defect,
-            reading.spoken_text, reading.words, snr_db=NOISE_SNR_DB)
+            reading.spoken_text, reading.words, snr_db=NOISE_SNR_DB, delivery=reading.delivery,
+            style=reading.style)
     mono += _room_tone(n, rng)
     np.clip(mono, -1.0, 1.0, out=mono)
     return TakeAudio(

@@ -19,11 +19,12 @@ from .dialogue import CHARACTERS, SceneText, scene_for_seed, to_fountain
 from .encode import RATE, write_take
 from .faces import load_photo
 from .picture import SetupPicture
+from .performance import editor_picks, scripted_style
 from .plan import SOFT_FOCUS_DEFECT, TakePlan, plan_takes, setups
 from .tts import SAMPLE_RATE, synthesize_many
 
 TRUTH_SCHEMA = "roughcut.demo-truth/1"
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"  # 2: performances (matched / flat / wrong deliveries of directed lines)
 MAX_TAKE_SECONDS = 30.0
 
 Progress = Callable[[int, int, str], None]
@@ -56,6 +57,8 @@ def _reading_truth(reading: take_audio.ReadingAudio, soft: bool) -> dict:
     }
     if reading.snr_db is not None:
         out["snr_db"] = reading.snr_db
+    out["delivery"] = reading.delivery
+    out["style"] = reading.style
     return out
 
 
@@ -110,7 +113,7 @@ def _truth_header(scene: SceneText, seed: int, width: int, height: int) -> dict:
                         "voice": take_audio.voice_name(ch)} for ch in CHARACTERS},
         "setups": {s.name: {"shows": list(s.shows), "shot_size": s.shot_size} for s in setups()},
         "lines": [{"id": ln.id, "character": ln.character, "text": ln.text,
-                   "parenthetical": ln.parenthetical} for ln in scene.lines],
+                   "parenthetical": ln.parenthetical, "style": scripted_style(ln)} for ln in scene.lines],
         "generator": {"name": "roughcut.demo", "version": GENERATOR_VERSION,
                       "params": {"seed": int(seed), "width": width, "height": height}},
     }
@@ -165,6 +168,7 @@ def build_demo_scene(out_dir: Union[str, Path], seed: int = 0, *, width: int = 6
             stale.unlink()
     truth["takes"] = take_entries
     truth["defects"] = _defect_summary(takes)
+    truth["editor_picks"] = editor_picks(scene, takes, take_audio.scene_deliveries(scene, seed))
     truth_path = root / "ground_truth.json"
     atomic_write_json(truth_path, truth, mode=0o644)
     report(total, total, "ground truth")

@@ -101,7 +101,13 @@ def cut_to_otio(cut: Cut, *, frame_counts: Optional[dict] = None, line_texts: Op
         if d.media_type != "video":
             a_in = d.audio_in if d.audio_in is not None else d.src_in
             a_out = d.audio_out if d.audio_out is not None else d.src_out
-            lanes["A1"].append((d.rec_in + (a_in - d.src_in), a_out - a_in, _clip(d, "audio", frame_counts, line_texts)))
+            # Record frames: a source at another rate is converted (offset and length) like picture.
+            a_off, a_len = a_in - d.src_in, a_out - a_in
+            if d.rate != cut.rate:
+                from ..timebase import convert_frames
+
+                a_off, a_len = convert_frames(a_off, d.rate, cut.rate), max(1, convert_frames(a_len, d.rate, cut.rate))
+            lanes["A1"].append((d.rec_in + a_off, a_len, _clip(d, "audio", frame_counts, line_texts)))
     for name, kind in (("V1", otio.schema.TrackKind.Video), ("V2", otio.schema.TrackKind.Video),
                        ("A1", otio.schema.TrackKind.Audio)):
         if name == "V2" and not lanes[name]:

@@ -171,10 +171,12 @@ def read_edl(text: str, rate: Rate, start_frame: int = 0,
 
 def _clip(r: dict, rate: Rate, source_rates: dict) -> ReadClip:
     srate, sstart = source_rates.get(r["path"], (rate, 0))
-    if srate.nominal != rate.nominal:
-        srate = rate
-    s_in = timecode_to_frames(r["s"][0], srate) - sstart
-    s_out = timecode_to_frames(r["s"][1], srate) - sstart
+    if srate.nominal != rate.nominal:  # written at the sequence rate (see write_edl): convert back
+        s_in = convert_frames(timecode_to_frames(r["s"][0], rate), rate, srate) - sstart
+        s_out = convert_frames(timecode_to_frames(r["s"][1], rate), rate, srate) - sstart
+    else:
+        s_in = timecode_to_frames(r["s"][0], srate) - sstart
+        s_out = timecode_to_frames(r["s"][1], srate) - sstart
     kind = "video" if r["chan"] == "V" else "audio"
     track = 1 if r["chan"] in ("V", "AA", "A") else int(r["chan"][1:])
     return ReadClip(kind, track, r["r"][0], r["r"][1] - r["r"][0], r["path"], s_in, s_out, True)

@@ -89,6 +89,17 @@ function colourIndex(ppro, name) {
   return c[key] !== undefined ? c[key] : 0;
 }
 
+/* The media's length in ticks (ClipProjectItem.getMedia().duration), or null when unknown. */
+async function mediaDuration(clip) {
+  try {
+    const media = await clip.getMedia();
+    const d = media ? await media.duration : null;
+    return d ? String(d.ticks) : null;
+  } catch (e) {
+    return null;
+  }
+}
+
 async function clipItemsAt(ppro, track, ticks) {
   const found = [];
   for (const ti of track.getTrackItems(ppro.Constants.TrackItemType.CLIP, false)) {
@@ -159,7 +170,8 @@ async function applyPlanUxp(ppro, plan) {
     const marks = new Map();
     for (const op of todo) {
       if (!marks.has(op.entry)) {
-        marks.set(op.entry, { in: await op.entry.clip.getInPoint(MT.ANY), out: await op.entry.clip.getOutPoint(MT.ANY) });
+        marks.set(op.entry, { in: await op.entry.clip.getInPoint(MT.ANY), out: await op.entry.clip.getOutPoint(MT.ANY),
+          full: await mediaDuration(op.entry.clip) });
       }
     }
     const seqMarkers = await ppro.Markers.getMarkers(seq);
@@ -170,7 +182,11 @@ async function applyPlanUxp(ppro, plan) {
         actions.push(op.entry.clip.createSetInOutPointsAction(TickTime.createWithTicks(op.src_in_ticks), TickTime.createWithTicks(op.src_out_ticks)));
         actions.push(editor.createOverwriteItemAction(op.entry.clip, TickTime.createWithTicks(op.rec_ticks), op.v, op.a));
       }
-      for (const [entry, m] of marks) actions.push(entry.clip.createSetInOutPointsAction(m.in, m.out));
+      for (const [entry, m] of marks) {
+        // no marks read back as 0 and the media end: clear them again rather than setting them
+        const unmarked = m.in.ticks === '0' && m.full !== null && m.out.ticks === m.full;
+        actions.push(unmarked ? entry.clip.createClearInOutPointsAction() : entry.clip.createSetInOutPointsAction(m.in, m.out));
+      }
       for (const mk of result.markers) {
         const duration = TickTime.createWithTicks(String(BigInt(mk.end_ticks) - BigInt(mk.ticks)));
         actions.push(seqMarkers.createAddMarkerAction(mk.name, 'Comment', TickTime.createWithTicks(mk.ticks), duration, mk.comments));

@@ -283,7 +283,8 @@ function makeUxp(scenario, opts = {}) {
       getMediaFilePath: () => host('ClipProjectItem.getMediaFilePath', () => (c ? c.path : '')),
       getFootageInterpretation: () => host('ClipProjectItem.getFootageInterpretation', () => (c ? obj('FootageInterpretation', {}, { getFrameRate: () => c.rate[0] / c.rate[1] }) : null)),
       getMedia: () => host('ClipProjectItem.getMedia', () => obj('Media', {}, {
-        start: host('Media.start', () => timeOf(c ? c.start : 0n)), duration: host('Media.duration', () => timeOf(c ? clipDur(c) : 0n)) })),
+        get start() { return host('Media.start', () => timeOf(c ? c.start : 0n)); },
+        get duration() { return host('Media.duration', () => timeOf(c ? clipDur(c) : 0n)); } })),
       getInPoint: (mt) => host('ClipProjectItem.getInPoint', () => { need('ClipProjectItem.getInPoint', [['mediaType', (x) => Object.values(Constants.MediaType).includes(x), mt]]); return timeOf(c.marks.in === null ? 0n : c.marks.in); }),
       getOutPoint: (mt) => host('ClipProjectItem.getOutPoint', () => { need('ClipProjectItem.getOutPoint', [['mediaType', (x) => Object.values(Constants.MediaType).includes(x), mt]]); return timeOf(c.marks.out === null ? clipDur(c) : c.marks.out); }),
       createSetInOutPointsAction: (i, o) => {

@@ -59,7 +59,7 @@ def test_resolve_project_and_pool_wrappers(world):
     project = rv.current_project()
     assert project.name() == "Test project" and project.timeline_count() == 0 and project.timelines() == []
     assert project.current_timeline() is None and project.timeline_by_index(1) is None
-    assert project.get_setting("timelineFrameRate") == "24.0"  # a number in 21.1, coerced to str
+    assert project.get_setting("timelineFrameRate") == "24"  # a number in 21.1, coerced to str
     pool = project.media_pool()
     root = pool.root_folder()
     assert pool.current_folder() == root and root.name() == "Master" and root.unique_id()
@@ -168,7 +168,9 @@ def test_fake_append_semantics_exclusive_end_absolute_record_collisions():
     assert pool.AppendToTimeline([{"mediaPoolItem": clip, "startFrame": "0", "endFrame": 10}]) == []  # wrong type
     assert pool.AppendToTimeline([{"mediaPoolItem": clip, "startFrame": 0, "endFrame": 10, "trackIndex": 2}]) == []
     got = pool.AppendToTimeline([{"mediaPoolItem": clip, "startFrame": 0, "endFrame": 10, "recordFrame": 86400}])
-    assert [(i.kind, i.start, i.duration) for i in got] == [("video", 86400, 10), ("audio", 86400, 10)]
+    assert [(i.kind, i.start, i.duration) for i in got] == [("video", 86400, 10)]  # one item per clipInfo
+    assert [(i.kind, i.start) for t in ("video", "audio") for i in tl.tracks[t][0]] == [("video", 86400),
+                                                                                      ("audio", 86400)]
     dropped = pool.AppendToTimeline([{"mediaPoolItem": clip, "startFrame": 20, "endFrame": 30, "recordFrame": 86405}])
     assert dropped == [] and len(tl.tracks["video"][0]) == 1  # the earlier item wins, silently
     zero = pool.AppendToTimeline([{"mediaPoolItem": clip, "startFrame": 0, "endFrame": 10, "recordFrame": 0,
@@ -179,7 +181,7 @@ def test_fake_append_semantics_exclusive_end_absolute_record_collisions():
     ghosts.add_timeline("T")
     ghosts.pool.AppendToTimeline([{"mediaPoolItem": c2, "startFrame": 0, "endFrame": 10, "recordFrame": 86400}])
     g = ghosts.pool.AppendToTimeline([{"mediaPoolItem": c2, "startFrame": 0, "endFrame": 10, "recordFrame": 86400}])
-    assert len(g) == 2 and g[0].GetUniqueId() == "" and g[0].GetStart() is None
+    assert len(g) == 1 and g[0].GetUniqueId() == "" and g[0].GetStart() is None
     inclusive = FakeResolve(end_frame_inclusive=True)
     c3 = inclusive.add_clip("/m/a.mov", fps=24, frames=100)
     inclusive.add_timeline("T")

@@ -3,24 +3,37 @@
 Behaviour (each point is a trap the real Resolve has):
 - Failure conventions: objects → None, mutators → False, collections → [] / {}; wrong
   argument types fail the same way (never an exception). Enum-ish values are floats.
-- ``has_attr_always_true``: every attribute exists; unknown methods return None when called.
+- Positional arguments only, checked against each method's documented signature: a wrong
+  arity or keyword arguments fail like Resolve and are recorded in ``protocol_errors``.
+- ``has_attr_always_true``: every attribute exists; an unknown one reads as a callable that
+  returns None (``missing_attr="callable"``) or as None (``missing_attr="none"``), recorded in
+  ``unknown``. ``IsStudio`` exists only from 21.1 on.
 - 1-based indices (timelines, tracks); ``GetTimelineByIndex`` has no by-name twin.
-- ``CreateEmptyTimeline`` → None when the name exists; it does NOT make the timeline current.
+- ``CreateEmptyTimeline`` → None when the name exists; it does NOT make the timeline current
+  (knob ``create_sets_current``: some versions do [inferred]).
 - ``AppendToTimeline`` works on the CURRENT timeline; ``endFrame`` is EXCLUSIVE (knob
   ``end_frame_inclusive``); ``recordFrame`` is ABSOLUTE (a record before the timeline start
   reads back but has 0 frames); without ``mediaType`` the picture goes to V<trackIndex> and
   the sound to A<trackIndex>; mixed-rate durations are floored to timeline frames;
   overlapping records: the earlier item wins, later ones are silently dropped (or returned
   as ghosts with ``ghost_on_collision``); < 20.2.2 checks an audio trackIndex against the video
-  track count; < 20.3.2 fails with no Media Pool clip selected.
-- Timeline settings are writable only with useCustomSettings "1"; the frame rate only while
-  the timeline is empty; GetSetting returns the rate as a number from 21.1, a string before.
+  track count; < 20.3.2 fails with no Media Pool clip selected. An invalid clipInfo is left out
+  of the result (the others are placed); one item comes back per clipInfo (the picture when
+  both are placed) unless ``append_returns_linked``. ``GetSourceStartFrame`` reads one frame
+  late on every third item (HOST_API A3.3: use ``GetLeftOffset``).
+- Timeline settings are writable only with useCustomSettings "1", and only keys the project
+  has; the frame rate only while the timeline is empty; GetSetting returns the rate as a number
+  from 21.1, a string before (knob ``frame_rate_setting_type``). Start timecodes are
+  drop-frame aware (``;``, ``timelineDropFrameTimecode``).
+- ``Timeline.DeleteClips`` works only on the Edit page (A3.9); ``MediaPool.DeleteClips``
+  removes clips from their bins.
 - Colours: only the .pyi clip / marker colour names; timeline markers at RELATIVE frames,
   one per frame; item takes via AddTake (the selector starts with the placed clip, which
   stays selected).
 - Free vs Studio: ``IsStudio`` (21.1+), product name, ``bmd.scriptapp`` returns None on Free;
-  calls named in ``studio_only`` on Free return False and open a modal that makes every later
-  call fail until :meth:`FakeResolve.dismiss_modal`.
+  Free 21.1+ has no Python at all (:func:`scripting_resolve` → None); the documented
+  Studio-only calls, and the emulated ones named in ``studio_only``, return False on Free and
+  open a modal that makes every later call fail until :meth:`FakeResolve.dismiss_modal`.
 - Every mutating call is recorded in ``FakeResolve.calls`` as ``(owner, method, args)`` where
   owner is ``("timeline", uid)`` for a timeline and its items, else ``(kind, uid)``.
 """
@@ -208,6 +221,8 @@ class FakeMediaPool(Bridge):
             return None
         tl = FakeTimeline(self._w, self.project, name)
         self.project.timelines.append(tl)
+        if self._w.create_sets_current:
+            self.project.current = tl
         return tl
 
     @api(fail=False, mutates=True)
@@ -230,6 +245,31 @@ class FakeMediaPool(Bridge):
         infos = args[0] if len(args) == 1 and isinstance(args[0], list) else list(args)
         infos = [{"mediaPoolItem": i} if isinstance(i, FakeMediaPoolItem) else i for i in infos]
         return place_clip_infos(self._w, tl, infos, set(self.all_clips()))
+
+    @api(fail=False, mutates=True)
+    def DeleteClips(self, clips):
+        if not isinstance(clips, list) or not all(isinstance(c, FakeMediaPoolItem) for c in clips):
+            return False
+        folders = {id(c): f for f in self.folders() for c in f.clips}
+        if not all(id(c) in folders for c in clips):
+            return False
+        for c in clips:
+            folders[id(c)].clips.remove(c)
+            if c in self.selected:
+                self.selected.remove(c)
+        return True
+
+    @api(fail=False, mutates=True)
+    def MoveClips(self, clips, folder):
+        if not isinstance(folder, FakeFolder) or folder not in self.folders() or not isinstance(clips, list):
+            return False
+        where = {id(c): f for f in self.folders() for c in f.clips}
+        if not all(id(c) in where for c in clips):
+            return False
+        for c in clips:
+            where[id(c)].clips.remove(c)
+            folder.clips.append(c)
+        return True
 
     @api(fail=list, mutates=True)
     def ImportMedia(self, paths):
@@ -263,7 +303,9 @@ class FakeProject(Bridge):
         super().__init__(world)
         self.name, self.timelines, self.current = name, [], None
         self.settings = {"timelineFrameRate": rate, "timelineStartTimecode": start_tc,
-                         "timelineDropFrameTimecode": "1" if "DF" in rate else "0"}
+                         "timelineDropFrameTimecode": "1" if "DF" in rate else "0",
+                         "timelinePlaybackFrameRate": rate.split()[0], "timelineResolutionWidth": "1920",
+                         "timelineResolutionHeight": "1080"}
         self.pool = FakeMediaPool(world, self)
 
     @api()
@@ -300,9 +342,7 @@ class FakeProject(Bridge):
         if key is None:
             return dict(self.settings)
         value = self.settings.get(key, "") if isinstance(key, str) else ""
-        if key == "timelineFrameRate" and self._w.version >= (21, 1):
-            return float(str(value).split()[0])  # .pyi: "returned as a number"
-        return value
+        return self._w.rate_value(value) if key == "timelineFrameRate" else value
 
 
 class FakeProjectManager(Bridge):
@@ -323,10 +363,20 @@ class FakeResolve(Bridge):
     def __init__(self, edition: str = "Studio", version=(20, 3, 2), end_frame_inclusive: bool = False,
                  ghost_on_collision: bool = False, has_attr_always_true: bool = True,
                  project_rate: str = "24", start_tc: str = "01:00:00:00", allow_custom_rate: bool = True,
-                 studio_only=frozenset(), import_probe: Optional[Callable[[str], Optional[dict]]] = None):
+                 studio_only=frozenset(), import_probe: Optional[Callable[[str], Optional[dict]]] = None,
+                 missing_attr: str = "callable", create_sets_current: bool = False,
+                 frame_rate_setting_type: Optional[str] = None, append_returns_linked: bool = False,
+                 page: str = "edit"):
+        if missing_attr not in ("callable", "none") or frame_rate_setting_type not in (None, "str", "number"):
+            raise ValueError("missing_attr: callable|none; frame_rate_setting_type: None|str|number")
         self.ids = itertools.count(1)
+        self.item_serials = itertools.count(1)
         self.calls: list = []
         self.unknown: list = []
+        self.protocol_errors: list = []
+        self.missing_attr, self.create_sets_current = missing_attr, create_sets_current
+        self.frame_rate_setting_type, self.append_returns_linked = frame_rate_setting_type, append_returns_linked
+        self.page = page
         self.edition, self.version = edition, tuple(version)
         self.end_frame_inclusive, self.ghost_on_collision = end_frame_inclusive, ghost_on_collision
         self.has_attr_always_true, self.allow_custom_rate = has_attr_always_true, allow_custom_rate
@@ -360,6 +410,25 @@ class FakeResolve(Bridge):
     def dismiss_modal(self) -> None:
         self.modal_open = False
 
+    @property
+    def python_available(self) -> bool:
+        """Free 21.1+ runs no Python scripts (HOST_API A1)."""
+        return not (self.edition == "Free" and self.version[:2] >= (21, 1))
+
+    def rate_value(self, value):
+        """A frame-rate setting as this version reads it back: a number from 21.1 (.pyi), a string
+        before (knob ``frame_rate_setting_type`` overrides)."""
+        kind = self.frame_rate_setting_type or ("number" if self.version >= (21, 1) else "str")
+        if kind == "str":
+            return str(value)
+        number = float(str(value).split()[0])
+        return int(number) if number == int(number) else number
+
+    def __getattr__(self, name: str):
+        if name == "IsStudio" and self.__dict__.get("version", ()) >= (21, 1):
+            return self._is_studio  # added in 21.1; older builds do not have it
+        return super().__getattr__(name)
+
     # -- API ---------------------------------------------------------------------------------
     @api()
     def GetProjectManager(self):
@@ -377,13 +446,29 @@ class FakeResolve(Bridge):
     def GetProductName(self):
         return "DaVinci Resolve Studio" if self.edition == "Studio" else "DaVinci Resolve"
 
-    @api()
-    def IsStudio(self):
-        return self.edition == "Studio" if self.version >= (21, 1) else None  # added in 21.1
+    @api(fail=False)
+    def _is_studio(self):
+        return self.edition == "Studio"
 
     @api()
     def Fusion(self):
         return None
+
+    @api(fail="")
+    def GetCurrentPage(self):
+        return self.page
+
+    @api(fail=False, mutates=True)
+    def OpenPage(self, page):
+        if page not in ("media", "cut", "edit", "fusion", "color", "fairlight", "deliver"):
+            return False
+        self.page = page
+        return True
+
+
+def scripting_resolve(fake: FakeResolve) -> Optional[FakeResolve]:
+    """What a Python script gets: the resolve object, or None where Python does not run (Free 21.1+)."""
+    return fake if fake.python_available else None
 
 
 class FakeBmd:
@@ -396,5 +481,5 @@ class FakeBmd:
         return self.resolve if name == "Resolve" and self.resolve.edition == "Studio" else None
 
 
-__all__ = ["FakeBmd", "FakeFolder", "FakeMediaPool", "FakeMediaPoolItem", "FakeProject", "FakeResolve",
+__all__ = ["scripting_resolve", "FakeBmd", "FakeFolder", "FakeMediaPool", "FakeMediaPoolItem", "FakeProject", "FakeResolve",
            "FakeTimeline", "FakeTimelineItem", "CLIP_COLORS", "MARKER_COLORS"]

@@ -5,11 +5,12 @@ import math
 from fractions import Fraction
 from typing import Optional
 
-from .resolve_fake_base import CLIP_COLORS, MARKER_COLORS, Bridge, api, is_num, snap_rate, tc_to_frames
+from .resolve_fake_base import CLIP_COLORS, MARKER_COLORS, Bridge, api, frames_to_tc, is_num, snap_rate, tc_to_frames
 
 RATE_SETTINGS = ("16", "18", "23.976", "24", "25", "29.97", "29.97 DF", "30", "47.952", "48", "50",
                  "59.94", "59.94 DF", "60", "72", "95.904", "96", "100", "119.88", "120")
 TRACK_KINDS = ("video", "audio", "subtitle")
+AUDIO_TRACK_TYPES = ("mono", "stereo", "5.1", "5.1film", "7.1", "7.1film", "adaptive")
 
 
 class FakeTimeline(Bridge):
@@ -61,11 +62,15 @@ class FakeTimeline(Bridge):
     def GetEndFrame(self):
         return max([i.start + i.duration for i in self.items()] + [self.start_frame])
 
+    def drop_frame(self) -> bool:
+        key = "timelineDropFrameTimecode"
+        value = self.settings.get(key) if self.settings["useCustomSettings"] == "1" and key in self.settings \
+            else self.project.settings.get(key)
+        return value == "1"
+
     @api(fail="")
     def GetStartTimecode(self):
-        fps = round(self.rate)
-        f = self.start_frame
-        return "%02d:%02d:%02d:%02d" % (f // (fps * 3600), f // (fps * 60) % 60, f // fps % 60, f % fps)
+        return frames_to_tc(self.start_frame, self.rate, self.drop_frame())
 
     @api(fail=False, mutates=True)
     def SetStartTimecode(self, tc):
@@ -85,6 +90,10 @@ class FakeTimeline(Bridge):
     @api(fail=False, mutates=True)
     def AddTrack(self, kind, sub_type=None):
         if kind not in TRACK_KINDS:
+            return False
+        if isinstance(sub_type, dict):
+            sub_type = sub_type.get("audioType")
+        if sub_type is not None and (kind != "audio" or not str(sub_type).startswith(AUDIO_TRACK_TYPES)):
             return False
         self.tracks[kind].append([])
         return True
@@ -131,8 +140,7 @@ class FakeTimeline(Bridge):
     def GetSetting(self, key=None):
         if key == "timelineFrameRate":
             value = self.settings.get(key) if self.settings["useCustomSettings"] == "1" else None
-            value = value or self.project.settings[key]
-            return float(str(value).split()[0]) if self._w.version >= (21, 1) else value
+            return self._w.rate_value(value or self.project.settings[key])
         if self.settings["useCustomSettings"] == "1" and key in self.settings:
             return self.settings[key]
         return self.project.settings.get(key, "") if key != "useCustomSettings" else self.settings[key]
@@ -146,8 +154,8 @@ class FakeTimeline(Bridge):
                 return False
             self.settings[key] = value
             return True
-        if self.settings["useCustomSettings"] != "1":
-            return False
+        if self.settings["useCustomSettings"] != "1" or key not in self.project.settings:
+            return False  # writable only with custom settings, and only settings Resolve has
         if key == "timelineFrameRate":
             if value not in RATE_SETTINGS or self.items() or not self._w.allow_custom_rate:
                 return False
@@ -156,6 +164,19 @@ class FakeTimeline(Bridge):
             self.start_frame = int(self.start_frame * round(self.rate) / round(old))
             return True
         self.settings[key] = value
+        return True
+
+    @api(fail=False, mutates=True)
+    def DeleteClips(self, items, ripple=False):
+        """Needs the Edit page (HOST_API A3.9); leaves linked audio behind."""
+        if self._w.page != "edit" or not isinstance(items, list) or not isinstance(ripple, bool):
+            return False
+        if not all(isinstance(i, FakeTimelineItem) and i.timeline is self and not i.ghost for i in items):
+            return False
+        for i in items:
+            track = self.tracks[i.kind][i.track - 1]
+            if i in track:
+                track.remove(i)
         return True
 
     @api(fail=False, mutates=True)
@@ -173,6 +194,7 @@ class FakeTimelineItem(Bridge):
         self.timeline, self.clip, self.kind, self.track = timeline, clip, kind, track
         self.start, self.duration, self.src_in, self.src_out = start, duration, src_in, src_out
         self.ghost = ghost
+        self.serial = next(world.item_serials)
         self.color, self.markers, self.takes, self.selected_take, self.clip_enabled = "", {}, [], 0, True
 
     def _owner(self):
@@ -207,7 +229,8 @@ class FakeTimelineItem(Bridge):
 
     @api()
     def GetSourceStartFrame(self):
-        return self._get(self.src_in)
+        # documented as off by one on some items (A3.3): every third one reads a frame late here
+        return self._get(self.src_in + (1 if self.serial % 3 == 0 else 0))
 
     @api()
     def GetSourceEndFrame(self):
@@ -326,27 +349,40 @@ def _check_info(world, tl, info, pool_clips) -> Optional[dict]:
 
 
 def place_clip_infos(world, tl: FakeTimeline, infos: list, pool_clips: set) -> list:
-    checked = [_check_info(world, tl, i, pool_clips) for i in infos]
-    if not infos or any(c is None for c in checked):
-        return []  # Resolve refuses the whole call on a bad clipInfo
+    """Place each valid clipInfo (an invalid one is left out of the result); returns one item per
+    placed clipInfo (the picture when both sides land), or all of them with ``append_returns_linked``."""
     out = []
-    for c in checked:
-        clip, n = c["clip"], c["src_out"] - c["src_in"]
-        frames = n if clip.rate == tl.rate else math.floor(n * tl.rate / clip.rate)  # floored (A3.3)
-        for kind in c["kinds"]:
-            track = tl.tracks[kind][c["track"] - 1]
-            record = c["record"]
-            if record is None:  # append after the last item of the track
-                record = max([i.start + i.duration for i in track] + [tl.start_frame])
-            duration = 0 if record < tl.start_frame else frames  # absolute recordFrame: 0 → ~0 frames
-            clash = any(i.duration and duration and i.start < record + duration and record < i.start + i.duration
-                        for i in track)
-            if clash:  # the earlier item wins; this one is dropped silently
-                if world.ghost_on_collision:
-                    out.append(FakeTimelineItem(world, tl, clip, kind, c["track"], record, duration,
-                                                c["src_in"], c["src_out"], ghost=True))
-                continue
-            item = FakeTimelineItem(world, tl, clip, kind, c["track"], record, duration, c["src_in"], c["src_out"])
-            track.append(item)
-            out.append(item)
+    for info in infos:
+        c = _check_info(world, tl, info, pool_clips)
+        if c is None:
+            continue
+        placed = _place_one(world, tl, c)
+        out.extend(placed if world.append_returns_linked else placed[:1])
+    return out
+
+
+def _place_one(world, tl: FakeTimeline, c: dict) -> list:
+    """Both sides of one clipInfo land, or neither: on an overlap the earlier item wins and this
+    one is dropped silently (or comes back as a ghost)."""
+    clip, n = c["clip"], c["src_out"] - c["src_in"]
+    frames = n if clip.rate == tl.rate else math.floor(n * tl.rate / clip.rate)  # floored (A3.3)
+    plan = []
+    for kind in c["kinds"]:
+        track = tl.tracks[kind][c["track"] - 1]
+        record = c["record"]
+        if record is None:  # append after the last item of the track
+            record = max([i.start + i.duration for i in track] + [tl.start_frame])
+        duration = 0 if record < tl.start_frame else frames  # absolute recordFrame: 0 → ~0 frames
+        if any(i.duration and duration and i.start < record + duration and record < i.start + i.duration
+               for i in track):
+            if world.ghost_on_collision:
+                return [FakeTimelineItem(world, tl, clip, kind, c["track"], record, duration,
+                                         c["src_in"], c["src_out"], ghost=True)]
+            return []
+        plan.append((kind, track, record, duration))
+    out = []
+    for kind, track, record, duration in plan:
+        item = FakeTimelineItem(world, tl, clip, kind, c["track"], record, duration, c["src_in"], c["src_out"])
+        track.append(item)
+        out.append(item)
     return out

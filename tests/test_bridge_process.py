@@ -10,6 +10,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,6 +25,8 @@ def _env(home: Path) -> dict:
     env["ROUGHCUT_BRIDGE_HOME"] = str(home)
     env.pop("ROUGHCUT_BRIDGE_TOKEN", None)
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    # the bridge reads media only under allowed roots: the temp dirs the tests build scenes in
+    env["ROUGHCUT_BRIDGE_ALLOW"] = tempfile.gettempdir()
     return env
 
 

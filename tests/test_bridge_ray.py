@@ -90,7 +90,8 @@ def test_job_through_the_app_on_ray(ray_address, grid_clip, tmp_path):
     from bridge_server.app import create_app
     from bridge_server.config import load_config
 
-    config = load_config(config_dir=tmp_path / "c", data_dir=tmp_path / "d", token="tok", ray_address=ray_address)
+    config = load_config(config_dir=tmp_path / "c", data_dir=tmp_path / "d", token="tok", ray_address=ray_address,
+                         allowed_roots=(tmp_path, grid_clip.parent))
     with TestClient(create_app(config), base_url="http://127.0.0.1") as c:
         c.headers["Authorization"] = "Bearer tok"
         assert c.get("/v1/health").json()["executor"]["kind"] == "ray"

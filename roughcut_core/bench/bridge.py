@@ -106,7 +106,8 @@ def run_bench(scene_root: Path, media: list[Path], script: Path, jobs: int, pict
     import httpx
 
     home = Path(tempfile.mkdtemp(prefix="roughcut-bench-bridge-"))
-    proc, info = start_bridge(home)
+    allow = sorted({str(Path(p).resolve().parent) for p in media} | {str(Path(script).resolve().parent)})
+    proc, info = start_bridge(home, tuple(a for d in allow for a in ("--allow", d)))  # the bridge reads only allowed roots
     try:
         headers = {"Authorization": f"Bearer {info['token']}"}
         client = httpx.Client(base_url=info["url"], headers=headers, timeout=30)

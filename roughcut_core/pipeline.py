@@ -125,6 +125,8 @@ class RoughCutPipeline:
             script, readings = selects_script(usable)
         elif readings is None:
             readings = self.align(script, usable)
+        if script is not None:
+            readings = add_picture_signals(usable, readings)
         takes = describe_takes(usable, readings)
         cut = build_cut(script, takes, readings, self.options.edit)
         errors = tuple(e for a in analyses for e in a.errors)
@@ -164,15 +166,14 @@ def _setup_from_name(path: str) -> str:
 
 def describe_takes(analyses: Sequence[AssetAnalysis], readings: Sequence[LineReading]) -> dict:
     """path → TakeInfo: setup, who is on screen, focus relative to the setup, defects."""
-    names: dict = {}
-    identities: dict = {}
+    binding = None
     pictures = [a.picture for a in analyses if a.picture is not None]
     if pictures:
         try:
-            from .picture import cluster_identities, name_identities
+            from .picture.cast import bind_cast
 
-            identities = cluster_identities(pictures)
-            names = name_identities(identities, pictures, readings)
+            # every setup and take of the scene at once: faceprints x who speaks when
+            binding = bind_cast(pictures, readings)
         except Exception as exc:  # naming is a refinement: never lose the cut over it
             log.warning("face naming failed: %s", exc)
     takes: dict = {}
@@ -185,9 +186,9 @@ def describe_takes(analyses: Sequence[AssetAnalysis], readings: Sequence[LineRea
         setup = _setup_from_name(a.asset.path)
         if pic is not None:
             shot_size = pic.shot_size
-            ids = sorted({identities.get((pic.path, t.track)) for t in pic.tracks} - {None})
-            characters = tuple(sorted({names.get(i, i) for i in ids}))
-            if ids:
+            shown = binding.setups.get(pic.path, ()) if binding is not None else ()
+            characters = tuple(sorted(label for label, _ in shown))
+            if shown:
                 # Named characters make the setup key stable across takes even when face
                 # clustering splits one person (e.g. a soft-focus take).
                 setup = f"{shot_size}:{'+'.join(characters)}"
@@ -202,6 +203,23 @@ def describe_takes(analyses: Sequence[AssetAnalysis], readings: Sequence[LineRea
             preferred=bool(a.asset.hints.get("preferred")), host_id=a.asset.host_id,
             take_id=Path(a.asset.path).stem)
     return _relative_focus(takes, raw_focus)
+
+
+def add_picture_signals(analyses: Sequence[AssetAnalysis], readings: Sequence[LineReading]) -> tuple:
+    """Readings with the picture's per-reading signals (``on_camera``, ``speaker_in_frame``,
+    ``lip_sync``; see ``picture.cast``), after the cast is bound over the whole scene."""
+    pictures = [a.picture for a in analyses if a.picture is not None]
+    if not pictures:
+        return tuple(readings)
+    try:
+        from .picture.cast import bind_cast, reading_signals
+
+        binding = bind_cast(pictures, readings)
+        words = {a.asset.path: a.transcript.words for a in analyses if a.transcript is not None}
+        return reading_signals(readings, pictures, binding, words)
+    except Exception as exc:  # a refinement: never lose the cut over it
+        log.warning("on/off camera signals failed: %s", exc)
+        return tuple(readings)
 
 
 def _relative_focus(takes: dict, raw_focus: dict) -> dict:

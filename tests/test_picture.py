@@ -61,7 +61,7 @@ def clips(tmp_path_factory):
 
 def test_shot_size_thresholds():
     assert [shot_size_for(h) for h in (0.7, 0.4, 0.25, 0.15, 0.08, 0.03, None)] == \
-        ["ECU", "CU", "MCU", "MS", "MLS", "WS", "insert"]
+        ["ECU", "CU", "MCU", "MS", "FS", "WS", "insert"]
 
 
 def test_grid_one_face_per_sample(grid_analysis):

@@ -30,7 +30,7 @@ from typing import Optional, Sequence
 from . import markdown_table, peak_rss_mb
 
 PYSCENEDETECT_PUBLISHED_F1 = {"BBC (AdaptiveDetector)": 91.59, "AutoShot (AdaptiveDetector)": 73.86}
-SHOT_ORDER = ("ECU", "CU", "MCU", "MS", "MLS", "WS")
+SHOT_ORDER = ("ECU", "CU", "MCU", "MS", "FS", "WS")
 
 
 def read_scene_starts(csv_path) -> list[float]:

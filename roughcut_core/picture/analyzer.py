@@ -25,8 +25,9 @@ from ..media.keys import content_key
 from .decode import iter_decoded, prefetch
 from .speaking import mark_speaking
 
-VERSION = "1.0"
+VERSION = "2.0"  # 2.0: tiled small-face detection, dlib faceprints per track (issue 13)
 EMBED_EVERY = 2
+FACEPRINT_EVERY = 2  # dlib descriptor on every 2nd sample (~25 ms a face)
 ANALYZER = "picture"
 
 
@@ -57,6 +58,9 @@ class PictureAnalysis:
     # identity embedding per track, same order as ``tracks`` (empty tuple without landmarks)
     track_embeddings: tuple[tuple[float, ...], ...] = ()
     duration: float = 0.0
+    # dlib ResNet descriptor (128) per track, mean over its faces, same order as ``tracks``;
+    # () for a track with no usable face (see ``embed``)
+    track_faceprints: tuple[tuple[float, ...], ...] = ()
 
 
 def assign_speaking(analysis: PictureAnalysis, speech_intervals) -> PictureAnalysis:
@@ -86,6 +90,7 @@ class PictureAnalyzer:
         self.cache = cache
         self._detector = None
         self._landmarker = None
+        self._embedder = None
 
     @property
     def detector_kind(self) -> str:
@@ -100,6 +105,10 @@ class PictureAnalyzer:
             from .landmarks import FaceLandmarker
 
             self._landmarker = FaceLandmarker()
+        if self._embedder is None:
+            from .embed import FaceEmbedder
+
+            self._embedder = FaceEmbedder()
         return self._detector, self._landmarker
 
     def params(self) -> dict:
@@ -128,6 +137,7 @@ class PictureAnalyzer:
     def _run(self, path: str) -> PictureAnalysis:
         import cv2
 
+        from .detector import detect_multiscale
         from .identities import face_embedding
         from .shots import ShotBoundaries
         from .tracks import build_tracks
@@ -137,6 +147,7 @@ class PictureAnalyzer:
         shot_det = None
         samples: list[tuple[float, list[FaceBox]]] = []
         embeddings: list[np.ndarray | None] = []
+        faceprints: list[np.ndarray | None] = []
         sample_focus: list[tuple[float, float, float | None]] = []  # (t, focus, face/frame ratio)
         sample_exposure: list[tuple[float, dict]] = []
         steps: list[tuple[float, float, float, float, float]] = []  # (t, dt, dx, dy, ds)
@@ -162,7 +173,7 @@ class PictureAnalyzer:
             prev_grey, prev_t = grey, fr.t
             rgb = fr.rgb
             boxes = []
-            for det in detector.detect(rgb):
+            for det in detect_multiscale(detector, rgb):
                 mesh = landmarker.landmarks(rgb, det) if landmarker is not None else None
                 boxes.append(FaceBox(t=round(fr.t, 4), box=tuple(round(v, 4) for v in det.box),
                                      score=round(det.score, 4),
@@ -171,6 +182,8 @@ class PictureAnalyzer:
                 emb = face_embedding(mesh.crop) if mesh is not None and n_samples % EMBED_EVERY == 0 else None
                 # float16: ~2 KB a face until tracks are known (about 60 MB for an hour with two faces)
                 embeddings.append(None if emb is None else emb.astype(np.float16))
+                fp = self._embedder.embed(rgb, det.box) if n_samples % FACEPRINT_EVERY == 0 else None
+                faceprints.append(fp)
             samples.append((round(fr.t, 4), boxes))
             n_samples += 1
             largest = max(boxes, key=lambda b: b.box[3], default=None)
@@ -191,6 +204,14 @@ class PictureAnalyzer:
                 if tr.track in sums else ()
                 for tr in tracks)
 
+        prints: dict[int, list[np.ndarray]] = {}
+        for fb, fp in zip(faces, faceprints):
+            if fp is not None:
+                prints.setdefault(fb.track, []).append(fp)
+        track_faceprints = tuple(
+            tuple(round(float(v), 5) for v in np.mean(np.asarray(prints[tr.track]), axis=0))
+            if tr.track in prints else () for tr in tracks)
+
         def describe_range(t0: float, t1: float) -> dict:
             ss = [(t, b) for t, b in samples if t0 <= t < t1]
             heights = [max((f.box[3] for f in b), default=None) for _, b in ss]
@@ -199,7 +220,7 @@ class PictureAnalyzer:
             # motion steps that straddle a cut measure the cut, not the camera
             st = [(dt, dx, dy, ds) for t, dt, dx, dy, ds in steps
                   if t0 <= t - dt and t < t1 and not any(t - dt < b <= t for b in bounds)]
-            return {"shot_size": D.shot_size_of_samples(heights), "people": D.people_of_samples([len(b) for _, b in ss]),
+            return {"shot_size": D.shot_size_of_samples(heights, [len(b) for _, b in ss]), "people": D.people_of_samples([len(b) for _, b in ss]),
                     "motion": D.classify_motion(st), "focus": round(float(np.median(foc)), 4) if foc else None,
                     "exposure": D.summarize_exposure(exp)}
 
@@ -214,7 +235,7 @@ class PictureAnalyzer:
             faces=faces, tracks=tracks, shots=shots, motion=longest.motion if longest else "static",
             exposure=whole["exposure"], sample_times=tuple(t for t, _ in samples), flags=flags,
             analyzer=AnalyzerInfo(ANALYZER, VERSION, self.params()),
-            track_embeddings=track_embeddings, duration=round(duration, 4))
+            track_embeddings=track_embeddings, duration=round(duration, 4), track_faceprints=track_faceprints)
 
     def _flags(self, means, sample_focus, sample_exposure, interlaced, decoded, duration) -> tuple[QualityFlag, ...]:
         flags: list[QualityFlag] = []

@@ -3,9 +3,14 @@
 Contract (all pure functions of arrays; thresholds are module constants, documented here):
 
 - Shot size from the height of the largest face box divided by the frame height (BlazeFace
-  boxes span brows to chin): ``ECU`` >= 0.60, ``CU`` >= 0.33, ``MCU`` >= 0.20, ``MS`` >= 0.12,
-  ``MLS`` >= 0.07, ``WS`` below; ``insert`` when faces are seen in fewer than a quarter of the
-  samples of the stretch.
+  boxes span brows to chin, about 0.7 of a head). Calibrated on framing rules of thumb, in
+  heads of frame height (a head is ~1/7.5 of a standing person): ECU = less than one head
+  (face >= 0.55), CU = head and top of the shoulders, ~1.3-2 heads (>= 0.30), MCU = chest up,
+  ~2.5-3.5 heads (>= 0.18), MS = waist up, ~4-6 heads (>= 0.11), FS = the whole body, ~7.5-10
+  heads (>= 0.06), WS = the person small in the setting (below). Several faces: when two or more
+  people are on screen and the largest face is under the MS bound, the frame is a wide
+  two-shot (``WS``). ``insert`` when faces are seen in fewer than a quarter of the samples of
+  the stretch. Checked on the scene generator's drawn framings (``bench perception``).
 - Camera motion from global optical flow (Farneback on the ~96 px frames) between consecutive
   decoded frames: per pair a least-squares similarity model gives pan (dx), tilt (dy) and zoom
   (scale), in frame widths per second. Over a stretch: ``zoom`` if |median scale rate| >= 0.05/s,
@@ -27,7 +32,8 @@ from __future__ import annotations
 
 import numpy as np
 
-SHOT_SIZES = (("ECU", 0.60), ("CU", 0.33), ("MCU", 0.20), ("MS", 0.12), ("MLS", 0.07), ("WS", 0.0))
+SHOT_SIZES = (("ECU", 0.55), ("CU", 0.30), ("MCU", 0.18), ("MS", 0.11), ("FS", 0.06), ("WS", 0.0))
+GROUP_WIDE_BELOW = 0.11  # two or more people with faces under the MS bound: a wide two-shot
 INSERT_MIN_FACE_FRACTION = 0.25
 ZOOM_RATE, PAN_RATE, HANDHELD_JITTER = 0.05, 0.03, 0.04
 FOCUS_HALF = 150.0
@@ -46,12 +52,16 @@ def shot_size_for(face_height: float | None) -> str:
     return "WS"
 
 
-def shot_size_of_samples(largest_face_heights: list[float | None]) -> str:
-    """Size of a stretch from the largest face per sample (None where no face)."""
+def shot_size_of_samples(largest_face_heights: list[float | None], counts: list[int] | None = None) -> str:
+    """Size of a stretch from the largest face per sample (None where no face) and, when
+    given, the number of faces per sample (several small faces make a wide two-shot)."""
     seen = [h for h in largest_face_heights if h]
     if not largest_face_heights or len(seen) < INSERT_MIN_FACE_FRACTION * len(largest_face_heights):
         return "insert"
-    return shot_size_for(float(np.median(seen)))
+    height = float(np.median(seen))
+    if counts and people_of_samples(list(counts)) >= 2 and height < GROUP_WIDE_BELOW:
+        return "WS"
+    return shot_size_for(height)
 
 
 def people_of_samples(counts: list[int]) -> int:

@@ -80,7 +80,7 @@ def test_apply_builds_the_sequence_through_the_link(link, tmp_path, capsys):
     before = _state(link)
     assert main(["apply", "--host", "premiere", str(plan_path), "--link-url", link]) == 0
     out = capsys.readouterr().out
-    assert "built sequence 'Sc 12 v1' (timebase 10594584000 ticks/frame): 2 clips, 1 alternates, 2 markers" in out
+    assert "built sequence 'Sc 12 v1' (timebase 10594584000 ticks/frame): 2 clips, 1 alternates, 4 markers" in out
     after = _state(link)
     assert after["sequences"][0] == before["sequences"][0]  # the editor's sequence is untouched
     assert after["marks"] == before["marks"]  # in/out marks put back
@@ -89,8 +89,10 @@ def test_apply_builds_the_sequence_through_the_link(link, tmp_path, capsys):
     assert [(c["clip"], int(c["start"]), int(c["end"]), int(c["in"])) for c in seq["video"][0]["clips"]] == [
         ("000f4241", 0, 191 * TPF, 120 * TPF), ("000f4242", 191 * TPF, 251 * TPF, 300 * TPF)]
     assert seq["video"][1]["clips"][0]["disabled"] is True and seq["audio"][1]["muted"] == 1
-    assert [m["name"] for m in seq["markers"]] == ["12-1 ALICE", "12-2 BOB"]
-    assert "why: complete line; sharp (score 0.91)" in seq["markers"][0]["comments"]
+    # each line marker carries exactly the plan's note; the reason has its own marker on the cut
+    assert [m["name"] for m in seq["markers"]] == ["12-1 ALICE", "why 12-1", "12-2 BOB", "why 12-2"]
+    assert seq["markers"][0]["comments"] == "We can't stay here."
+    assert seq["markers"][1]["comments"] == "why: complete line; sharp (score 0.91)"
 
 
 def test_apply_reports_offline_media_and_builds_nothing(link, tmp_path):

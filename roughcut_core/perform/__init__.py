@@ -1,0 +1,39 @@
+"""Performance signals per reading (delivery, vocal emotion/arousal, face) for the ranking.
+
+``add_performance_signals(script, analyses, readings, cache=None, picture=True)`` is the
+pipeline stage: it returns the readings with the signals of ``perform.reading`` (delivery,
+arousal, emotion with a trained model, intent match) and ``picture.expression`` (face) added.
+Signal names and units: ``roughcut_core/signals.py``. Never raises for one bad file: that
+file's readings keep their other signals.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Sequence
+
+log = logging.getLogger(__name__)
+
+
+def add_performance_signals(script, analyses: Sequence, readings: Sequence, cache=None,
+                            picture: bool = True, model=...) -> tuple:
+    from .reading import attach_performance
+
+    transcripts = {a.asset.path: a.transcript for a in analyses if a.transcript is not None}
+    assets = {a.asset.path: a.asset for a in analyses}
+    try:
+        readings = attach_performance(readings, transcripts, script=script, assets=assets, cache=cache,
+                                      model=model)
+    except Exception as exc:  # a refinement: never lose the cut over it
+        log.warning("performance signals failed: %s", exc)
+        readings = tuple(readings)
+    if picture:
+        try:
+            from ..picture.expression import reading_face_signals
+
+            faces = reading_face_signals(readings, assets, cache=cache)
+            readings = tuple(replace(r, signals={**r.signals, **f}) if f else r
+                             for r, f in zip(readings, faces))
+        except ImportError as exc:
+            log.warning("face signals skipped: %s", exc)
+    return tuple(readings)

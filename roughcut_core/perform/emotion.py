@@ -1,0 +1,173 @@
+"""Vocal emotion and arousal per reading.
+
+Contract:
+- ``EMOTIONS`` = angry, sad, happy, fear, disgust, surprise, neutral (as ``script.intent``).
+- ``dsp_arousal(z) -> float 0..1`` from speaker-normalised features (``features.py``): a
+  hand-set logistic of loudness, pitch height and spread, spectral tilt and syllable rate.
+  It ships with the default install and needs no training data; it is a relative measure
+  (0.5 = the speaker's usual activation in this bin).
+- ``EmotionModel``: multinomial logistic regression (7 emotions) plus a ridge regression for
+  arousal, on the same z-scored features. ``EmotionModel.fit(Z, labels, arousal)`` trains it;
+  ``predict(Z) -> (probs (n, 7), arousal (n,))``; ``save(path)`` / ``load(path)`` as JSON that
+  records the training recipe and a sha256 of the weights.
+- ``default_model_path()`` = ``$ROUGHCUT_MODELS_DIR`` or the user data dir + ``/models``,
+  file ``emotion-v1.json``. No model ships with the package: the acted-emotion corpora here are
+  non-commercial, so the user trains one (``roughcut train emotion --data DIR``) and
+  ``load_default_model()`` returns None until then; readings then get arousal from DSP and no
+  emotion distribution at all (never a made-up one).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Sequence
+
+import numpy as np
+
+from ..errors import RoughcutError
+from .features import FEATURE_NAMES
+
+EMOTIONS = ("angry", "sad", "happy", "fear", "disgust", "surprise", "neutral")
+MODEL_FILE = "emotion-v1.json"
+MODEL_FORMAT = "roughcut.emotion-model/1"
+
+# Typical activation of each acted emotion (Russell's circumplex, rounded), used as the
+# arousal target when training: label -> arousal 0..1.
+EMOTION_AROUSAL = {"angry": 0.85, "fear": 0.75, "surprise": 0.75, "happy": 0.65, "disgust": 0.5,
+                   "sad": 0.3, "neutral": 0.2}
+
+# Hand-set DSP arousal: feature -> weight on its speaker z-score (documented, not trained).
+DSP_WEIGHTS = {"lvl_mean": 0.8, "lvl_p90": 0.4, "f0_p50": 0.6, "f0_std": 0.3, "hf_ratio": 0.4,
+               "centroid_mean": 0.3, "peak_rate": 0.2}
+_DSP_SCALE = 0.55
+
+
+def dsp_arousal(z: np.ndarray) -> np.ndarray:
+    """Arousal 0..1 per row of speaker-z-scored features (rows) or one row."""
+    z = np.atleast_2d(np.asarray(z, dtype=np.float64))
+    idx = [FEATURE_NAMES.index(k) for k in DSP_WEIGHTS]
+    w = np.array(list(DSP_WEIGHTS.values()))
+    score = (np.clip(z[:, idx], -4, 4) @ w) * _DSP_SCALE / np.sqrt(len(w))
+    return 1.0 / (1.0 + np.exp(-score))
+
+
+def default_model_dir() -> Path:
+    env = os.environ.get("ROUGHCUT_MODELS_DIR")
+    if env:
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("roughcut")) / "models"
+
+
+def default_model_path() -> Path:
+    return default_model_dir() / MODEL_FILE
+
+
+def _softmax(a: np.ndarray) -> np.ndarray:
+    a = a - a.max(axis=1, keepdims=True)
+    e = np.exp(a)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+@dataclass(frozen=True)
+class EmotionModel:
+    """Linear softmax over z-scored features + ridge arousal (see module doc)."""
+
+    weights: np.ndarray            # (n_features + 1, 7), last row = bias
+    arousal_weights: np.ndarray    # (n_features + 1,)
+    population: tuple              # (mean, std) of raw features, for speakers with few readings
+    recipe: dict = field(default_factory=dict)
+
+    @staticmethod
+    def fit(z: np.ndarray, labels: Sequence[str], raw: np.ndarray, l2: float = 1.0,
+            recipe: Optional[dict] = None) -> "EmotionModel":
+        """Train on speaker-z-scored rows ``z`` with labels in EMOTIONS; ``raw`` (unnormalised)
+        gives the population statistics."""
+        from scipy.optimize import minimize
+
+        z = np.asarray(z, dtype=np.float64)
+        y = np.array([EMOTIONS.index(lab) for lab in labels])
+        n, d = z.shape
+        xb = np.hstack([np.clip(z, -6, 6), np.ones((n, 1))])
+        onehot = np.eye(len(EMOTIONS))[y]
+        counts = onehot.sum(0)
+        sample_w = (n / (len(EMOTIONS) * np.maximum(counts, 1)))[y]  # balance the classes
+
+        def loss(flat):
+            w = flat.reshape(d + 1, len(EMOTIONS))
+            p = _softmax(xb @ w)
+            ll = -np.sum(sample_w * np.log(np.maximum(p[np.arange(n), y], 1e-12))) / n
+            reg = 0.5 * l2 * np.sum(w[:-1] ** 2) / n
+            grad = xb.T @ ((p - onehot) * sample_w[:, None]) / n
+            grad[:-1] += l2 * w[:-1] / n
+            return ll + reg, grad.ravel()
+
+        res = minimize(loss, np.zeros((d + 1) * len(EMOTIONS)), jac=True, method="L-BFGS-B",
+                       options={"maxiter": 500})
+        target = np.array([EMOTION_AROUSAL[lab] for lab in labels])
+        if recipe and recipe.get("arousal_targets") is not None:
+            target = np.asarray(recipe.pop("arousal_targets"), dtype=np.float64)
+        a = xb.T @ xb + 10.0 * np.diag([1.0] * d + [0.0])
+        aw = np.linalg.solve(a, xb.T @ target)
+        raw = np.asarray(raw, dtype=np.float64)
+        return EmotionModel(res.x.reshape(d + 1, len(EMOTIONS)), aw,
+                            (raw.mean(0), raw.std(0)), dict(recipe or {}))
+
+    def predict(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        z = np.atleast_2d(np.asarray(z, dtype=np.float64))
+        xb = np.hstack([np.clip(z, -6, 6), np.ones((len(z), 1))])
+        return _softmax(xb @ self.weights), np.clip(xb @ self.arousal_weights, 0.0, 1.0)
+
+    def to_json(self) -> dict:
+        body = {"weights": self.weights.round(6).tolist(),
+                "arousal_weights": self.arousal_weights.round(6).tolist(),
+                "population_mean": self.population[0].round(6).tolist(),
+                "population_std": self.population[1].round(6).tolist()}
+        digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+        return {"format": MODEL_FORMAT, "emotions": list(EMOTIONS), "features": list(FEATURE_NAMES),
+                "recipe": self.recipe, "sha256": digest, **body}
+
+    def save(self, path) -> str:
+        """Write the model JSON atomically; returns the sha256 of its weights."""
+        from ..fileio import atomic_write_json
+
+        doc = self.to_json()
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_json(Path(path), doc)
+        return doc["sha256"]
+
+    @staticmethod
+    def load(path) -> "EmotionModel":
+        path = Path(path)
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise RoughcutError(f"{path}: cannot read the emotion model ({exc})") from exc
+        if doc.get("format") != MODEL_FORMAT or list(doc.get("features", ())) != list(FEATURE_NAMES) \
+                or list(doc.get("emotions", ())) != list(EMOTIONS):
+            raise RoughcutError(f"{path}: emotion model was made for another feature set; "
+                                "retrain it with `roughcut train emotion --data DIR`")
+        body = {k: doc[k] for k in ("weights", "arousal_weights", "population_mean", "population_std")}
+        if hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest() != doc.get("sha256"):
+            raise RoughcutError(f"{path}: emotion model checksum does not match (file damaged?)")
+        return EmotionModel(np.array(doc["weights"]), np.array(doc["arousal_weights"]),
+                            (np.array(doc["population_mean"]), np.array(doc["population_std"])),
+                            dict(doc.get("recipe", {})))
+
+
+def load_default_model(path=None) -> Optional[EmotionModel]:
+    """The user's trained model, or None when none was trained (logged reason on a bad file)."""
+    import logging
+
+    path = Path(path) if path is not None else default_model_path()
+    if not path.exists():
+        return None
+    try:
+        return EmotionModel.load(path)
+    except RoughcutError as exc:
+        logging.getLogger(__name__).warning("%s", exc)
+        return None

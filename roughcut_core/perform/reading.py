@@ -1,0 +1,191 @@
+"""Performance signals per reading: delivery, vocal arousal/emotion, intent match.
+
+Contract: ``attach_performance(readings, transcripts, script=None, assets=None, cache=None,
+model=...) -> tuple[LineReading, ...]`` returns the readings (same order) with these
+``signals`` added (names and units in ``roughcut_core/signals.py``):
+- delivery, on the refined word times of each reading: ``rate_wps``, ``rate_rel`` (vs the
+  median of the line's readings), ``pause_count``/``pause_max_s``/``pause_total_s`` (gaps of
+  0.3 s or more between words), ``loudness_db``, ``loudness_rel_db`` (vs the line's median),
+  ``energy_range_db``, ``energy_dyn_db``, ``pitch_range_st``, ``pitch_mean_rel_st`` (vs the
+  speaker's median F0 over all readings), ``voiced_ratio``;
+- ``arousal`` (0..1) with ``arousal_source`` ("model" or "dsp"), and with a trained model
+  (``emotion.load_default_model``) ``emotion``, ``emotion_conf`` and the 7 ``emotion_*``
+  probabilities; without one, no emotion keys at all;
+- with a script, ``intent_match`` and ``intent_words`` (``script.intent.intent_match``).
+The per-reading measurements (not the relative ones, which depend on the other readings) are
+stored in the analysis cache under analyzer ``perform.reading``, keyed by the file's content key
+and the reading's word times. A file whose audio cannot be decoded leaves its readings without
+these signals and is logged with its path; the others go on. ``model=None`` forces DSP only;
+the default (``...``) loads the user's trained model if there is one.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from statistics import median
+from typing import Mapping, Optional, Sequence
+
+import numpy as np
+
+from ..errors import RoughcutError
+from ..model import LineReading, Script, Transcript
+from .emotion import EMOTIONS, dsp_arousal, load_default_model
+from .features import normalise_by_group, utterance_features
+from .prosody import HOP_S, frame_levels, semitones, yin_f0
+
+log = logging.getLogger(__name__)
+
+VERSION = "1"
+PAUSE_S = 0.3
+PAD_S = 0.05
+
+
+def _words(reading: LineReading, transcript: Optional[Transcript]):
+    if transcript is None:
+        return []
+    a, b = reading.word_span
+    return [w for w in transcript.words[a:b] if w.end > w.start] if b > a else []
+
+
+def measure(samples: np.ndarray, sr: int, t0: float, spans: Sequence[tuple[float, float]]) -> dict:
+    """Raw measurements of one reading: ``samples`` start at ``t0`` seconds; ``spans`` are the
+    word intervals in file seconds. Returns JSON-ready numbers plus the feature row."""
+    rel = [(a - t0, b - t0) for a, b in spans]
+    out: dict = {}
+    if spans:
+        dur = spans[-1][1] - spans[0][0]
+        out["rate_wps"] = len(spans) / dur if dur > 0 else None
+        gaps = [max(0.0, spans[k + 1][0] - spans[k][1]) for k in range(len(spans) - 1)]
+        long = [g for g in gaps if g >= PAUSE_S]
+        out.update(pause_count=len(long), pause_max_s=max(gaps, default=0.0), pause_total_s=sum(long))
+    levels = frame_levels(samples, sr)
+    f0 = yin_f0(samples, sr)
+    n = min(len(levels), len(f0))
+    levels, f0 = levels[:n], f0[:n]
+    mask = np.zeros(n, bool)
+    for a, b in rel or [(0.0, n * HOP_S)]:
+        mask[max(0, int(a / HOP_S)): min(n, int(np.ceil(b / HOP_S)))] = True
+    if mask.any():
+        lv = levels[mask]
+        # inside words: drop only near-silent frames; without word times: the speech frames
+        mask &= levels > lv.max() - (50.0 if rel else 35.0)
+        lv = levels[mask]
+        power = np.mean(10.0 ** (lv / 10.0))
+        out["loudness_db"] = float(10 * np.log10(max(power, 1e-10)))
+        p10, p95 = np.percentile(lv, [10, 95])
+        out["energy_range_db"] = float(p95 - p10)
+        out["energy_dyn_db"] = float(np.std(lv))
+        voiced = mask & ~np.isnan(f0)
+        out["voiced_ratio"] = float(voiced.sum() / max(mask.sum(), 1))
+        if voiced.sum() >= 5:
+            st = semitones(f0[voiced], 100.0)
+            q10, q90 = np.percentile(st, [10, 90])
+            out["pitch_range_st"] = float(q90 - q10)
+            out["f0_median_hz"] = float(np.median(f0[voiced]))
+    out["features"] = utterance_features(samples, sr, rel or None).round(5).tolist()
+    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items() if v is not None}
+
+
+def _measure_reading(reading, transcript, asset, cache) -> Optional[dict]:
+    from ..speech.audio_io import decode_audio
+
+    words = _words(reading, transcript)
+    spans = [(w.start, w.end) for w in words] or [(reading.start, reading.end)]
+    t0 = max(0.0, spans[0][0] - PAD_S)
+    t1 = spans[-1][1] + PAD_S
+    params = {"spans": [[round(a, 3), round(b, 3)] for a, b in spans]}
+
+    def compute():
+        samples = decode_audio(reading.path, 16000, start=t0, end=t1)
+        if len(samples) < 800:
+            raise RoughcutError(f"{reading.path}: no audio at {t0:.2f}-{t1:.2f} s for line {reading.line_id}")
+        return measure(samples, 16000, t0, spans if words else [])
+
+    key = getattr(asset, "content_key", None) if asset is not None else None
+    if cache is not None and key:
+        return cache.get_or_compute(key, "perform.reading", VERSION, params, compute)
+    return compute()
+
+
+def attach_performance(readings: Sequence[LineReading], transcripts: Mapping[str, Transcript],
+                       script: Optional[Script] = None, assets: Optional[Mapping] = None,
+                       cache=None, model=...) -> tuple[LineReading, ...]:
+    """The readings with performance signals added (see module doc)."""
+    if model is ...:
+        model = load_default_model()
+    raw: list[Optional[dict]] = []
+    for r in readings:
+        try:
+            raw.append(_measure_reading(r, transcripts.get(r.path), (assets or {}).get(r.path), cache))
+        except RoughcutError as exc:
+            log.warning("performance signals skipped: %s", exc)
+            raw.append(None)
+        except Exception as exc:  # a decoder error on one file must not lose the cut
+            log.warning("performance signals skipped: %s: %s", r.path, exc)
+            raw.append(None)
+    lines = {ln.id: ln for ln in script.lines} if script is not None else {}
+    speaker = [r.character or (lines[r.line_id].character if r.line_id in lines else None) or r.path
+               for r in readings]
+    signals = [dict() for _ in readings]
+    ok = [k for k, m in enumerate(raw) if m]
+    for k in ok:
+        signals[k].update({n: raw[k][n] for n in ("rate_wps", "pause_count", "pause_max_s", "pause_total_s",
+                                                  "loudness_db", "energy_range_db", "energy_dyn_db",
+                                                  "pitch_range_st", "voiced_ratio") if n in raw[k]})
+    _relative(readings, raw, ok, signals, speaker)
+    if ok:
+        feats = np.array([raw[k]["features"] for k in ok])
+        for k, extra in zip(ok, emotion_signals(feats, [speaker[k] for k in ok], model)):
+            signals[k].update(extra)
+    if lines:
+        from ..script.intent import intent_match, parse_intent
+
+        intents = {lid: parse_intent(ln) for lid, ln in lines.items()}
+        for k, r in enumerate(readings):
+            if k in ok and r.line_id in intents:
+                score, words = intent_match(signals[k], intents[r.line_id])
+                signals[k]["intent_match"] = score
+                if words:
+                    signals[k]["intent_words"] = words
+    return tuple(replace(r, signals={**r.signals, **signals[k]}) for k, r in enumerate(readings))
+
+
+def emotion_signals(features: np.ndarray, speakers: Sequence, model=None) -> list[dict]:
+    """``arousal``/``arousal_source`` and, with ``model``, the emotion keys for each row of raw
+    features (``features.utterance_features``), z-scored per speaker first."""
+    fallback = model.population if model is not None else None
+    z = normalise_by_group(features, speakers, fallback=fallback)
+    out = []
+    if model is not None:
+        probs, arousal = model.predict(z)
+        for j in range(len(z)):
+            s = {"arousal": round(float(arousal[j]), 4), "arousal_source": "model"}
+            s.update({f"emotion_{e}": round(float(probs[j, i]), 4) for i, e in enumerate(EMOTIONS)})
+            s["emotion"] = EMOTIONS[int(probs[j].argmax())]
+            s["emotion_conf"] = round(float(probs[j].max()), 4)
+            out.append(s)
+    else:
+        for a in dsp_arousal(z):
+            out.append({"arousal": round(float(a), 4), "arousal_source": "dsp"})
+    return out
+
+
+def _relative(readings, raw, ok, signals, speaker) -> None:
+    by_line: dict = {}
+    by_speaker: dict = {}
+    for k in ok:
+        by_line.setdefault(readings[k].line_id, []).append(k)
+        if "f0_median_hz" in raw[k]:
+            by_speaker.setdefault(speaker[k], []).append(raw[k]["f0_median_hz"])
+    for ks in by_line.values():
+        rates = [raw[k]["rate_wps"] for k in ks if "rate_wps" in raw[k]]
+        louds = [raw[k]["loudness_db"] for k in ks if "loudness_db" in raw[k]]
+        for k in ks:
+            if rates and "rate_wps" in raw[k] and median(rates) > 0:
+                signals[k]["rate_rel"] = round(raw[k]["rate_wps"] / median(rates), 4)
+            if louds and "loudness_db" in raw[k]:
+                signals[k]["loudness_rel_db"] = round(raw[k]["loudness_db"] - median(louds), 3)
+    for k in ok:
+        f0s = by_speaker.get(speaker[k])
+        if f0s and "f0_median_hz" in raw[k]:
+            signals[k]["pitch_mean_rel_st"] = round(float(semitones(raw[k]["f0_median_hz"], median(f0s))), 3)

@@ -1,0 +1,236 @@
+"""Face expressiveness, blinks, face size and sharpness of the speaker during a reading.
+
+Contract:
+- Geometry on the 468-point mesh (``landmarks.FaceMesh.points``, upright crop pixels):
+  ``eye_aspect_ratio(points)`` = mean over both eyes of (|p2-p6| + |p3-p5|) / (2 |p1-p4|)
+  (Soukupová & Čech 2016 on the mesh's eye contour: about 0.25-0.35 open, under 0.12 shut);
+  ``brow_raise(points)`` = brow-to-eye distance / face height; ``mouth_width(points)`` =
+  mouth-corner distance / face width.
+- ``summarise(samples) -> dict`` turns per-frame :class:`FaceSample` (in time order; the
+  first and last are the reading's first and last frames) into the signals
+  ``face_expressiveness`` (0..1, the spread of mouth opening, mouth width, brow raise and eye
+  openness over the reading, size-free), ``eyes_open_in`` / ``eyes_open_out`` (0..1: eye
+  aspect ratio at that frame over the face's open-eye reference, the 80th percentile of the
+  reading), ``blink_at_cut`` (1 when either is under 0.5), ``face_size`` (mean face-box
+  height / frame height) and ``face_sharpness`` (mean variance of the Laplacian of the
+  192x192 upright face crop, so it compares faces of any size). Missing frames give no key.
+- ``face_signals(path, start, end, rate, models=None) -> dict`` decodes the video from
+  ``start`` to ``end`` seconds (first frame at or after start, last before end, and one every
+  ``STEP_S`` between), finds the largest face in each, and summarises. The speaker is taken to
+  be the largest face (cast binding in ``picture/`` knows better and may narrow it later);
+  a file that cannot be decoded raises MediaError naming it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Optional, Sequence
+
+import numpy as np
+
+from ..errors import MediaError
+
+STEP_S = 0.2
+MAX_SAMPLES = 40
+# Mesh indices: eye contour p1..p6 (outer corner, 2 upper, inner corner, 2 lower), per eye.
+RIGHT_EYE = (33, 160, 158, 133, 153, 144)
+LEFT_EYE = (362, 385, 387, 263, 373, 380)
+RIGHT_BROW, LEFT_BROW = 105, 334
+MOUTH_CORNERS = (61, 291)
+FACE_SIDES = (234, 454)
+FOREHEAD, CHIN = 10, 152
+UPPER_INNER_LIP, LOWER_INNER_LIP = 13, 14
+
+
+def _d(p, a, b) -> float:
+    return float(np.linalg.norm(p[a, :2] - p[b, :2]))
+
+
+def eye_aspect_ratio(points: np.ndarray) -> float:
+    vals = []
+    for p1, p2, p3, p4, p5, p6 in (RIGHT_EYE, LEFT_EYE):
+        width = _d(points, p1, p4)
+        if width > 1e-6:
+            vals.append((_d(points, p2, p6) + _d(points, p3, p5)) / (2.0 * width))
+    return float(np.mean(vals)) if vals else 0.0
+
+
+def brow_raise(points: np.ndarray) -> float:
+    h = _d(points, FOREHEAD, CHIN)
+    if h <= 1e-6:
+        return 0.0
+    r = _d(points, RIGHT_BROW, 159) + _d(points, LEFT_BROW, 386)
+    return r / (2.0 * h)
+
+
+def mouth_width(points: np.ndarray) -> float:
+    w = _d(points, *FACE_SIDES)
+    return _d(points, *MOUTH_CORNERS) / w if w > 1e-6 else 0.0
+
+
+def mouth_open(points: np.ndarray) -> float:
+    h = _d(points, FOREHEAD, CHIN)
+    return _d(points, UPPER_INNER_LIP, LOWER_INNER_LIP) / h if h > 1e-6 else 0.0
+
+
+@dataclass(frozen=True)
+class FaceSample:
+    """One frame's measurements of the speaker's face (None fields: no face in that frame)."""
+
+    t: float
+    ear: Optional[float] = None
+    brow: Optional[float] = None
+    mouth_w: Optional[float] = None
+    mouth_open: Optional[float] = None
+    size: Optional[float] = None
+    sharpness: Optional[float] = None
+
+    @staticmethod
+    def from_points(t: float, points: np.ndarray, size: float, sharpness: Optional[float]) -> "FaceSample":
+        return FaceSample(t, eye_aspect_ratio(points), brow_raise(points), mouth_width(points),
+                          mouth_open(points), size, sharpness)
+
+
+def summarise(samples: Sequence[FaceSample]) -> dict:
+    """Signals from the per-frame samples of one reading (see module doc)."""
+    faces = [s for s in samples if s.ear is not None]
+    out: dict = {}
+    if not faces:
+        return out
+    ears = np.array([s.ear for s in faces])
+    ref = max(float(np.percentile(ears, 80)), 0.18)
+
+    def openness(s: FaceSample) -> Optional[float]:
+        return None if s.ear is None else round(float(np.clip(s.ear / ref, 0.0, 1.0)), 3)
+
+    first, last = samples[0], samples[-1]
+    o_in, o_out = openness(first), openness(last)
+    if o_in is not None:
+        out["eyes_open_in"] = o_in
+    if o_out is not None:
+        out["eyes_open_out"] = o_out
+    if o_in is not None or o_out is not None:
+        out["blink_at_cut"] = float(any(o is not None and o < 0.5 for o in (o_in, o_out)))
+    if len(faces) >= 3:
+        # Spread of each cue relative to its typical size, so a close-up and a wide compare.
+        spread = [np.std([s.mouth_open for s in faces]) / 0.05,
+                  np.std([s.mouth_w for s in faces]) / 0.03,
+                  np.std([s.brow for s in faces]) / 0.01,
+                  np.std([min(1.0, s.ear / ref) for s in faces]) / 0.2]
+        out["face_expressiveness"] = round(float(1.0 - np.exp(-np.mean(spread))), 3)
+    sizes = [s.size for s in faces if s.size is not None]
+    if sizes:
+        out["face_size"] = round(float(np.mean(sizes)), 4)
+    sharp = [s.sharpness for s in faces if s.sharpness is not None]
+    if sharp:
+        out["face_sharpness"] = round(float(np.mean(sharp)), 2)
+    return out
+
+
+def sharpness(crop: np.ndarray) -> float:
+    import cv2
+
+    gray = cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2GRAY)
+    return float(cv2.Laplacian(gray, cv2.CV_64F).var())
+
+
+def _frames(path: str, start: float, end: float, rate: Optional[Fraction], max_width: int = 640):
+    """(t, rgb) for the first frame at/after ``start``, every STEP_S, and the last before ``end``."""
+    import av
+
+    from .decode import _fit, _open, _rotate, _video_stream
+
+    container = _open(path)
+    try:
+        st = _video_stream(container, path)
+        tb, first = st.time_base, st.start_time or 0
+        try:
+            container.seek(first + int(max(0.0, start - 0.5) / tb), stream=st, backward=True)
+        except av.error.FFmpegError:
+            container.seek(0)
+        picked, last, next_t = [], None, start
+        frame_dur = float(1 / rate) if rate else 0.0
+        try:
+            for frame in container.decode(st):
+                if frame.pts is None:
+                    continue
+                t = float((frame.pts - first) * tb)
+                if t + 1e-6 < start:
+                    continue
+                if t >= end - 1e-6:
+                    break
+                w, h = _fit(frame.width, frame.height, max_width)
+                rgb = _rotate(frame.reformat(w, h, format="rgb24").to_ndarray(), int(frame.rotation or 0))
+                if t + 1e-6 >= next_t and len(picked) < MAX_SAMPLES:
+                    picked.append((t, rgb))
+                    next_t = t + max(STEP_S, frame_dur)
+                last = (t, rgb)
+        except av.error.FFmpegError as exc:
+            if not picked:
+                raise MediaError(path, f"cannot decode video at {start:.2f} s: {exc}") from exc
+        if last is not None and (not picked or picked[-1][0] < last[0]):
+            picked.append(last)
+        return picked
+    finally:
+        container.close()
+
+
+def face_signals(path: str, start: float, end: float, rate: Optional[Fraction] = None, models=None) -> dict:
+    """Face signals of the largest face over ``[start, end)`` seconds (see module doc)."""
+    if models is None:
+        from .detector import FaceDetector
+        from .landmarks import FaceLandmarker
+
+        models = (FaceDetector("full"), FaceLandmarker())
+    detector, landmarker = models
+    samples = []
+    for t, rgb in _frames(path, start, end, rate):
+        dets = detector.detect(rgb)
+        if not dets:
+            samples.append(FaceSample(t))
+            continue
+        det = max(dets, key=lambda d: d.box[2] * d.box[3])
+        mesh = landmarker.landmarks(rgb, det)
+        if mesh is None:
+            samples.append(FaceSample(t))
+            continue
+        samples.append(FaceSample.from_points(t, mesh.points, float(det.box[3]), sharpness(mesh.crop)))
+    return summarise(samples)
+
+
+VERSION = "1"
+
+
+def reading_face_signals(readings, assets, cache=None, models=None) -> list[dict]:
+    """Face signals per reading (same order), each ``{}`` when the file has no video or cannot
+    be decoded (logged with the path). ``assets``: path -> MediaAsset (rate, content key).
+    Cached per reading under analyzer ``picture.expression``."""
+    import logging
+
+    log = logging.getLogger(__name__)
+    out: list[dict] = []
+    for r in readings:
+        asset = assets.get(r.path)
+        if asset is None or not getattr(asset, "has_video", False):
+            out.append({})
+            continue
+        params = {"start": round(r.start, 3), "end": round(r.end, 3)}
+
+        def compute(r=r, asset=asset):
+            nonlocal models
+            if models is None:
+                from .detector import FaceDetector
+                from .landmarks import FaceLandmarker
+
+                models = (FaceDetector("full"), FaceLandmarker())
+            return face_signals(r.path, r.start, r.end, asset.rate, models)
+
+        try:
+            if cache is not None and getattr(asset, "content_key", None):
+                out.append(cache.get_or_compute(asset.content_key, "picture.expression", VERSION, params, compute))
+            else:
+                out.append(compute())
+        except Exception as exc:  # one bad file must not lose the other readings' signals
+            log.warning("face signals skipped: %s: %s", r.path, exc)
+            out.append({})
+    return out

@@ -26,6 +26,7 @@ class PipelineOptions:
     device: str = "auto"
     picture: bool = True
     audio_quality: bool = True
+    performance: bool = True  # delivery, vocal arousal/emotion, face and intent signals per reading
     cache_dir: Optional[str] = None
     use_cache: bool = True
     edit: EditOptions = field(default_factory=EditOptions)
@@ -127,6 +128,11 @@ class RoughCutPipeline:
             readings = self.align(script, usable)
         if script is not None:
             readings = add_picture_signals(usable, readings)
+        if script is not None and self.options.performance:
+            from .perform import add_performance_signals
+
+            readings = add_performance_signals(script, usable, readings, cache=self.cache,
+                                               picture=self.options.picture)
         takes = describe_takes(usable, readings)
         cut = build_cut(script, takes, readings, self.options.edit)
         errors = tuple(e for a in analyses for e in a.errors)

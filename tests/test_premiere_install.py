@@ -103,3 +103,32 @@ def test_not_an_extension_source(tmp_path):
     with pytest.raises(RoughcutError, match="no CSXS/manifest.xml"):
         install_premiere(home=tmp_path, platform="darwin", source=tmp_path / "empty")
 
+
+
+def test_uxp_package_is_a_ccx_with_the_manifest_at_its_root(tmp_path):
+    import zipfile
+
+    from roughcut_core.hosts_premiere_uxp_package import package_uxp
+
+    r = package_uxp(tmp_path / "out")
+    ccx = Path(r["package"])
+    assert ccx.name == "com.roughcut.premiere.uxp.ccx" and r["min_version"] == "25.6.0"
+    with zipfile.ZipFile(ccx) as zf:
+        names = set(zf.namelist())
+        manifest = json.loads(zf.read("manifest.json"))
+    assert {"manifest.json", "index.html", "main.js", "apply_uxp.js", "plan_ops.js", "readback_uxp.js",
+            "read_bin_uxp.js", "panel_flow.js"} <= names
+    assert not any("test" in n or n.startswith(".") for n in names)
+    assert manifest["host"]["app"] == "premierepro"
+    assert any("UXP Developer Tool" in s for s in r["steps"])
+    assert sorted(p.name for p in ccx.parent.iterdir()) == [ccx.name]  # no temp files left
+
+
+def test_uxp_package_refuses_a_folder_that_is_not_the_plugin(tmp_path):
+    from roughcut_core.hosts_premiere_uxp_package import package_uxp
+
+    with pytest.raises(RoughcutError, match="manifest.json: not found"):
+        package_uxp(tmp_path / "out", source=tmp_path)
+    (tmp_path / "manifest.json").write_text('{"id": "x", "host": {"app": "photoshop"}}')
+    with pytest.raises(RoughcutError, match="not a Premiere Pro UXP manifest"):
+        package_uxp(tmp_path / "out", source=tmp_path)

@@ -161,6 +161,9 @@ class FakeTimeline(Bridge):
                 return False
             old = self.rate
             self.settings[key] = value
+            if value.endswith(" DF"):  # "29.97 DF" sets drop-frame timecode too (HOST_API A3.8)
+                self.settings["timelineDropFrameTimecode"] = "1"
+            # [modelling choice] the start keeps its timecode label at the new rate
             self.start_frame = int(self.start_frame * round(self.rate) / round(old))
             return True
         self.settings[key] = value

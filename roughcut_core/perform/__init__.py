@@ -17,10 +17,18 @@ log = logging.getLogger(__name__)
 
 def add_performance_signals(script, analyses: Sequence, readings: Sequence, cache=None,
                             picture: bool = True, model=...) -> tuple:
-    from .reading import attach_performance
-
+    """From the pipeline's ``AssetAnalysis`` list (transcripts and assets)."""
     transcripts = {a.asset.path: a.transcript for a in analyses if a.transcript is not None}
     assets = {a.asset.path: a.asset for a in analyses}
+    return performance_signals(script, readings, transcripts, assets, cache=cache, picture=picture,
+                               model=model)
+
+
+def performance_signals(script, readings: Sequence, transcripts: dict, assets: dict, cache=None,
+                        picture: bool = True, model=...) -> tuple:
+    """The same from ``{path: Transcript}`` and ``{path: MediaAsset}`` (the align CLI)."""
+    from .reading import attach_performance
+
     try:
         readings = attach_performance(readings, transcripts, script=script, assets=assets, cache=cache,
                                       model=model)

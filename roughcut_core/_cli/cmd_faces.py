@@ -53,7 +53,7 @@ def _speech(path):
 def run(args) -> int:
     from roughcut_core import MediaError
     from roughcut_core.cache import AnalysisCache
-    from roughcut_core.media import discover_media
+    from roughcut_core.media import discover_media, probe_many
     from roughcut_core.picture import PictureAnalyzer, PictureOptions
 
     paths, errors = discover_media(args.inputs)
@@ -62,17 +62,28 @@ def run(args) -> int:
                                               landmarks=not args.no_landmarks), cache=cache)
     rows = []
     for path in progress(paths, total=len(paths), desc="faces", unit="file"):
+        # probe first: an unusable file gets the probe's reason, never raw FFmpeg errno text
+        assets, failed = probe_many([path])
+        errors += failed
+        if not assets:
+            continue
+        if not assets[0].has_video:
+            errors.append(MediaError(path, "no video stream (audio-only file?)"))
+            continue
         try:
-            rows.append(_row(analyzer.analyze(path, speech_activity=_speech(path))))
+            speech = _speech(path) if assets[0].has_audio else None
+            rows.append(_row(analyzer.analyze(path, asset=assets[0], speech_activity=speech)))
         except MediaError as exc:
             errors.append(exc)
     report_errors(errors)
     if args.json:
         print_json(rows)
     else:
+        from roughcut_core.errors import display_path
+
         for r in rows:
             tracks = len({f["track"] for f in r["faces"]})
-            print(f"{r['path']}\t{r['shot_size']}\tpeople={r['people']}\tfocus={r['focus']}\t"
+            print(f"{display_path(r['path'])}\t{r['shot_size']}\tpeople={r['people']}\tfocus={r['focus']}\t"
                   f"motion={r['motion']}\tshots={len(r['shots'])}\tfaces={len(r['faces'])}\ttracks={tracks}")
     if not rows:
         print("roughcut: no usable media", file=sys.stderr)

@@ -40,6 +40,8 @@ def run(args) -> int:
 
 
 def _print_table(assets) -> None:
+    from roughcut_core.errors import display_path
+
     rows = [("FILE", "RATE", "FRAMES", "SECONDS", "START TC", "SIZE", "ROT", "AUDIO", "NOTES")]
     for a in assets:
         audio = ", ".join(f"{s.channels}ch {s.sample_rate / 1000:g}k {s.codec}" for s in a.audio) or "-"
@@ -51,7 +53,7 @@ def _print_table(assets) -> None:
         if a.hints.get("frame_count_estimated"):
             notes.append("frames estimated")
         rows.append((
-            a.path,
+            display_path(a.path),  # a newline in a file name must not break the table
             (f"{a.rate.fps:.3f}".rstrip("0").rstrip(".") if a.rate else "audio"),
             str(a.frame_count) if a.rate else "-",
             f"{a.duration:.3f}",

@@ -29,7 +29,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from roughcut_core import MediaError
     from roughcut_core.cache import AnalysisCache
-    from roughcut_core.media import discover_media
+    from roughcut_core.media import discover_media, probe_many
     from roughcut_core.speech import AsrOptions, SpeechTranscriber
 
     paths, errors = discover_media(args.inputs)
@@ -39,8 +39,13 @@ def run(args) -> int:
     transcriber = SpeechTranscriber(options, cache=cache)
     results = []
     for path in progress(paths, total=len(paths), desc="transcribing", unit="file"):
+        # probe first: an unusable file gets the probe's reason, never raw FFmpeg errno text
+        assets, failed = probe_many([path])
+        errors += failed
+        if not assets:
+            continue
         try:
-            results.append(transcriber.transcribe(path))
+            results.append(transcriber.transcribe(path, asset=assets[0]))
         except MediaError as exc:
             errors.append(exc)
     report_errors(errors)
@@ -49,8 +54,10 @@ def run(args) -> int:
                      "words": [{"text": w.text, "start": w.start, "end": w.end, "probability": w.probability}
                                for w in t.words]} for t in results])
     else:
+        from roughcut_core.errors import display_path
+
         for t in results:
-            print(f"{t.path}  [{t.language or '-'}, {len(t.words)} words, {t.duration:.2f} s]")
+            print(f"{display_path(t.path)}  [{t.language or '-'}, {len(t.words)} words, {t.duration:.2f} s]")
             print(f"  {t.text}" if t.words else "  (no speech)")
     if not results:
         print("roughcut: no usable media", file=sys.stderr)

@@ -16,9 +16,9 @@ Contract:
   192x192 upright face crop, so it compares faces of any size). Missing frames give no key.
 - ``face_signals(path, start, end, rate, models=None) -> dict`` decodes the video from
   ``start`` to ``end`` seconds (first frame at or after start, last before end, and one every
-  ``STEP_S`` between), finds the largest face in each, and summarises. The speaker is taken to
-  be the largest face (cast binding in ``picture/`` knows better and may narrow it later);
-  a file that cannot be decoded raises MediaError naming it.
+  ``STEP_S`` between), follows up to 3 faces across those frames and summarises the speaker's:
+  the face whose mouth moves most while the line is said (the largest face when none moves).
+  A file that cannot be decoded raises MediaError naming it.
 """
 from __future__ import annotations
 
@@ -175,30 +175,54 @@ def _frames(path: str, start: float, end: float, rate: Optional[Fraction], max_w
         container.close()
 
 
+MAX_FACES = 3
+_SAME_FACE = 0.12  # box-centre distance (frame widths) under which two detections are one face
+
+
 def face_signals(path: str, start: float, end: float, rate: Optional[Fraction] = None, models=None) -> dict:
-    """Face signals of the largest face over ``[start, end)`` seconds (see module doc)."""
+    """Face signals of the speaker over ``[start, end)`` seconds (see module doc): faces are
+    followed across the sampled frames by box centre, and the speaker is the face whose mouth
+    moves most (the largest face when none moves or there are too few frames)."""
     if models is None:
         from .detector import FaceDetector
         from .landmarks import FaceLandmarker
 
         models = (FaceDetector("full"), FaceLandmarker())
     detector, landmarker = models
-    samples = []
-    for t, rgb in _frames(path, start, end, rate):
-        dets = detector.detect(rgb)
-        if not dets:
-            samples.append(FaceSample(t))
-            continue
-        det = max(dets, key=lambda d: d.box[2] * d.box[3])
-        mesh = landmarker.landmarks(rgb, det)
-        if mesh is None:
-            samples.append(FaceSample(t))
-            continue
-        samples.append(FaceSample.from_points(t, mesh.points, float(det.box[3]), sharpness(mesh.crop)))
-    return summarise(samples)
+    frames = _frames(path, start, end, rate)
+    tracks: list[dict] = []  # {"centre": (x, y), "samples": {frame index: FaceSample}}
+    for k, (t, rgb) in enumerate(frames):
+        dets = sorted(detector.detect(rgb), key=lambda d: -d.box[2] * d.box[3])[:MAX_FACES]
+        for det in dets:
+            mesh = landmarker.landmarks(rgb, det)
+            if mesh is None:
+                continue
+            centre = (det.box[0] + det.box[2] / 2, det.box[1] + det.box[3] / 2)
+            sample = FaceSample.from_points(t, mesh.points, float(det.box[3]), sharpness(mesh.crop))
+            near = [tr for tr in tracks if k not in tr["samples"]
+                    and np.hypot(tr["centre"][0] - centre[0], tr["centre"][1] - centre[1]) < _SAME_FACE]
+            if near:
+                tr = min(near, key=lambda tr: np.hypot(tr["centre"][0] - centre[0], tr["centre"][1] - centre[1]))
+                tr["centre"] = centre
+                tr["samples"][k] = sample
+            else:
+                tracks.append({"centre": centre, "samples": {k: sample}})
+    if not tracks:
+        return summarise([FaceSample(t) for t, _ in frames])
+
+    def motion(tr) -> float:
+        ss = list(tr["samples"].values())
+        return float(np.std([s.mouth_open for s in ss])) if len(ss) >= 3 else 0.0
+
+    def size(tr) -> float:
+        return float(np.mean([s.size for s in tr["samples"].values()]))
+
+    seen = [tr for tr in tracks if len(tr["samples"]) >= max(1, len(frames) // 2)] or tracks
+    speaker = max(seen, key=lambda tr: (round(motion(tr), 3), size(tr)))
+    return summarise([speaker["samples"].get(k, FaceSample(t)) for k, (t, _) in enumerate(frames)])
 
 
-VERSION = "1"
+VERSION = "2"
 
 
 def reading_face_signals(readings, assets, cache=None, models=None) -> list[dict]:

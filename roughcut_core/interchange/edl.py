@@ -5,7 +5,8 @@ Contract:
   ``A``/``A2``... for others), in record order; cuts only (``C``).
 - Reel names are legal: at most 8 characters of ``A-Z 0-9 _``, derived from the file name
   (accents transliterated), unique per file; every event is followed by
-  ``* FROM CLIP NAME:`` and ``* SOURCE FILE:`` comments so tools can relink by name or path.
+  ``* FROM CLIP NAME:`` (file name), ``* FROM CLIP:`` (path, Avid style) and ``* SOURCE FILE:``
+  (path) comments so tools can relink by name or path.
 - Source timecode = the media's start timecode + the file-relative frame, labelled at the
   media's rate (drop-frame when the media is); record timecode = sequence start + record
   frame. ``FCM: DROP FRAME`` when the sequence is drop-frame. A source whose nominal rate
@@ -115,6 +116,7 @@ def _edl_text(seq: Sequence, items: list, reels: dict, title: str, seq_markers) 
         lines.append(f"{n:03d}  {reels[m.path]:<8} {_channel(p):<5} C        "
                      f"{_tc(s_in, srate, sdrop)} {_tc(s_out, srate, sdrop)} {_tc(rec_in, rate, drop)} {_tc(rec_out, rate, drop)}")
         lines.append(f"* FROM CLIP NAME: {m.name}")
+        lines.append(f"* FROM CLIP: {m.path}")
         lines.append(f"* SOURCE FILE: {m.path}")
         if m.rate.nominal != rate.nominal:
             lines.append(f"* SOURCE RATE: {m.rate} (converted to {rate})")

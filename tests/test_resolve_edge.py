@@ -13,7 +13,7 @@ sys.path.insert(0, str(REPO / "hosts" / "resolve"))
 
 from fakes.resolve_fake import FakeMediaPool, FakeResolve, scripting_resolve  # noqa: E402
 from fakes.resolve_fake_timeline import FakeTimeline, FakeTimelineItem  # noqa: E402
-from roughcut_resolve import apply_plan, main_generate  # noqa: E402
+from roughcut_resolve import apply_plan, main_feedback, main_generate  # noqa: E402
 from roughcut_resolve.edition import detect  # noqa: E402
 from roughcut_resolve.flow import readback_lines  # noqa: E402
 from roughcut_resolve.ui import ConsoleUI  # noqa: E402
@@ -145,6 +145,7 @@ def test_free_21_1_points_the_editor_to_the_import_path(tmp_path):
         assert "fcpxml" in res["error"] and any(line.startswith("ERROR: ") for line in ui.lines)
     assert free.calls == [] and free.project.timelines == []
     assert res["host"]["path"] == "import"
+    assert "roughcut feedback" in main_feedback(None, ui=_ui())["error"]
 
 
 def test_free_21_0_still_runs_the_python_flow(tmp_path, monkeypatch):

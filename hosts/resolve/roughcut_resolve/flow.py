@@ -169,8 +169,12 @@ def main_feedback(resolve: Any, install: Optional[Mapping[str, Any]] = None, ui=
                   note: Optional[str] = None) -> Dict[str, Any]:
     ui = ui or ConsoleUI()
     try:
+        if resolve is None:
+            raise ResolveFlowError("DaVinci Resolve is not reachable from this script: run Send Rough Cut Feedback "
+                                   "from Workspace > Scripts inside Resolve (Studio, or Free up to 21.0.x); on "
+                                   "Free 21.1+ use: roughcut feedback GENERATED.otio EDITED.otio --show NAME")
         rv = resolve if isinstance(resolve, Resolve) else Resolve(resolve)
-        project = rv.current_project() if resolve is not None else None
+        project = rv.current_project()
         timeline = project.current_timeline() if project else None
         if timeline is None:
             raise ResolveFlowError("open the edited rough-cut timeline first (no current timeline)")

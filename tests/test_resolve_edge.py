@@ -187,3 +187,17 @@ def test_read_back_catches_a_clip_that_starts_at_the_wrong_source_frame(tmp_path
     assert [(p["item"], p["line_ids"], p["what"]) for p in res["readback"]] == [("l2", ["L2"], "video"),
                                                                                  ("l2", ["L2"], "audio")]
     assert "starts at source frame 11, planned 10" in res["readback"][0]["problem"]
+
+
+def test_a_partly_failed_import_removes_what_it_did_import(tmp_path):
+    r = FakeResolve(import_probe=lambda p: {"fps": 24, "frames": 300} if p.endswith("OK.mov") else None)
+    r.add_folder("roughcut")
+    media = []
+    for name in ("OK.mov", "BROKEN.mov"):
+        (tmp_path / name).write_bytes(b"\0")
+        media.append(type("C", (), {"path": str(tmp_path / name), "frames": 300, "GetUniqueId": lambda self: ""})())
+    res = apply_plan(r, _plan([_item(media[0], "l1", 0, 24, 0, (24, 1)), _item(media[1], "l2", 0, 24, 24, (24, 1))],
+                              (24, 1), 86400))
+    assert not res["ok"] and "Resolve could not import: " + str(tmp_path / "BROKEN.mov") == res["error"]
+    assert r.pool.all_clips() == [] and [f.name for f in r.pool.root.subfolders] == ["roughcut"]
+    assert r.project.timelines == [] and r.pool.current is r.pool.root

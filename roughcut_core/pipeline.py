@@ -116,7 +116,16 @@ class RoughCutPipeline:
             if a.transcript is not None and a.asset.has_video:
                 readings.extend(align_transcript(script, a.transcript, take_id=Path(a.asset.path).stem,
                                                  index=index))
-        return reconcile_readings(script, readings)
+        readings = reconcile_readings(script, readings)
+        # Defects on the evidence of all takes + the audio; each reading's sound in ``signals``.
+        from .align.scene_pass import decide_and_measure
+
+        errors: list = []
+        transcripts = {a.asset.path: a.transcript for a in analyses if a.transcript is not None}
+        readings = decide_and_measure(script, readings, transcripts, errors=errors)
+        for e in errors:
+            log.warning("%s", e)
+        return readings
 
     def assemble(self, script: Optional[Script], analyses: Sequence[AssetAnalysis],
                  readings: Optional[Sequence[LineReading]] = None) -> CutResult:

@@ -19,6 +19,11 @@ SIGNALS: dict[str, tuple[str, str]] = {
     # Sound of the reading.
     "snr_db": ("audio.reading", "dB: speech level over the take's noise floor during the reading"),
     "level_rel_db": ("audio.reading", "dB: speech level relative to the character's loudest take of the line"),
+    "clipping": ("audio.reading", "0..1: share of the reading's samples at full scale"),
+    "noise_db": ("audio.reading", "dB: steady noise bed under the words over the room tone (0 = none)"),
+    "overlap": ("audio.reading", "0..1: share of the reading overlapped by another character's reading in the file"),
+    "defect_evidence": ("align.evidence", "label: acoustic / asr / noise / search - what decided the defects"),
+    "acoustic_worst": ("align.evidence", "ratio: worst word's DTW cost over the median, against other takes"),
     # Performance: delivery (perform.delivery, on the refined word times of the reading).
     "rate_wps": ("perform.delivery", "words per second from the first word's start to the last word's end"),
     "rate_rel": ("perform.delivery", "ratio: speech rate / median rate of the line's readings (1 = typical)"),

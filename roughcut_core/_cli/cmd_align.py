@@ -5,7 +5,10 @@ Transcribes each media file (cached), aligns it to the screenplay, reconciles th
 readings:
 take, line, character, start/end (seconds from the file start), score and defects. ``--json``
 prints ``{"lines": [{"id", "character", "text"}], "readings": [{"path", "line_id", "start",
-"end", "score", "defects", "take_id", "character", "text"}]}``. One stderr line per bad file;
+"end", "score", "defects", "take_id", "character", "text", "signals"}]}`` where ``signals`` holds
+the reading's measurements (``roughcut_core/signals.py``: ``snr_db``, ``level_rel_db``, ...). After
+reconciling, defects are decided on the evidence of all takes and the audio and readings the
+recogniser missed are searched for (``align.scene_pass``). One stderr line per bad file;
 exit 2 only when nothing usable remains (no readable script, or no file with sound).
 """
 from __future__ import annotations
@@ -55,6 +58,7 @@ def run(args) -> int:
     index = build_script_index(script)
     readings = []
     transcribed = 0
+    transcripts: dict = {}
     for asset in progress(usable, desc="aligning", unit="file"):
         try:
             transcript = transcriber.transcribe(asset.path, asset)
@@ -62,17 +66,29 @@ def run(args) -> int:
             report_errors([exc])
             continue
         transcribed += 1
+        transcripts[transcript.path] = transcript
         readings.extend(align_transcript(script, transcript, index=index))
     if not transcribed:
         print("roughcut: no file could be transcribed", file=sys.stderr)
         return 2
     readings = reconcile_readings(script, readings)
+    from roughcut_core.align.scene_pass import decide_and_measure
+
+    sound_errors: list = []
+    readings = decide_and_measure(script, readings, transcripts, errors=sound_errors)
+    for line in sound_errors:
+        print(f"roughcut: {line}", file=sys.stderr)
+    from roughcut_core.perform import performance_signals
+
+    # delivery, arousal (emotion with a trained model), face and intent match per reading
+    readings = performance_signals(script, readings, transcripts, {a.path: a for a in usable}, cache=cache)
     if args.json:
         print_json({
             "lines": [{"id": ln.id, "character": ln.character, "text": ln.text} for ln in script.lines],
             "readings": [{"path": r.path, "line_id": r.line_id, "start": r.start, "end": r.end,
                           "score": r.score, "defects": list(r.defects), "take_id": r.take_id,
-                          "character": r.character, "text": r.text} for r in readings],
+                          "character": r.character, "text": r.text, "signals": dict(r.signals)}
+                         for r in readings],
         })
         return 0
     said = {r.line_id for r in readings}

@@ -20,6 +20,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from dataclasses import replace
 from typing import Optional, Sequence
 
 from . import markdown_table
@@ -101,13 +102,16 @@ def demo(transcriber, seeds: Sequence[int] = (0,), scene_dir: Optional[Path] = N
         return demo_scores(roots, transcriber, [load_ground_truth(root) for root in roots])
 
 
-def demo_scores(roots: Sequence[Path], transcriber, truths: Sequence[dict]) -> dict:
-    """Transcribe, align and reconcile each scene's takes; score all scenes together."""
+def demo_scores(roots: Sequence[Path], transcriber, truths: Sequence[dict], *, evidence: bool = True) -> dict:
+    """Transcribe, align and reconcile each scene's takes; with ``evidence`` decide defects on
+    the evidence of all takes and the audio (``align.evidence``); score all scenes together."""
     from ..align import align_transcript, build_script_index, reconcile_readings
+    from ..align.evidence import apply_evidence
+    from ..speech.audio_io import decode_audio
     from ..align.metrics import combine_truths, evaluate_demo
     from ..script import load_script
 
-    by_take, align_s, words, n_takes = {}, 0.0, 0, 0
+    by_take, align_s, words, n_takes, evidence_s = {}, 0.0, 0, 0, 0.0
     for n, (root, truth) in enumerate(zip(roots, truths)):
         script = load_script(root / truth.get("script", "scene.fountain"))
         index = build_script_index(script)
@@ -123,10 +127,20 @@ def demo_scores(roots: Sequence[Path], transcriber, truths: Sequence[dict]) -> d
         owners = [path for path, rs in scene.items() for _ in rs]
         flat = reconcile_readings(script, [r for rs in scene.values() for r in rs])
         align_s += time.perf_counter() - tick
+        if evidence:
+            paths = {f"{n}/{take['path']}": str(root / take["path"]) for take in truth["takes"]}
+            transcripts = {k: replace(transcriber.transcribe(v), path=k) for k, v in paths.items()}
+            audio = {k: decode_audio(v, 16000) for k, v in paths.items()}
+            tick = time.perf_counter()
+            flat = apply_evidence(script, [replace(r, path=o) for r, o in zip(flat, owners)],
+                                  transcripts, audio)
+            evidence_s += time.perf_counter() - tick
+            owners = [r.path for r in flat]
         by_take.update({path: tuple(r for r, owner in zip(flat, owners) if owner == path)
                         for path in scene})
     scores = evaluate_demo(combine_truths(truths), by_take)
     scores.update({"scenes": len(roots), "takes": n_takes, "words": words, "align_s": align_s,
+                   "evidence_s": evidence_s,
                    "readings": {path: [(r.line_id, round(r.start, 2), round(r.end, 2), r.defects)
                                        for r in rs] for path, rs in by_take.items()}})
     return scores

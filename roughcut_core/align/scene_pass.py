@@ -1,0 +1,35 @@
+"""The scene-level pass after alignment: defects on evidence, then the sound of each reading.
+
+Contract: ``decide_and_measure(script, readings, transcripts, *, errors=None)`` takes the
+readings of every take of a scene (after ``reconcile_readings``) and the transcripts by path,
+decodes each file's sound once (mono 16 kHz, PyAV), and returns
+``apply_evidence`` (defects decided on the evidence of all takes and the audio, missed readings
+found) followed by ``audio.reading_sound.reading_signals`` (``snr_db``, ``level_rel_db``,
+``clipping``, ``noise_db``, ``overlap`` in ``signals``). A file that cannot be decoded keeps its
+readings as they were and adds one line naming it to ``errors`` (when given); the rest go on.
+"""
+from __future__ import annotations
+
+from typing import Mapping, Optional, Sequence
+
+from ..errors import RoughcutError
+from ..model import LineReading, Script, Transcript
+from .evidence import SR, EvidenceOptions, apply_evidence
+
+
+def decide_and_measure(script: Script, readings: Sequence[LineReading], transcripts: Mapping[str, Transcript],
+                       *, options: EvidenceOptions = EvidenceOptions(),
+                       errors: Optional[list] = None) -> tuple[LineReading, ...]:
+    from ..audio.reading_sound import FileLevels, reading_signals
+    from ..speech.audio_io import decode_audio
+
+    audio = {}
+    for path in dict.fromkeys(r.path for r in readings):
+        try:
+            audio[path] = decode_audio(path, SR)
+        except (RoughcutError, OSError) as exc:
+            if errors is not None:
+                errors.append(f"{path}: sound not measured per reading: {exc}")
+    out = apply_evidence(script, readings, transcripts, audio, options)
+    levels = {p: FileLevels.of(a, SR) for p, a in audio.items()}
+    return reading_signals(out, levels)

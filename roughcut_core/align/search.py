@@ -1,0 +1,230 @@
+"""Acoustic search for readings the recogniser missed (buried in noise, cut short, mumbled).
+
+Contract: ``find_missing(script, readings, transcripts, audio, levels, options)`` returns NEW
+readings only. For every file and every script line that some other file has a reading of but
+this file has none, the gap where the line belongs (after this file's reading of the nearest
+earlier script line, before its reading of the nearest later one, else the file's start/end)
+is searched with subsequence DTW for the line's best reference reading. The next reading's
+start is first re-placed by matching its own reference over [gap start, its end] (the
+recogniser stretches words over noise), so the gap is the real one. A match is kept when at
+least ``search_min_cover`` of the reference's length sounds (frames ``search_active_db`` over the
+file's floor) inside it; it is flagged ``noise`` when the sound there is noise over words,
+``truncated`` when the file ends within 0.3 s of it and it is shorter than 0.8 × the reference,
+and otherwise judged against the reference's cost against another take (``search_max_cost`` ×
+it to be this line at all), with ``substitution`` when most other takes differ from it at some
+word (``evidence`` word test). Its ``word_span``/``text`` are the transcript words inside it
+(empty when there are none). Lines are searched in script order and each found reading counts
+as said for the next ones; no search runs past a reading flagged ``truncated`` (the take was
+cut). Score: the matched share of the reference (0..1), halved when noisy. ``signals["defect_evidence"] = "search"``.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+from typing import Mapping, Optional, Sequence
+
+import numpy as np
+
+from ..audio.reading_sound import FRAME_S as LEVEL_FRAME_S
+from ..audio.reading_sound import FileLevels, measure
+from ..model import LineReading, Script, Transcript
+from . import acoustic as ac
+
+SR = 16000
+CHECKED = ("substitution", "missing_words", "ad_lib", "off_script", "truncated", "noise")
+
+
+def _best_reference(line_id: str, readings: Sequence[LineReading], audio) -> Optional[LineReading]:
+    cands = [r for r in readings if r.line_id == line_id and r.path in audio and r.end - r.start > 0.3]
+    if not cands:
+        return None
+    cands.sort(key=lambda r: (any(d in CHECKED for d in r.defects), -r.score))
+    return cands[0]
+
+
+def _feats(audio: np.ndarray, t0: float, t1: float) -> np.ndarray:
+    return ac.features(audio[max(0, int(t0 * SR)):max(0, int(t1 * SR))])
+
+
+def _locate(ref: LineReading, audio: Mapping[str, np.ndarray], target: np.ndarray,
+            t0: float, t1: float) -> Optional[tuple[float, float, float]]:
+    """(start, end, cost) of ``ref``'s best match inside [t0, t1) of ``target``."""
+    q = _feats(audio[ref.path], ref.start, ref.end)
+    t = _feats(target, t0, t1)
+    if len(q) < 5 or len(t) < 5:
+        return None
+    w = ac.dtw(q, t)
+    if w is None:
+        return None
+    return t0 + w.target_start * ac.FRAME_S, t0 + w.target_end * ac.FRAME_S, w.cost
+
+
+def _ref_cost(ref: LineReading, readings, audio) -> Optional[float]:
+    other = [r for r in readings if r.line_id == ref.line_id and r.path != ref.path and r.path in audio
+             and not any(d in CHECKED for d in r.defects)]
+    if not other:
+        return None
+    o = other[0]
+    res = _locate(ref, audio, audio[o.path], max(0.0, o.start - 0.3), o.end + 0.3)
+    return res[2] if res else None
+
+
+def _active_share(levels: FileLevels, t0: float, t1: float, min_db: float) -> float:
+    a, b = int(t0 / LEVEL_FRAME_S), int(np.ceil(t1 / LEVEL_FRAME_S))
+    seg = levels.level_db[max(0, a):max(0, b)]
+    if seg.size == 0:
+        return 0.0
+    return float((seg > levels.floor_db + min_db).mean()) * seg.size * LEVEL_FRAME_S
+
+
+def _sounding_run(levels: FileLevels, s: float, e: float, g0: float, g1: float, min_db: float,
+                  max_gap: float = 0.15) -> tuple[float, float]:
+    """[s, e) widened to the run of sounding frames around it (gaps <= ``max_gap``) inside
+    [g0, g1): DTW over noise tends to squeeze a match into a short stretch."""
+    f = LEVEL_FRAME_S
+    lv = levels.level_db
+    on = lv > levels.floor_db + min_db
+    lo, hi = max(0, int(g0 / f)), min(len(lv), int(g1 / f))
+    a, b = max(lo, int(s / f)), min(hi, int(np.ceil(e / f)))
+    if b <= a or not on[a:b].any():
+        return s, e
+    gap = int(max_gap / f)
+    a = a + int(np.argmax(on[a:b]))
+    b = b - int(np.argmax(on[a:b][::-1]))
+    k = a
+    while k > lo:
+        back = on[max(lo, k - gap):k]
+        if not back.any():
+            break
+        k = max(lo, k - gap) + int(np.flatnonzero(back)[0])
+    a = k
+    k = b
+    while k < hi:
+        ahead = on[k:min(hi, k + gap)]
+        if not ahead.any():
+            break
+        k = k + int(np.flatnonzero(ahead)[-1]) + 1
+    return a * f, k * f
+
+
+def _words_in(tr: Optional[Transcript], s: float, e: float) -> tuple[int, int]:
+    """[first, last) transcript words whose middle lies in [s, e); empty at the first word
+    after ``s`` when there is none."""
+    if tr is None:
+        return 0, 0
+    inside = [k for k, w in enumerate(tr.words) if s <= (w.start + w.end) / 2 < e]
+    if inside:
+        return inside[0], inside[-1] + 1
+    k = next((k for k, w in enumerate(tr.words) if w.end > s), len(tr.words))
+    return k, k
+
+
+def _judge(cand: LineReading, readings, transcripts, audio, options) -> Optional[tuple[str, ...]]:
+    """Defects of a found, not noisy, not cut-short delivery from the word-level comparison with
+    other takes: () when no reference differs (the recogniser misheard it), ("substitution",)
+    when most differ at some word, None when nothing could be compared."""
+    from .evidence import _clip, _pair, _references
+
+    refs = [o for o in _references(cand, readings, options.max_refs) if o.path in audio]
+    spikes = seen = 0
+    for o in refs:
+        tr_o, tr_c = transcripts.get(o.path), transcripts.get(cand.path)
+        res = _pair(_clip(o, tr_o, audio[o.path]), _clip(o, tr_o, audio[o.path], options.pad),
+                    _clip(cand, tr_c, audio[cand.path]), _clip(cand, tr_c, audio[cand.path], options.pad))
+        if res is None:
+            continue
+        seen += 1
+        top, base = res
+        spikes += top > max(options.spike_min, options.spike_ratio * base)
+    if not seen:
+        return None
+    return ("substitution",) if 2 * spikes >= seen else ()
+
+
+def find_missing(script: Script, readings: Sequence[LineReading], transcripts: Mapping[str, Transcript],
+                 audio: Mapping[str, np.ndarray], levels: Mapping[str, FileLevels],
+                 options) -> tuple[list[LineReading], dict[int, float]]:
+    """(found readings, {index in ``readings`` of a next reading whose start moved: new start})."""
+    order = {ln.id: k for k, ln in enumerate(script.lines)}
+    lines = {ln.id: ln for ln in script.lines}
+    by_path: dict = defaultdict(list)
+    for r in readings:
+        if r.line_id in order:
+            by_path[r.path].append(r)
+    said_somewhere = {r.line_id for r in readings if r.line_id in order}
+    found: list[LineReading] = []
+    moved: dict[int, float] = {}
+    position = {id(r): k for k, r in enumerate(readings)}
+    refs: dict = {}
+    ref_costs: dict = {}
+    for path, rs in by_path.items():
+        if path not in audio:
+            continue
+        here = {r.line_id for r in rs}
+        duration = len(audio[path]) / SR
+        for line_id in sorted(said_somewhere - here, key=order.get):
+            k = order[line_id]
+            cut_at = min((r.end for r in rs if "truncated" in r.defects), default=None)
+            if cut_at is not None and max((r.end for r in rs if order[r.line_id] < k), default=0.0) >= cut_at:
+                continue  # the take was cut before this line
+            before = [r for r in rs if order[r.line_id] < k]
+            after = [r for r in rs if order[r.line_id] > k]
+            g0 = max((r.end for r in before), default=0.0)
+            nxt = min(after, key=lambda r: (order[r.line_id], r.start), default=None)
+            g1 = duration
+            replaced = None
+            if nxt is not None:
+                g1 = nxt.start
+                nref = refs.setdefault(nxt.line_id, _best_reference(nxt.line_id, readings, audio))
+                if nref is not None and nref.path != path:
+                    hit = _locate(nref, audio, audio[path], g0, nxt.end + 0.3)
+                    if hit is not None and hit[0] > g1:
+                        g1 = replaced = hit[0]
+            if line_id not in refs:
+                refs[line_id] = _best_reference(line_id, readings, audio)
+            ref = refs[line_id]
+            if ref is None or ref.path == path or g1 - g0 < 0.3:
+                continue
+            ref_len = ref.end - ref.start
+            at_end = duration - g1 < 0.3
+            if g1 - g0 < 0.5 * ref_len and not at_end:
+                continue
+            hit = _locate(ref, audio, audio[path], g0, g1)
+            if hit is None:
+                continue
+            s, e, cost = hit
+            s, e = _sounding_run(levels[path], s, e, g0 + 0.05, g1 - 0.05, options.search_active_db)
+            sounding = _active_share(levels[path], s, e, options.search_active_db)
+            if sounding < options.search_min_cover * min(ref_len, e - s if at_end else ref_len):
+                continue
+            snd = measure(levels[path], s, e)
+            defects: list[str] = []
+            if snd is not None and snd.noisy:
+                defects.append("noise")
+            if duration - e < 0.3 and (e - s) < 0.8 * ref_len:
+                defects.append("truncated")
+            tr = transcripts.get(path)
+            span = _words_in(tr, s, e)
+            score = min(1.0, (e - s) / max(ref_len, 1e-6))
+            cand = LineReading(
+                path=path, line_id=line_id, start=round(s, 3), end=round(e, 3), score=round(score, 4),
+                take_id=rs[0].take_id, character=lines[line_id].character, word_span=span,
+                defects=tuple(defects), signals={"defect_evidence": "search"},
+                text=" ".join(w.text for w in tr.words[span[0]:span[1]]) if tr is not None else "")
+            if not defects:
+                if line_id not in ref_costs:
+                    ref_costs[line_id] = _ref_cost(ref, readings, audio)
+                base = ref_costs[line_id]
+                if base is None or cost > options.search_max_cost * base:
+                    continue
+                judged = _judge(cand, readings, transcripts, audio, options)
+                if judged is None:
+                    continue
+                cand = replace(cand, defects=judged)
+            elif "noise" in defects:
+                cand = replace(cand, score=round(score * 0.5, 4))
+            found.append(cand)
+            rs.append(cand)
+            if replaced is not None and e > nxt.start:
+                moved[position[id(nxt)]] = round(max(e, replaced), 3)
+    return found, moved

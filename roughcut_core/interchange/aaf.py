@@ -2,8 +2,9 @@
 
 Contract:
 - One master mob per source file (picture slot 1, sound slot 2 when it has sound), each slot
-  reaching a file source mob (descriptor with a ``NetworkLocator`` = the file URL), which
-  reaches a tape source mob whose timecode slot starts at the file's start timecode.
+  reaching a file source mob (CDCI / PCM descriptor with a ``NetworkLocator`` = the file URL),
+  which reaches the file's import source mob (``ImportDescriptor`` with the same URL, as Avid
+  links a file) whose timecode slot starts at the file's start timecode.
 - One top-level composition mob: a timecode slot (sequence start), then one timeline slot per
   picture track (V1, V2...) and per sound track (A1...), at the sequence rate, with
   ``SourceClip``s (start = file-relative frame, length = record length) and ``Filler``s.
@@ -79,6 +80,11 @@ def _master(f, m: Media):
     tc_slot = [s for s in tape.slots if s.segment.media_kind == "Timecode"][0]
     tc_slot.segment.start = m.start_frame
     tc_slot.segment.length = m.duration or 1
+    imp = f.create.ImportDescriptor()  # a file-based source, as Avid links one (not a tape)
+    loc = f.create.NetworkLocator()
+    loc["URLString"].value = file_url(m.path)
+    imp["Locator"].append(loc)
+    tape.descriptor = imp
     f.content.mobs.append(tape)
     master = f.create.MasterMob(m.stem)
     f.content.mobs.append(master)

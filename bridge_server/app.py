@@ -137,9 +137,9 @@ def create_app(config: BridgeConfig, executor=None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
-        errors = jsonable_encoder(exc.errors(), custom_encoder={Exception: str})
-        for e in errors:
-            e.pop("input", None)  # never echo what was sent back
+        # never echo what was sent back, and drop it before encoding: it may be undecodable bytes
+        raw = [{k: v for k, v in e.items() if k != "input"} for e in exc.errors()]
+        errors = jsonable_encoder(raw, custom_encoder={Exception: str, bytes: lambda b: b.decode("utf-8", "replace")})
         if any(e.get("type") == "json_invalid" for e in errors):
             return JSONResponse({"error": "malformed JSON body: " + "; ".join(
                 str(e.get("ctx", {}).get("error", e.get("msg"))) for e in errors), "detail": errors}, status_code=400)

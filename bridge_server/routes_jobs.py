@@ -108,12 +108,14 @@ def _check_script(spec, limit: int, roots) -> None:
         raise HTTPException(400, f"script not usable: {exc}") from exc
 
 
-def _check_asr_model(value: str) -> None:
+def _check_asr_model(value: str, roots) -> None:
     """The model must be usable before a job exists: the bundled name, a model already on
-    this machine, or an absolute CTranslate2 folder (a relative path would resolve against
-    the bridge's working directory, not the host's, so it is refused)."""
+    this machine, or an absolute CTranslate2 folder under the allowed roots (a relative path
+    would resolve against the bridge's working directory, not the host's, so it is refused)."""
     from roughcut_core.modelcheck import ModelError, check_asr_model
 
+    if os.path.isabs(value) and allowed_path(value, roots) is None:
+        raise HTTPException(400, f"options.asr_model: {value}: {OUTSIDE_ROOTS}")
     try:
         check_asr_model(value, allow_relative=False)
     except ModelError as exc:
@@ -128,7 +130,7 @@ def create_job(body: JobRequest, request: Request) -> JobCreated:
     config = state.config
     if len(body.media) > config.max_media_per_job:
         raise HTTPException(413, f"too many media items: {len(body.media)}, limit {config.max_media_per_job}")
-    _check_asr_model(body.options.asr_model)
+    _check_asr_model(body.options.asr_model, config.allowed_roots)
     if body.script is not None:
         _check_script(body.script, config.max_script_bytes, config.allowed_roots)
     problems = _check_media([m.path for m in body.media], config.allowed_roots)

@@ -53,7 +53,9 @@ def test_summary_flags_a_blink_on_the_first_frame_only():
 
 @pytest.mark.skipif(not GRID.exists(), reason="../shared/media/video_faces_speaking absent")
 def test_real_talking_head_has_open_eyes_and_a_moving_face():
-    s = face_signals(str(GRID), 0.5, 2.5)
+    from roughcut_core.timebase import Rate
+
+    s = face_signals(str(GRID), 0.5, 2.5, Rate(25))
     assert s["blink_at_cut"] == 0.0 and s["eyes_open_in"] > 0.8 and s["eyes_open_out"] > 0.8
     assert 0.2 < s["face_size"] < 0.8          # GRID is a head-and-shoulders framing
     assert 0.05 < s["face_expressiveness"] < 1.0

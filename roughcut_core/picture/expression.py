@@ -134,6 +134,16 @@ def sharpness(crop: np.ndarray) -> float:
     return float(cv2.Laplacian(gray, cv2.CV_64F).var())
 
 
+def _frame_seconds(rate) -> float:
+    """Seconds per frame of a ``timebase.Rate`` (num/den), a Fraction or a number; 0 if unknown."""
+    if not rate:
+        return 0.0
+    num, den = getattr(rate, "num", None), getattr(rate, "den", None)
+    if num:
+        return float(den) / float(num)
+    return 1.0 / float(rate)
+
+
 def _frames(path: str, start: float, end: float, rate: Optional[Fraction], max_width: int = 640):
     """(t, rgb) for the first frame at/after ``start``, every STEP_S, and the last before ``end``."""
     import av
@@ -149,7 +159,7 @@ def _frames(path: str, start: float, end: float, rate: Optional[Fraction], max_w
         except av.error.FFmpegError:
             container.seek(0)
         picked, last, next_t = [], None, start
-        frame_dur = float(1 / rate) if rate else 0.0
+        frame_dur = _frame_seconds(rate)
         try:
             for frame in container.decode(st):
                 if frame.pts is None:

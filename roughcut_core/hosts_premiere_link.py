@@ -87,7 +87,8 @@ def apply_plan_premiere(plan: Union[dict, str, Path], link_url: str = DEFAULT_LI
     """Build the plan as a new sequence in the running Premiere; returns the script's summary.
 
     The summary has ``ok``, ``sequence`` {name, sequence_id, timebase, zero_point}, ``placed``,
-    ``alternates``, ``markers``, ``skipped``, ``mismatches``, ``warnings``. A summary with
+    ``alternates``, ``markers``, ``skipped``, ``mismatches``, ``readback`` (one {item, line_ids,
+    problem} per placed item found missing or wrong when the sequence is read back), ``warnings``. A summary with
     ``ok: false`` (nothing was built) raises :class:`PremiereLinkError` with the script's reason.
     """
     if not isinstance(plan, dict):

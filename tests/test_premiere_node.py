@@ -1,8 +1,10 @@
 """Runs the Premiere host's node tests (hosts/premiere_cep/test, `node --test`).
 
 They cover roughcut.jsx in a strict fake ExtendScript DOM (ES3 context, acorn ES3 parse,
-persistent master-clip marks, Time objects in ticks), the CEP panel in headless Chromium
-against a real bridge started from this interpreter, and the fake Pymiere Link server.
+persistent master-clip marks, seconds-or-Time marks, markers set in seconds), the CEP panel in
+headless Chromium against a real bridge started from this interpreter, the UXP panel
+(hosts/premiere_uxp: build, read-back, bin read, flow against a real bridge) in a strict fake of
+require("premierepro"), and the fake Pymiere Link server.
 `npm ci` runs first when node_modules is missing (the lock file pins acorn and playwright-core).
 Panel tests skip inside node, with their reason, when /usr/bin/chromium is absent.
 """

@@ -256,3 +256,39 @@ def test_cli_export_for(tmp_path, capsys):
     assert main(["export", str(cut), str(tmp_path / "r.edl"), "--for", "resolve"]) == 0
     printed = capsys.readouterr().out.split()
     assert printed[-2:] == [str(tmp_path / "r.edl"), str(tmp_path / "r_V2.edl")]
+
+
+MEDIA = Path(__file__).resolve().parents[2] / "shared" / "media" / "video_faces_speaking"
+
+
+@pytest.mark.skipif(not (MEDIA / "grid_bbaf2n.mpg").is_file(), reason=f"{MEDIA} is absent (real test media)")
+def test_real_media_probed_sizes_and_round_trip(tmp_path):
+    """Real files (25 fps 360x288 and 29.97 640x480, 44.1 kHz stereo) in a 25 fps cut."""
+    from roughcut_core.edit.otio_out import cut_to_otio
+    from roughcut_core.interchange.fcp7 import read_fcp7
+    from roughcut_core.interchange.fcpxml import read_fcpxml
+    from roughcut_core.media.probe import probe
+    from roughcut_core.model import Cut, EditDecision, Marker
+
+    a, b = (probe(MEDIA / n) for n in ("grid_bbaf2n.mpg", "openmpf_video_01.mp4"))
+    cut = Cut(name="real", rate=a.rate, start_frame=90000, decisions=(
+        EditDecision(id="1", path=a.path, rate=a.rate, src_in=5, src_out=60, rec_in=0, score=1,
+                     start_frame=a.start_frame, markers=(Marker(frame=1, name="m", note="real note"),)),
+        EditDecision(id="2", path=b.path, rate=b.rate, src_in=10, src_out=70, rec_in=55, score=1,
+                     start_frame=b.start_frame)))
+    tl = cut_to_otio(cut, frame_counts={a.path: a.frame_count, b.path: b.frame_count})
+    (fx,) = export(tl, tmp_path / "real.fcpxml")
+    root = ET.parse(fx).getroot()
+    sizes = {(f.get("width"), f.get("height")) for f in root.iter("format")}
+    assert sizes == {("360", "288"), ("640", "480")}
+    assert root.find("library/event/project/sequence").get("format") == next(
+        f.get("id") for f in root.iter("format") if f.get("width") == "360")
+    assert {a_.get("audioRate") for a_ in root.iter("asset")} == {"44100"}
+    assert validate_dtd(fx.read_bytes(), SUBSET_DTD) == []
+    _, clips = read_fcpxml(fx.read_bytes())
+    assert [(c.path, c.src_in, c.src_out) for c in clips if c.kind == "video"] == [(a.path, 5, 60), (b.path, 10, 70)]
+    (x7,) = export(tl, tmp_path / "real.xml")
+    info, clips = read_fcp7(x7.read_bytes())
+    assert [(c.kind, c.record_in, c.src_in, c.src_out) for c in clips] == [
+        ("video", 0, 5, 60), ("video", 55, 10, 70), ("audio", 0, 5, 60), ("audio", 55, 10, 70)]
+    assert "<samplerate>44100</samplerate>" in x7.read_text() and "<width>640</width>" in x7.read_text()

@@ -17,6 +17,7 @@ Every file is written atomically through ``roughcut_core.fileio`` (mode from the
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
@@ -25,6 +26,7 @@ from ..errors import RoughcutError
 from .model import Sequence, from_otio
 
 TARGETS = ("resolve", "premiere", "fcp", "avid")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -107,15 +109,22 @@ def pick_format(out_path, target: Optional[str] = None) -> str:
     return by_suffix[suffix]
 
 
-def export(timeline, out_path, target: Optional[str] = None) -> list[Path]:
+def export(timeline, out_path, target: Optional[str] = None, probe_media: bool = True) -> list[Path]:
     """Write ``timeline`` (an OTIO Timeline) to ``out_path`` in the format its extension and
-    ``target`` pick; returns the files written (an EDL may be split into several)."""
+    ``target`` pick; returns the files written (an EDL may be split into several). With
+    ``probe_media`` the source files that exist supply their picture size and sound layout."""
     key = pick_format(out_path, target)
     out = Path(out_path)
     try:
         seq = from_otio(timeline)
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise RoughcutError(f"{out}: cannot export this timeline: {exc}") from exc
+    if probe_media:
+        from .probed import with_probed_media
+
+        seq, warnings = with_probed_media(seq)
+        for w in warnings:
+            log.warning(w)
     try:
         return WRITERS[key].write(seq, out, target, timeline)
     except RoughcutError:

@@ -7,7 +7,8 @@ Contract:
   file never linked. Tracks without a faceprint stay alone. Ids ``person-N``, largest first.
 - :func:`bind_cast` names people jointly over all setups and takes: for every reading (its
   character, file and span) and every person on screen then, the person's *mouth activity*
-  (spread + rise of ``mouth_open`` over the track's closed-mouth baseline). ``score[person,
+  (mean change between samples + spread of ``mouth_open`` + half its rise over the track's
+  quiet baseline). ``score[person,
   character]`` = mean activity during that character's readings minus mean activity during the
   other characters' readings (or minus the person's quiet baseline when never seen during
   them). The person x character matrix is solved as an assignment (Hungarian, one character
@@ -20,7 +21,7 @@ Contract:
 - :func:`reading_signals` writes ``on_camera``, ``speaker_in_frame`` and ``lip_sync`` into
   ``LineReading.signals`` (names registered in ``roughcut_core.signals``). ``speaker_in_frame``
   = 1 when a face bound to the reading's character is in at least half of the samples of the
-  reading; ``lip_sync`` = Pearson correlation of that face's mouth opening with the speech
+  reading; ``lip_sync`` = Pearson correlation of that face's mouth motion (|change|) with the speech
   envelope (words of the take's transcript, else the reading span) over the reading +-0.75 s;
   ``on_camera`` = in-frame fraction x (0.6 + 0.4 x max(0, lip_sync)). Signals are left out
   where they cannot be measured (no picture for the file, or the character never bound while
@@ -102,10 +103,20 @@ def _baseline(boxes) -> float:
 
 
 def _activity(boxes, base: float) -> Optional[float]:
+    """Mouth motion over a span: mean |change| between samples + spread + rise over the
+    track's quiet opening (some people rest with the lips apart, and close them on b/m/p)."""
     vals = np.array([b.mouth_open for b in boxes if b.mouth_open is not None], np.float64)
     if vals.size < 2:
         return None
-    return float(vals.std() + max(0.0, vals.mean() - base))
+    return float(np.abs(np.diff(vals)).mean() + vals.std() + 0.5 * max(0.0, vals.mean() - base))
+
+
+def _motion(vals: np.ndarray) -> np.ndarray:
+    """Per-sample mouth motion: mean |change| to the neighbouring samples."""
+    if vals.size < 2:
+        return np.zeros_like(vals)
+    d = np.abs(np.diff(vals))
+    return (np.concatenate([[d[0]], d]) + np.concatenate([d, [d[-1]]])) / 2
 
 
 def _evidence(analyses: Sequence, readings: Sequence, ids: dict):
@@ -239,7 +250,7 @@ def reading_signals(readings: Sequence, analyses: Sequence, binding: CastBinding
             words = [w for w in (transcripts or {}).get(rd.path, ()) if w.end > rd.start - LIP_PAD and w.start < rd.end + LIP_PAD]
             spans = [(w.start, w.end) for w in words] or [(rd.start, rd.end)]
             env = np.array([1.0 if any(s <= b.t < e for s, e in spans) else 0.0 for b in win])
-            lip = _pearson(np.array([b.mouth_open for b in win], np.float64), env)
+            lip = _pearson(_motion(np.array([b.mouth_open for b in win], np.float64)), env)
             sig["lip_sync"] = round(lip, 4)
         sig["on_camera"] = round(frac * (0.6 + 0.4 * max(0.0, lip)), 4) if frac >= 0.5 else round(0.4 * frac, 4)
         out.append(replace(rd, signals=sig))

@@ -195,6 +195,26 @@ class Layout:
             self.placed.append((who, actor, scale, cx - (fx + fw / 2) * scale, cy - (fy + fh / 2) * scale))
         self._cache: dict = {}
         self._alpha: dict = {}
+        for who, actor, scale, ox, oy in self.placed:
+            self._torso(actor, scale, ox, oy)
+
+    def _torso(self, actor: Actor, scale: float, ox: float, oy: float) -> None:
+        """Where the source picture ends above the frame's bottom (a wide), continue the body
+        down to it in the colour of the clothes, so no bust floats in the set."""
+        img = actor.source(0, 0.0, scale, self._cache)
+        h, w = img.shape[:2]
+        top = int(round(oy + h)) - 1
+        if top >= self.height - 1:
+            return
+        fx, fy, fw, fh = (v * scale for v in actor.face_box)
+        cx = ox + fx + fw / 2
+        band = img[max(0, h - 4):h, max(0, int(fx - 0.5 * fw)):int(fx + 1.5 * fw)].reshape(-1, 3)
+        colour = np.median(band, axis=0) if band.size else np.array([60, 60, 70])
+        half = 1.5 * fw
+        for y in range(max(0, top), self.height):
+            grow = (y - top) * 0.15
+            x0, x1 = int(max(0, cx - half - grow)), int(min(self.width, cx + half + grow))
+            self.backdrop[y, x0:x1] = colour.astype(np.uint8)
 
     def face_boxes(self) -> dict:
         """character -> face box (x, y, w, h) normalised to the frame, as drawn."""

@@ -72,7 +72,14 @@ def _text(d: Path) -> Path:
     return p
 
 
+def _huge_frame(d: Path) -> Path:
+    p = d / "huge.y4m"  # a header claiming a 60000x60000 picture: FFmpeg answers EBUSY
+    p.write_bytes(b"YUV4MPEG2 W60000 H60000 F25:1 Ip A1:1 C420jpeg\nFRAME\n" + bytes(range(256)) * 64)
+    return p
+
+
 KINDS = {
+    "huge_frame": (_huge_frame, "impossible frame size"),
     "fifo": (_fifo, "named pipe (FIFO)"),
     "socket": (_socket, "is a socket"),
     "device": (lambda d: Path("/dev/null"), "character device"),

@@ -27,6 +27,7 @@ Contract of :func:`probe`:
 """
 from __future__ import annotations
 
+import errno
 import logging
 from fractions import Fraction
 from pathlib import Path
@@ -92,8 +93,16 @@ def _check_file(path: Path) -> int:
     return info.st_size
 
 
+# errno values FFmpeg returns for a bad header that mean nothing to a person when read as
+# system errors ("Device or resource busy" for an impossible frame size, for instance)
+_MISLEADING_ERRNOS = frozenset({errno.EBUSY, errno.EINVAL, errno.ENOMEM, errno.ERANGE, errno.ENOSYS,
+                                errno.EAGAIN, errno.EIO, errno.EPERM, errno.ENXIO})
+
+
 def _open_failure_reason(path: Path, exc: Exception) -> str:
     detail = getattr(exc, "strerror", None) or str(exc)
+    if getattr(exc, "errno", None) in _MISLEADING_ERRNOS:
+        detail = "its header is invalid or describes a stream FFmpeg cannot handle, e.g. an impossible frame size"
     with open(path, "rb") as fh:
         head = fh.read(4096)
     if _looks_like_text(head):

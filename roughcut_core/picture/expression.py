@@ -189,6 +189,15 @@ MAX_FACES = 3
 _SAME_FACE = 0.12  # box-centre distance (frame widths) under which two detections are one face
 
 
+def _detect(detector, rgb):
+    """Tiled detection (``detector.detect_multiscale``) so the small faces of a wide count."""
+    try:
+        from .detector import detect_multiscale
+    except ImportError:  # an older detector module: full frame only
+        return detector.detect(rgb)
+    return detect_multiscale(detector, rgb)
+
+
 def face_signals(path: str, start: float, end: float, rate: Optional[Fraction] = None, models=None) -> dict:
     """Face signals of the speaker over ``[start, end)`` seconds (see module doc): faces are
     followed across the sampled frames by box centre, and the speaker is the face whose mouth
@@ -202,7 +211,7 @@ def face_signals(path: str, start: float, end: float, rate: Optional[Fraction] =
     frames = _frames(path, start, end, rate)
     tracks: list[dict] = []  # {"centre": (x, y), "samples": {frame index: FaceSample}}
     for k, (t, rgb) in enumerate(frames):
-        dets = sorted(detector.detect(rgb), key=lambda d: -d.box[2] * d.box[3])[:MAX_FACES]
+        dets = sorted(_detect(detector, rgb), key=lambda d: -d.box[2] * d.box[3])[:MAX_FACES]
         for det in dets:
             mesh = landmarker.landmarks(rgb, det)
             if mesh is None:
@@ -232,7 +241,7 @@ def face_signals(path: str, start: float, end: float, rate: Optional[Fraction] =
     return summarise([speaker["samples"].get(k, FaceSample(t)) for k, (t, _) in enumerate(frames)])
 
 
-VERSION = "2"
+VERSION = "3"
 
 
 def reading_face_signals(readings, assets, cache=None, models=None) -> list[dict]:

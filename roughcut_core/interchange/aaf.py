@@ -22,7 +22,7 @@ from typing import Optional
 
 from ..timebase import Rate, convert_frames
 from .fcpxml import ReadClip
-from .model import IMarker, Media, Placement, Sequence, file_url, url_to_path
+from .model import IMarker, Media, Sequence, file_url, url_to_path
 
 COLOURS = {  # Avid's 16-bit RGB for its marker colours
     "RED": (52428, 13107, 13107), "GREEN": (13107, 52428, 13107), "BLUE": (13107, 13107, 52428),

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
@@ -54,12 +53,6 @@ def reel_names(paths) -> dict[str, str]:
         used.add(name)
         out[path] = name
     return out
-
-
-@dataclass(frozen=True)
-class _Event:
-    p: Placement
-    channel: str
 
 
 def _channel(p: Placement) -> str:

@@ -21,7 +21,7 @@ from fractions import Fraction
 from typing import Optional
 
 from ..timebase import Rate
-from .model import IMarker, Media, Placement, Sequence, file_url, url_to_path
+from .model import IMarker, Placement, Sequence, file_url, url_to_path
 
 FCPXML_VERSION = "1.10"
 
@@ -318,4 +318,4 @@ def validate_dtd(data: bytes, dtd_path) -> list[str]:
     return [str(e) for e in dtd.error_log.filter_from_errors()]
 
 
-__all__ = ["write_fcpxml", "read_fcpxml", "validate_dtd", "tstr", "parse_time", "ReadClip", "Media"]
+__all__ = ["write_fcpxml", "read_fcpxml", "validate_dtd", "tstr", "parse_time", "ReadClip"]

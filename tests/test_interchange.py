@@ -292,3 +292,17 @@ def test_real_media_probed_sizes_and_round_trip(tmp_path):
     assert [(c.kind, c.record_in, c.src_in, c.src_out) for c in clips] == [
         ("video", 0, 5, 60), ("video", 55, 10, 70), ("audio", 0, 5, 60), ("audio", 55, 10, 70)]
     assert "<samplerate>44100</samplerate>" in x7.read_text() and "<width>640</width>" in x7.read_text()
+
+
+def test_unreadable_source_file_is_named_and_the_export_goes_on(tmp_path, caplog):
+    from roughcut_core.edit.otio_out import cut_to_otio
+    from roughcut_core.model import Cut, EditDecision
+
+    bad = tmp_path / "not media.mov"
+    bad.write_text("this is not a movie")
+    cut = Cut(name="bad", rate=Rate(24), decisions=(
+        EditDecision(id="1", path=str(bad), rate=Rate(24), src_in=0, src_out=10, rec_in=0, score=1),))
+    with caplog.at_level("WARNING"):
+        (out,) = export(cut_to_otio(cut), tmp_path / "bad.fcpxml")
+    assert "not media.mov" in caplog.text and "cannot probe" in caplog.text
+    assert validate_dtd(out.read_bytes(), SUBSET_DTD) == []

@@ -96,7 +96,12 @@ def run(args) -> int:
         print_json({"outputs": {k: str(v) for k, v in written.items()},
                     "decisions": len([d for d in result.cut.decisions if not d.gap]),
                     "coverage": result.cut.coverage, "warnings": list(result.cut.warnings),
-                    "errors": list(result.errors), "skipped": n_bad})
+                    "errors": list(result.errors), "skipped": n_bad,
+                    # every reading of every line with its measurements (roughcut_core/signals.py)
+                    "readings": [{"path": r.path, "line_id": r.line_id, "take_id": r.take_id,
+                                  "start": r.start, "end": r.end, "score": r.score,
+                                  "defects": list(r.defects), "signals": dict(r.signals)}
+                                 for r in result.readings]})
     else:
         for kind, path in written.items():
             print(f"{kind}: {Path(path).resolve()}")

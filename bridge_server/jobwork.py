@@ -186,10 +186,33 @@ class JobWork:
                     continue
                 store.update_asset(self.job_id, idx, state="pending")
             self.pending.append(idx)
+        self._drop_duplicates(store)
         if not self.assets:
             errors = [r["error"] for r in store.assets(self.job_id) if r.get("error")]
             raise JobFailed("no usable media (need video with sound): " + "; ".join(errors[:5]))
         self.probed = True
+
+    def _drop_duplicates(self, store) -> None:
+        """A byte-identical copy of another clip of the job is not a second take: its asset
+        is recorded ``failed`` saying which file it copies, and a job warning is added."""
+        from roughcut_core.media import drop_duplicates
+
+        order = sorted(self.assets)
+        paths = [self.assets[i].path for i in order]
+        kept, warnings = drop_duplicates(paths)
+        dropped, k = [], 0
+        for pos, path in enumerate(paths):  # kept is an in-order subsequence of paths
+            if k < len(kept) and kept[k] == path:
+                k += 1
+            else:
+                dropped.append(order[pos])
+        for idx, message in zip(dropped, warnings):
+            store.update_asset(self.job_id, idx, state="failed", error=message)
+            self.warnings.append(message)
+            del self.assets[idx]
+            self.analyses.pop(idx, None)
+            if idx in self.pending:
+                self.pending.remove(idx)
 
     def _apply_host_fields(self, asset, item: dict):
         hints = dict(asset.hints)

@@ -181,6 +181,18 @@ def test_a_job_with_no_usable_analysis_fails_with_the_reason(tmp_path, clip):
     assert "cannot load ASR model" in job["error"] and job["assets"][0]["state"] == "failed"
 
 
+def test_a_byte_identical_copy_is_not_a_second_take(tmp_path, clip):
+    copy = Path(clip).with_name("copy.mov")
+    copy.write_bytes(Path(clip).read_bytes())
+    executor = InstantExecutor()
+    with _client(_config(tmp_path), executor) as c:
+        job_id = c.post("/v1/jobs", json={"media": [{"path": clip}, {"path": str(copy)}],
+                                          "script": {"text": SCRIPT}}).json()["id"]
+        job = _wait(c, job_id, lambda j: j["state"] in ("done", "failed"))
+    assert executor.calls == 1
+    assert job["assets"][1]["state"] == "failed" and "byte-identical copy of" in job["assets"][1]["error"]
+
+
 # -- bodies: no 500, always {"error"} -----------------------------------------------------------
 
 def _routes(app) -> list[tuple[str, str]]:

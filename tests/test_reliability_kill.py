@@ -55,7 +55,9 @@ def _assert_cache_sound(cache: Path) -> int:
 
 
 def _cut(clips, script: Path, out: Path, cache: Path) -> list[str]:
-    return [sys.executable, "-m", "roughcut_core._cli.main", "cut", *map(str, clips), "--script", str(script),
+    # media named relative to the working directory (REPO): the OTIO must still hold absolute URLs
+    relative = [os.path.relpath(p, REPO) for p in clips]
+    return [sys.executable, "-m", "roughcut_core._cli.main", "cut", *relative, "--script", str(script),
             "--out", str(out / "cut.otio"), "--plan", str(out / "plan.json"), "--cache-dir", str(cache), "--no-picture"]
 
 
@@ -94,6 +96,11 @@ def test_cli_killed_mid_analysis_leaves_a_sound_cache_and_reruns_identically(cli
     _assert_cache_sound(cache)
     assert _plan(first / "plan.json") == _plan(fresh / "plan.json")
     assert (first / "cut.otio").read_text() == (fresh / "cut.otio").read_text()
+    import opentimelineio as otio
+
+    urls = {c.media_reference.target_url for c in otio.adapters.read_from_file(str(first / "cut.otio")).find_clips()
+            if isinstance(c.media_reference, otio.schema.ExternalReference)}
+    assert urls and all(u.startswith(("/", "file:///")) and ".." not in u for u in urls), urls
 
 
 # -- the bridge ------------------------------------------------------------------------------------

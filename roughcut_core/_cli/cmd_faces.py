@@ -75,6 +75,9 @@ def run(args) -> int:
             rows.append(_row(analyzer.analyze(path, asset=assets[0], speech_activity=speech)))
         except MediaError as exc:
             errors.append(exc)
+        except Exception as exc:  # noqa: BLE001 - one odd file must not stop the batch
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            errors.append(MediaError(path, f"could not be analysed ({type(exc).__name__}: {first})"))
     report_errors(errors)
     if args.json:
         print_json(rows)

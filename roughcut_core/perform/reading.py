@@ -3,8 +3,9 @@
 Contract: ``attach_performance(readings, transcripts, script=None, assets=None, cache=None,
 model=...) -> tuple[LineReading, ...]`` returns the readings (same order) with these
 ``signals`` added (names and units in ``roughcut_core/signals.py``):
-- delivery, on the refined word times of each reading: ``rate_wps``, ``rate_rel`` (vs the
-  median of the line's readings), ``pause_count``/``pause_max_s``/``pause_total_s`` (gaps of
+- delivery, on the refined word times of each reading: ``rate_wps`` (the script line's words,
+  or without a script the recognised words, over first-word start to last-word end),
+  ``rate_rel`` (vs the median of the line's readings), ``pause_count``/``pause_max_s``/``pause_total_s`` (gaps of
   0.3 s or more between words), ``loudness_db``, ``loudness_rel_db`` (vs the line's median),
   ``energy_range_db``, ``energy_dyn_db``, ``pitch_range_st``, ``pitch_mean_rel_st`` (vs the
   speaker's median F0 over all readings), ``voiced_ratio``;
@@ -21,6 +22,7 @@ the default (``...``) loads the user's trained model if there is one.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
 from statistics import median
 from typing import Mapping, Optional, Sequence
@@ -37,6 +39,7 @@ log = logging.getLogger(__name__)
 
 VERSION = "1"
 PAUSE_S = 0.3
+_SCRIPT_WORD = re.compile(r"[A-Za-z0-9']+")
 PAD_S = 0.05
 
 
@@ -55,6 +58,7 @@ def measure(samples: np.ndarray, sr: int, t0: float, spans: Sequence[tuple[float
     if spans:
         dur = spans[-1][1] - spans[0][0]
         out["rate_wps"] = len(spans) / dur if dur > 0 else None
+        out["speech_s"] = dur if dur > 0 else None
         gaps = [max(0.0, spans[k + 1][0] - spans[k][1]) for k in range(len(spans) - 1)]
         long = [g for g in gaps if g >= PAUSE_S]
         out.update(pause_count=len(long), pause_max_s=max(gaps, default=0.0), pause_total_s=sum(long))
@@ -132,6 +136,13 @@ def attach_performance(readings: Sequence[LineReading], transcripts: Mapping[str
         signals[k].update({n: raw[k][n] for n in ("rate_wps", "pause_count", "pause_max_s", "pause_total_s",
                                                   "loudness_db", "energy_range_db", "energy_dyn_db",
                                                   "pitch_range_st", "voiced_ratio") if n in raw[k]})
+    for k in ok:
+        # Recognisers split words differently per take ("F2" / "F two"): with the script, the
+        # rate counts the line's own words over the time the reading took to say them.
+        n_script = len(_SCRIPT_WORD.findall(lines[readings[k].line_id].text)) if readings[k].line_id in lines else 0
+        if n_script and raw[k].get("speech_s"):
+            raw[k]["rate_wps"] = round(n_script / raw[k]["speech_s"], 4)
+            signals[k]["rate_wps"] = raw[k]["rate_wps"]
     _relative(readings, raw, ok, signals, speaker)
     if ok:
         feats = np.array([raw[k]["features"] for k in ok])

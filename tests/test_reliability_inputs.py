@@ -248,6 +248,7 @@ def test_a_fifo_as_script_fails_at_once(command, tmp_path, good_clip, capsys):
     ["feedback", "{list}", "{list}", "--preferences-dir", "{tmp}/prefs"],
     ["feedback", "{clip}", "{clip}", "--preferences-dir", "{tmp}/prefs"],
     ["export", "{list}", "{tmp}/x.edl"],
+    ["apply", "--host", "premiere", "{fifo}"],
 ])
 def test_timeline_inputs_fail_with_one_line(argv, tmp_path, capsys):
     fifo = tmp_path / "pipe.otio"

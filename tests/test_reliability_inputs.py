@@ -369,3 +369,43 @@ def test_outputs_and_cache_entries_honour_the_umask(umask, expected, tmp_path):
     assert entry.stat().st_mode & 0o777 == expected
     assert (tmp_path / "enc.mp4").stat().st_mode & 0o777 == expected
     assert secret.stat().st_mode & 0o777 == 0o600
+
+
+# -- roughcut doctor ----------------------------------------------------------------------------
+
+def _doctor(capsys, *flags) -> tuple[int, dict]:
+    rc = main(["doctor", "--json", *flags])
+    return rc, json.loads(capsys.readouterr().out)
+
+
+def test_doctor_loads_the_models_and_reports_every_area(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ROUGHCUT_BRIDGE_HOME", str(tmp_path / "bridge"))
+    monkeypatch.setenv("ROUGHCUT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("ROUGHCUT_PREFERENCES_DIR", str(tmp_path / "prefs"))
+    rc, report = _doctor(capsys)
+    names = {c["name"]: c for c in report["checks"]}
+    assert rc == 0 and report["ok"] and report["counts"]["fail"] == 0, report
+    assert names["asr model"]["status"] == "ok" and "loads on cpu" in names["asr model"]["detail"]
+    for name in ("speech activity (Silero VAD)", "face detector (BlazeFace)", "ffmpeg decoders",
+                 "analysis cache folder", "preferences folder", "bridge config folder", "bridge"):
+        assert name in names, sorted(names)
+    assert names["bridge"]["status"] == "warn" and "serve --ensure" in names["bridge"]["fix"]
+    assert all(c["status"] == "ok" or c["fix"] for c in report["checks"])  # every problem says what to do
+
+
+def test_doctor_fails_on_an_unwritable_cache_and_clears_a_stale_bridge_file(tmp_path, monkeypatch, capsys):
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("ROUGHCUT_BRIDGE_HOME", str(tmp_path / "bridge"))
+    monkeypatch.setenv("ROUGHCUT_CACHE_DIR", str(blocked))
+    monkeypatch.setenv("ROUGHCUT_PREFERENCES_DIR", str(tmp_path / "prefs"))
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (tmp_path / "bridge" / "config").mkdir(parents=True)
+    stale = tmp_path / "bridge" / "config" / "bridge.json"
+    stale.write_text(json.dumps({"url": "http://127.0.0.1:9", "token": "t", "pid": dead.pid}))
+    rc, report = _doctor(capsys, "--quick")
+    names = {c["name"]: c for c in report["checks"]}
+    assert rc == 1 and not report["ok"]
+    assert names["analysis cache folder"]["status"] == "fail" and "ROUGHCUT_CACHE_DIR" in names["analysis cache folder"]["fix"]
+    assert "stale" in names["bridge"]["detail"] and not stale.exists()

@@ -13,8 +13,10 @@ analysis already running on one asset finishes first).
 Wake-ups: the workers wait on their own condition, which only workers wait on, and
 :meth:`submit` wakes *every* waiting worker (``notify_all``), so a submission can never be
 absorbed by a thread that does not take jobs; the model reaper sleeps on a separate
-``threading.Event`` (the stop signal). A job submitted to an idle runner starts at once. Job stages: ``probe`` → ``analyse`` →
-``assemble`` → ``write``; progress 0..1 with an ETA from this run's seconds per media second.
+``threading.Event`` (the stop signal). A job submitted to an idle runner starts at once.
+
+Job stages: ``probe`` → ``analyse`` → ``assemble`` → ``write``; progress 0..1 with an ETA from
+this run's seconds per media second.
 """
 from __future__ import annotations
 

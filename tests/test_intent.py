@@ -98,3 +98,19 @@ def test_intent_match_on_arousal_alone_and_no_direction(intents):
     assert intent_match(_signals("angry", 0.9), intents["1-3"]) == (0.5, "")
     assert intent_match({}, intents["1-1"]) == (0.5, "")
     assert intent_match({"arousal": 0.5}, None) == (0.5, "")
+
+
+def test_a_scripted_beat_asks_for_a_pause():
+    beat = parse_intent(ScriptLine(id="1-1", scene_id="1", character="A", text="Fine.", parenthetical="(beat)"))
+    assert beat.pauses and beat.beat == "(beat)" and beat.directed == "(beat)" and beat.emotion is None
+    assert intent_match({"pause_count": 1}, beat) == (1.0, "pause played, as scripted")
+    assert intent_match({"pause_count": 0}, beat) == (0.2, "no pause for (beat)")
+    dots = parse_intent(ScriptLine(id="1-2", scene_id="1", character="A", text="I... know."))
+    assert dots.beat == '"..."' and dots.directed is None
+    assert intent_match({"pause_count": 0}, dots)[1] == 'no pause for "..."'
+    # With an emotion direction too, the pause is a small part and the words speak of the emotion.
+    both = parse_intent(ScriptLine(id="1-3", scene_id="1", character="A", text="Go.", parenthetical="(angrily) (beat)"))
+    assert both.directed == "(angrily)" and both.beat == "(beat)"
+    with_pause, words = intent_match({**_signals("angry", 0.9), "pause_count": 1}, both)
+    without, _ = intent_match({**_signals("angry", 0.9), "pause_count": 0}, both)
+    assert with_pause > without and words == "angry read, as scripted"

@@ -61,7 +61,7 @@ def measure(samples: np.ndarray, sr: int, t0: float, spans: Sequence[tuple[float
         out["speech_s"] = dur if dur > 0 else None
         gaps = [max(0.0, spans[k + 1][0] - spans[k][1]) for k in range(len(spans) - 1)]
         long = [g for g in gaps if g >= PAUSE_S]
-        out.update(pause_count=len(long), pause_max_s=max(gaps, default=0.0), pause_total_s=sum(long))
+        out.update(pause_count=len(long), pause_max_s=max(gaps, default=0.0), pause_total_s=float(sum(long)))
     levels = frame_levels(samples, sr)
     f0 = yin_f0(samples, sr)
     n = min(len(levels), len(f0))

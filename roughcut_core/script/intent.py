@@ -8,8 +8,9 @@ Stable API (read by ``edit/ranking.py``; keep it backward compatible):
   says nothing about emotion), ``emotions`` (distribution as ``((label, p), ...)``, empty when
   unknown), ``arousal`` (0..1 or None), ``loudness`` ("soft" / "loud" / None), ``pace``
   ("slow" / "fast" / None), ``pauses`` (a ``(beat)`` / ``...`` inside the line), ``cues`` (the
-  script words that drove it, e.g. ``("(angrily)", "!")``) and ``directed`` (the parenthetical
-  that an editor would quote, e.g. ``"(angrily)"``, or None).
+  script words that drove it, e.g. ``("(angrily)", "!")``), ``directed`` (the parenthetical
+  that an editor would quote, e.g. ``"(angrily)"``, or None) and ``beat`` (what asks for a
+  pause inside the line: ``"(beat)"``, ``'"..."'``, or None).
 - ``parse_intent(line) -> Intent`` reads ``line.parenthetical``, ``line.action_before`` (the
   action paragraph just before the cue), ``line.text`` (inline parentheticals, ``!``, ``?``,
   ``...``, CAPS emphasis). ``script_intents(script) -> {line_id: Intent}``.
@@ -96,10 +97,11 @@ class Intent:
     pauses: bool = False
     cues: tuple[str, ...] = ()
     directed: Optional[str] = None
+    beat: Optional[str] = None  # what asks for a pause: "(beat)", "(hesitates)", "..."
 
     @property
     def has_direction(self) -> bool:
-        return bool(self.emotion or self.arousal is not None or self.loudness or self.pace)
+        return bool(self.emotion or self.arousal is not None or self.loudness or self.pace or self.pauses)
 
     def distribution(self) -> dict[str, float]:
         return dict(self.emotions)
@@ -172,13 +174,18 @@ def parse_intent(line: ScriptLine) -> Intent:
         dist = {e: 0.2 / len(EMOTIONS) + 0.8 * votes.get(e, 0.0) / total for e in EMOTIONS}
         emotions = tuple((e, round(dist[e], 4)) for e in EMOTIONS)
         emotion = max(votes, key=votes.get)
-    directed = None
+    directed = beat = None
     if hits:
-        directed = next((f"({p.strip('() ')})" for p in parens + inline if _cue_hits(p)), None)
+        directed = next((f"({p.strip('() ')})" for p in parens + inline
+                         if any(c.pauses is False for c in _cue_hits(p))), None)
+        beat = next((f"({p.strip('() ')})" for p in parens + inline
+                     if any(c.pauses for c in _cue_hits(p))), None)
+    if pauses and beat is None:
+        beat = '"..."'
     return Intent(line_id=line.id, emotion=emotion, emotions=emotions,
                   arousal=None if arousal is None else round(arousal, 3),
                   loudness=loud[0] if loud else None, pace=pace[0] if pace else None,
-                  pauses=pauses, cues=tuple(cues), directed=directed)
+                  pauses=pauses, cues=tuple(cues), directed=directed or (beat if beat and beat.startswith("(") else None), beat=beat)
 
 
 def script_intents(script: Script) -> dict[str, Intent]:
@@ -228,9 +235,18 @@ def intent_match(signals: Mapping, intent: Optional[Intent]) -> tuple[float, str
     if intent.pace and isinstance(rate, (int, float)):
         sign = 1.0 if intent.pace == "fast" else -1.0
         parts.append((0.5, max(0.0, min(1.0, 0.5 + sign * (float(rate) - 1.0) / 0.4))))
+    pauses = signals.get("pause_count")
+    beat_agree = None
+    if intent.pauses and isinstance(pauses, (int, float)):
+        # A scripted (beat) / "..." is honoured by a pause of 0.3 s or more inside the line.
+        beat_agree = 1.0 if pauses >= 1 else 0.2
+        parts.append((0.3 if len(parts) else 1.0, beat_agree))
     if not parts:
         return 0.5, ""
     score = sum(w * a for w, a in parts) / sum(w for w, _ in parts)
+    if len(parts) == 1 and beat_agree is not None:
+        return round(score, 4), ("pause played, as scripted" if beat_agree == 1.0
+                                 else f"no pause for {intent.beat or '(beat)'}")
     return round(score, 4), _words(signals, intent, score, measured, emo_agree, ar_agree, label)
 
 

@@ -58,6 +58,7 @@ class EvidenceOptions:
     search_active_db: float = 10.0   # a frame sounds when this far over the file's floor
     search_min_cover: float = 0.5    # share of the reference's length that must sound
     search_max_cost: float = 2.0     # a found, not noisy reading needs DTW cost <= this × ref's
+    search_abs_cost: float = 0.7     # ... or this (0.3 same voice again, 1.0 unrelated frames)
     search: bool = True
 
 

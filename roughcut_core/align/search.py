@@ -11,7 +11,8 @@ least ``search_min_cover`` of the reference's length sounds (frames ``search_act
 file's floor) inside it; it is flagged ``noise`` when the sound there is noise over words,
 ``truncated`` when the file ends within 0.3 s of it and it is shorter than 0.8 × the reference,
 and otherwise judged against the reference's cost against another take (``search_max_cost`` ×
-it to be this line at all), with ``substitution`` when most other takes differ from it at some
+it, or ``search_abs_cost``, to be this line at all: a voice heard off camera, low-passed and
+with room, matches less closely), with ``substitution`` when most other takes differ from it at some
 word (``evidence`` word test). Its ``word_span``/``text`` are the transcript words inside it
 (empty when there are none). Lines are searched in script order and each found reading counts
 as said for the next ones; no search runs past a reading flagged ``truncated`` (the take was
@@ -34,8 +35,10 @@ SR = 16000
 CHECKED = ("substitution", "missing_words", "ad_lib", "off_script", "truncated", "noise")
 
 
-def _best_reference(line_id: str, readings: Sequence[LineReading], audio) -> Optional[LineReading]:
-    cands = [r for r in readings if r.line_id == line_id and r.path in audio and r.end - r.start > 0.3]
+def _best_reference(line_id: str, readings: Sequence[LineReading], audio,
+                    exclude: Optional[str] = None) -> Optional[LineReading]:
+    cands = [r for r in readings if r.line_id == line_id and r.path in audio and r.end - r.start > 0.3
+             and r.path != exclude]
     if not cands:
         return None
     cands.sort(key=lambda r: (any(d in CHECKED for d in r.defects), -r.score))
@@ -155,7 +158,6 @@ def find_missing(script: Script, readings: Sequence[LineReading], transcripts: M
     found: list[LineReading] = []
     moved: dict[int, float] = {}
     position = {id(r): k for k, r in enumerate(readings)}
-    refs: dict = {}
     ref_costs: dict = {}
     for path, rs in by_path.items():
         if path not in audio:
@@ -175,15 +177,13 @@ def find_missing(script: Script, readings: Sequence[LineReading], transcripts: M
             replaced = None
             if nxt is not None:
                 g1 = nxt.start
-                nref = refs.setdefault(nxt.line_id, _best_reference(nxt.line_id, readings, audio))
-                if nref is not None and nref.path != path:
+                nref = _best_reference(nxt.line_id, readings, audio, exclude=path)
+                if nref is not None:
                     hit = _locate(nref, audio, audio[path], g0, nxt.end + 0.3)
                     if hit is not None and hit[0] > g1:
                         g1 = replaced = hit[0]
-            if line_id not in refs:
-                refs[line_id] = _best_reference(line_id, readings, audio)
-            ref = refs[line_id]
-            if ref is None or ref.path == path or g1 - g0 < 0.3:
+            ref = _best_reference(line_id, readings, audio, exclude=path)
+            if ref is None or g1 - g0 < 0.3:
                 continue
             ref_len = ref.end - ref.start
             at_end = duration - g1 < 0.3
@@ -215,7 +215,8 @@ def find_missing(script: Script, readings: Sequence[LineReading], transcripts: M
                 if line_id not in ref_costs:
                     ref_costs[line_id] = _ref_cost(ref, readings, audio)
                 base = ref_costs[line_id]
-                if base is None or cost > options.search_max_cost * base:
+                limit = max(options.search_max_cost * base if base is not None else 0.0, options.search_abs_cost)
+                if cost > limit:
                     continue
                 judged = _judge(cand, readings, transcripts, audio, options)
                 if judged is None:

@@ -11,7 +11,9 @@ Contract:
   outside the reading, 0.05–0.3 s each side), ``clipped`` (share of samples at full scale).
 - ``noise_db`` is how far a steady bed under the words rises over the room tone (0 when the
   bed is speech itself: high dynamics); ``snr_db`` = speech over that bed, or over the file's
-  floor when there is no bed. ``noisy`` says noise over the words (``noise_db`` >= 10 with low dynamics).
+  floor when there is no bed. ``noisy`` says noise over the words: a steady bed (``noise_db`` >= 10 with low dynamics), or a
+  burst of loud, spectrally flat frames lasting ``BURST_MIN_S`` or more (then ``noise_db`` is the
+  burst's level over the room tone and ``snr_db`` speech over the burst).
 - ``reading_signals(readings, levels_by_path)`` returns the readings with ``signals`` filled:
   ``snr_db``, ``level_rel_db`` (speech level − the loudest reading of the same line by the same
   character; 0 for that one), ``clipping`` (share of clipped samples), ``noise_db`` and
@@ -34,6 +36,9 @@ FLOOR_DB = -120.0
 NOISE_BED_DB = 10.0      # a bed this far over the room tone...
 NOISE_DYNAMICS_DB = 14.0  # ...with less modulation than this is noise over the words
 EDGE = (0.05, 0.3)
+BURST_FLATNESS = 0.3      # spectral flatness of a frame of broadband noise (speech: < 0.2)
+BURST_ABOVE_FLOOR_DB = 15.0
+BURST_MIN_S = 0.22
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class FileLevels:
     floor_db: float
     duration: float
     hop_samples: int = 320
+    flatness: Optional[np.ndarray] = None   # spectral flatness 0..1 per frame (noise ~0.5+)
 
     @classmethod
     def of(cls, samples: np.ndarray, sample_rate: int) -> "FileLevels":
@@ -58,7 +64,14 @@ class FileLevels:
         clipped = (np.abs(frames) >= CLIP_LEVEL).sum(axis=1)
         live = level[power > 0]
         floor = float(np.percentile(live, 10)) if live.size else FLOOR_DB
-        return cls(level, clipped, floor, x.size / float(sample_rate), hop)
+        flat = np.zeros(n)
+        if n:
+            lo = max(1, int(300 * hop / sample_rate))
+            hi = max(lo + 2, int(6000 * hop / sample_rate))
+            for k in range(0, n, 4096):  # bounded memory for long files
+                spec = np.abs(np.fft.rfft(frames[k:k + 4096] * np.hanning(hop), axis=1))[:, lo:hi] ** 2 + 1e-12
+                flat[k:k + 4096] = np.exp(np.log(spec).mean(axis=1)) / spec.mean(axis=1)
+        return cls(level, clipped, floor, x.size / float(sample_rate), hop, flat)
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,7 @@ class ReadingSound:
     noise_db: float
     snr_db: float
     noisy: bool
+    burst_s: float = 0.0
 
 
 def _frames(levels: FileLevels, t0: float, t1: float) -> slice:
@@ -97,11 +111,33 @@ def measure(levels: FileLevels, start: float, end: float) -> Optional[ReadingSou
     bed_rise = p10 - levels.floor_db
     dynamics = p90 - p10
     steady_bed = bed_rise >= NOISE_BED_DB and dynamics < NOISE_DYNAMICS_DB
-    noisy = bool(steady_bed)
-    noise_db = max(0.0, bed_rise) if noisy else 0.0
-    snr = speech - (p10 if noisy else levels.floor_db)
+    burst_s, burst_db = _burst(levels, sl)
+    noisy = bool(steady_bed or burst_s >= BURST_MIN_S)
+    if steady_bed:
+        noise_db, snr = max(0.0, bed_rise), speech - p10
+    elif noisy:
+        noise_db, snr = burst_db - levels.floor_db, speech - burst_db
+    else:
+        noise_db, snr = 0.0, speech - levels.floor_db
     return ReadingSound(speech_db=speech, bed_db=p10, dynamics_db=dynamics, edge_db=edge,
-                        clipped=clipped, noise_db=noise_db, snr_db=snr, noisy=noisy)
+                        clipped=clipped, noise_db=noise_db, snr_db=snr, noisy=noisy, burst_s=burst_s)
+
+
+def _burst(levels: FileLevels, sl: slice) -> tuple[float, float]:
+    """(seconds, median dB) of the longest run of loud, spectrally flat frames in ``sl``: a noise
+    burst (a fricative is flat too, but lasts well under ``BURST_MIN_S``)."""
+    if levels.flatness is None:
+        return 0.0, FLOOR_DB
+    lv = levels.level_db[sl]
+    hit = (levels.flatness[sl] >= BURST_FLATNESS) & (lv >= levels.floor_db + BURST_ABOVE_FLOOR_DB)
+    best, best_at, run = 0, 0, 0
+    for k, h in enumerate(hit):
+        run = run + 1 if h else 0
+        if run > best:
+            best, best_at = run, k
+    if best == 0:
+        return 0.0, FLOOR_DB
+    return best * FRAME_S, float(np.median(lv[best_at - best + 1:best_at + 1]))
 
 
 def _overlap(r: LineReading, others: Sequence[LineReading]) -> float:

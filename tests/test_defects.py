@@ -1,0 +1,193 @@
+"""Defects decided on evidence (issue 13): real espeak-ng speech, known edits, known word times.
+
+Each take is built from synthesised words (so the truth is exact) and given the transcript a
+recogniser would produce; ``apply_evidence`` must keep real defects (a substituted word, a
+dropped word, a cut-off end, noise over the words) and clear the recogniser's mishearings, and
+find a reading the recogniser missed under noise. No recogniser runs here (that is the bench).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from roughcut_core.model import LineReading, Scene, Script, ScriptLine, Transcript, Word
+
+SR = 16000
+LINE = "the last train never came tonight"
+NEXT = "then we walked home in the rain"
+
+
+@pytest.fixture(scope="module")
+def bank():
+    try:
+        from roughcut_core.demo.tts import Voice, synthesize_many
+    except ImportError as exc:  # pragma: no cover
+        pytest.skip(f"espeak-ng not available: {exc}")
+    from scipy.signal import resample_poly
+
+    from roughcut_core.demo.audio import trim
+
+    voice = Voice("en-us+m3", rate=165)
+    words = sorted(set(LINE.split()) | set(NEXT.split()) | {"kitchen"})
+    clips = synthesize_many([(w, voice) for w in words])
+    return {w: resample_poly(trim(c), 1, 3).astype(np.float32) for w, c in zip(words, clips)}
+
+
+def _take(bank, spoken, *, path, rng, noise_db=None, cut_after=None, next_line=True, heard=None):
+    """(audio, transcript, reading span) of a take: room tone, the line, a pause, the next line.
+    ``heard`` replaces the transcript's words of the line (the recogniser's version)."""
+    room = lambda n: (rng.standard_normal(n) * 10 ** (-62 / 20)).astype(np.float32)  # noqa: E731
+    parts, words, t = [room(int(0.5 * SR))], [], 0.5
+    line_words = []
+    for w in spoken:
+        clip = 0.3 * bank[w]
+        parts.append(clip)
+        line_words.append(Word(w, t, t + clip.size / SR, 0.95))
+        t += clip.size / SR
+        parts.append(room(int(0.05 * SR)))
+        t += 0.05
+    line_span = (line_words[0].start, line_words[-1].end)
+    next_words = []
+    if next_line:
+        parts.append(room(int(0.6 * SR)))
+        t += 0.6
+        for w in NEXT.split():
+            clip = 0.3 * bank[w]
+            parts.append(clip)
+            next_words.append(Word(w, t, t + clip.size / SR, 0.95))
+            t += clip.size / SR + 0.05
+            parts.append(room(int(0.05 * SR)))
+    parts.append(room(int(0.6 * SR)))
+    audio = np.concatenate(parts)
+    if noise_db is not None:
+        a, b = int((line_span[0] - 0.25) * SR), int((line_span[1] + 0.25) * SR)
+        speech = float(np.mean(audio[int(line_span[0] * SR):int(line_span[1] * SR)] ** 2))
+        audio[a:b] += (rng.standard_normal(b - a) * np.sqrt(speech / 10 ** (noise_db / 10))).astype(np.float32)
+    if cut_after is not None:
+        audio = audio[: int((line_words[cut_after - 1].end + 0.1) * SR)]
+        line_words = line_words[:cut_after]
+        next_words = []
+    if heard is not None:
+        line_words = [Word(h, w.start, w.end, p) for h, w, p in heard(line_words)]
+    all_words = tuple(line_words + next_words)
+    return audio, Transcript(path, "en", all_words, duration=audio.size / SR), len(line_words)
+
+
+def _script():
+    return Script((Scene("1", "INT. STATION", (ScriptLine("1-1", "1", "ANNA", LINE),
+                                               ScriptLine("1-2", "1", "BEN", NEXT))),),)
+
+
+def _reading(tr: Transcript, n_line: int, line_id="1-1", defects=()):
+    ws = tr.words[:n_line] if line_id == "1-1" else tr.words[n_line:]
+    first = 0 if line_id == "1-1" else n_line
+    return LineReading(path=tr.path, line_id=line_id, start=ws[0].start, end=ws[-1].end, score=1.0,
+                       take_id=tr.path, character="ANNA" if line_id == "1-1" else "BEN",
+                       word_span=(first, first + len(ws)), defects=tuple(defects),
+                       text=" ".join(w.text for w in ws))
+
+
+@pytest.fixture(scope="module")
+def scene(bank):
+    """Three clean takes plus one take per case; returns (readings, transcripts, audio)."""
+    rng = np.random.default_rng(7)
+    clean = LINE.split()
+    takes = {}
+
+    def add(name, spoken, defects, **kw):
+        audio, tr, n = _take(bank, spoken, path=name, rng=rng, **kw)
+        rs = [_reading(tr, n, "1-1", defects)] if n else []
+        if tr.words[n:]:
+            rs.append(_reading(tr, n, "1-2"))
+        takes[name] = (audio, tr, rs)
+
+    for k in range(3):
+        add(f"clean{k}", clean, ())
+    # The recogniser heard "rain" for "train": the audio is the clean line.
+    add("misheard", clean, ("substitution",),
+        heard=lambda ws: [("rain" if w.text == "train" else w.text, w, 0.4 if w.text == "train" else 0.95) for w in ws])
+    # The recogniser dropped "never": the audio has it.
+    add("misheard_drop", clean, ("missing_words",),
+        heard=lambda ws: [(w.text, w, 0.95) for w in ws if w.text != "never"])
+    # Real flub: the actor said "kitchen" for "train".
+    add("flub", [("kitchen" if w == "train" else w) for w in clean], ("substitution",))
+    # Real dropped word: "never" is not in the audio.
+    add("drop", [w for w in clean if w != "never"], ("missing_words",))
+    # Camera cut after three words.
+    add("cut", clean, ("truncated",), cut_after=3)
+    # Noise burst over the words (the recogniser still gave words; they are not evidence).
+    add("noisy", clean, ("substitution",), noise_db=-3.0)
+    # Noise so heavy that the recogniser gave nothing for the line: must be found and flagged.
+    audio, tr, n = _take(bank, clean, path="buried", rng=rng, noise_db=-6.0)
+    tr = Transcript("buried", "en", tr.words[n:], duration=tr.duration)
+    takes["buried"] = (audio, tr, [LineReading(path="buried", line_id="1-2", start=tr.words[0].start,
+                                               end=tr.words[-1].end, score=1.0, take_id="buried",
+                                               character="BEN", word_span=(0, len(tr.words)),
+                                               text=NEXT)])
+    readings = [r for _, _, rs in takes.values() for r in rs]
+    return readings, {k: v[1] for k, v in takes.items()}, {k: v[0] for k, v in takes.items()}
+
+
+@pytest.fixture(scope="module")
+def decided(scene):
+    from roughcut_core.align.evidence import apply_evidence
+
+    readings, transcripts, audio = scene
+    out = apply_evidence(_script(), readings, transcripts, audio)
+    return {(r.path, r.line_id): r for r in out}
+
+
+@pytest.mark.parametrize("take,expected", [
+    ("misheard", ()), ("misheard_drop", ()),
+    ("flub", ("substitution",)), ("drop", ("missing_words",)), ("cut", ("truncated",)),
+    ("clean0", ()), ("clean1", ()),
+])
+def test_defects_follow_the_audio_not_the_recogniser(decided, take, expected):
+    r = decided[(take, "1-1")]
+    assert r.defects == expected, (take, r.defects, r.signals)
+    assert r.signals.get("defect_evidence") in (None, "acoustic")
+
+
+def test_noise_over_words_replaces_word_defects(decided):
+    r = decided[("noisy", "1-1")]
+    assert r.defects == ("noise",)
+    assert r.signals["defect_evidence"] == "noise"
+
+
+def test_reading_buried_in_noise_is_found_and_flagged(decided, scene):
+    r = decided.get(("buried", "1-1"))
+    assert r is not None, "the line under the noise was not found"
+    assert "noise" in r.defects and r.signals["defect_evidence"] == "search"
+    _, transcripts, _ = scene
+    truth_start = 0.5
+    assert abs(r.start - truth_start) < 0.4 and r.end < transcripts["buried"].words[0].start
+    # the next line keeps its own reading, after the found one
+    assert decided[("buried", "1-2")].start >= r.end - 0.05
+
+
+def test_single_take_falls_back_on_recogniser_confidence(scene):
+    from roughcut_core.align.evidence import apply_evidence
+
+    readings, transcripts, audio = scene
+    only = [r for r in readings if r.path in ("misheard", "flub")]
+    out = {r.path: r for r in apply_evidence(_script(), [only[0]], transcripts, audio)}
+    # no other take: the unsure "rain" (p=0.4) is not called a flub
+    assert out["misheard"].defects == () and out["misheard"].signals["defect_evidence"] == "asr"
+    flub = [r for r in only if r.path == "flub"]
+    out = apply_evidence(_script(), flub, transcripts, audio)
+    assert out[0].defects == ("substitution",)
+
+
+def test_dtw_aligns_a_delivery_to_itself_stretched(bank):
+    from roughcut_core.align import acoustic as ac
+
+    rng = np.random.default_rng(3)
+    a = np.concatenate([bank[w] for w in LINE.split()])
+    # the same words with pauses between them, at another level: timing and gain differ
+    gap = lambda: (rng.standard_normal(int(0.15 * SR)) * 1e-4).astype(np.float32)  # noqa: E731
+    slow = 0.5 * np.concatenate([x for w in LINE.split() for x in (bank[w], gap())])
+    w = ac.dtw(ac.features(a), ac.features(slow), open_end=False)
+    assert w is not None and w.cost < 0.5
+    assert np.all(np.diff(w.path) >= 0) and w.path[-1] == len(ac.features(slow)) - 1
+    other = ac.dtw(ac.features(a), ac.features(np.concatenate([bank[w] for w in NEXT.split()])))
+    assert other.cost > w.cost + 0.15

@@ -37,7 +37,7 @@ from .prosody import HOP_S, frame_levels, semitones, yin_f0
 
 log = logging.getLogger(__name__)
 
-VERSION = "1"
+VERSION = "2"
 PAUSE_S = 0.3
 _SCRIPT_WORD = re.compile(r"[A-Za-z0-9']+")
 PAD_S = 0.05

@@ -6,8 +6,18 @@
 - ``clipped_words``: ground-truth words (of any reading in the clip's take) that a clip's in or
   out point falls inside;
 - ``speaker_visible``: fraction of dialogue time whose speaker the chosen setup shows;
-- ``jump_cuts``: consecutive clips from different takes of the same setup.
+- ``jump_cuts``: consecutive clips from different takes of the same setup;
+- ``pick_accuracy``: fraction of lines whose chosen take is one the ground truth's editor
+  would pick (``editor_picks``: the intent-matched reading of a directed line, any acceptable
+  one otherwise); absent when the truth has no editor picks;
+- ``intent_match``: over the lines with a scripted delivery, the fraction whose chosen reading
+  was delivered as scripted (``delivery == "matched"``), with ``directed_lines`` and the
+  ``intent_chance`` of a random acceptable pick;
+- ``single_share`` / ``wide_share``: fraction of lines on a shot showing only the speaker /
+  the speaker and someone else.
 
+Works on demo truths (``roughcut.demo-truth/1``) and scene-generator truths (readings with
+``defect`` instead of ``acceptable`` and no word timings: ``clipped_words`` then counts none).
 Reaction cutaways (upper-track clips) count against ``speaker_visible`` for their length.
 """
 from __future__ import annotations
@@ -22,9 +32,49 @@ def _truth_index(truth: dict, root: Path) -> dict:
     takes = {}
     for t in truth["takes"]:
         path = str((root / t["path"]).resolve())
+        readings = {}
+        for r in t["readings"]:
+            r = dict(r)
+            r.setdefault("acceptable", r.get("defect") is None)
+            r.setdefault("words", [])
+            readings[r["line_id"]] = r
         takes[path] = {"setup": t["setup"], "shows": set(truth["setups"][t["setup"]]["shows"]),
-                       "readings": {r["line_id"]: r for r in t["readings"]}}
+                       "name": t.get("name", Path(t["path"]).stem), "readings": readings}
     return takes
+
+
+def _performance(clips, takes: dict, truth: dict, speakers: dict) -> dict:
+    picks = {p["line_id"]: p for p in truth.get("editor_picks", ())}
+    styles = {l["id"]: l.get("style") for l in truth["lines"]}
+    picked = single = wide = lines = matched = directed = 0
+    chance = 0.0
+    for d in clips:
+        take = takes.get(str(Path(d.path).resolve()))
+        if take is None:
+            continue
+        for lid in d.line_ids:
+            if lid not in speakers:
+                continue
+            lines += 1
+            shows = take["shows"]
+            single += shows == {speakers[lid]}
+            wide += speakers[lid] in shows and len(shows) > 1
+            if lid in picks:
+                picked += take["name"] in picks[lid]["takes"]
+            if styles.get(lid):
+                directed += 1
+                r = take["readings"].get(lid) or {}
+                matched += r.get("delivery") == "matched" and bool(r.get("acceptable"))
+                ok = [t["readings"][lid] for t in takes.values()
+                      if lid in t["readings"] and t["readings"][lid]["acceptable"]]
+                chance += sum(r.get("delivery") == "matched" for r in ok) / max(1, len(ok))
+    out = {"single_share": round(single / max(1, lines), 4), "wide_share": round(wide / max(1, lines), 4)}
+    if picks:
+        out["pick_accuracy"] = round(picked / max(1, len(truth["lines"])), 4)
+    if directed:
+        out.update(intent_match=round(matched / directed, 4), directed_lines=directed,
+                   intent_chance=round(chance / directed, 4))
+    return out
 
 
 def cut_quality(cut: Cut, truth: dict, root) -> dict:
@@ -85,4 +135,5 @@ def cut_quality(cut: Cut, truth: dict, root) -> dict:
         "jump_cuts": jump,
         "clips": len(clips),
         "cutaways": len(cutaways),
+        **_performance(clips, takes, truth, speakers),
     }

@@ -208,16 +208,18 @@ def _line_context(rs: Sequence[LineReading], takes: dict, intent: Optional[Inten
                        intent=intent, quiet_intent=quiet)
 
 
-def _versus(c: Candidate, best: Candidate) -> Optional[str]:
-    """Why a lower-ranked reading lost to the best one: the term that cost it most."""
-    gaps = sorted(((best.terms.get(t, 0.0) - v, t) for t, v in c.terms.items()), reverse=True)
+def _versus(c: Candidate, best: Candidate, weights: dict) -> Optional[str]:
+    """Why a lower-ranked reading lost to the best one: the weighted term that cost it most."""
+    gaps = sorted(((weights.get(t, 0.0) * (best.terms.get(t, 0.0) - v), t) for t, v in c.terms.items()),
+                  reverse=True)
     gap, term = gaps[0] if gaps else (0.0, "")
     if gap < 0.01:
         return None
     label = {"match": "fewer words heard", "intent": "delivery further from the script", "snr": "noisier",
              "sound": "sound problems", "focus": "softer picture", "on_camera": "speaker less on camera",
              "clarity": "less distinct words", "level": "quieter", "overlap": "overlapped",
-             "blink": "blinks at the cut", "expressive": "less expressive face"}.get(term, term.replace("_", " "))
+             "blink": "blinks at the cut", "expressive": "less expressive face",
+             "pace": "slower delivery", "lip_sync": "lips less in sync", "preferred": "not the circled take"}.get(term, term.replace("_", " "))
     return f"behind take {PurePath(best.take.path).stem}: {label}"
 
 
@@ -241,7 +243,7 @@ def rank_readings(readings: Sequence[LineReading], takes: dict, weights: Optiona
         cands.sort(key=lambda c: (-c.raw, c.take.path, c.reading.start))
         ranked = []
         for k, c in enumerate(cands, start=1):
-            why = _versus(c, cands[0]) if k > 1 and c.acceptable else None
+            why = _versus(c, cands[0], weights or HAND_WEIGHTS) if k > 1 and c.acceptable else None
             ranked.append(replace(c, rank=k, reasons=c.reasons + ((why,) if why else ())))
         out[line_id] = ranked
     return out

@@ -32,6 +32,8 @@ COMMAND_MODULES = (
     "train",
     "scene_gen",
     "doctor",
+    "index",
+    "search",
 )
 
 

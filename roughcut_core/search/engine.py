@@ -1,0 +1,179 @@
+"""The one search-engine interface, and the query logic every engine shares.
+
+An engine stores :class:`~.model.IndexedFile` rows (keyed by content), their
+:class:`~.model.SearchDoc` utterances and a vocabulary (term → phonetic key) used for fuzzy
+matching. Subclasses implement the storage primitives (``put_file``, ``remove_file``,
+``move_file``, ``get_file``, ``files_under``, ``_candidates``, ``_similar_terms``, script
+lines); :meth:`SearchEngine.search` plans the query, expands words fuzzily, asks the engine
+for candidates (all words first, then any word when that finds too few) and scores them
+with :func:`~.query.score_doc`, so results are ranked the same on every engine.
+
+Every write of one file is one transaction: a concurrent writer never sees half a file,
+and two processes indexing at once lose nothing.
+"""
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+from typing import Iterable, Optional, Sequence
+
+from ..errors import RoughcutError
+from .model import Filters, IndexedFile, ScriptLineRecord, SearchDoc, SearchHit
+from .query import QueryPlan, parse_query, score_doc
+from .text import edit_distance, max_typos, phonetic
+
+
+class SearchIndexError(RoughcutError):
+    """The index cannot be opened or used (unreachable server, newer schema, corrupt store)."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A stored utterance with its file, as an engine returns it for scoring."""
+
+    content_key: str
+    path: str
+    rate_num: int
+    rate_den: int
+    start_frame: int
+    drop_frame: bool
+    doc: SearchDoc
+    rank: float = 0.0
+
+
+def timecode_at(seconds: float, rate_num: int, rate_den: int, start_frame: int, drop_frame: bool) -> str:
+    """Source timecode ``HH:MM:SS:FF`` of a time in a file (frame floor, DESIGN §3)."""
+    from ..timebase import Rate, frames_to_timecode, seconds_to_frame_floor
+
+    rate = Rate(rate_num, rate_den)
+    drop = bool(drop_frame) and rate.supports_drop_frame
+    return frames_to_timecode(start_frame + seconds_to_frame_floor(max(0.0, seconds), rate), rate, drop)
+
+
+class SearchEngine(abc.ABC):
+    """Base class of the embedded (SQLite FTS5) and server (PostgreSQL) engines."""
+
+    name = "engine"
+    url = ""
+
+    # ---- storage primitives -------------------------------------------------------------
+    @abc.abstractmethod
+    def put_file(self, file: IndexedFile, docs: Sequence[SearchDoc]) -> None:
+        """Replace everything stored for ``file.content_key`` (and any other content that was
+        at ``file.path``) with ``file`` and ``docs``, atomically."""
+
+    @abc.abstractmethod
+    def move_file(self, content_key: str, path: str) -> None:
+        """Record that the content ``content_key`` now lives at ``path``."""
+
+    @abc.abstractmethod
+    def remove_file(self, content_key: str) -> None:
+        """Forget a file and its utterances."""
+
+    @abc.abstractmethod
+    def get_file(self, content_key: str) -> Optional[IndexedFile]:
+        """The stored file with that content key, or None."""
+
+    @abc.abstractmethod
+    def files_under(self, folder: str) -> list[IndexedFile]:
+        """Stored files whose path is ``folder`` or inside it ('' = every file)."""
+
+    @abc.abstractmethod
+    def _candidates(self, groups: Sequence[Sequence[str]], phrases: Sequence[Sequence[str]],
+                    require_all: bool, filters: Filters, limit: int) -> list[Candidate]:
+        """Utterances matching the term groups (each group: alternatives, OR) and phrases;
+        all groups when ``require_all`` else any; passing ``filters``; best engine rank first.
+        With no groups and no phrases: every utterance passing the filters, in index order."""
+
+    @abc.abstractmethod
+    def _similar_terms(self, word: str, phon: str) -> set[str]:
+        """Vocabulary terms with phonetic key ``phon`` or spelled like ``word`` (a superset)."""
+
+    @abc.abstractmethod
+    def put_script_lines(self, lines: Iterable[ScriptLineRecord]) -> None:
+        """Replace the script lines the index knows."""
+
+    @abc.abstractmethod
+    def script_lines(self) -> list[ScriptLineRecord]:
+        """The script lines the index knows, in script order."""
+
+    @abc.abstractmethod
+    def covered_line_ids(self) -> set[str]:
+        """Line ids that at least one indexed utterance reads."""
+
+    @abc.abstractmethod
+    def stats(self) -> dict:
+        """``{"files", "utterances", "words", "bytes"}`` of the store."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release the connection."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # ---- shared query logic -------------------------------------------------------------
+    def expand(self, word: str) -> set[str]:
+        """Fuzzy alternatives of a query word: same sound, or within its typo allowance."""
+        phon = phonetic(word)
+        typos = max_typos(word)
+        out = set()
+        for term in self._similar_terms(word, phon):
+            if term == word:
+                continue
+            if (phon and len(word) > 2 and phonetic(term) == phon) or \
+                    (typos and edit_distance(term, word, typos) <= typos):
+                out.add(term)
+        return out
+
+    def search(self, query: str, limit: int = 20, filters: Optional[Filters] = None) -> list[SearchHit]:
+        """The best ``limit`` hits for ``query`` (syntax in :mod:`.query`), best first."""
+        plan = parse_query(query, filters)
+        return self.search_plan(plan, limit)
+
+    def search_plan(self, plan: QueryPlan, limit: int = 20) -> list[SearchHit]:
+        limit = max(1, int(limit))
+        expansions = {w: self.expand(w) for w in dict.fromkeys(plan.words)}
+        groups = [[w, *sorted(expansions[w])] for w in dict.fromkeys(plan.words)]
+        pool = max(50, limit * 5)
+        if not groups and not plan.phrases:
+            cands = self._candidates([], [], True, plan.filters, limit)
+            return [self._hit(c, 1.0, 0, len(c.doc.words)) for c in cands]
+        cands = self._candidates(groups, plan.phrases, True, plan.filters, pool)
+        if len(cands) < limit and (len(groups) + len(plan.phrases)) > 1:
+            seen = {(c.content_key, c.doc.seq) for c in cands}
+            more = self._candidates(groups, plan.phrases, False, plan.filters, pool)
+            cands += [c for c in more if (c.content_key, c.doc.seq) not in seen]
+        query_tokens = plan.all_tokens
+        scored = []
+        for c in cands:
+            score, a, b = score_doc(query_tokens, expansions, c.doc.words)
+            if score > 0:
+                scored.append((score, c, a, b))
+        scored.sort(key=lambda s: (-round(s[0], 6), s[1].path, s[1].doc.start))
+        return [self._hit(c, score, a, b) for score, c, a, b in scored[:limit]]
+
+    @staticmethod
+    def _hit(c: Candidate, score: float, a: int, b: int) -> SearchHit:
+        d = c.doc
+        if d.words and 0 <= a < b <= len(d.words):
+            start, end = d.words[a][1], d.words[b - 1][2]
+        else:
+            start, end = d.start, d.end
+        return SearchHit(path=c.path, start=start, end=end,
+                         timecode=timecode_at(start, c.rate_num, c.rate_den, c.start_frame, c.drop_frame),
+                         text=d.text, speaker=d.character or d.speaker, score=score,
+                         content_key=c.content_key, seq=d.seq, utterance_start=d.start, utterance_end=d.end,
+                         shot_size=d.shot_size, line_ids=d.line_ids, quality=d.quality)
+
+    def takes_of_line(self, line_id: str, limit: int = 100) -> list[SearchHit]:
+        """Every indexed utterance that reads script line ``line_id``."""
+        return self.search_plan(parse_query("", Filters(line_id=line_id)), limit)
+
+    def uncovered_lines(self) -> list[ScriptLineRecord]:
+        """Script lines no indexed utterance reads yet."""
+        covered = self.covered_line_ids()
+        return [line for line in self.script_lines() if line.line_id not in covered]

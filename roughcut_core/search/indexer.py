@@ -1,0 +1,131 @@
+"""`roughcut index`: analyse files (cache-aware) and bring the index up to date.
+
+Contract of :func:`index_paths`: every media file under the inputs is content-keyed
+(:func:`roughcut_core.media.content_key`, sampled, cheap). A key already indexed with the
+current :data:`~.model.DOC_VERSION` is not analysed again: at a new path it is *moved*
+(its entries keep their content key), else *unchanged*. Other files are probed, analysed
+through :meth:`RoughCutPipeline.analyze_asset` (whose cache makes a re-analysis free of
+model work) and written one file per transaction. A stored file that was under an input
+folder (or named as an input) and is no longer on disk — and whose content was not found
+elsewhere in this run — is *removed*; new content at an indexed path replaces the old.
+With a ``script``, every file is aligned to it (analyses come from the cache), the script's
+lines are stored, and utterances carry their line ids. Bad files become error lines; the
+rest goes on.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Optional
+
+from .documents import documents_from_analysis
+from .engine import SearchEngine
+from .model import DOC_VERSION, IndexedFile, ScriptLineRecord
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    indexed: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    moved: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    errors: tuple[str, ...] = ()
+    utterances: int = 0
+
+    def to_json(self) -> dict:
+        return {"indexed": list(self.indexed), "unchanged": list(self.unchanged), "moved": list(self.moved),
+                "removed": list(self.removed), "errors": list(self.errors), "utterances": self.utterances}
+
+
+def _file_record(asset, path: str, st: os.stat_result) -> IndexedFile:
+    rate = asset.rate
+    return IndexedFile(content_key=asset.content_key, path=path, size=st.st_size, mtime=st.st_mtime,
+                       duration=float(asset.duration or 0.0), rate_num=rate.num if rate else 25,
+                       rate_den=rate.den if rate else 1, start_frame=int(asset.start_frame or 0),
+                       drop_frame=bool(asset.drop_frame), doc_version=DOC_VERSION)
+
+
+def index_paths(engine: SearchEngine, inputs: Iterable, pipeline=None, script=None,
+                progress: Optional[Callable[[str, str], None]] = None) -> IndexReport:
+    """Index ``inputs`` (files and folders) into ``engine`` (see the module contract).
+    ``pipeline`` defaults to a :class:`~roughcut_core.pipeline.RoughCutPipeline` with default
+    options; ``progress(status, path)`` is told about every file."""
+    from ..errors import RoughcutError
+    from ..media import content_key, discover_media, probe
+
+    inputs = [os.path.abspath(os.fspath(p)) for p in inputs]
+    found, discover_errors = discover_media(inputs)
+    errors = [str(e) for e in discover_errors]
+    indexed, unchanged, moved, removed = [], [], [], []
+    seen_keys: set[str] = set()
+    seen_paths: set[str] = set()
+    todo = []
+    for p in found:
+        path = os.path.abspath(p)
+        seen_paths.add(path)
+        try:
+            key = content_key(path)
+        except (OSError, RoughcutError) as exc:
+            errors.append(str(exc) if isinstance(exc, RoughcutError) else f"{path}: {exc.strerror or exc}")
+            continue
+        seen_keys.add(key)
+        stored = engine.get_file(key)
+        if script is None and stored is not None and stored.doc_version == DOC_VERSION:
+            if stored.path != path:
+                if os.path.exists(stored.path) and stored.path not in seen_paths:
+                    pass  # a copy: the index keeps one path per content (the first one found)
+                else:
+                    engine.move_file(key, path)
+                    moved.append(path)
+                    _tell(progress, "moved", path)
+                    continue
+            unchanged.append(path)
+            _tell(progress, "unchanged", path)
+            continue
+        todo.append(path)
+
+    if todo:
+        if pipeline is None:
+            from ..pipeline import RoughCutPipeline
+
+            pipeline = RoughCutPipeline()
+        analyses = []
+        for path in todo:
+            try:
+                asset = probe(path)
+            except RoughcutError as exc:
+                errors.append(str(exc))
+                continue
+            analysis = pipeline.analyze_asset(asset)
+            errors.extend(analysis.errors)
+            analyses.append((path, os.stat(path), analysis))
+        readings = ()
+        if script is not None:
+            readings = pipeline.align(script, [a for _, _, a in analyses])
+            engine.put_script_lines(ScriptLineRecord(line_id=ln.id, scene_id=ln.scene_id, character=ln.character,
+                                                     text=ln.text) for ln in script.lines)
+        total = 0
+        for path, st, analysis in analyses:
+            docs = documents_from_analysis(analysis, readings)
+            engine.put_file(_file_record(analysis.asset, path, st), docs)
+            total += len(docs)
+            indexed.append(path)
+            _tell(progress, "indexed", path)
+    else:
+        total = 0
+
+    for root in inputs:
+        if os.path.isdir(root) or not os.path.exists(root):
+            for f in engine.files_under(root):
+                if f.path not in seen_paths and f.content_key not in seen_keys and not os.path.exists(f.path):
+                    engine.remove_file(f.content_key)
+                    removed.append(f.path)
+                    _tell(progress, "removed", f.path)
+    return IndexReport(indexed=tuple(indexed), unchanged=tuple(unchanged), moved=tuple(moved),
+                       removed=tuple(removed), errors=tuple(dict.fromkeys(errors)), utterances=total)
+
+
+def _tell(progress, status: str, path: str) -> None:
+    if progress is not None:
+        progress(status, path)

@@ -1,0 +1,288 @@
+"""The server engine: PostgreSQL full text (``tsvector``, GIN) plus ``pg_trgm`` for fuzzy terms.
+
+Same layout as the embedded engine (see :mod:`.sqlite_engine`): ``rc_files``, ``rc_docs``
+(with a stored ``tsvector`` over ``terms``, ``simple`` configuration so both engines see the
+same tokens), ``rc_vocab`` (term, phonetic key; trigram GIN index: spelling variants are
+``term % word``), ``rc_script_lines``, ``rc_meta``. Each file is written in one transaction
+holding an advisory lock on its content key; schema creation holds a global advisory lock,
+so several editors' processes can index into one archive at once.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Optional, Sequence
+
+from .engine import Candidate, SearchEngine, SearchIndexError
+from .model import SCHEMA_VERSION, Filters, IndexedFile, ScriptLineRecord, SearchDoc
+from .rows import DOC_COLUMNS, doc_from_values, doc_terms, doc_values
+from .text import phonetic
+
+_LOCK = 0x52434958  # "RCIX": schema creation
+_SCHEMA = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE TABLE IF NOT EXISTS rc_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS rc_files(content_key TEXT PRIMARY KEY, path TEXT NOT NULL, size BIGINT,
+       mtime DOUBLE PRECISION, duration DOUBLE PRECISION, rate_num INTEGER, rate_den INTEGER,
+       start_frame BIGINT, drop_frame BOOLEAN, doc_version TEXT)""",
+    "CREATE INDEX IF NOT EXISTS rc_files_path ON rc_files(path text_pattern_ops)",
+    """CREATE TABLE IF NOT EXISTS rc_docs(id BIGSERIAL PRIMARY KEY, content_key TEXT NOT NULL, seq INTEGER,
+       start_s DOUBLE PRECISION, end_s DOUBLE PRECISION, text TEXT, terms TEXT, words TEXT, speaker TEXT,
+       character TEXT, shot_size TEXT, faces INTEGER, face_names TEXT, scene_id TEXT, line_ids TEXT,
+       quality TEXT, tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', terms)) STORED)""",
+    "CREATE INDEX IF NOT EXISTS rc_docs_key ON rc_docs(content_key, seq)",
+    "CREATE INDEX IF NOT EXISTS rc_docs_tsv ON rc_docs USING gin(tsv)",
+    "CREATE TABLE IF NOT EXISTS rc_vocab(term TEXT PRIMARY KEY, phon TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS rc_vocab_phon ON rc_vocab(phon)",
+    "CREATE INDEX IF NOT EXISTS rc_vocab_trgm ON rc_vocab USING gin(term gin_trgm_ops)",
+    """CREATE TABLE IF NOT EXISTS rc_script_lines(pos INTEGER PRIMARY KEY, line_id TEXT UNIQUE,
+       scene_id TEXT, character TEXT, text TEXT)""",
+]
+_TABLES = ("rc_files", "rc_docs", "rc_vocab", "rc_script_lines")
+_DOC_SELECT = ", ".join(f"d.{c}" for c in DOC_COLUMNS if c != "terms")
+_SAFE = re.compile(r"^[a-z0-9]+$")
+
+
+def redact(url: str) -> str:
+    """``url`` with any password replaced by ``***`` (for error lines)."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+def _tsquery(groups, phrases, require_all: bool) -> str:
+    def term(t):
+        return f"'{t}'" if _SAFE.match(t) else "'" + t.replace("'", "") + "'"
+
+    parts = ["(" + " | ".join(term(t) for t in g) + ")" for g in groups]
+    parts += ["(" + " <-> ".join(term(t) for t in p) + ")" for p in phrases]
+    return (" & " if require_all else " | ").join(parts)
+
+
+class PostgresEngine(SearchEngine):
+    """Server engine at ``url`` (``postgresql://user@host:port/db``)."""
+
+    name = "postgresql"
+
+    def __init__(self, url: str, connect_timeout: int = 5):
+        try:
+            import psycopg
+        except ImportError as exc:  # pragma: no cover - pinned in requirements
+            raise SearchIndexError(f"PostgreSQL index needs psycopg: {exc}") from None
+        self._psycopg = psycopg
+        self.url = redact(url)
+        try:
+            self.db = psycopg.connect(url, connect_timeout=connect_timeout, autocommit=True)
+            self._migrate()
+        except psycopg.Error as exc:
+            msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise SearchIndexError(f"search index {self.url}: cannot connect: {msg}") from None
+        self._known_terms: set[str] = set()
+
+    def _migrate(self) -> None:
+        with self.db.transaction():
+            self.db.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
+            self.db.execute("CREATE TABLE IF NOT EXISTS rc_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            row = self.db.execute("SELECT value FROM rc_meta WHERE key='schema_version'").fetchone()
+            version = int(row[0]) if row else None
+            if version is not None and version > SCHEMA_VERSION:
+                raise SearchIndexError(f"search index {self.url}: made by a newer roughcut "
+                                       f"(schema {version} > {SCHEMA_VERSION}); upgrade roughcut")
+            if version is not None and version < SCHEMA_VERSION:
+                for t in _TABLES:
+                    self.db.execute(f"DROP TABLE IF EXISTS {t}")
+            for stmt in _SCHEMA:
+                self.db.execute(stmt)
+            self.db.execute("INSERT INTO rc_meta VALUES('schema_version', %s) ON CONFLICT (key) "
+                            "DO UPDATE SET value=EXCLUDED.value", (str(SCHEMA_VERSION),))
+
+    def _run(self, fn):
+        try:
+            with self.db.transaction():
+                return fn(self.db)
+        except self._psycopg.Error as exc:
+            raise SearchIndexError(f"search index {self.url}: {str(exc).strip().splitlines()[0]}") from None
+
+    @staticmethod
+    def _delete_key(db, key: str) -> None:
+        db.execute("DELETE FROM rc_docs WHERE content_key=%s", (key,))
+        db.execute("DELETE FROM rc_files WHERE content_key=%s", (key,))
+
+    @staticmethod
+    def _lock(db, *keys: str) -> None:
+        for k in sorted(set(keys)):
+            db.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (k,))
+
+    def put_file(self, file: IndexedFile, docs: Sequence[SearchDoc]) -> None:
+        terms = doc_terms(docs) - self._known_terms
+
+        def write(db):
+            self._lock(db, file.content_key, "path:" + file.path)
+            for (other,) in db.execute("SELECT content_key FROM rc_files WHERE path=%s AND content_key<>%s",
+                                       (file.path, file.content_key)).fetchall():
+                self._delete_key(db, other)
+            self._delete_key(db, file.content_key)
+            db.execute("INSERT INTO rc_files VALUES(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                       (file.content_key, file.path, file.size, file.mtime, file.duration, file.rate_num,
+                        file.rate_den, file.start_frame, bool(file.drop_frame), file.doc_version))
+            cols = ", ".join(DOC_COLUMNS)
+            with db.cursor() as cur:
+                with cur.copy(f"COPY rc_docs(content_key, {cols}) FROM STDIN") as copy:
+                    for doc in docs:
+                        copy.write_row((file.content_key, *doc_values(doc)))
+                if terms:
+                    cur.executemany("INSERT INTO rc_vocab VALUES(%s, %s) ON CONFLICT DO NOTHING",
+                                    sorted((t, phonetic(t)) for t in terms))
+
+        self._run(write)
+        self._known_terms |= terms
+
+    def move_file(self, content_key: str, path: str) -> None:
+        def write(db):
+            self._lock(db, content_key, "path:" + path)
+            for (other,) in db.execute("SELECT content_key FROM rc_files WHERE path=%s AND content_key<>%s",
+                                       (path, content_key)).fetchall():
+                self._delete_key(db, other)
+            db.execute("UPDATE rc_files SET path=%s WHERE content_key=%s", (path, content_key))
+
+        self._run(write)
+
+    def remove_file(self, content_key: str) -> None:
+        def write(db):
+            self._lock(db, content_key)
+            self._delete_key(db, content_key)
+
+        self._run(write)
+
+    def put_script_lines(self, lines: Iterable[ScriptLineRecord]) -> None:
+        rows = [(i, ln.line_id, ln.scene_id, ln.character, ln.text) for i, ln in enumerate(lines)]
+
+        def write(db):
+            db.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK + 1,))
+            db.execute("DELETE FROM rc_script_lines")
+            with db.cursor() as cur:
+                cur.executemany("INSERT INTO rc_script_lines VALUES(%s,%s,%s,%s,%s)", rows)
+
+        self._run(write)
+
+    @staticmethod
+    def _file(row) -> IndexedFile:
+        return IndexedFile(content_key=row[0], path=row[1], size=row[2], mtime=row[3], duration=row[4],
+                           rate_num=row[5], rate_den=row[6], start_frame=row[7], drop_frame=bool(row[8]),
+                           doc_version=row[9])
+
+    def get_file(self, content_key: str) -> Optional[IndexedFile]:
+        row = self._run(lambda db: db.execute("SELECT * FROM rc_files WHERE content_key=%s",
+                                              (content_key,)).fetchone())
+        return self._file(row) if row else None
+
+    def files_under(self, folder: str) -> list[IndexedFile]:
+        import os
+
+        if not folder:
+            rows = self._run(lambda db: db.execute("SELECT * FROM rc_files ORDER BY path").fetchall())
+        else:
+            base = folder.rstrip(os.sep)
+            rows = self._run(lambda db: db.execute(
+                "SELECT * FROM rc_files WHERE path=%s OR left(path, %s)=%s ORDER BY path",
+                (base, len(base) + 1, base + os.sep)).fetchall())
+        return [self._file(r) for r in rows]
+
+    @staticmethod
+    def _filter_sql(f: Filters) -> tuple[list[str], list]:
+        import os
+
+        where, args = [], []
+        if f.character:
+            where.append("(lower(d.character)=lower(%s) OR lower(d.speaker)=lower(%s) "
+                         "OR strpos(lower(d.face_names), ' ' || lower(%s) || ' ') > 0)")
+            args += [f.character] * 3
+        if f.shot_size:
+            where.append("lower(d.shot_size)=lower(%s)")
+            args.append(f.shot_size)
+        if f.path:
+            where.append("strpos(lower(f.path), lower(%s)) > 0")
+            args.append(f.path)
+        if f.bin:
+            base = f.bin.rstrip(os.sep)
+            where.append("left(f.path, %s)=%s")
+            args += [len(base) + 1, base + os.sep]
+        if f.after is not None:
+            where.append("f.mtime >= %s")
+            args.append(f.after)
+        if f.before is not None:
+            where.append("f.mtime < %s")
+            args.append(f.before)
+        if f.min_duration is not None:
+            where.append("d.end_s - d.start_s >= %s")
+            args.append(f.min_duration)
+        if f.max_duration is not None:
+            where.append("d.end_s - d.start_s <= %s")
+            args.append(f.max_duration)
+        if f.clean:
+            where.append("d.quality=''")
+        for flag in f.exclude_flags:
+            where.append("strpos(d.quality, %s)=0")
+            args.append(f" {flag} ")
+        if f.line_id:
+            where.append("strpos(d.line_ids, %s) > 0")
+            args.append(f" {f.line_id} ")
+        if f.scene_id:
+            where.append("d.scene_id=%s")
+            args.append(f.scene_id)
+        return where, args
+
+    def _candidates(self, groups, phrases, require_all, filters, limit) -> list[Candidate]:
+        where, args = self._filter_sql(filters)
+        head = f"SELECT d.content_key, f.path, f.rate_num, f.rate_den, f.start_frame, f.drop_frame, {_DOC_SELECT}"
+        if groups or phrases:
+            q = _tsquery(groups, phrases, require_all)
+            sql = f"{head}, ts_rank(d.tsv, to_tsquery('simple', %s)) AS r FROM rc_docs d " \
+                  f"JOIN rc_files f ON f.content_key=d.content_key"
+            where.insert(0, "d.tsv @@ to_tsquery('simple', %s)")
+            args = [q, q, *args]
+            order = " ORDER BY r DESC, d.id LIMIT %s"
+        else:
+            sql = f"{head}, 0 FROM rc_docs d JOIN rc_files f ON f.content_key=d.content_key"
+            order = " ORDER BY d.id LIMIT %s"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self._run(lambda db: db.execute(sql + order, (*args, limit)).fetchall())
+        return [Candidate(content_key=r[0], path=r[1], rate_num=r[2], rate_den=r[3], start_frame=r[4],
+                          drop_frame=bool(r[5]), doc=doc_from_values(*r[6:-1]), rank=float(r[-1]))
+                for r in rows]
+
+    def _similar_terms(self, word: str, phon: str) -> set[str]:
+        def read(db):
+            out = {r[0] for r in db.execute("SELECT term FROM rc_vocab WHERE phon=%s LIMIT 200", (phon,))}
+            if len(word) >= 4:
+                out |= {r[0] for r in db.execute(
+                    "SELECT term FROM rc_vocab WHERE term %% %s ORDER BY similarity(term, %s) DESC LIMIT 200",
+                    (word, word))}
+            return out
+
+        return self._run(read)
+
+    def script_lines(self) -> list[ScriptLineRecord]:
+        rows = self._run(lambda db: db.execute(
+            "SELECT line_id, scene_id, character, text FROM rc_script_lines ORDER BY pos").fetchall())
+        return [ScriptLineRecord(*r) for r in rows]
+
+    def covered_line_ids(self) -> set[str]:
+        rows = self._run(lambda db: db.execute("SELECT DISTINCT line_ids FROM rc_docs WHERE line_ids<>''").fetchall())
+        return {i for (ids,) in rows for i in ids.split()}
+
+    def stats(self) -> dict:
+        def read(db):
+            files = db.execute("SELECT count(*) FROM rc_files").fetchone()[0]
+            docs, words = db.execute("SELECT count(*), coalesce(sum(array_length(regexp_split_to_array("
+                                     "nullif(terms, ''), ' '), 1)), 0) FROM rc_docs").fetchone()
+            size = db.execute("SELECT coalesce(sum(pg_total_relation_size(c)), 0) FROM unnest("
+                              "ARRAY['rc_files','rc_docs','rc_vocab','rc_script_lines','rc_meta']::regclass[]) c"
+                              ).fetchone()[0]
+            return {"files": files, "utterances": docs, "words": int(words), "bytes": int(size)}
+
+        return self._run(read)
+
+    def close(self) -> None:
+        try:
+            self.db.close()
+        except Exception:
+            pass

@@ -68,7 +68,7 @@ class ScriptSpec(_Strict):
 
 
 class JobOptions(_Strict):
-    preset: Literal["performance", "coverage", "tight"] = "performance"
+    preset: Literal["performance", "coverage", "tight", "wide"] = "performance"
     favour_character: Optional[str] = Field(None, max_length=200)
     target_duration: Optional[float] = Field(None, gt=0, le=24 * 3600)
     handles: tuple[float, float] = Field((0.25, 0.35), description="seconds of pre/post roll around speech")

@@ -57,6 +57,8 @@ def test_cut_quality_on_demo_scene(demo_cut, demo_scene):
 def test_review_page_is_self_contained(demo_cut):
     html = (demo_cut / "cut.html").read_text()
     assert "<html" in html and "1-1" in html and "data:image/jpeg;base64," in html
+    # per-reading score bars with the within-line rank, and the terms behind the choice
+    assert 'class="bar"' in html and "rank 1" in html and 'class="t ' in html
     assert "http://" not in html and "https://" not in html
 
 

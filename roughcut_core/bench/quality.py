@@ -88,6 +88,36 @@ def _editor_fix(cut, truth, root):
     return out
 
 
+def _brisk_fix(cut, truth, root):
+    """A second simulated editor with a taste the hand-set weights lack: among the options we
+    offered that the truth calls acceptable, the briskest reading."""
+    from .cutquality import _truth_index
+
+    idx = _truth_index(truth, Path(root))
+    out = []
+    for d in cut.decisions:
+        if d.gap or d.video_track != 1:
+            out.append(d)
+            continue
+        ok = []
+        for path, a, b in [(d.path, d.src_in, d.src_out)] + [(x.path, x.src_in, x.src_out) for x in d.alternates]:
+            take = idx.get(str(Path(path).resolve()))
+            r = take["readings"].get(d.line_ids[0]) if take else None
+            if r and r["acceptable"]:
+                ok.append((r["end"] - r["start"], path, a, b))
+        if ok:
+            _, path, a, b = min(ok)
+            out.append(dataclasses.replace(d, path=path, src_in=a, src_out=b))
+        else:
+            out.append(d)
+    return out
+
+
+def _agreement(cut, fixed) -> float:
+    clips = [(d.path, e.path) for d, e in zip(cut.decisions, fixed) if not d.gap and d.video_track == 1]
+    return round(sum(a == b for a, b in clips) / max(1, len(clips)), 4)
+
+
 def _learn(work: Path, show: str, cuts_and_fixes) -> dict:
     """Weights learned through the real feedback path from (generated cut, edited decisions)."""
     from ..edit import write_otio
@@ -189,6 +219,15 @@ def _demo_learning(args, work, state) -> dict:
         a, b = cut_quality(cut, truth, root), cut_quality(learned, truth, root)
         out[n] = {"hand": {k: a.get(k) for k in ("pick_accuracy", "intent_match", "single_share")},
                   "learned": {k: b.get(k) for k in ("pick_accuracy", "intent_match", "single_share")}}
+    # A show whose editor likes brisk reads: agreement with that editor on the held-out scenes.
+    brisk = _learn(work, "bench-brisk", [(state[n][5], _brisk_fix(state[n][5], state[n][3], state[n][4]))
+                                         for n in train])
+    out["brisk"] = {"pace_weight": brisk.get("pace")}
+    for n in tests:
+        script, takes, readings, truth, root, cut = state[n]
+        learned = build_cut(script, takes, readings, EditOptions(alternates=8, weights=brisk))
+        out["brisk"][n] = {"hand": _agreement(cut, _brisk_fix(cut, truth, root)),
+                           "learned": _agreement(learned, _brisk_fix(learned, truth, root))}
     return out
 
 
@@ -254,6 +293,7 @@ def run(argv) -> int:
     if not args.no_acted:
         results["acted"] = _acted(args, work)
     results["synthetic_10min_regenerate_s"] = round(_synthetic_regen_seconds(), 3)
+    (work / "quality.json").write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
     if args.json:
         print(json.dumps(results, indent=2, default=str))
         return 0
@@ -266,6 +306,11 @@ def run(argv) -> int:
         print(markdown_table(["held-out scene", "pick acc hand", "pick acc learned", "intent hand", "intent learned"],
                              [[n, v["hand"]["pick_accuracy"], v["learned"]["pick_accuracy"], v["hand"]["intent_match"],
                                v["learned"]["intent_match"]] for n, v in learning.items() if isinstance(v, dict) and "hand" in v]))
+        brisk = learning.get("brisk") or {}
+        print(f"\nA show whose editor prefers brisk reads (learned pace weight {brisk.get('pace_weight')}): "
+              "agreement with that editor on held-out scenes")
+        print(markdown_table(["held-out scene", "hand-set", "learned"],
+                             [[n, v["hand"], v["learned"]] for n, v in brisk.items() if isinstance(v, dict)]))
     acted = results.get("acted") or {}
     if "skipped" in acted:
         print(f"\nActed takes: skipped ({acted['skipped']})")

@@ -1,8 +1,10 @@
 """The review page: one self-contained HTML file for a cut.
 
 It shows the timeline (clips coloured by setup, proportional widths, a thumbnail at each
-cut), the script beside it with each line's chosen take, why, and its ranked alternates,
-and the coverage report. Thumbnails are embedded as data URIs, so the file travels alone.
+cut), the script beside it with each line's chosen take, why, and its ranked alternates —
+each reading with a score bar (its calibrated usability and within-line rank) and the
+ranking terms behind it (intent, sound, on camera, blinks...: green helped, red cost) — and
+the coverage report. Thumbnails are embedded as data URIs, so the file travels alone.
 ``thumbnail(path, seconds) -> bytes | None`` is injected (the picture stage provides it).
 """
 from __future__ import annotations
@@ -30,7 +32,18 @@ main{display:grid;grid-template-columns:1fr 340px;gap:20px;padding:0 20px 20px}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #333;padding:6px;vertical-align:top;text-align:left}
 .who{font-weight:600;white-space:nowrap}.why{color:#aaa;font-size:12px}.alt{color:#8ab;font-size:12px}
 .bad{color:#f77}.swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px}
+.bar{display:flex;align-items:center;gap:6px;font-size:11px;margin:2px 0}
+.bar i{display:block;height:7px;border-radius:3px;background:#6c6}.bar i.alt{background:#58a}
+.bar span.track{display:block;width:120px;background:#2a2d33;border-radius:3px}
+.t{display:inline-block;font-size:10px;padding:0 4px;margin:1px;border-radius:3px;background:#2a2d33}
+.t.up{color:#7d7}.t.down{color:#f88}
 """
+
+# Terms shown on the page, in an editor's words (the ranking's named terms).
+_TERM_LABELS = {"intent": "intent", "snr": "sound SNR", "sound": "sound", "level": "level",
+                "on_camera": "on camera", "lip_sync": "lip sync", "clarity": "clarity",
+                "expressive": "face", "blink": "blink", "overlap": "overlap", "focus": "focus",
+                "preferred": "circled", "pace": "pace"}
 
 
 def _setup_colors(cut: Cut) -> dict:
@@ -46,6 +59,25 @@ def _img(data: Optional[bytes]) -> str:
     if not data:
         return ""
     return f'<img alt="" src="data:image/jpeg;base64,{base64.b64encode(data).decode()}">'
+
+
+def _bar(score: float, rank: int, alt: bool = False) -> str:
+    width = max(2, round(120 * max(0.0, min(1.0, score))))
+    rank_txt = f" · rank {rank}" if rank else ""
+    return (f'<div class="bar"><span class="track"><i class="{"alt" if alt else ""}" '
+            f'style="width:{width}px"></i></span>{score:.2f}{rank_txt}</div>')
+
+
+def _terms(terms: dict) -> str:
+    chips = []
+    for name, label in _TERM_LABELS.items():
+        v = terms.get(name)
+        if isinstance(v, (int, float)) and abs(v) >= 0.005:
+            chips.append(f'<span class="t {"up" if v > 0 else "down"}">{html.escape(label)} {v:+.2f}</span>')
+    for name, v in terms.items():
+        if name.startswith("defect_") and isinstance(v, (int, float)) and v < 0:
+            chips.append(f'<span class="t down">{html.escape(name[7:].replace("_", " "))} {v:+.2f}</span>')
+    return "".join(chips)
 
 
 def render_review_page(cut: Cut, script: Script, thumbnail: Optional[ThumbnailFn] = None) -> str:
@@ -66,13 +98,15 @@ def render_review_page(cut: Cut, script: Script, thumbnail: Optional[ThumbnailFn
         for lid in d.line_ids:
             line = lines.get(lid)
             alts = "".join(f'<div class="alt">alt {e(Path(a.path).name)} [{a.src_in}–{a.src_out}) '
-                           f'{a.score:.2f}: {e(a.why)}</div>' for a in d.alternates)
+                           f'{_bar(a.score, a.rank, alt=True)}{_terms(a.terms)}<br>{e(a.why)}</div>'
+                           for a in d.alternates)
             take = "(gap)" if d.gap else f'{e(Path(d.path).name)} [{d.src_in}–{d.src_out})'
             rows.append(
                 f'<tr><td>{e(lid)}</td><td class="who">{e(line.character if line else "")}</td>'
                 f'<td>{e(line.text if line else "")}</td><td><span class="swatch" '
                 f'style="background:{colors.get(d.setup or "?", "#555")}"></span>{take} '
                 f'<b class="{"" if d.score >= 0.6 else "bad"}">{d.score:.2f}</b>'
+                f'{"" if d.gap else _bar(d.score, d.rank) + _terms(d.terms)}'
                 f'<div class="why">{e("; ".join(d.reasons))}</div>{alts}</td></tr>')
     cov = cut.coverage or {}
     cov_items = [

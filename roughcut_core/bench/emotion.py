@@ -115,7 +115,8 @@ def run(argv) -> int:
         print(f"roughcut bench emotion: {exc}", file=sys.stderr)
         return 2
     tick = time.perf_counter()
-    raw = extract(examples)
+    durations: list = []
+    raw = extract(examples, durations=durations)
     feat_s = time.perf_counter() - tick
     train_ids, hold_ids = set(_parse_ids(args.train)), set(_parse_ids(args.holdout))
     actor = [e.speaker.split(":", 1)[-1] for e in examples]
@@ -143,6 +144,10 @@ def run(argv) -> int:
                                 "intent_match_rate_model": r_model, "intent_match_rate_dsp": r_dsp}
         rows.append((name, ev["n"], ev["accuracy"], ev["balanced_accuracy"], ev["arousal_corr"],
                      _auc(ar[hi], ar[lo]), len(scenes), r_model, r_dsp, 1 / 7))
+    audio_s = float(sum(durations))
+    result["audio_s"] = round(audio_s, 1)
+    result["features_rtf"] = round(audio_s / feat_s, 1) if feat_s > 0 else None
+    result["face"] = _face_timing()
     result["peak_rss_mb"] = round(peak_rss_mb(), 1)
     if args.json:
         print(json.dumps(result, indent=2))
@@ -150,6 +155,28 @@ def run(argv) -> int:
     print(markdown_table(("set", "takes", "emotion acc (7)", "balanced acc", "model arousal r",
                           "DSP arousal AUC", "scenes", "intent match (model)", "intent match (DSP)",
                           "chance"), rows))
-    print(f"\ntrained on {int(tr.sum())} takes of RAVDESS actors {args.train}; features for "
-          f"{len(examples)} files in {feat_s:.0f} s; peak RSS {result['peak_rss_mb']} MiB")
+    print(f"\ntrained on {int(tr.sum())} takes of RAVDESS actors {args.train} (calm counted as neutral); "
+          f"features for {len(examples)} files ({audio_s:.0f} s of audio) in {feat_s:.0f} s "
+          f"(real-time factor {result['features_rtf']}); peak RSS {result['peak_rss_mb']} MiB")
+    face = result["face"]
+    if face:
+        print(f"face signals: {face['readings']} GRID readings of 2 s, {face['s_per_reading']:.2f} s each, "
+              f"blink at a cut in {face['blinks']} of them")
     return 0
+
+
+def _face_timing() -> dict:
+    """Seconds per reading of ``picture.expression.face_signals`` on the GRID talking heads."""
+    clips = sorted((Path(__file__).resolve().parents[3] / "shared" / "media" / "video_faces_speaking").glob("grid_*.mpg"))
+    if not clips:
+        return {}
+    from ..picture.detector import FaceDetector
+    from ..picture.expression import face_signals
+    from ..picture.landmarks import FaceLandmarker
+
+    models = (FaceDetector("full"), FaceLandmarker())
+    tick = time.perf_counter()
+    out = [face_signals(str(c), 0.5, 2.5, None, models) for c in clips]
+    spent = time.perf_counter() - tick
+    return {"readings": len(out), "s_per_reading": spent / len(out),
+            "blinks": int(sum(o.get("blink_at_cut", 0.0) for o in out))}

@@ -93,14 +93,18 @@ def manifest_sha256(examples: Sequence[Example]) -> str:
     return h.hexdigest()
 
 
-def extract(examples: Sequence[Example], progress: Optional[Callable[[int, int], None]] = None) -> np.ndarray:
+def extract(examples: Sequence[Example], progress: Optional[Callable[[int, int], None]] = None,
+            durations: Optional[list] = None) -> np.ndarray:
     """Raw feature rows for ``examples`` (decoded at 16 kHz mono); a file that cannot be read
-    raises MediaError naming it."""
+    raises MediaError naming it. ``durations``, when given, receives each file's seconds."""
     from ..speech.audio_io import decode_audio
 
     rows = []
     for k, e in enumerate(examples):
-        rows.append(utterance_features(decode_audio(e.path, 16000), 16000))
+        x = decode_audio(e.path, 16000)
+        rows.append(utterance_features(x, 16000))
+        if durations is not None:
+            durations.append(len(x) / 16000)
         if progress:
             progress(k + 1, len(examples))
     return np.array(rows)

@@ -38,3 +38,36 @@ def test_styles_differ_in_sound_parameters():
     assert matched is STYLES["angry"] and wrong is STYLES[OPPOSITE["angry"]] and flat is STYLES["flat"]
     assert matched.gain > flat.gain > wrong.gain
     assert matched.pitch_range > flat.pitch_range and matched.rate > wrong.rate
+
+
+def test_cut_quality_reports_intent_match_and_shot_shares(tmp_path):
+    from roughcut_core.bench.cutquality import cut_quality
+    from roughcut_core.model import Cut, EditDecision
+    from roughcut_core.timebase import Rate
+
+    rate = Rate(24)
+
+    def reading(lid, start, delivery=None):
+        return {"line_id": lid, "start": start, "end": start + 1.0, "acceptable": True, "delivery": delivery,
+                "words": [{"text": "w", "start": start, "end": start + 1.0}]}
+
+    truth = {
+        "lines": [{"id": "1-1", "character": "A", "style": None}, {"id": "1-2", "character": "B", "style": "angry"}],
+        "setups": {"WIDE": {"shows": ["A", "B"]}, "CU_B": {"shows": ["B"]}},
+        "takes": [{"path": "media/WIDE_T1.mp4", "name": "WIDE_T1", "setup": "WIDE",
+                   "readings": [reading("1-1", 1.0), reading("1-2", 3.0, "flat")]},
+                  {"path": "media/CU_B_T1.mp4", "name": "CU_B_T1", "setup": "CU_B",
+                   "readings": [reading("1-1", 1.0), reading("1-2", 3.0, "matched")]}],
+        "editor_picks": [{"line_id": "1-1", "takes": ["WIDE_T1", "CU_B_T1"]}, {"line_id": "1-2", "takes": ["CU_B_T1"]}],
+    }
+    wide, cu = str(tmp_path / "media/WIDE_T1.mp4"), str(tmp_path / "media/CU_B_T1.mp4")
+
+    def cut(second):
+        return Cut(name="x", rate=rate, decisions=(
+            EditDecision(id="d1", path=wide, rate=rate, src_in=12, src_out=60, rec_in=0, score=0.9, line_ids=("1-1",)),
+            EditDecision(id="d2", path=second, rate=rate, src_in=60, src_out=108, rec_in=48, score=0.9,
+                         line_ids=("1-2",))))
+    good, bad = cut_quality(cut(cu), truth, tmp_path), cut_quality(cut(wide), truth, tmp_path)
+    assert good["intent_match"] == 1.0 and good["pick_accuracy"] == 1.0 and good["single_share"] == 0.5
+    assert good["intent_chance"] == 0.5 and good["directed_lines"] == 1
+    assert bad["intent_match"] == 0.0 and bad["pick_accuracy"] == 0.5 and bad["wide_share"] == 1.0

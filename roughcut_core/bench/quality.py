@@ -64,6 +64,34 @@ def _blinks(cut, readings) -> object:
     return blinks if measured else None
 
 
+def _ranking_stats(readings, takes, truth, root) -> dict:
+    """How the ranking itself reads against the truth: Brier score of the usability against
+    the truth's acceptable flag, and the share of lines whose clean readings all show
+    different scores (two decimals, as on the review page)."""
+    from ..edit import rank_readings
+    from .cutquality import _truth_index
+
+    idx = _truth_index(truth, Path(root))
+    ranked = rank_readings(readings, takes)
+    brier, n, distinct, lines = 0.0, 0, 0, 0
+    for lid, cands in ranked.items():
+        clean = []
+        for c in cands:
+            t = idx.get(str(Path(c.take.path).resolve()))
+            r = t["readings"].get(lid) if t else None
+            if r is None:
+                continue
+            brier += (c.score - float(bool(r["acceptable"]))) ** 2
+            n += 1
+            if r["acceptable"]:
+                clean.append(round(c.score, 2))
+        if len(clean) >= 2:
+            lines += 1
+            distinct += len(set(clean)) == len(clean)
+    return {"usability_brier": round(brier / max(1, n), 4),
+            "clean_scores_distinct": round(distinct / max(1, lines), 4) if lines else None}
+
+
 def _editor_fix(cut, truth, root):
     """The demo's simulated editor: swap each clip not among the truth's picks for the
     best-ranked alternate that is (preferring the speaker's single)."""
@@ -189,13 +217,15 @@ def _generated(args, work, pipeline) -> tuple[list, dict, dict]:
         cut = build_cut(script, takes, readings, EditOptions(alternates=8))
         regen_s = time.perf_counter() - tick
         q = cut_quality(cut, truth, root)
-        q.update(analyse_s=round(analyse_s, 2), regenerate_s=round(regen_s, 3), blinks_at_cuts=_blinks(cut, readings))
+        q.update(analyse_s=round(analyse_s, 2), regenerate_s=round(regen_s, 3), blinks_at_cuts=_blinks(cut, readings),
+                 **_ranking_stats(readings, takes, truth, root))
         name = f"{kind} seed {seed}"
         results[name] = q
         state[name] = (script, takes, readings, truth, root, cut)
         rows.append([name, q["line_coverage"], q["take_accuracy"], q.get("pick_accuracy"),
                      q.get("intent_match"), q.get("intent_chance"), q["single_share"], q["wide_share"],
-                     q["jump_cuts"], q["clipped_words"], q["blinks_at_cuts"], q["analyse_s"]])
+                     q["jump_cuts"], q["clipped_words"], q["blinks_at_cuts"], q["clean_scores_distinct"],
+                     q["usability_brier"], q["analyse_s"]])
     return rows, results, state
 
 
@@ -299,7 +329,7 @@ def run(argv) -> int:
         return 0
     print(markdown_table(["scene", "line coverage", "take accuracy", "editor-pick accuracy", "intent match",
                           "intent chance", "on speaker's single", "on wider shot", "jump cuts", "clipped words",
-                          "blinks at cuts", "analyse s"], rows))
+                          "blinks at cuts", "clean scores distinct", "usability Brier", "analyse s"], rows))
     learning = results["learning_demo"]
     if learning:
         print(f"\nLearned vs hand-set (demo; feedback from {', '.join(learning['trained_on'])}):")

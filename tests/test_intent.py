@@ -27,10 +27,15 @@ ALICE
 (whispering)
 Go? (beat) Now?
 
-Alice laughs.
+The dogs bark. Bob laughs.
 
 BOB
 What?
+
+Alice laughs.
+
+BOB
+Why?
 """
 
 
@@ -49,7 +54,7 @@ def test_parser_keeps_the_action_just_before_a_line():
     lines = script.lines
     assert lines[0].action_before == "Bob slams the door, furious."
     assert lines[1].action_before is None and lines[2].action_before is None
-    assert lines[4].action_before == "Alice laughs."
+    assert lines[4].action_before == "The dogs bark. Bob laughs."
 
 
 def test_parenthetical_action_punctuation_and_caps(intents):
@@ -65,8 +70,12 @@ def test_parenthetical_action_punctuation_and_caps(intents):
     whisper = intents["1-4"]
     assert whisper.emotion is None and whisper.loudness == "soft" and whisper.pauses
     assert whisper.directed == "(whispering)"
-    # The action paragraph alone ("Alice laughs.") implies a happy read of the next line.
+    # The action paragraph alone implies a read, from its sentences that name the speaker:
+    # "Bob laughs." makes BOB's line happy, "The dogs bark." does not make it angry...
     assert intents["1-5"].emotion == "happy" and intents["1-5"].directed is None
+    assert intents["1-5"].distribution()["angry"] < 0.1
+    # ...and "Alice laughs." says nothing about how BOB says his next line.
+    assert intents["1-6"].emotion is None and not intents["1-6"].has_direction
 
 
 def test_every_emotion_has_a_cue_and_sarcastic_does_not_invent_one():

@@ -12,7 +12,7 @@ Stable API (read by ``edit/ranking.py``; keep it backward compatible):
   that an editor would quote, e.g. ``"(angrily)"``, or None) and ``beat`` (what asks for a
   pause inside the line: ``"(beat)"``, ``'"..."'``, or None).
 - ``parse_intent(line) -> Intent`` reads ``line.parenthetical``, ``line.action_before`` (the
-  action paragraph just before the cue), ``line.text`` (inline parentheticals, ``!``, ``?``,
+  action paragraph just before the cue; only its sentences that name the speaker), ``line.text`` (inline parentheticals, ``!``, ``?``,
   ``...``, CAPS emphasis). ``script_intents(script) -> {line_id: Intent}``.
 - ``intent_match(signals, intent) -> (score, words)``: how well one reading's measured delivery
   (``LineReading.signals``, names in ``roughcut_core/signals.py``) matches the intent. ``score`` is
@@ -122,6 +122,15 @@ def _emphasis(text: str) -> list[str]:
             if len(w) >= 2 and w.isupper() and w.strip("'-") not in _NOT_EMPHASIS]
 
 
+def _about_speaker(action: str, character: str) -> str:
+    """The sentences of ``action`` that name ``character`` (any name word of 3+ letters)."""
+    names = [w for w in _WORD.findall(character or "") if len(w) >= 3]
+    if not action or not names:
+        return ""
+    pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
+    return " ".join(s for s in re.split(r"(?<=[.!?])\s+", action) if pattern.search(s))
+
+
 def parse_intent(line: ScriptLine) -> Intent:
     """The expected delivery of ``line`` from its parenthetical, the action just before it,
     inline parentheticals, punctuation and CAPS emphasis (see ``CUES``)."""
@@ -132,8 +141,10 @@ def parse_intent(line: ScriptLine) -> Intent:
     hits = _cue_hits(direction)
     if hits:
         cues.append(line.parenthetical or inline[0])
-    # The action line counts only for emotion words about the speaker; it weighs half.
-    action_hits = [c for c in _cue_hits(line.action_before or "") if c.emotion] if line.action_before else []
+    # The action line counts only for emotion words in sentences that name the speaker (the
+    # dogs barking is not the speaker shouting); it weighs half a parenthetical.
+    about = _about_speaker(line.action_before or "", line.character)
+    action_hits = [c for c in _cue_hits(about) if c.emotion] if about else []
     if action_hits:
         cues.append("action: " + (line.action_before or "")[:60])
     votes: dict[str, float] = {}
@@ -204,13 +215,26 @@ def _measured_emotions(signals: Mapping) -> dict[str, float]:
     return {e: float(v) for e, v in out.items() if isinstance(v, (int, float))}
 
 
+def _cue_label(cues: tuple[str, ...]) -> str:
+    """How an editor refers to an undirected cue: 'the action line', 'the "!"', 'the CAPS on OUT'."""
+    for c in cues:
+        if c.startswith("action:"):
+            return "the action line"
+    for c in cues:
+        if c.startswith("CAPS "):
+            return "the CAPS on " + c[5:].split()[0]
+        if c in ("!", "..."):
+            return f'the "{c}"'
+    return "the script"
+
+
 def intent_match(signals: Mapping, intent: Optional[Intent]) -> tuple[float, str]:
     """(score 0..1, editor's words) for one reading against the line's intent (module doc)."""
     if intent is None or not intent.has_direction:
         return 0.5, ""
     signals = signals or {}
     parts: list[tuple[float, float]] = []  # (weight, agreement 0..1)
-    label = intent.directed or (intent.cues[0] if intent.cues else "the script")
+    label = intent.directed or _cue_label(intent.cues)
     measured = _measured_emotions(signals)
     emo_agree = None
     if intent.emotions and len(measured) == len(EMOTIONS):
@@ -225,7 +249,10 @@ def intent_match(signals: Mapping, intent: Optional[Intent]) -> tuple[float, str
     arousal = signals.get("arousal")
     ar_agree = None
     if intent.arousal is not None and isinstance(arousal, (int, float)):
-        ar_agree = max(0.0, 1.0 - abs(float(arousal) - intent.arousal) / 0.6)
+        miss = float(arousal) - intent.arousal
+        if intent.directed is None and intent.emotion is None:
+            miss = min(0.0, miss)  # "!" / CAPS ask for energy: more is not wrong
+        ar_agree = max(0.0, 1.0 - abs(miss) / 0.6)
         parts.append((1.0, ar_agree))
     loud = signals.get("loudness_rel_db")
     if intent.loudness and isinstance(loud, (int, float)):
@@ -263,8 +290,8 @@ def _words(signals, intent: Intent, score: float, measured: dict, emo_agree, ar_
     if isinstance(arousal, (int, float)) and intent.arousal is not None:
         if ar_agree is not None and ar_agree >= 0.6:
             kind = "energy" if intent.arousal >= 0.5 else "restraint"
-            return f"{kind} as scripted {label}".replace("  ", " ")
-        if arousal < intent.arousal:
+            return f"{kind} as scripted {label}" if label.startswith("(") else f"{kind} as {label} asks"
+        if arousal < intent.arousal or (intent.directed is None and intent.emotion is None):
             return f"flat for {label}"
         return f"too big for {label}"
     return "delivery as scripted" if score >= 0.6 else f"off the direction {label}"

@@ -95,6 +95,10 @@ HAND_WEIGHTS = {t: (0.0 if t == "pace" else 1.0) for t in TERMS}
 MIDPOINT = 0.55
 SLOPE = 6.5
 
+# Acceptability looks only at whether the reading can be used at all (complete, clean sound
+# and picture), not at preferences among usable readings (intent, face, pace...).
+ACCEPT_TERMS = ("match", *(f"defect_{d}" for d in DEFECT_PENALTY), "sound", "focus", "snr", "overlap")
+
 # intent judge: (signals) -> (score 0..1, editor's words) or None when it cannot judge.
 IntentJudge = Callable[[dict], Optional[tuple]]
 
@@ -192,7 +196,8 @@ def rank_reading(reading: LineReading, take: TakeInfo, weights: Optional[dict] =
     if not reasons:
         reasons.append("complete line" if terms["match"] >= 0.9 else f"line match {terms['match']:.2f}")
     return Candidate(reading=reading, take=take, score=usability(raw), reasons=tuple(reasons),
-                     acceptable=not bad and raw >= MIDPOINT, terms=terms, raw=raw)
+                     acceptable=not bad and sum(terms[t] for t in ACCEPT_TERMS) >= MIDPOINT,
+                     terms=terms, raw=raw)
 
 
 def _line_context(rs: Sequence[LineReading], takes: dict, intent: Optional[IntentJudge],

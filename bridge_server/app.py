@@ -186,6 +186,10 @@ def create_app(config: BridgeConfig, executor=None) -> FastAPI:
     app.include_router(routes_jobs.router, dependencies=authed)
     app.include_router(routes_jobs.review_router)
 
+    from .web import mount as mount_web_app  # the browser app under /app (issue 17)
+
+    mount_web_app(app)
+
     app.add_middleware(CORSMiddleware, allow_origins=list(config.cors_origins), allow_credentials=False,
                        allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["Authorization", "Content-Type"],
                        max_age=600)

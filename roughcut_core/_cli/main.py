@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "demo_scene",
     "cut",
     "serve",
+    "app",
     "export",
     "render",
     "feedback",

@@ -1,0 +1,80 @@
+"""Search routes (issue 18; token required), mounted by ``app.py`` with one line.
+
+=========================================  =========================================================
+``GET /v1/search?q=&limit=``               ``{"query", "results": [{"path", "start", "end",
+                                           "timecode", "text", "speaker", "score"}]}`` best first,
+                                           the same shape as ``roughcut search --json``; optional
+                                           ``character``, ``shot``, ``file``, ``bin``, ``line``
+                                           filters; ``index`` names the engine that answered and
+                                           ``warning`` says when the server was unreachable
+``GET /v1/search/uncovered``               ``{"uncovered": [{"line_id", "scene_id", "character",
+                                           "text"}]}``: script lines no indexed take reads
+=========================================  =========================================================
+
+The index is ``$ROUGHCUT_INDEX_URL`` (else the embedded store), as for the CLI; an unreachable
+server falls back to the embedded store. Only results under the bridge's allowed roots are
+returned (the index may hold files indexed from the command line elsewhere; with no
+allowed roots nothing is). Queries run in
+FastAPI's thread pool; each request opens and closes its own connection.
+"""
+from __future__ import annotations
+
+import shlex
+from typing import Optional
+
+from fastapi import APIRouter, HTTPException, Query, Request
+
+from .security import allowed_path
+
+router = APIRouter(prefix="/v1", tags=["search"])
+
+
+def _roots(request: Request):
+    return getattr(request.app.state.config, "allowed_roots", ()) or ()
+
+
+@router.get("/search", summary="search the index of analysed media")
+def search(request: Request, q: str = Query("", max_length=2000), limit: int = Query(20, ge=1, le=500),
+           character: Optional[str] = Query(None, max_length=200), shot: Optional[str] = Query(None, max_length=20),
+           file: Optional[str] = Query(None, max_length=1000), bin: Optional[str] = Query(None, max_length=1000),
+           line: Optional[str] = Query(None, max_length=100)) -> dict:
+    from roughcut_core.search import QueryError, SearchIndexError, open_index
+
+    extra = [shlex.quote(f"{k}:{v}") for k, v in (("character", character), ("shot", shot), ("file", file),
+                                                   ("bin", bin), ("line", line)) if v]
+    full = " ".join([q, *extra]).strip()
+    roots = _roots(request)
+    try:
+        engine, warning = open_index(None)
+    except SearchIndexError as exc:
+        raise HTTPException(503, str(exc)) from None
+    try:
+        hits = engine.search(full, limit=limit * 3)
+        url = engine.url
+    except QueryError as exc:
+        raise HTTPException(400, f"bad query: {exc}") from None
+    except SearchIndexError as exc:
+        raise HTTPException(503, str(exc)) from None
+    finally:
+        engine.close()
+    hits = [h for h in hits if allowed_path(h.path, roots) is not None]  # no roots: nothing
+    body = {"query": q, "results": [h.to_json() for h in hits[:limit]], "index": url}
+    if warning:
+        body["warning"] = warning
+    return body
+
+
+@router.get("/search/uncovered", summary="script lines no indexed take reads")
+def uncovered() -> dict:
+    from roughcut_core.search import SearchIndexError, open_index
+
+    try:
+        engine, _ = open_index(None)
+    except SearchIndexError as exc:
+        raise HTTPException(503, str(exc)) from None
+    try:
+        lines = engine.uncovered_lines()
+    finally:
+        engine.close()
+    return {"uncovered": [{"line_id": ln.line_id, "scene_id": ln.scene_id, "character": ln.character,
+                           "text": ln.text} for ln in lines]}

@@ -40,8 +40,16 @@ def performance_signals(script, readings: Sequence, transcripts: dict, assets: d
             from ..picture.expression import reading_face_signals
 
             faces = reading_face_signals(readings, assets, cache=cache)
-            readings = tuple(replace(r, signals={**r.signals, **f}) if f else r
+            readings = tuple(replace(r, signals={**r.signals, **_own_face(r, f)}) if f else r
                              for r, f in zip(readings, faces))
         except ImportError as exc:
             log.warning("face signals skipped: %s", exc)
     return tuple(readings)
+
+
+def _own_face(reading, face: dict) -> dict:
+    """Where cast binding says the line's character is not in frame, the face on screen is a
+    listener's: its blinks still matter at the cut, its expressiveness is not the reading's."""
+    if reading.signals.get("speaker_in_frame") == 0:
+        return {k: v for k, v in face.items() if k != "face_expressiveness"}
+    return face

@@ -65,3 +65,14 @@ def test_real_talking_head_has_open_eyes_and_a_moving_face():
 def test_missing_video_is_a_clear_error(tmp_path):
     with pytest.raises(MediaError, match="nothing.mp4"):
         face_signals(str(tmp_path / "nothing.mp4"), 0.0, 1.0)
+
+
+def test_a_listeners_face_keeps_its_blinks_but_not_the_expressiveness():
+    from roughcut_core.model import LineReading
+    from roughcut_core.perform import _own_face
+
+    face = {"face_expressiveness": 0.3, "blink_at_cut": 1.0, "eyes_open_in": 0.1}
+    off = LineReading(path="a.mov", line_id="1-1", start=0.0, end=1.0, score=1.0, signals={"speaker_in_frame": 0})
+    on = LineReading(path="a.mov", line_id="1-1", start=0.0, end=1.0, score=1.0, signals={"speaker_in_frame": 1})
+    assert _own_face(off, face) == {"blink_at_cut": 1.0, "eyes_open_in": 0.1}
+    assert _own_face(on, face) == face

@@ -115,3 +115,16 @@ def test_two_small_faces_make_a_wide_two_shot():
     assert shot_size_of_samples([0.09] * 8, [1] * 8) == "FS"
     assert shot_size_of_samples([0.25] * 8, [2] * 8) == "MCU"  # a two-shot, but a close one
     assert shot_size_of_samples([None] * 7 + [0.3], [0] * 7 + [1]) == "insert"
+
+
+def test_silent_looking_actor_bound_by_elimination():
+    # JOHN's face never moves its mouth (bad landmarks): the other face is clearly MAEVE, so he
+    # is JOHN by elimination, at low confidence, never "never seen"
+    analyses = [
+        _analysis("WIDE_T1", [(0.2, FACE_A, "MAEVE"), (0.7, FACE_B, "nobody")], LINES, 10.0),
+        _analysis("CU_JOHN_T1", [(0.45, FACE_B, "nobody")], LINES, 10.0),
+    ]
+    readings = [r for a in analyses for r in _readings(a.path)]
+    b = bind_cast(analyses, readings)
+    assert dict(b.setups["CU_JOHN_T1"]) == {"JOHN": 0.25}
+    assert sorted(dict(b.setups["WIDE_T1"])) == ["JOHN", "MAEVE"]

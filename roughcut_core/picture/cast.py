@@ -14,7 +14,9 @@ Contract:
   them). The person x character matrix is solved as an assignment (Hungarian, one character
   per person); a person left over is named after the nearest named person when their
   faceprints are within ``LOOSE`` (the same actor split into two clusters), else stays
-  unnamed ("never seen" as a character). Confidence per person: 1 - exp(-margin / SCALE) of
+  unnamed ("never seen" as a character) — unless it was on screen during the readings of a
+  character nobody plays and nothing speaks against it (score > -MIN_SCORE): it then takes
+  that character by elimination at confidence 0.25. Confidence per person: 1 - exp(-margin / SCALE) of
   the assigned score over the runner-up, with a floor for faceprint-only links.
 - ``CastBinding.setups[path]`` = ((character or person id, confidence), ...) for the people in
   at least ``MIN_PRESENCE`` of the file's samples.
@@ -42,6 +44,7 @@ SCALE = 0.01
 MIN_SCORE = 0.002
 MIN_PRESENCE = 0.2
 LIP_PAD = 0.75
+ELIMINATION_CONFIDENCE = 0.25
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,7 @@ def bind_cast(analyses: Sequence, readings: Sequence, characters: Sequence[str] 
                 names[people[i]] = chars[j]
                 conf[people[i]] = round(1.0 - math.exp(-max(0.0, score[i, j] - max(runner, 0.0)) / SCALE), 3)
     _link_leftovers(analyses, ids, people, names, conf)
+    _by_elimination(people, chars, score, names, conf)
     setups = {}
     for an in analyses:
         n = max(1, len(an.sample_times))
@@ -191,6 +195,21 @@ def bind_cast(analyses: Sequence, readings: Sequence, characters: Sequence[str] 
             merged[label] = max(c, merged.get(label, 0.0))
         setups[an.path] = tuple(sorted(merged.items()))
     return CastBinding(ids, names, conf, setups)
+
+
+def _by_elimination(people, chars, score, names, conf) -> None:
+    """A person still unnamed who was on screen during the readings of a character nobody
+    plays, with no evidence against it (score > -MIN_SCORE), takes that character at low
+    confidence: in a two-hander, the face that is not the other actor is the other actor."""
+    free = [j for j, c in enumerate(chars) if c not in names.values()]
+    for i, p in enumerate(people):
+        if p in names or not free:
+            continue
+        j = max(free, key=lambda j: score[i, j])
+        if score[i, j] > -MIN_SCORE:
+            names[p] = chars[j]
+            conf[p] = ELIMINATION_CONFIDENCE
+            free.remove(j)
 
 
 def _link_leftovers(analyses, ids, people, names, conf) -> None:

@@ -7,7 +7,8 @@ Contract:
 - :func:`load_actor` returns an :class:`Actor` whose :meth:`Actor.portrait` gives, for an output
   frame, an RGB head-and-shoulders image and the face box inside it (pixels). ``level`` 0..1 is
   how loud the actor's own voice is at that frame: GRID actors then play frames from the part of
-  their clip where they really speak (real lip motion), and hold on the silent part otherwise;
+  their clip where they really speak (real lip motion), and play the still part after the
+  sentence otherwise;
   stills open the jaw in proportion (``demo.faces.mouth_sprites``).
 - Face boxes are measured once per actor with the project's BlazeFace detector on the source
   (a first frame or the photo), only to scale and place the face; the ground truth of a scene
@@ -124,7 +125,8 @@ def _grid_actor(actor_id: str, media: Path) -> Actor:
     loud = np.flatnonzero(rms_a > 0.25 * rms_a.max())
     first, last = (int(loud[0]), int(loud[-1])) if loud.size else (len(frames) // 3, 2 * len(frames) // 3)
     speech = tuple(frames[first:last + 1])
-    idle = tuple(frames[:max(2, first - 4)])
+    # at rest: after the sentence (before it, GRID talkers already open the mouth to breathe in)
+    idle = tuple(frames[last + 4:]) if len(frames) - last - 4 >= 8 else tuple(frames[:max(2, first - 12)])
     box = _measure_face(frames[0], (0.33 * frames[0].shape[1], 0.2 * frames[0].shape[0],
                                     0.3 * frames[0].shape[1], 0.38 * frames[0].shape[0]))
     return Actor(actor_id, sex, "GRID audio-visual corpus (CC BY 4.0), Cooke, Barker, Cunningham & Shao 2006",

@@ -29,7 +29,7 @@ from .plan import ScenePlan, plan_scene
 from .render import Layout, encode, levels_per_frame, speech_requests, take_audio
 
 TRUTH_SCHEMA = "roughcut.scenegen-truth/1"
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 
 Progress = Callable[[int, int, str], None]
 

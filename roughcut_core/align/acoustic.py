@@ -8,7 +8,9 @@ Contract:
 - ``dtw(query, target, *, open_end=True)`` aligns every query frame to the target (subsequence
   DTW: the query may start and end anywhere in the target when ``open_end``; otherwise both
   ends are pinned) and returns a :class:`Warp`: the path (query frame → target frame), the
-  per-query-frame local cost along it and the mean cost. Steps (1,1), (1,0), (0,1); a row is
+  per-query-frame local cost along it and the mean cost. ``squeeze_penalty`` is added for each
+  query frame matched to the same target frame as the one before (a search over noise or
+  silence otherwise squeezes a whole line onto a few frames). Steps (1,1), (1,0), (0,1); a row is
   solved with a cumulative-minimum so the whole alignment is numpy, O(n·m) memory.
 - ``span_costs(warp, spans, side)`` → mean local cost of each [a, b) frame span, measured on
   the query side (``side="query"``) or the target side (target frames the path visits).
@@ -60,7 +62,8 @@ class Warp:
     target_end: int          # exclusive
 
 
-def dtw(query: np.ndarray, target: np.ndarray, *, open_end: bool = True) -> Warp | None:
+def dtw(query: np.ndarray, target: np.ndarray, *, open_end: bool = True,
+        squeeze_penalty: float = 0.0) -> Warp | None:
     """Align ``query`` frames onto ``target`` (see module contract); None when either is empty."""
     n, m = len(query), len(target)
     if n == 0 or m == 0:
@@ -75,8 +78,8 @@ def dtw(query: np.ndarray, target: np.ndarray, *, open_end: bool = True) -> Warp
     for i in range(1, n):
         prev = D[i - 1]
         a = np.full(m, big)
-        a[0] = prev[0] + c[i, 0]
-        a[1:] = np.minimum(prev[1:], prev[:-1]) + c[i, 1:]
+        a[0] = prev[0] + squeeze_penalty + c[i, 0]
+        a[1:] = np.minimum(prev[1:] + squeeze_penalty, prev[:-1]) + c[i, 1:]
         # horizontal steps: D[i, j] = min_k<=j (a[k] + sum c[i, k+1..j])
         C = np.cumsum(c[i])
         D[i] = C + np.minimum.accumulate(a - C)
@@ -86,7 +89,7 @@ def dtw(query: np.ndarray, target: np.ndarray, *, open_end: bool = True) -> Warp
     i, j = n - 1, end
     path[i] = j
     while i > 0:
-        choices = [(D[i - 1, j], i - 1, j)]
+        choices = [(D[i - 1, j] + squeeze_penalty, i - 1, j)]
         if j > 0:
             choices.append((D[i - 1, j - 1], i - 1, j - 1))
             choices.append((D[i, j - 1], i, j - 1))

@@ -5,6 +5,8 @@ of every take of a scene (after ``reconcile_readings``), the transcripts by path
 16 kHz samples by path (files without samples are left as they are), and returns the readings
 with defects re-decided and readings added for lines the recogniser missed:
 
+0. Restarts the recogniser swallowed are found in the sound first (``restart``): the opening
+   said, a pause, said again.
 1. Noise over the words (``audio.reading_sound.measure``: a steady bed far above the room tone
    with little modulation) → ``noise``. Under such noise the recogniser's word-level defects are
    not evidence of a flub, so ``substitution``/``missing_words``/``ad_lib``/``off_script`` are
@@ -15,7 +17,12 @@ with defects re-decided and readings added for lines the recogniser missed:
    cut-off word gives a word whose match costs far more than the rest of the pair
    (``> spike_ratio`` × the pair's median word cost and ``> spike_min``). When no reference
    shows such a word, the words were said as the other takes say them: the recogniser misheard,
-   and the defects are removed. When the line has no other reading, a defect stands only if the
+   and the defects are removed. A moderate difference (under ``strong_ratio``) stands only when
+   the recogniser was sure of the deviating words (lowest probability >= ``asr_sure``): a voice
+   that differs a little where the recogniser guessed is a mishearing (``verdict``). When the
+   recogniser gave several word-level kinds, the one the audio shows is kept (``_pair``: a
+   reference word squeezed to nothing → ``missing_words``, a reading word with no counterpart
+   → ``ad_lib``, else ``substitution``). When the line has no other reading, a defect stands only if the
    recogniser was sure of the words that deviate (mean word probability >= ``asr_sure``).
 3. Lines said in other takes but found nowhere in a file are searched for acoustically between
    the neighbouring lines of that file (the next line's start re-placed by DTW first, since the
@@ -26,12 +33,14 @@ with defects re-decided and readings added for lines the recogniser missed:
    did not transcribe, accepted only with a close acoustic match). Nothing is added where the
    gap is silent (a dropped line stays dropped).
 4. A ``restart`` whose aborted attempt lies inside another line's reading is dropped.
+A confirmed ``truncated`` reading keeps no word-level defect (the cut explains them).
 Every reading it touched carries ``signals["defect_evidence"]``: ``acoustic`` (checked against
 other takes), ``asr`` (recogniser confidence only), ``noise`` or ``search`` (found by search).
 """
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Mapping, Optional, Sequence
 
@@ -46,6 +55,7 @@ log = logging.getLogger(__name__)
 SR = 16000
 WORD_DEFECTS = ("substitution", "missing_words", "ad_lib", "off_script")
 CHECKED = (*WORD_DEFECTS, "truncated")
+SQUEEZED = 0.45   # a word matched onto less than this share of its length has no counterpart
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,7 @@ class EvidenceOptions:
     pad: float = 0.3            # seconds of context around the reading for the DTW target
     spike_ratio: float = 1.5
     spike_min: float = 0.4
+    strong_ratio: float = 2.0   # a word this far off needs no word from the recogniser to stand
     asr_sure: float = 0.6
     search_active_db: float = 10.0   # a frame sounds when this far over the file's floor
     search_min_cover: float = 0.5    # share of the reference's length that must sound
@@ -90,20 +101,42 @@ def _clip(r: LineReading, tr: Optional[Transcript], audio: np.ndarray, pad: floa
     return _Clip(feats, t0, tuple(words))
 
 
-def _pair(ref_tight: _Clip, ref_pad: _Clip, r_tight: _Clip, r_pad: _Clip) -> Optional[tuple[float, float]]:
-    """(worst word cost, median word cost) of the two deliveries, both directions."""
+def _compression(warp: ac.Warp, span: tuple[int, int]) -> float:
+    """Target frames the path visits for query frames [a, b), over b - a (1 = same length;
+    near 0 = the word has no counterpart on the other side)."""
+    a, b = span
+    if b <= a:
+        return 1.0
+    return len(np.unique(warp.path[a:b])) / float(b - a)
+
+
+def _pair(ref_tight: _Clip, ref_pad: _Clip, r_tight: _Clip, r_pad: _Clip) -> Optional[tuple[float, float, str]]:
+    """(worst word cost, median word cost, kind) of the two deliveries, both directions. The
+    kind of the worst word: ``missing_words`` when it is a reference word the reading squeezes
+    to almost nothing, ``ad_lib`` when it is a reading word the reference has no room for,
+    else ``substitution``."""
     w1 = ac.dtw(ref_tight.feats, r_pad.feats)
     w2 = ac.dtw(r_tight.feats, ref_pad.feats)
     if w1 is None or w2 is None:
         return None
-    costs = [c for c in ac.span_costs(w1, ref_tight.words) + ac.span_costs(w2, r_tight.words)
-             if np.isfinite(c)]
-    if not costs:
+    c1 = ac.span_costs(w1, ref_tight.words)
+    c2 = ac.span_costs(w2, r_tight.words)
+    scored = [(c, 1, k) for k, c in enumerate(c1) if np.isfinite(c)] + \
+             [(c, 2, k) for k, c in enumerate(c2) if np.isfinite(c)]
+    if not scored:
         return None
-    return max(costs), float(np.median(costs))
+    top, side, k = max(scored)
+    kind = "substitution"
+    if side == 1 and _compression(w1, ref_tight.words[k]) < SQUEEZED:
+        kind = "missing_words"
+    elif side == 2 and _compression(w2, r_tight.words[k]) < SQUEEZED:
+        kind = "ad_lib"
+    return top, float(np.median([c for c, _, _ in scored])), kind
 
 
-def _deviating_prob(r: LineReading, tr: Optional[Transcript], line_tokens: set) -> Optional[float]:
+def _deviating_prob(r: LineReading, tr: Optional[Transcript], line_tokens: set,
+                    lowest: bool = False) -> Optional[float]:
+    """Mean (or lowest) recogniser probability of the reading's words not in the line."""
     from .normalize import homophone_key, normalize_words
 
     if tr is None:
@@ -111,7 +144,36 @@ def _deviating_prob(r: LineReading, tr: Optional[Transcript], line_tokens: set) 
     a, b = r.word_span
     probs = [w.probability for w in tr.words[a:b]
              if any(homophone_key(t) not in line_tokens for t in normalize_words(w.text))]
-    return float(np.mean(probs)) if probs else None
+    if not probs:
+        return None
+    return float(min(probs) if lowest else np.mean(probs))
+
+
+def verdict(pairs: Sequence[Optional[tuple[float, float, str]]], prob: Optional[float],
+            options: "EvidenceOptions") -> tuple[int, bool, Optional[str], list[float]]:
+    """(references compared, the words really differ, the kind the audio shows, worst/median
+    ratio per reference). They differ when at least half the references show a word far off the
+    pair's median (``spike_ratio``, ``spike_min``) and either some reference shows it strongly
+    (``strong_ratio``) or the recogniser was sure of the deviating words (lowest probability
+    ``prob`` >= ``asr_sure``; None = no deviating word, e.g. dropped words)."""
+    seen = spikes = 0
+    kinds: Counter = Counter()
+    ratios: list[float] = []
+    for res in pairs:
+        if res is None:
+            continue
+        top, base, kind = res
+        seen += 1
+        ratios.append(round(top / max(base, 1e-6), 3))
+        if top > max(options.spike_min, options.spike_ratio * base):
+            spikes += 1
+            kinds[kind] += 1
+    if not seen:
+        return 0, False, None, ratios
+    differ = 2 * spikes >= seen and spikes > 0
+    if differ and max(ratios) < options.strong_ratio and prob is not None and prob < options.asr_sure:
+        differ = False
+    return seen, differ, (kinds.most_common(1)[0][0] if kinds else None), ratios
 
 
 def _signals(r: LineReading, **kv) -> dict:
@@ -120,11 +182,30 @@ def _signals(r: LineReading, **kv) -> dict:
     return sig
 
 
-def _references(r: LineReading, readings: Sequence[LineReading], max_refs: int) -> list[LineReading]:
+def _references(r: LineReading, readings: Sequence[LineReading], max_refs: int,
+                levels: Optional[Mapping[str, FileLevels]] = None) -> list[LineReading]:
+    """Other takes' readings of the line to compare with: only clean ones when there are any
+    (a flubbed reference differs from every good delivery), and among those only the ones heard
+    like this one (speech level within 4 dB: the same mic distance, not the other actor's mic,
+    whose low-passed, roomy sound differs at every sibilant) when there are any; best score first."""
     others = [o for o in readings if o.line_id == r.line_id and (o.path, o.take_id) != (r.path, r.take_id)
               and o.end - o.start > 0.2]
-    others.sort(key=lambda o: (any(d in CHECKED or d == "noise" for d in o.defects),
-                               o.character != r.character, -o.score))
+
+    def level(x: LineReading) -> Optional[float]:
+        snd = measure(levels[x.path], x.start, x.end) if levels and x.path in levels else None
+        return snd.speech_db if snd is not None else None
+
+    mine = level(r)
+
+    def far(o: LineReading) -> bool:
+        lv = level(o) if mine is not None else None
+        return lv is not None and abs(lv - mine) > 4.0
+
+    clean = [o for o in others if not any(d in CHECKED or d == "noise" for d in o.defects)]
+    others = clean or others
+    near = [o for o in others if not far(o)]
+    others = near or others
+    others.sort(key=lambda o: (o.character != r.character, -o.score))
     return others[:max_refs]
 
 
@@ -137,6 +218,9 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
     levels = {p: FileLevels.of(a, SR) for p, a in audio.items()}
     line_tokens = {ln.id: {homophone_key(t) for t in normalize_words(ln.text)} for ln in script.lines}
     clips: dict = {}
+    from .restart import acoustic_restarts
+
+    readings = acoustic_restarts(readings, transcripts, audio, levels)
 
     def clip(r: LineReading, pad: float) -> _Clip:
         key = (r.path, r.line_id, r.start, r.end, pad)
@@ -160,30 +244,30 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
         if not any(d in CHECKED for d in defects):
             out.append(r)
             continue
-        refs = [o for o in _references(r, readings, options.max_refs) if o.path in audio]
+        refs = [o for o in _references(r, readings, options.max_refs, levels) if o.path in audio]
         if not refs:
             p = _deviating_prob(r, transcripts.get(r.path), line_tokens.get(r.line_id, set()))
             if p is not None and p < options.asr_sure:
                 defects = [d for d in defects if d not in ("substitution", "ad_lib")]
             out.append(replace(r, defects=tuple(defects), signals=_signals(r, defect_evidence="asr")))
             continue
-        spikes, seen = 0, 0
-        worst = 0.0
-        ratios = []
-        for o in refs:
-            res = _pair(clip(o, 0.0), clip(o, options.pad), clip(r, 0.0), clip(r, options.pad))
-            if res is None:
-                continue
-            seen += 1
-            top, base = res
-            worst = max(worst, top / max(base, 1e-6))
-            ratios.append(round(top / max(base, 1e-6), 2))
-            if top > max(options.spike_min, options.spike_ratio * base):
-                spikes += 1
-        if seen and 2 * spikes < seen:
+        pairs = [_pair(clip(o, 0.0), clip(o, options.pad), clip(r, 0.0), clip(r, options.pad)) for o in refs]
+        prob = _deviating_prob(r, transcripts.get(r.path), line_tokens.get(r.line_id, set()), lowest=True)
+        seen, keep, kind, ratios = verdict(pairs, prob, options)
+        worst = max(ratios, default=0.0)
+        if seen and not keep:
             defects = [d for d in defects if d not in CHECKED]
-        log.debug("evidence %s %s %s: %d/%d refs differ, ratios %s", r.path, r.line_id,
-                  r.defects, spikes, seen, ratios)
+        elif seen and "truncated" in defects:
+            # the cut explains the difference (a last word cut in half is heard as another word)
+            defects = [d for d in defects if d not in WORD_DEFECTS]
+        elif seen and len([d for d in defects if d in WORD_DEFECTS]) > 1:
+            # the recogniser gave several kinds: keep the one the audio shows (a word said in
+            # place of another is heard as "substitution + ad-lib" when it sounds like two)
+            pick = kind if kind in defects and kind != "ad_lib" else "substitution"
+            defects = [d for d in defects if d not in WORD_DEFECTS or d == pick]
+            if pick not in defects:
+                defects.insert(0, pick)
+        log.debug("evidence %s %s %s: keep=%s ratios %s prob %s", r.path, r.line_id, r.defects, keep, ratios, prob)
         out.append(replace(r, defects=tuple(defects),
                            signals=_signals(r, defect_evidence="acoustic", acoustic_worst=round(worst, 3))))
     if options.search:

@@ -12,11 +12,12 @@ file's floor) inside it; it is flagged ``noise`` when the sound there is noise o
 ``truncated`` when the file ends within 0.3 s of it and it is shorter than 0.8 × the reference,
 and otherwise judged against the reference's cost against another take (``search_max_cost`` ×
 it, or ``search_abs_cost``, to be this line at all: a voice heard off camera, low-passed and
-with room, matches less closely), with ``substitution`` when most other takes differ from it at some
-word (``evidence`` word test). Its ``word_span``/``text`` are the transcript words inside it
-(empty when there are none). Lines are searched in script order and each found reading counts
-as said for the next ones; no search runs past a reading flagged ``truncated`` (the take was
-cut). Score: the matched share of the reference (0..1), halved when noisy. ``signals["defect_evidence"] = "search"``.
+with room, matches less closely); when most other takes differ from it at some word it gets the
+kind the audio shows (``evidence._pair``: ``substitution``, ``missing_words`` or ``ad_lib``).
+Its ``word_span``/``text`` are the transcript words inside it (empty when there are none).
+Lines are searched in script order and each found reading counts as said for the next ones; no
+search runs past a reading flagged ``truncated`` (the take was cut). Score: the matched share
+of the reference (0..1), halved when noisy. ``signals["defect_evidence"] = "search"``.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from ..model import LineReading, Script, Transcript
 from . import acoustic as ac
 
 SR = 16000
+SQUEEZE_PENALTY = 0.5   # per query frame that does not advance in the target (see acoustic.dtw)
 CHECKED = ("substitution", "missing_words", "ad_lib", "off_script", "truncated", "noise")
 
 
@@ -56,7 +58,7 @@ def _locate(ref: LineReading, audio: Mapping[str, np.ndarray], target: np.ndarra
     t = _feats(target, t0, t1)
     if len(q) < 5 or len(t) < 5:
         return None
-    w = ac.dtw(q, t)
+    w = ac.dtw(q, t, squeeze_penalty=SQUEEZE_PENALTY)
     if w is None:
         return None
     return t0 + w.target_start * ac.FRAME_S, t0 + w.target_end * ac.FRAME_S, w.cost
@@ -122,26 +124,28 @@ def _words_in(tr: Optional[Transcript], s: float, e: float) -> tuple[int, int]:
     return k, k
 
 
-def _judge(cand: LineReading, readings, transcripts, audio, options) -> Optional[tuple[str, ...]]:
+def _judge(script: Script, cand: LineReading, readings, transcripts, audio, levels, options) -> Optional[tuple[str, ...]]:
     """Defects of a found, not noisy, not cut-short delivery from the word-level comparison with
-    other takes: () when no reference differs (the recogniser misheard it), ("substitution",)
-    when most differ at some word, None when nothing could be compared."""
-    from .evidence import _clip, _pair, _references
+    other takes: () when no reference differs (the recogniser misheard it), the kind the audio
+    shows (``substitution``, ``missing_words`` or ``ad_lib``) when most differ at some word,
+    None when nothing could be compared."""
+    from .evidence import _clip, _deviating_prob, _pair, _references, verdict
+    from .normalize import homophone_key, normalize_words
 
-    refs = [o for o in _references(cand, readings, options.max_refs) if o.path in audio]
-    spikes = seen = 0
+    refs = [o for o in _references(cand, readings, options.max_refs, levels) if o.path in audio]
+    pairs = []
+    tr_c = transcripts.get(cand.path)
     for o in refs:
-        tr_o, tr_c = transcripts.get(o.path), transcripts.get(cand.path)
-        res = _pair(_clip(o, tr_o, audio[o.path]), _clip(o, tr_o, audio[o.path], options.pad),
-                    _clip(cand, tr_c, audio[cand.path]), _clip(cand, tr_c, audio[cand.path], options.pad))
-        if res is None:
-            continue
-        seen += 1
-        top, base = res
-        spikes += top > max(options.spike_min, options.spike_ratio * base)
+        tr_o = transcripts.get(o.path)
+        pairs.append(_pair(_clip(o, tr_o, audio[o.path]), _clip(o, tr_o, audio[o.path], options.pad),
+                           _clip(cand, tr_c, audio[cand.path]), _clip(cand, tr_c, audio[cand.path], options.pad)))
+    line = next((ln for ln in script.lines if ln.id == cand.line_id), None)
+    tokens = {homophone_key(t) for t in normalize_words(line.text)} if line is not None else set()
+    prob = _deviating_prob(cand, tr_c, tokens, lowest=True)
+    seen, differ, kind, _ = verdict(pairs, prob if prob is not None else 0.0, options)
     if not seen:
         return None
-    return ("substitution",) if 2 * spikes >= seen else ()
+    return ((kind or "substitution"),) if differ else ()
 
 
 def find_missing(script: Script, readings: Sequence[LineReading], transcripts: Mapping[str, Transcript],
@@ -218,7 +222,7 @@ def find_missing(script: Script, readings: Sequence[LineReading], transcripts: M
                 limit = max(options.search_max_cost * base if base is not None else 0.0, options.search_abs_cost)
                 if cost > limit:
                     continue
-                judged = _judge(cand, readings, transcripts, audio, options)
+                judged = _judge(script, cand, readings, transcripts, audio, levels, options)
                 if judged is None:
                     continue
                 cand = replace(cand, defects=judged)

@@ -5,7 +5,7 @@ An engine stores :class:`~.model.IndexedFile` rows (keyed by content), their
 matching. Subclasses implement the storage primitives (``put_file``, ``remove_file``,
 ``move_file``, ``get_file``, ``files_under``, ``_candidates``, ``_similar_terms``, script
 lines); :meth:`SearchEngine.search` plans the query, expands words fuzzily, asks the engine
-for candidates (all words first, then any word when that finds too few) and scores them
+for candidates (all words first, then any word when none has them all) and scores them
 with :func:`~.query.score_doc`, so results are ranked the same on every engine.
 
 Every write of one file is one transaction: a concurrent writer never sees half a file,
@@ -21,6 +21,9 @@ from ..errors import RoughcutError
 from .model import Filters, IndexedFile, ScriptLineRecord, SearchDoc, SearchHit
 from .query import QueryPlan, parse_query, score_doc
 from .text import edit_distance, max_typos, phonetic
+
+
+MAX_EXPANSIONS = 12
 
 
 class SearchIndexError(RoughcutError):
@@ -117,17 +120,20 @@ class SearchEngine(abc.ABC):
 
     # ---- shared query logic -------------------------------------------------------------
     def expand(self, word: str) -> set[str]:
-        """Fuzzy alternatives of a query word: same sound, or within its typo allowance."""
+        """Fuzzy alternatives of a query word of 4+ letters: the :data:`MAX_EXPANSIONS` nearest
+        (by edit distance) vocabulary terms that sound the same or are within its typo allowance."""
+        if len(word) < 4:
+            return set()
         phon = phonetic(word)
         typos = max_typos(word)
-        out = set()
+        found = []
         for term in self._similar_terms(word, phon):
             if term == word:
                 continue
-            if (phon and len(word) > 2 and phonetic(term) == phon) or \
-                    (typos and edit_distance(term, word, typos) <= typos):
-                out.add(term)
-        return out
+            dist = edit_distance(term, word, 4)
+            if dist <= typos or (len(term) >= 3 and phonetic(term) == phon):
+                found.append((dist, term))
+        return {t for _, t in sorted(found)[:MAX_EXPANSIONS]}
 
     def search(self, query: str, limit: int = 20, filters: Optional[Filters] = None) -> list[SearchHit]:
         """The best ``limit`` hits for ``query`` (syntax in :mod:`.query`), best first."""
@@ -143,7 +149,7 @@ class SearchEngine(abc.ABC):
             cands = self._candidates([], [], True, plan.filters, limit)
             return [self._hit(c, 1.0, 0, len(c.doc.words)) for c in cands]
         cands = self._candidates(groups, plan.phrases, True, plan.filters, pool)
-        if len(cands) < limit and (len(groups) + len(plan.phrases)) > 1:
+        if not cands and (len(groups) + len(plan.phrases)) > 1:  # nothing has every word: any word
             seen = {(c.content_key, c.doc.seq) for c in cands}
             more = self._candidates(groups, plan.phrases, False, plan.filters, pool)
             cands += [c for c in more if (c.content_key, c.doc.seq) not in seen]

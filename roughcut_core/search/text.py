@@ -18,6 +18,8 @@ _VOWELS = set("aeiouy")
 
 def fold(text: str) -> str:
     """Lowercase, accents removed (``Tomás`` → ``tomas``), curly apostrophes made straight."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKD", text.replace("\u2019", "'").replace("\u2018", "'"))
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 

@@ -191,7 +191,11 @@ async def events(request: Request, interval: float = 0.4):
     interval = max(0.1, min(interval, 5.0))
 
     def snapshot():
-        return [_job_view(j, store.assets(j["id"])) for j in store.list(limit=30)]
+        listed = store.list(limit=30)
+        for j in listed[:3]:  # the newest finished jobs: get their cut ready for review
+            if j["state"] == "done":
+                _s(request).web.preload(j, _s(request).runner.cache)
+        return [_job_view(j, store.assets(j["id"])) for j in listed]
 
     async def stream():
         last, beat = None, time.monotonic()

@@ -41,6 +41,7 @@ class WebState:
         self._queue: "queue.Queue[str]" = queue.Queue()
         self._worker: Optional[threading.Thread] = None
         self._feedback_lock = threading.Lock()
+        self._preloading: set = set()
 
     # -- sessions ----------------------------------------------------------------------
     def session(self, job: dict, cache) -> CutSession:
@@ -58,6 +59,23 @@ class WebState:
                 with self._lock:
                     self._sessions[job_id] = sess
         return sess
+
+    def preload(self, job: dict, cache) -> None:
+        """Load a finished job's cut (and queue its proxy) on a background thread, once, so
+        the review page opens without waiting for the alignment to run again."""
+        job_id = job["id"]
+        with self._lock:
+            if job_id in self._sessions or job_id in self._preloading:
+                return
+            self._preloading.add(job_id)
+
+        def work():
+            try:
+                self.request_proxy(self.session(job, cache))
+            except Exception as exc:  # the review page will say it in words when opened
+                log.warning("job %s: preloading the cut failed: %s", job_id, exc)
+
+        threading.Thread(target=work, name=f"roughcut-web-preload-{job_id[:6]}", daemon=True).start()
 
     def loaded(self, job_id: str) -> Optional[CutSession]:
         with self._lock:

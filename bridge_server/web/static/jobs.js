@@ -17,11 +17,11 @@ async function browse(path) {
     onclick: () => browse(up) })));
   for (const f of data.folders) {
     list.append(rc.el("li", {}, rc.el("button", { type: "button", class: "link folder", "data-path": f.path,
-      text: "📁 " + f.name, onclick: () => browse(f.path) })));
+      text: "▸ " + f.name, onclick: () => browse(f.path) })));
   }
   for (const s of data.scripts) {
     list.append(rc.el("li", {}, rc.el("button", { type: "button", class: "link script", "data-path": s.path,
-      text: "📄 " + s.name + " (use as screenplay)", onclick: () => { scriptPath.value = s.path; rc.toast("Screenplay: " + s.name); } })));
+      text: "≡ " + s.name + " (use as screenplay)", onclick: () => { scriptPath.value = s.path; rc.toast("Screenplay: " + s.name); } })));
   }
   info.textContent = data.path ? data.media.length + " media file(s) here" + (data.media.length ? ": " +
     data.media.slice(0, 8).map((m) => m.name).join(", ") + (data.media.length > 8 ? "…" : "") : "") : "Pick a folder.";

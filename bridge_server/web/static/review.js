@@ -19,7 +19,7 @@ function renderStrip() {
   for (const d of cut.strip) {
     const w = Math.max(0.5, (100 * d.duration) / total);
     const item = rc.el("button", { type: "button", class: "clip" + (d.track === 2 ? " cutaway" : "") + (d.gap ? " gap" : ""),
-      role: "listitem", style: null, "data-line": d.line_id || "", title: (d.take_id || "gap") + " · " + (d.setup || ""),
+      "data-line": d.line_id || "", title: (d.take_id || "gap") + " · " + (d.setup || ""),
       "aria-label": (d.line_id ? "line " + d.line_id + ", " : "cutaway, ") + (d.take_id || "missing") + ", " + (d.setup || "") +
         " at " + rc.fmtTime(d.start), onclick: () => seek(d.start) });
     item.style.width = w + "%";

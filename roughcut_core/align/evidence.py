@@ -3,37 +3,35 @@
 Contract: ``apply_evidence(script, readings, transcripts, audio, options)`` takes the readings
 of every take of a scene (after ``reconcile_readings``), the transcripts by path and the mono
 16 kHz samples by path (files without samples are left as they are), and returns the readings
-with defects re-decided and readings added for lines the recogniser missed:
+(same order) with defects re-decided, followed by readings found for lines the recogniser
+missed. In this order:
 
-0. Restarts the recogniser swallowed are found in the sound first (``restart``): the opening
-   said, a pause, said again.
-1. Noise over the words (``audio.reading_sound.measure``: a steady bed far above the room tone
-   with little modulation) → ``noise``. Under such noise the recogniser's word-level defects are
-   not evidence of a flub, so ``substitution``/``missing_words``/``ad_lib``/``off_script`` are
-   dropped from a noisy reading.
-2. Word-level defects and ``truncated`` stand only with acoustic evidence: the reading is
-   compared (MFCC + DTW, ``acoustic``) with up to ``max_refs`` readings of the same line in
-   other takes (clean ones first), both ways, word by word. A flubbed, dropped, added or
-   cut-off word gives a word whose match costs far more than the rest of the pair
-   (``> spike_ratio`` × the pair's median word cost and ``> spike_min``). When no reference
-   shows such a word, the words were said as the other takes say them: the recogniser misheard,
-   and the defects are removed. A moderate difference (under ``strong_ratio``) stands only when
-   the recogniser was sure of the deviating words (lowest probability >= ``asr_sure``): a voice
-   that differs a little where the recogniser guessed is a mishearing (``verdict``). When the
-   recogniser gave several word-level kinds, the one the audio shows is kept (``_pair``: a
-   reference word squeezed to nothing → ``missing_words``, a reading word with no counterpart
-   → ``ad_lib``, else ``substitution``). When the line has no other reading, a defect stands only if the
-   recogniser was sure of the words that deviate (mean word probability >= ``asr_sure``).
+1. Restarts the recogniser swallowed are found in the sound (``restart.acoustic_restarts``:
+   the opening said, a pause, said again).
+2. Noise over the words (``audio.reading_sound.measure``: a steady bed far above the room tone,
+   or a burst of loud, spectrally flat frames) → ``noise``; under it the recogniser's
+   word-level defects are no evidence of a flub, so ``substitution``/``missing_words``/
+   ``ad_lib``/``off_script`` are dropped from a noisy reading.
 3. Lines said in other takes but found nowhere in a file are searched for acoustically between
-   the neighbouring lines of that file (the next line's start re-placed by DTW first, since the
-   recogniser stretches words over noise): the best reference of the line is matched by
-   subsequence DTW over the gap; a match that covers sounding frames becomes a reading with
-   ``word_span`` empty (at the first word after it), ``text`` "" and defects ``noise`` (noise
-   over it), ``truncated`` (the file ends during it) or none (a clean delivery the recogniser
-   did not transcribe, accepted only with a close acoustic match). Nothing is added where the
-   gap is silent (a dropped line stays dropped).
-4. A ``restart`` whose aborted attempt lies inside another line's reading is dropped.
-A confirmed ``truncated`` reading keeps no word-level defect (the cut explains them).
+   the neighbouring lines of that file (``search.find_missing``): found readings are flagged
+   ``noise`` / ``truncated`` or judged like step 4; a next reading whose start the recogniser
+   stretched over the missed line is re-placed (and its noise judged again). A silent gap gets
+   nothing (a dropped line stays dropped).
+4. Word-level defects and ``truncated`` stand only with acoustic evidence: the reading is
+   compared (MFCC + DTW, ``acoustic``) with up to ``max_refs`` readings of the same line in
+   other takes (clean ones, heard at a similar level, when there are any), both ways, word by
+   word. A flubbed, dropped, added or cut-off word gives a word whose match costs far more than
+   the rest of the pair (``> spike_ratio`` × the pair's median word cost and ``> spike_min``).
+   When fewer than half the references show such a word, the words were said as the other
+   takes say them: the recogniser misheard, and the defects are removed. A moderate difference
+   (under ``strong_ratio``) also needs every reference (three or more) to show it or the
+   recogniser to be sure of the deviating words (lowest probability >= ``asr_sure``)
+   (``verdict``). When the recogniser gave several word-level kinds, the one the audio shows is
+   kept (``_pair``: a reference word squeezed to nothing → ``missing_words``, a reading word
+   with no counterpart → ``ad_lib``, else ``substitution``); a confirmed ``truncated`` keeps no
+   word-level defect (the cut explains them). When the line has no other reading, a
+   ``substitution``/``ad_lib`` stands only if the recogniser was sure of the deviating words.
+5. A ``restart`` whose aborted attempt lies inside another line's reading is dropped.
 Every reading it touched carries ``signals["defect_evidence"]``: ``acoustic`` (checked against
 other takes), ``asr`` (recogniser confidence only), ``noise`` or ``search`` (found by search).
 """
@@ -154,8 +152,9 @@ def verdict(pairs: Sequence[Optional[tuple[float, float, str]]], prob: Optional[
     """(references compared, the words really differ, the kind the audio shows, worst/median
     ratio per reference). They differ when at least half the references show a word far off the
     pair's median (``spike_ratio``, ``spike_min``) and either some reference shows it strongly
-    (``strong_ratio``) or the recogniser was sure of the deviating words (lowest probability
-    ``prob`` >= ``asr_sure``; None = no deviating word, e.g. dropped words)."""
+    (``strong_ratio``), or every reference (three or more) shows it, or the recogniser was sure of
+    the deviating words (lowest probability ``prob`` >= ``asr_sure``; None = no deviating word,
+    e.g. dropped words)."""
     seen = spikes = 0
     kinds: Counter = Counter()
     ratios: list[float] = []
@@ -171,7 +170,9 @@ def verdict(pairs: Sequence[Optional[tuple[float, float, str]]], prob: Optional[
     if not seen:
         return 0, False, None, ratios
     differ = 2 * spikes >= seen and spikes > 0
-    if differ and max(ratios) < options.strong_ratio and prob is not None and prob < options.asr_sure:
+    unanimous = spikes == seen and seen >= 3
+    if differ and max(ratios) < options.strong_ratio and not unanimous \
+            and prob is not None and prob < options.asr_sure:
         differ = False
     return seen, differ, (kinds.most_common(1)[0][0] if kinds else None), ratios
 
@@ -228,23 +229,29 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
             clips[key] = _clip(r, transcripts.get(r.path), audio[r.path], pad)
         return clips[key]
 
-    out: list[LineReading] = []
+    # Noise first: it decides which readings the rest may trust.
+    noisy: list[LineReading] = []
     for r in readings:
-        if r.path not in audio:
-            out.append(r)
-            continue
-        snd = measure(levels[r.path], r.start, r.end)
+        snd = measure(levels[r.path], r.start, r.end) if r.path in audio else None
+        noisy.append(_with_noise(r) if snd is not None and snd.noisy else r)
+    found: list[LineReading] = []
+    if options.search:
+        from .search import find_missing
+
+        found, moved = find_missing(script, noisy, transcripts, audio, levels, options)
+        for k, start in moved.items():
+            # re-placed after a missed line: judge its noise again from the new start
+            snd = measure(levels[readings[k].path], start, readings[k].end)
+            r = replace(readings[k], start=start)
+            noisy[k] = _with_noise(r) if snd is not None and snd.noisy else r
+    pool = noisy + found   # every reading of the scene, as references
+    out: list[LineReading] = []
+    for r in noisy:
         defects = list(r.defects)
-        if snd is not None and snd.noisy:
-            defects = [d for d in defects if d not in WORD_DEFECTS]
-            if "noise" not in defects:
-                defects.append("noise")
-            out.append(replace(r, defects=tuple(defects), signals=_signals(r, defect_evidence="noise")))
-            continue
-        if not any(d in CHECKED for d in defects):
+        if r.path not in audio or "noise" in defects or not any(d in CHECKED for d in defects):
             out.append(r)
             continue
-        refs = [o for o in _references(r, readings, options.max_refs, levels) if o.path in audio]
+        refs = [o for o in _references(r, pool, options.max_refs, levels) if o.path in audio]
         if not refs:
             p = _deviating_prob(r, transcripts.get(r.path), line_tokens.get(r.line_id, set()))
             if p is not None and p < options.asr_sure:
@@ -270,14 +277,16 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
         log.debug("evidence %s %s %s: keep=%s ratios %s prob %s", r.path, r.line_id, r.defects, keep, ratios, prob)
         out.append(replace(r, defects=tuple(defects),
                            signals=_signals(r, defect_evidence="acoustic", acoustic_worst=round(worst, 3))))
-    if options.search:
-        from .search import find_missing
-
-        found, moved = find_missing(script, out, transcripts, audio, levels, options)
-        for k, start in moved.items():
-            out[k] = replace(out[k], start=start)
-        out.extend(found)
+    out.extend(found)
     return tuple(_restarts_inside_others(out, transcripts))
+
+
+def _with_noise(r: LineReading) -> LineReading:
+    """``r`` flagged ``noise``; its word-level defects are not evidence under the noise."""
+    defects = [d for d in r.defects if d not in WORD_DEFECTS]
+    if "noise" not in defects:
+        defects.append("noise")
+    return replace(r, defects=tuple(defects), signals=_signals(r, defect_evidence="noise"))
 
 
 def _restarts_inside_others(readings: list[LineReading], transcripts: Mapping[str, Transcript]) -> list[LineReading]:

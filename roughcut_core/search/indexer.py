@@ -51,7 +51,7 @@ def index_paths(engine: SearchEngine, inputs: Iterable, pipeline=None, script=No
     """Index ``inputs`` (files and folders) into ``engine`` (see the module contract).
     ``pipeline`` defaults to a :class:`~roughcut_core.pipeline.RoughCutPipeline` with default
     options; ``progress(status, path)`` is told about every file."""
-    from ..errors import RoughcutError
+    from ..errors import RoughcutError, display_path
     from ..media import content_key, discover_media, probe
 
     inputs = [os.path.abspath(os.fspath(p)) for p in inputs]
@@ -97,7 +97,12 @@ def index_paths(engine: SearchEngine, inputs: Iterable, pipeline=None, script=No
             except RoughcutError as exc:
                 errors.append(str(exc))
                 continue
-            analysis = pipeline.analyze_asset(asset)
+            try:
+                analysis = pipeline.analyze_asset(asset)
+            except Exception as exc:  # noqa: BLE001 - one odd file must not stop the batch
+                first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+                errors.append(f"{display_path(path)}: could not be analysed ({type(exc).__name__}: {first})")
+                continue
             errors.extend(analysis.errors)
             analyses.append((path, os.stat(path), analysis))
         readings = ()

@@ -10,7 +10,9 @@ in double quotes matches exactly and in order, and ``key:value`` tokens filter:
 Scoring (:func:`score_doc`) is the same for every engine: the query words are laid over the
 utterance's words at the best offset (each may slip one word), exact words count 1, fuzzy
 ones 0.8; 70 % of the score is that ordered match, 30 % the words found anywhere, plus a
-small bonus for utterances that are mostly the query. Scores are in 0..1.05.
+small bonus for utterances that are mostly the query. Scores are in 0..1.05. The hit's span
+runs from where the query's first word falls (counting back over leading query words that
+were misheard) to where its last word falls.
 """
 from __future__ import annotations
 
@@ -148,8 +150,9 @@ def score_doc(query: tuple[str, ...], expansions: dict, words) -> tuple[float, i
             val, _, p = max(cand)
             used.add(p)
             total += val
-            first = p if first is None else min(first, p)
-            last = p if last is None else max(last, p)
+            if first is None:  # query words before the first match were misheard: the run starts earlier
+                first = max(0, p - k)
+            last = min(len(toks) - 1, p + (n - 1 - k))
         if total > best:
             best, span = total, (first, last + 1)
     ordered = best / n

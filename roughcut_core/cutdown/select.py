@@ -185,7 +185,7 @@ def choose(moments, target_s: float, all_words: dict | None = None) -> Selection
     if total_full <= target_f + int(TOLERANCE_S * rate):
         idx = list(range(len(moments)))
         if total_full < target_f - TOLERANCE_S * rate:
-            warnings.append(f"the cut is only {total_full / rate:.1f} s long: the {target_s:g} s version "
+            warnings.append(f"the cut is only {float(total_full / rate):.1f} s long: the {target_s:g} s version "
                             f"uses all of it")
     else:
         per = BUCKET_S * float(rate)
@@ -207,7 +207,7 @@ def choose(moments, target_s: float, all_words: dict | None = None) -> Selection
         chosen.append(trim(moments[i], cut, all_words.get(moments[i].path, ())))
     frames = sum(c.frames for c in chosen)
     if abs(frames - target_f) > TOLERANCE_S * rate and not warnings:
-        warnings.append(f"{target_s:g} s version is {frames / rate:.2f} s: no whole lines fit closer")
+        warnings.append(f"{target_s:g} s version is {float(frames / rate):.2f} s: no whole lines fit closer")
     return Selection(target_s, tuple(chosen), float(frames / rate), tuple(warnings))
 
 

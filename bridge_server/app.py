@@ -187,6 +187,8 @@ def create_app(config: BridgeConfig, executor=None) -> FastAPI:
     app.include_router(routes_jobs.review_router)
     from . import routes_search  # dailies and archive search (issue 18)
     app.include_router(routes_search.router, dependencies=authed)
+    from . import routes_cutdown  # social cut-downs of a finished cut (issue 19)
+    app.include_router(routes_cutdown.router, dependencies=authed)
 
     from .web import mount as mount_web_app  # the browser app under /app (issue 17)
 

@@ -81,3 +81,5 @@ def mount(app: FastAPI) -> None:
 
     app.mount("/app/static", StaticFiles(directory=str(HERE / "static")), name="app-static")
     app.include_router(api.router)
+    from ..routes_cutdown import make_router as cutdown_routes  # social cut-downs (issue 19)
+    app.include_router(cutdown_routes("/app/api", api.authed))

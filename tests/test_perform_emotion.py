@@ -57,7 +57,7 @@ def test_held_out_actors_are_recognised_well_above_chance(trained):
     assert not {e.speaker for e in test_ex} & set(model.recipe["speakers"])  # split by actor
     ev = evaluate(model, test_ex, test_raw)
     assert ev["n"] >= 24
-    assert ev["accuracy"] > 2.5 / len(EMOTIONS)  # chance is 1/7; measured about 0.5 here
+    assert ev["accuracy"] > 2.5 / len(EMOTIONS)  # chance is 1/7; measured 0.79 (22 of 28) here
     assert ev["arousal_corr"] > 0.4
 
 

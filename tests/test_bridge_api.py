@@ -264,9 +264,10 @@ def test_jobs_take_turns_and_cancel(tmp_path, script_file):
     from roughcut_core.synth import write_test_video
 
     clips = {}
-    for name in ("a1", "a2", "a3", "b1", "c1"):
+    for n, name in enumerate(("a1", "a2", "a3", "b1", "c1")):
         clips[name] = str(tmp_path / f"{name}.mov")
-        write_test_video(clips[name], rate=24, seconds=0.25, width=32, height=32)
+        # different lengths: byte-identical copies would be dropped as "not a second take"
+        write_test_video(clips[name], rate=24, seconds=0.25 + 0.125 * n, width=32, height=32)
     config = make_config(tmp_path)
     gate = GateExecutor()
     with TestClient(create_app(config, executor=gate), base_url="http://127.0.0.1") as c:

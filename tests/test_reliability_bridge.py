@@ -196,11 +196,17 @@ def test_a_byte_identical_copy_is_not_a_second_take(tmp_path, clip):
 # -- bodies: no 500, always {"error"} -----------------------------------------------------------
 
 def _routes(app) -> list[tuple[str, str]]:
-    """Every (method, path) the app serves: the OpenAPI document plus the document itself."""
+    """Every (method, path) the app serves: the OpenAPI document plus the document itself,
+    path parameters filled in; endless event streams (no path parameter to end them) left out."""
+    import re
+
     out = [("GET", "/v1/openapi.json")]
     for path, ops in app.openapi()["paths"].items():
+        if path.endswith("/events") and "{" not in path:
+            continue
+        filled = re.sub(r"\{(\w+)\}", lambda m: "0123456789abcdef" if m.group(1) == "job_id" else "x1", path)
         for method in ops:
-            out.append((method.upper(), path.replace("{job_id}", "0123456789abcdef")))
+            out.append((method.upper(), filled))
     return out
 
 
@@ -229,7 +235,9 @@ def test_no_body_on_any_route_gives_a_server_error(tmp_path):
         assert len(routes) >= 13
         for method, path in routes:
             for name, body in BODIES.items():
-                for ctype in ("application/json", "text/plain"):
+                if method == "GET" and len(body) > 64 * 1024:  # big bodies only where a body is read
+                    continue
+                for ctype in (("application/json",) if name == "oversize" else ("application/json", "text/plain")):
                     r = c.request(method, path, content=body, headers={"Content-Type": ctype})
                     assert r.status_code < 500, (method, path, name, r.status_code, r.text[:300])
                     if r.status_code >= 400:

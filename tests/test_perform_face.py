@@ -76,3 +76,14 @@ def test_a_listeners_face_keeps_its_blinks_but_not_the_expressiveness():
     on = LineReading(path="a.mov", line_id="1-1", start=0.0, end=1.0, score=1.0, signals={"speaker_in_frame": 1})
     assert _own_face(off, face) == {"blink_at_cut": 1.0, "eyes_open_in": 0.1}
     assert _own_face(on, face) == face
+
+
+@pytest.mark.skipif(not GRID.exists(), reason="../shared/media/video_faces_speaking absent")
+def test_single_frames_from_the_file_start_and_past_the_end():
+    from roughcut_core.picture.expression import _frames, eyes_open_at
+    from roughcut_core.timebase import Rate
+
+    # MPEG-PS seeks land on a later keyframe; the first frame must still be frame 0.
+    assert [round(t, 2) for t, _ in _frames(str(GRID), 0.0, 0.5, Rate(25))] == [0.0, 0.2, 0.4, 0.48]
+    opens = eyes_open_at(str(GRID), [0.0, 1.0, 5.0], Rate(25))
+    assert opens[0] > 0.8 and opens[1] > 0.8 and opens[2] is None  # 5 s is past the 3 s clip

@@ -19,6 +19,8 @@ Contract:
   ``STEP_S`` between), follows up to 3 faces across those frames and summarises the speaker's:
   the face whose mouth moves most while the line is said (the largest face when none moves).
   A file that cannot be decoded raises MediaError naming it.
+- ``eyes_open_at(path, times, rate=None) -> [openness | None]`` checks single frames (a cut
+  point in a handle, outside the reading).
 """
 from __future__ import annotations
 
@@ -145,41 +147,61 @@ def _frame_seconds(rate) -> float:
 
 
 def _frames(path: str, start: float, end: float, rate: Optional[Fraction], max_width: int = 640):
-    """(t, rgb) for the first frame at/after ``start``, every STEP_S, and the last before ``end``."""
+    """(t, rgb) for the first frame at/after ``start``, every STEP_S, and the last before ``end``.
+
+    Seeks to 0.5 s before ``start``; where the demuxer lands after ``start`` anyway (MPEG-PS
+    seeks to the next keyframe), decodes again from the file start."""
+    picked = _frames_from(path, start, end, rate, max_width, seek=start > 0.5)
+    if picked is None:
+        picked = _frames_from(path, start, end, rate, max_width, seek=False)
+    return picked or []
+
+
+def _frames_from(path, start, end, rate, max_width, seek: bool):
     import av
 
     from .decode import _fit, _open, _rotate, _video_stream
+
+    def rgb_of(frame):
+        w, h = _fit(frame.width, frame.height, max_width)
+        return _rotate(frame.reformat(w, h, format="rgb24").to_ndarray(), int(frame.rotation or 0))
 
     container = _open(path)
     try:
         st = _video_stream(container, path)
         tb, first = st.time_base, st.start_time or 0
-        try:
-            container.seek(first + int(max(0.0, start - 0.5) / tb), stream=st, backward=True)
-        except av.error.FFmpegError:
-            container.seek(0)
+        if seek:
+            try:
+                container.seek(first + int((start - 0.5) / tb), stream=st, backward=True)
+            except av.error.FFmpegError:
+                container.seek(0)
         picked, last, next_t = [], None, start
-        frame_dur = _frame_seconds(rate)
+        step = max(STEP_S, _frame_seconds(rate))
+        seen_any = False
         try:
             for frame in container.decode(st):
                 if frame.pts is None:
                     continue
                 t = float((frame.pts - first) * tb)
+                if not seen_any:
+                    seen_any = True
+                    if seek and t > start + 1e-6:
+                        return None  # landed past the start: the caller decodes from the top
                 if t + 1e-6 < start:
                     continue
                 if t >= end - 1e-6:
                     break
-                w, h = _fit(frame.width, frame.height, max_width)
-                rgb = _rotate(frame.reformat(w, h, format="rgb24").to_ndarray(), int(frame.rotation or 0))
                 if t + 1e-6 >= next_t and len(picked) < MAX_SAMPLES:
-                    picked.append((t, rgb))
-                    next_t = t + max(STEP_S, frame_dur)
-                last = (t, rgb)
+                    picked.append((t, rgb_of(frame)))
+                    next_t = t + step
+                    last = None
+                else:
+                    last = (t, frame)
         except av.error.FFmpegError as exc:
             if not picked:
                 raise MediaError(path, f"cannot decode video at {start:.2f} s: {exc}") from exc
-        if last is not None and (not picked or picked[-1][0] < last[0]):
-            picked.append(last)
+        if last is not None:
+            picked.append((last[0], rgb_of(last[1])))
         return picked
     finally:
         container.close()
@@ -241,7 +263,30 @@ def face_signals(path: str, start: float, end: float, rate: Optional[Fraction] =
     return summarise([speaker["samples"].get(k, FaceSample(t)) for k, (t, _) in enumerate(frames)])
 
 
-VERSION = "3"
+OPEN_EAR = 0.28  # typical open-eye aspect ratio on this mesh (GRID talking heads: 0.28-0.30)
+
+
+def eyes_open_at(path: str, times, rate=None, models=None) -> list:
+    """Eye openness 0..1 (EAR / OPEN_EAR, clipped) of the largest face at each time in
+    ``times`` (seconds; the frame shown at that time), None where no face is found. For
+    checking a cut frame that lies outside a reading (handles); a MediaError names a bad file."""
+    if models is None:
+        from .detector import FaceDetector
+        from .landmarks import FaceLandmarker
+
+        models = (FaceDetector("full"), FaceLandmarker())
+    detector, landmarker = models
+    step = _frame_seconds(rate) or 0.04
+    out = []
+    for t in times:
+        frames = _frames(path, t, t + step, rate)
+        dets = _detect(detector, frames[0][1]) if frames else []
+        mesh = landmarker.landmarks(frames[0][1], max(dets, key=lambda d: d.box[2] * d.box[3])) if dets else None
+        out.append(None if mesh is None else round(float(min(1.0, eye_aspect_ratio(mesh.points) / OPEN_EAR)), 3))
+    return out
+
+
+VERSION = "4"
 
 
 def reading_face_signals(readings, assets, cache=None, models=None) -> list[dict]:

@@ -237,7 +237,8 @@ def test_no_body_on_any_route_gives_a_server_error(tmp_path):
             for name, body in BODIES.items():
                 if method == "GET" and len(body) > 64 * 1024:  # big bodies only where a body is read
                     continue
-                for ctype in (("application/json",) if name == "oversize" else ("application/json", "text/plain")):
+                both = method == "POST" and name != "oversize"
+                for ctype in (("application/json", "text/plain") if both else ("application/json",)):
                     r = c.request(method, path, content=body, headers={"Content-Type": ctype})
                     assert r.status_code < 500, (method, path, name, r.status_code, r.text[:300])
                     if r.status_code >= 400:

@@ -166,3 +166,27 @@ def test_bridge_cutdown_job(cutdowns, tmp_path):
         assert c.get(f"/v1/jobs/{job}/cutdown/files/..%2Fplan.json").status_code == 404
         web = c.get(f"/app/api/jobs/{job}/cutdown").json()   # the web app's route (bearer accepted there too)
         assert web["state"] == "done" and web["outputs"][0]["urls"]["otio"].startswith(f"/app/api/jobs/{job}/")
+
+
+def test_cutdown_exports_fcpxml_with_transforms(cutdowns, capsys):
+    from roughcut_core.interchange.fcpxml import validate_dtd
+
+    out, cache = cutdowns
+    doc = _run_json(capsys, ["cutdown", str(out / "cut.otio"), "--duration", "10", "--aspect", "9:16",
+                             "--out", str(out / "fx"), "--cache-dir", cache, "--no-preview", "--json"])
+    otio_path = doc["outputs"][0]["otio"]
+    assert main(["export", otio_path, str(out / "fx" / "cd.fcpxml")]) == 0
+    data = (out / "fx" / "cd.fcpxml").read_bytes()
+    dtd = Path(__file__).parent / "golden" / "interchange" / "fcpxml-1.10-subset.dtd"
+    assert validate_dtd(data, dtd) == []
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(data)
+    formats = {f.get("id"): f for f in root.iter("format")}
+    seq = next(root.iter("sequence"))
+    assert (formats[seq.get("format")].get("width"), formats[seq.get("format")].get("height")) == ("1080", "1920")
+    clips = [c for c in next(root.iter("spine")) if c.tag == "asset-clip"]
+    assert clips and all(c.find("adjust-transform") is not None for c in clips)
+    for c in clips:
+        sx = float(c.find("adjust-transform").get("scale").split()[0])
+        assert sx == pytest.approx((1080 / (360 * 9 / 16)) / (1080 / 640), rel=0.02), "the window fills the frame"

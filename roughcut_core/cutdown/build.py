@@ -152,6 +152,11 @@ def to_otio(cd: Cutdown, frame_counts: dict | None = None):
         clip.metadata["roughcut"]["crop"] = [k.to_json() for k in c.crop]
         clip.metadata["roughcut"]["source_size"] = list(c.source_size)
         clip.metadata["roughcut"]["transform"] = host_transform(c.crop[0], c.source_size, (cd.width, cd.height))
+        clip.metadata["roughcut"]["transform_keys"] = [
+            dict(host_transform(k, c.source_size, (cd.width, cd.height)), frame=k.frame) for k in c.crop]
+        ref_meta = dict(clip.media_reference.metadata.get("roughcut") or {})
+        ref_meta.update({"width": c.source_size[0], "height": c.source_size[1]})
+        clip.media_reference.metadata["roughcut"] = ref_meta
     for track in tl.audio_tracks():
         for clip, c in zip(track.find_clips(), cd.clips):
             clip.metadata["roughcut"]["crop"] = [k.to_json() for k in c.crop]

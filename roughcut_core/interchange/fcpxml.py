@@ -144,6 +144,8 @@ class _Spine:
             attrs["audioDuration"] = self._t(audio.record_duration)
         attrs["tcFormat"] = "DF" if m.drop_frame else "NDF"
         el = ET.Element("asset-clip", attrs)
+        if p.transform and p.kind == "video":  # a cut-down's crop (issue 19), keyframed when it moves
+            _adjust_transform(el, p, m)
         return el
 
     def _markers(self, el: ET.Element, p: Placement) -> None:
@@ -205,6 +207,19 @@ class _Spine:
         start = self._t(self.seq.start_frame + rec_in)
         el = ET.Element("gap", name="Gap", offset=start, start=start, duration=self._t(rec_out - rec_in))
         return _Item(el, rec_in, rec_out, parse_time(start), [])
+
+
+def _adjust_transform(el: ET.Element, p: Placement, m) -> None:
+    """``<adjust-transform>`` from ``p.transform`` [(source frame, {"scale", "position"})]."""
+    def pair(v):
+        return f"{float(v[0]):g} {float(v[1]):g}"
+    first = p.transform[0][1]
+    sc = float(first["scale"])
+    at = ET.SubElement(el, "adjust-transform", position=pair(first["position"]), scale=pair((sc, sc)))
+    if len(p.transform) > 1:
+        anim = ET.SubElement(ET.SubElement(at, "param", name="position"), "keyframeAnimation")
+        for frame, t in p.transform:
+            ET.SubElement(anim, "keyframe", time=tstr(m.start_frame + frame, m.rate), value=pair(t["position"]))
 
 
 def _fs(value: Fraction) -> str:

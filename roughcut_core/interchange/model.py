@@ -73,6 +73,8 @@ class Placement:
     link: Optional[str] = None
     alternate: bool = False
     markers: tuple[IMarker, ...] = ()
+    # cut-downs (issue 19): FCPXML adjust-transform [(source frame, {"scale", "position"})], else ()
+    transform: tuple = ()
 
     @property
     def record_out(self) -> int:
@@ -192,6 +194,7 @@ def from_otio(timeline) -> Sequence:
             raw.append(dict(kind=kind, track=counters[kind], record_in=cursor, record_duration=rec_len, path=path,
                             src_in=src_in, src_out=src_in + length, name=item.name or Path(path).stem,
                             enabled=bool(item.enabled), link=md.get("id"), markers=markers,
+                            transform=_transform_keys(md) if kind == "video" else (),
                             alternates=tuple(md.get("alternates") or ()) if kind == "video" and counters[kind] == 1 else ()))
             cursor += rec_len
     for path, kinds in kinds_by_path.items():
@@ -205,14 +208,22 @@ def from_otio(timeline) -> Sequence:
     placements = [Placement(kind=r["kind"], track=r["track"], record_in=r["record_in"],
                             record_duration=r["record_duration"], media=media_by_path[r["path"]], src_in=r["src_in"],
                             src_out=r["src_out"], name=r["name"], enabled=r["enabled"], link=r["link"],
-                            markers=r["markers"]) for r in raw]
+                            markers=r["markers"], transform=r["transform"]) for r in raw]
     placements += _alternates(raw, media_by_path, rate, counters)
     seq_markers = tuple(IMarker(frame=_frames(m.marked_range.start_time, rate), name=m.name, note=_note(m),
                                 color=str(m.color or "BLUE").upper(),
                                 duration=max(1, _frames(m.marked_range.duration, rate)))
                         for m in timeline.tracks.markers)
+    size = dict(tmd.get("cutdown") or {})  # a cut-down (issue 19) plays at its delivery size
     return Sequence(name=timeline.name or "roughcut", rate=rate, start_frame=start, drop_frame=drop,
-                    placements=tuple(placements), markers=seq_markers)
+                    placements=tuple(placements), markers=seq_markers,
+                    **({"width": int(size["width"]), "height": int(size["height"])} if "width" in size else {}))
+
+
+def _transform_keys(md: dict) -> tuple:
+    """A cut-down clip's FCPXML transforms per crop key (``metadata.roughcut.transform_keys``)."""
+    keys = md.get("transform_keys") or ()
+    return tuple((int(k["frame"]), dict(k["fcpxml"])) for k in keys if "fcpxml" in k)
 
 
 def _alternates(raw: list, media_by_path: dict, rate: Rate, counters: dict) -> list[Placement]:

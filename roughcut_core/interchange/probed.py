@@ -45,7 +45,8 @@ def with_probed_media(seq: Sequence) -> tuple[Sequence, list[str]]:
         placements.append(replace(p, media=cache[p.media.path]))
     out = replace(seq, placements=tuple(placements))
     first = next((p.media for p in out.on_track("video", 1) if p.media.has_video), None)
-    if first is not None and Path(first.path).is_file():
+    # a cut-down (its clips carry crop transforms, issue 19) keeps its delivery size
+    if first is not None and Path(first.path).is_file() and not any(p.transform for p in out.placements):
         out = replace(out, width=first.width, height=first.height)
     return out, warnings
 

@@ -259,6 +259,25 @@ class FakeTimelineItem(Bridge):
         return True
 
     @api(fail=False, mutates=True)
+    def SetProperty(self, key, value):
+        """Inspector values (scripting README, TimelineItem.SetProperty): Pan/Tilt within +-4x the
+        timeline size, ZoomX/ZoomY 0..100; anything else (or a non-number) is refused."""
+        if self.ghost or not isinstance(value, (int, float)) or isinstance(value, bool):
+            return False
+        w = float(self.timeline.GetSetting("timelineResolutionWidth") or 1920)
+        h = float(self.timeline.GetSetting("timelineResolutionHeight") or 1080)
+        limits = {"Pan": 4.0 * w, "Tilt": 4.0 * h}
+        if key in ("ZoomX", "ZoomY"):
+            ok = 0.0 <= value <= 100.0
+        elif key in limits:
+            ok = abs(value) <= limits[key]
+        else:
+            ok = False
+        if ok:
+            self.__dict__.setdefault("properties", {})[key] = float(value)
+        return ok
+
+    @api(fail=False, mutates=True)
     def AddMarker(self, frame, color, name, note, duration, custom=""):
         if self.ghost or not (is_num(frame) and color in MARKER_COLORS and isinstance(name, str)
                               and isinstance(note, str) and is_num(duration) and duration >= 1

@@ -311,6 +311,10 @@ class TimelineItem(_Named):
     def set_clip_color(self, color: str) -> bool:
         return _ok(_call(self.raw, "SetClipColor", color))
 
+    def set_property(self, key: str, value: Any) -> bool:
+        """Inspector property (Pan, Tilt, ZoomX, ZoomY...; README "TimelineItem.SetProperty")."""
+        return _ok(_call(self.raw, "SetProperty", key, value))
+
     def add_marker(self, frame: int, color: str, name: str, note: str, duration: int,
                    custom_data: str = "") -> bool:
         return _ok(_call(self.raw, "AddMarker", float(frame), color, name, note, float(duration), custom_data))

@@ -31,7 +31,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from .api import MEDIA_AUDIO, MEDIA_VIDEO, Project, Resolve, Timeline
 from .errors import ResolveFlowError
 from .media_map import Imports, MediaIndex, resolve_media
-from .plan_decorate import add_alternates, add_markers, color_items, item_color
+from .plan_decorate import add_alternates, add_markers, apply_transforms, color_items, item_color
 from .rates import (frames_at_rate_floor, frames_at_rate_round, frames_to_timecode, nominal, rate_from_fps,
                     rate_setting, same_rate, setting_is_drop_frame, supports_drop_frame)
 from .readback import check_timeline
@@ -286,6 +286,11 @@ def _build(rv, project, pool, tl, plan, index: MediaIndex, job_id, warnings, imp
     if not project.set_current_timeline(tl) and not _is_current(project, tl):
         return _undo_timeline(pool, tl, project, previous, "could not make %r the current timeline" % name, imports)
     tl_rate, tl_drop = _set_rate(tl, project, plan_rate, bool(tl_plan.get("drop_frame")), warnings)
+    if tl_plan.get("width") and tl_plan.get("height"):  # a cut-down's delivery size (issue 19)
+        if not (tl.set_setting("useCustomSettings", "1")
+                and tl.set_setting("timelineResolutionWidth", str(int(tl_plan["width"])))
+                and tl.set_setting("timelineResolutionHeight", str(int(tl_plan["height"])))):
+            warnings.append("Resolve refused the timeline size %sx%s" % (tl_plan["width"], tl_plan["height"]))
     start_frame = tl_plan.get("start_frame")
     if start_frame is not None:
         want, label = start_timecode(int(start_frame), plan_rate, tl_rate, tl_drop)
@@ -351,6 +356,7 @@ def _fill(rv, project, pool, tl, plan, index: MediaIndex, rates, job_id, warning
     if ghosts:
         warnings.append("Resolve returned %d ghost item(s) (not on the timeline)" % ghosts)
     colored = color_items(plan, by_item, warnings)
+    apply_transforms(plan, by_item, warnings)
     alternates = add_alternates(tl, pool, plan, by_item, index, tl_rate, warnings)
     markers = add_markers(tl, plan, by_item, tl_start, plan_rate, tl_rate, job_id, warnings)
     readback = check_timeline(tl, _expected_clips(plan, by_item, tl_start, tl_rate), markers.pop("expected"))

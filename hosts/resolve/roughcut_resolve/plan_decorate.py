@@ -52,6 +52,28 @@ def color_items(plan: Dict[str, Any], by_item: Dict[Any, List[Dict[str, Any]]], 
     return done
 
 
+def apply_transforms(plan: Dict[str, Any], by_item: Dict[Any, List[Dict[str, Any]]], warnings: List[str]) -> int:
+    """A cut-down's crop per item (``item["transform"]["resolve"]``: ZoomX/ZoomY/Pan/Tilt) set on
+    its picture with SetProperty. The API has no keyframes: a window that moves within a clip
+    keeps its first position (a warning says how many). Returns the items transformed."""
+    done = refused = moving = 0
+    for item in plan["items"]:
+        tr = (item.get("transform") or {}).get("resolve")
+        if not tr:
+            continue
+        moving += len(item.get("transform_keys") or ()) > 1
+        for p in by_item.get(item.get("id"), []):
+            if p.get("kind") == "video" and "found" in p:
+                ok = all(p["found"].set_property(k, float(tr[k])) for k in ("ZoomX", "ZoomY", "Pan", "Tilt") if k in tr)
+                done, refused = done + ok, refused + (not ok)
+    if refused:
+        warnings.append("Resolve refused the crop (Zoom/Pan/Tilt) of %d clip(s)" % refused)
+    if moving:
+        warnings.append("%d clip(s) have a moving crop; Resolve's API sets one Zoom/Pan/Tilt per clip, so they "
+                        "hold their first framing (the FCPXML export keeps the keyframes)" % moving)
+    return done
+
+
 def _target(placements: List[Dict[str, Any]]):
     found = [p for p in placements if "found" in p]
     video = [p for p in found if p["kind"] == "video"]

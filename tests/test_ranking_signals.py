@@ -131,3 +131,19 @@ def test_learned_ranker_moves_the_intent_weight_from_feedback():
     worse = dict.fromkeys(TERMS, 0.0) | {"match": 1.0, "intent": -0.2, "snr": 0.0}
     w = fit_weights(HAND_WEIGHTS, [FeedbackPair("1-1", better, worse)] * 6)
     assert w["intent"] > HAND_WEIGHTS["intent"]
+
+
+def test_undirected_lines_prefer_the_livelier_read_and_penalise_hesitation():
+    takes, readings = {}, []
+    for k, (pr, ed, gap) in enumerate(((9.0, 6.0, 0.05), (3.0, 2.5, 0.05), (6.0, 4.0, 0.5))):
+        t, r = make_take(f"/m/A_T{k + 1}.mov", "a", ("ALICE",), "CU", n=1)
+        takes[t.path] = t
+        readings += _with(r, pitch_range_st=pr, energy_dyn_db=ed, pause_max_s=gap)
+    ranked = rank_readings(readings, takes)["1-1"]
+    assert [c.take.path for c in ranked] == ["/m/A_T1.mov", "/m/A_T3.mov", "/m/A_T2.mov"]
+    assert "livelier read than the other takes" in ranked[0].reasons
+    assert any(r.startswith("hesitates mid-line") for r in ranked[1].reasons)
+    assert "flatter read than the other takes" in ranked[2].reasons
+    # a scripted pause is no hesitation
+    paused = rank_readings(readings, takes, pause_lines=frozenset({"1-1"}))["1-1"]
+    assert all(c.terms["hesitation"] == 0.0 for c in paused)

@@ -64,15 +64,19 @@ def _blinks(cut, readings) -> object:
     return blinks if measured else None
 
 
-def _ranking_stats(readings, takes, truth, root) -> dict:
+def _ranking_stats(script, readings, takes, truth, root) -> dict:
     """How the ranking itself reads against the truth: Brier score of the usability against
-    the truth's acceptable flag, and the share of lines whose clean readings all show
-    different scores (two decimals, as on the review page)."""
+    the truth's acceptable flag, the share of lines whose best two clean readings show
+    different scores (two decimals, as on the review page), and the share whose clean
+    readings all do."""
     from ..edit import rank_readings
+    from ..edit.engine import script_judges
     from .cutquality import _truth_index
 
     idx = _truth_index(truth, Path(root))
-    ranked = rank_readings(readings, takes)
+    judges, quiet, _beats, pauses = script_judges(script)
+    ranked = rank_readings(readings, takes, intents=judges, quiet_lines=quiet, pause_lines=pauses)
+    top_two = 0
     brier, n, distinct, lines = 0.0, 0, 0, 0
     for lid, cands in ranked.items():
         clean = []
@@ -88,7 +92,9 @@ def _ranking_stats(readings, takes, truth, root) -> dict:
         if len(clean) >= 2:
             lines += 1
             distinct += len(set(clean)) == len(clean)
+            top_two += clean[0] != clean[1]
     return {"usability_brier": round(brier / max(1, n), 4),
+            "clean_top_two_differ": round(top_two / max(1, lines), 4) if lines else None,
             "clean_scores_distinct": round(distinct / max(1, lines), 4) if lines else None}
 
 
@@ -218,13 +224,13 @@ def _generated(args, work, pipeline) -> tuple[list, dict, dict]:
         regen_s = time.perf_counter() - tick
         q = cut_quality(cut, truth, root)
         q.update(analyse_s=round(analyse_s, 2), regenerate_s=round(regen_s, 3), blinks_at_cuts=_blinks(cut, readings),
-                 **_ranking_stats(readings, takes, truth, root))
+                 **_ranking_stats(script, readings, takes, truth, root))
         name = f"{kind} seed {seed}"
         results[name] = q
         state[name] = (script, takes, readings, truth, root, cut)
         rows.append([name, q["line_coverage"], q["take_accuracy"], q.get("pick_accuracy"),
                      q.get("intent_match"), q.get("intent_chance"), q["single_share"], q["wide_share"],
-                     q["jump_cuts"], q["clipped_words"], q["blinks_at_cuts"], q["clean_scores_distinct"],
+                     q["jump_cuts"], q["clipped_words"], q["blinks_at_cuts"], q["clean_top_two_differ"], q["clean_scores_distinct"],
                      q["usability_brier"], q["analyse_s"]])
     return rows, results, state
 
@@ -329,7 +335,8 @@ def run(argv) -> int:
         return 0
     print(markdown_table(["scene", "line coverage", "take accuracy", "editor-pick accuracy", "intent match",
                           "intent chance", "on speaker's single", "on wider shot", "jump cuts", "clipped words",
-                          "blinks at cuts", "clean scores distinct", "usability Brier", "analyse s"], rows))
+                          "blinks at cuts", "best two clean differ", "all clean differ", "usability Brier", "analyse s"],
+                         rows))
     learning = results["learning_demo"]
     if learning:
         print(f"\nLearned vs hand-set (demo; feedback from {', '.join(learning['trained_on'])}):")

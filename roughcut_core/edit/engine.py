@@ -68,18 +68,20 @@ def _why(c: Candidate, character: Optional[str], idiom: tuple[str, ...] = ()) ->
     return tuple(reasons) + tuple(c.reasons)
 
 
-def script_judges(script: Script) -> tuple[dict, frozenset, frozenset]:
-    """(line id → intent judge, quiet line ids, emotional-beat line ids) from the script's
-    directions (``roughcut_core.script.intent``); empty when the intent parser is absent.
+def script_judges(script: Script) -> tuple[dict, frozenset, frozenset, frozenset]:
+    """(line id → intent judge, quiet line ids, emotional-beat line ids, line ids with a
+    scripted pause) from the script's directions (``roughcut_core.script.intent``); empty
+    when the intent parser is absent.
 
     A reading whose signals already carry ``intent_match``/``intent_words`` is judged by
     them; otherwise ``intent_match(signals, intent)`` is called on its signals."""
     try:
         from ..script.intent import intent_match, script_intents
     except ImportError:  # the intent parser is optional: no intent term then
-        return {}, frozenset(), frozenset()
+        return {}, frozenset(), frozenset(), frozenset()
     intents = script_intents(script)
     judges, quiet, beats = {}, set(), set()
+    pauses = frozenset(lid for lid, i in intents.items() if i.pauses)
     for lid, intent in intents.items():
         if not intent.has_direction:
             continue
@@ -95,7 +97,7 @@ def script_judges(script: Script) -> tuple[dict, frozenset, frozenset]:
             score, words = intent_match(signals, intent)
             return (score, words) if words else None
         judges[lid] = judge
-    return judges, frozenset(quiet), frozenset(beats)
+    return judges, frozenset(quiet), frozenset(beats), pauses
 
 
 def scene_openings(lines) -> frozenset:
@@ -122,8 +124,9 @@ def build_cut(script: Script, takes: dict, readings: Sequence[LineReading],
     ``takes`` maps path → :class:`TakeInfo`.
     """
     lines = [l for s in script.scenes if scene_id in (None, s.id) for l in s.lines]
-    judges, quiet, beats = script_judges(script)
-    ranked = rank_readings(readings, takes, options.weights, intents=judges, quiet_lines=quiet)
+    judges, quiet, beats, pauses = script_judges(script)
+    ranked = rank_readings(readings, takes, options.weights, intents=judges, quiet_lines=quiet,
+                           pause_lines=pauses)
     pairs = [(l.id, l.character) for l in lines]
     openings = scene_openings(lines)
     picks = assemble(pairs, ranked, options.assembly, establish_at=openings)

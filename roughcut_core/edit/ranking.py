@@ -27,7 +27,7 @@ from .signalterms import SIGNAL_TERMS, signal_terms
 # reading's span is the clean re-delivery; a truncated reading is unusable.
 DEFECT_PENALTY = {
     "truncated": 0.8, "missing_words": 0.35, "substitution": 0.35, "off_script": 0.25,
-    "restart": 0.1, "repeat": 0.05, "ad_lib": 0.1,
+    "restart": 0.1, "repeat": 0.05, "ad_lib": 0.25,
 }
 DEFECT_WORDS = {
     "truncated": "cut short", "missing_words": "dropped words", "substitution": "flubbed words",
@@ -91,9 +91,9 @@ HAND_WEIGHTS = {t: (0.0 if t == "pace" else 1.0) for t in TERMS}
 # Usability = logistic(SLOPE * (raw - MIDPOINT)): 0.5 at the acceptability threshold, about
 # 0.9 for a complete clean reading with no perception signals, higher or lower as the signals
 # add up. The midpoint is the long-standing acceptability threshold; the slope spreads the
-# clean readings (raw 0.9..1.2) over 0.86..0.99 instead of pinning them at 1.00.
+# clean readings (raw 0.8..1.2) over 0.78..0.96 instead of pinning them at 1.00.
 MIDPOINT = 0.55
-SLOPE = 6.5
+SLOPE = 5.0
 
 # Acceptability looks only at whether the reading can be used at all (complete, clean sound
 # and picture), not at preferences among usable readings (intent, face, pace...).
@@ -126,6 +126,8 @@ class LineContext:
     character: Optional[str] = None
     intent: Optional[IntentJudge] = None
     quiet_intent: bool = False
+    pauses_ok: bool = False
+    medians: dict = field(default_factory=dict)
 
 
 def reading_terms(reading: LineReading, take: TakeInfo, typical_duration: Optional[float] = None,
@@ -178,7 +180,8 @@ def reading_terms(reading: LineReading, take: TakeInfo, typical_duration: Option
     sig, said = signal_terms(reading.signals, character=ctx.character or reading.character,
                              clarity=_clarity(reading, take), best_clarity=ctx.best_clarity,
                              expressive_median=ctx.expressive_median, intent=judged,
-                             quiet_intent=ctx.quiet_intent)
+                             quiet_intent=ctx.quiet_intent, directed=ctx.intent is not None,
+                             pauses_ok=ctx.pauses_ok, medians=ctx.medians)
     terms.update(sig)
     # The perception reasons, the weightiest first, after the defects (which always lead).
     reasons.extend(words for _, words in sorted(said, key=lambda p: -p[0]) if words not in reasons)
@@ -201,8 +204,13 @@ def rank_reading(reading: LineReading, take: TakeInfo, weights: Optional[dict] =
 
 
 def _line_context(rs: Sequence[LineReading], takes: dict, intent: Optional[IntentJudge],
-                  quiet: bool) -> LineContext:
+                  quiet: bool, pauses_ok: bool = False) -> LineContext:
     clar = [c for r in rs if not r.defects and (c := _clarity(r, takes[r.path])) is not None]
+    medians = {}
+    for key in ("pitch_range_st", "energy_dyn_db"):
+        vals = [float(v) for r in rs if isinstance((v := r.signals.get(key)), (int, float))]
+        if len(vals) >= 2:
+            medians[key] = statistics.median(vals)
     expr = [float(v) for r in rs for k in ("face_expressiveness", "expressiveness")
             if isinstance((v := r.signals.get(k)), (int, float))]
     return LineContext(typical_duration=statistics.median(r.end - r.start for r in rs),
@@ -210,7 +218,7 @@ def _line_context(rs: Sequence[LineReading], takes: dict, intent: Optional[Inten
                        best_clarity=max(clar, default=None),
                        expressive_median=statistics.median(expr) if expr else None,
                        character=next((r.character for r in rs if r.character), None),
-                       intent=intent, quiet_intent=quiet)
+                       intent=intent, quiet_intent=quiet, pauses_ok=pauses_ok, medians=medians)
 
 
 def _versus(c: Candidate, best: Candidate, weights: dict) -> Optional[str]:
@@ -224,26 +232,30 @@ def _versus(c: Candidate, best: Candidate, weights: dict) -> Optional[str]:
              "sound": "sound problems", "focus": "softer picture", "on_camera": "speaker less on camera",
              "clarity": "less distinct words", "level": "quieter", "overlap": "overlapped",
              "blink": "blinks at the cut", "expressive": "less expressive face",
-             "pace": "slower delivery", "lip_sync": "lips less in sync", "preferred": "not the circled take"}.get(term, term.replace("_", " "))
+             "pace": "slower delivery", "lip_sync": "lips less in sync", "preferred": "not the circled take",
+             "lively": "flatter read", "hesitation": "hesitates"}.get(term, term.replace("_", " "))
     return f"behind take {PurePath(best.take.path).stem}: {label}"
 
 
 def rank_readings(readings: Sequence[LineReading], takes: dict, weights: Optional[dict] = None,
-                  intents: Optional[dict] = None, quiet_lines: frozenset = frozenset()) -> dict:
+                  intents: Optional[dict] = None, quiet_lines: frozenset = frozenset(),
+                  pause_lines: frozenset = frozenset()) -> dict:
     """line id → candidates best first, each with its within-line ``rank`` (1 = best) and its
     own reasons (a lower-ranked one also says what put it behind the best).
 
     ``takes`` maps path → TakeInfo; ``weights`` are per-term weights (the hand-set ones when
     None); ``intents`` maps line id → an intent judge ``(signals) -> (score, words) | None``
     for lines whose script says how to deliver them; ``quiet_lines`` are lines the script
-    asks to be quiet (a low level is then no fault)."""
+    asks to be quiet (a low level is then no fault), ``pause_lines`` lines whose script asks
+    for a pause ((beat), ...: a stop mid-line is then no hesitation)."""
     by_line: dict[str, list[LineReading]] = {}
     for r in readings:
         if r.path in takes:
             by_line.setdefault(r.line_id, []).append(r)
     out: dict[str, list[Candidate]] = {}
     for line_id, rs in by_line.items():
-        ctx = _line_context(rs, takes, (intents or {}).get(line_id), line_id in quiet_lines)
+        ctx = _line_context(rs, takes, (intents or {}).get(line_id), line_id in quiet_lines,
+                            line_id in pause_lines)
         cands = [rank_reading(r, takes[r.path], weights, context=ctx) for r in rs]
         cands.sort(key=lambda c: (-c.raw, c.take.path, c.reading.start))
         ranked = []

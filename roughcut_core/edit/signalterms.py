@@ -23,13 +23,19 @@ Term (signal → contribution):
 - ``expressive`` (face expressiveness 0..1, centred on the line's median): ±0.05;
 - ``blink`` (``eyes_open_in``/``eyes_open_out`` under 0.35, else ``blink_at_cut``): -0.05
   per blinking end — an editor never cuts on a blink;
-- ``overlap`` (0..1 fraction of the reading overlapped by other speech): down to -0.15.
+- ``overlap`` (0..1 fraction of the reading overlapped by other speech): down to -0.15;
+- ``lively`` (``pitch_range_st`` and ``energy_dyn_db`` against the line's medians), only on
+  lines the script gives no direction: ±0.05 — with nothing scripted, an editor takes the
+  read with more life in it over a flatter one;
+- ``hesitation`` (``pause_max_s``, the longest gap between words), unless the script asks for
+  pauses (``(beat)``, ``...``): down to -0.08 for a 0.75 s stop mid-line.
 """
 from __future__ import annotations
 
 from typing import Optional
 
-SIGNAL_TERMS = ("on_camera", "lip_sync", "snr", "level", "clarity", "intent", "expressive", "blink", "overlap")
+SIGNAL_TERMS = ("on_camera", "lip_sync", "snr", "level", "clarity", "intent", "expressive", "blink", "overlap",
+                "lively", "hesitation")
 
 # Signal-name aliases per concept, first present wins (perception stages own the names).
 EXPRESSIVE_KEYS = ("face_expressiveness", "expressiveness")
@@ -58,7 +64,9 @@ def _closed(signals: dict, open_keys) -> bool:
 
 def signal_terms(signals: dict, *, character: Optional[str] = None, clarity: Optional[float] = None,
                  best_clarity: Optional[float] = None, expressive_median: Optional[float] = None,
-                 intent: Optional[tuple[float, str]] = None, quiet_intent: bool = False) -> tuple[dict, list]:
+                 intent: Optional[tuple[float, str]] = None, quiet_intent: bool = False,
+                 directed: bool = False, pauses_ok: bool = False,
+                 medians: Optional[dict] = None) -> tuple[dict, list]:
     """(terms, [(weight of the phrase, phrase)]) for one reading (see module contract)."""
     t = dict.fromkeys(SIGNAL_TERMS, 0.0)
     said: list[tuple[float, str]] = []
@@ -108,6 +116,23 @@ def signal_terms(signals: dict, *, character: Optional[str] = None, clarity: Opt
     for where in ends:
         t["blink"] -= 0.05
         said.append((0.05, f"blink at the {where} of the line" if where != "cut" else "blink on the cut frame"))
+    med = medians or {}
+    pr, ed = _num(signals, "pitch_range_st"), _num(signals, "energy_dyn_db")
+    if not directed and (pr is not None and "pitch_range_st" in med or ed is not None and "energy_dyn_db" in med):
+        parts = []
+        if pr is not None and "pitch_range_st" in med:
+            parts.append(_clip((pr - med["pitch_range_st"]) / max(2.0, 0.5 * med["pitch_range_st"]), -1.0, 1.0))
+        if ed is not None and "energy_dyn_db" in med:
+            parts.append(_clip((ed - med["energy_dyn_db"]) / 3.0, -1.0, 1.0))
+        live = sum(parts) / len(parts)
+        t["lively"] = 0.05 * live
+        if abs(live) >= 0.4:
+            said.append((abs(t["lively"]), "livelier read than the other takes" if live > 0
+                         else "flatter read than the other takes"))
+    gap = _num(signals, "pause_max_s")
+    if gap is not None and not pauses_ok and gap > 0.25:
+        t["hesitation"] = -0.08 * _clip((gap - 0.25) / 0.5, 0.0, 1.0)
+        said.append((abs(t["hesitation"]), f"hesitates mid-line ({gap:.1f} s pause)"))
     ov = _num(signals, OVERLAP_KEYS)
     if ov is not None and ov > 0.02:
         t["overlap"] = -0.15 * _clip(ov / 0.5, 0.0, 1.0)

@@ -80,6 +80,7 @@ def mount(app: FastAPI) -> None:
                        settings_file=str(config.settings_file), page_id="settings")
 
     app.mount("/app/static", StaticFiles(directory=str(HERE / "static")), name="app-static")
-    app.include_router(api.router)
+    # not in /v1/openapi.json: the page-facing API is internal to the app, not the host API
+    app.include_router(api.router, include_in_schema=False)
     from ..routes_cutdown import make_router as cutdown_routes  # social cut-downs (issue 19)
     app.include_router(cutdown_routes("/app/api", api.authed))

@@ -135,7 +135,7 @@ def test_learned_ranker_moves_the_intent_weight_from_feedback():
 
 def test_undirected_lines_prefer_the_livelier_read_and_penalise_hesitation():
     takes, readings = {}, []
-    for k, (pr, ed, gap) in enumerate(((9.0, 6.0, 0.05), (3.0, 2.5, 0.05), (6.0, 4.0, 0.5))):
+    for k, (pr, ed, gap) in enumerate(((9.0, 6.0, 0.05), (2.0, 1.0, 0.05), (6.0, 4.0, 0.5))):
         t, r = make_take(f"/m/A_T{k + 1}.mov", "a", ("ALICE",), "CU", n=1)
         takes[t.path] = t
         readings += _with(r, pitch_range_st=pr, energy_dyn_db=ed, pause_max_s=gap)

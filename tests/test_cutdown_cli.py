@@ -54,7 +54,7 @@ def test_cutdown_contract_duration_words_and_framing(cutdowns, demo_scene, capsy
         tl = otio.adapters.read_from_file(o["otio"])
         meta = tl.metadata["roughcut"]["cutdown"]
         want = {"9:16": (1080, 1920), "1:1": (1080, 1080)}[o["aspect"]]
-        assert {k: meta[k] for k in ("target_seconds", "aspect", "width", "height")} == {
+        assert dict(meta) == {
             "target_seconds": int(o["target_seconds"]), "aspect": o["aspect"], "width": want[0], "height": want[1]}
         clips = list(tl.video_tracks()[0].find_clips())
         total = sum(c.source_range.duration.value for c in clips) / float(Fraction(24000, 1001))
@@ -105,12 +105,12 @@ def test_cutdown_preview_renders_crop_and_captions(cutdowns, capsys):
         frames = [f.to_ndarray(format="rgb24") for f in c.decode(v)]
     assert abs(len(frames) / float(Fraction(24000, 1001)) - o["seconds"]) < 0.1
     tl = otio.adapters.read_from_file(o["otio"])
-    cue = tl.metadata["roughcut"]["cutdown"]["captions"][0]
+    cue = tl.metadata["roughcut"]["cutdown_info"]["captions"][0]
     mid = int((cue["start"] + cue["end"]) / 2 * 24000 / 1001)
     band = frames[mid][int(320 * 0.6):int(320 * 0.95)]
     white = (band.min(axis=2) > 230).mean()
     no_cue = [i for i in range(len(frames))
-              if not any(c["start"] <= i / (24000 / 1001) < c["end"] for c in tl.metadata["roughcut"]["cutdown"]["captions"])]
+              if not any(c["start"] <= i / (24000 / 1001) < c["end"] for c in tl.metadata["roughcut"]["cutdown_info"]["captions"])]
     assert white > 0.01, "caption text burned in the bottom band"
     if no_cue:
         assert (frames[no_cue[0]][int(320 * 0.6):int(320 * 0.95)].min(axis=2) > 230).mean() < white

@@ -32,7 +32,7 @@ class CutdownRun:
 def make_cutdowns(cut_otio, durations, aspects, out_dir, *, cache=None, preview: bool = True,
                   preview_width: int = 540, asr_model: str = "tiny.en") -> CutdownRun:
     """See the package doc. ``ValueError`` for a bad aspect or duration (naming it)."""
-    from .build import build_cutdown, write_cutdown
+    from .build import build_cutdown, cutdown_meta, write_cutdown
     from .moments import attach_words, read_moments, score_moments
     from .reframe import parse_aspect
     from .sources import load_sources
@@ -54,7 +54,7 @@ def make_cutdowns(cut_otio, durations, aspects, out_dir, *, cache=None, preview:
         for a in dict.fromkeys(aspects):
             cd = build_cutdown(src, sources, d, a)
             files = write_cutdown(cd, out_dir, frame_counts)
-            entry = {"target_seconds": cd.target_s, "seconds": round(cd.seconds, 3), "aspect": cd.aspect,
+            entry = {"target_seconds": cutdown_meta(cd)["target_seconds"], "seconds": round(cd.seconds, 3), "aspect": cd.aspect,
                      "width": cd.width, "height": cd.height, **{k: str(v) for k, v in files.items()},
                      "clips": len(cd.clips), "captions": len(cd.cues),
                      "moments": [{"line_ids": list(c.line_ids), "role": c.role, "why": c.why}

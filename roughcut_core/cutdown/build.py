@@ -4,7 +4,8 @@ Contract: ``build_cutdown(source, sources, target_s, aspect_text)`` -> :class:`C
 (``source`` a scored ``CutSource``, ``sources`` the ``{path: SourceInfo}`` of its files).
 ``write_cutdown(cd, out_dir)`` writes ``cutdown_<s>s_<w>x<h>.otio`` (+ ``.srt``, ``.vtt``,
 ``.plan.json``) and returns their paths. The OTIO timeline carries
-``metadata["roughcut"]["cutdown"] = {"target_seconds", "aspect", "width", "height", ...}``;
+``metadata["roughcut"]["cutdown"] = {"target_seconds", "aspect", "width", "height"}`` (and
+``cutdown_info``: length, safe area, captions);
 every clip ``metadata["roughcut"]["crop"]``: ``[{"frame", "x", "y", "w", "h"}]`` with
 ``frame`` a file-relative source frame and the window in displayed source pixels, in force
 from that frame on. Every clip starts with a key at its own in point.
@@ -138,15 +139,21 @@ def to_cut(cd: Cutdown) -> Cut:
 
 
 def cutdown_meta(cd: Cutdown) -> dict:
+    """The contract's ``metadata["roughcut"]["cutdown"]``: exactly these four keys."""
     return {"target_seconds": cd.target_s if cd.target_s != int(cd.target_s) else int(cd.target_s),
-            "aspect": cd.aspect, "width": cd.width, "height": cd.height, "seconds": round(cd.seconds, 3),
-            "safe_area": list(safe_margins(cd.aspect)),
+            "aspect": cd.aspect, "width": cd.width, "height": cd.height}
+
+
+def cutdown_extra(cd: Cutdown) -> dict:
+    """``metadata["roughcut"]["cutdown_info"]``: length, safe area and the captions (preview)."""
+    return {"seconds": round(cd.seconds, 3), "safe_area": list(safe_margins(cd.aspect)),
             "captions": [{"start": c.start, "end": c.end, "lines": list(c.lines)} for c in cd.cues]}
 
 
 def to_otio(cd: Cutdown, frame_counts: dict | None = None):
     tl = cut_to_otio(to_cut(cd), frame_counts=frame_counts or {})
     tl.metadata["roughcut"]["cutdown"] = cutdown_meta(cd)
+    tl.metadata["roughcut"]["cutdown_info"] = cutdown_extra(cd)
     clips = list(tl.video_tracks()[0].find_clips())
     for clip, c in zip(clips, cd.clips):
         clip.metadata["roughcut"]["crop"] = [k.to_json() for k in c.crop]

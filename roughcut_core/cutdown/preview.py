@@ -5,7 +5,7 @@ by ``write_cutdown``) to an H.264/AAC MP4 at the delivery aspect (``width`` wide
 size itself with ``width=0``), at the timeline's rate. Each clip's frames [src_in, src_out)
 are decoded (rotation applied), cut to the crop window in force at that frame
 (``metadata["roughcut"]["crop"]``), scaled, and the caption in force at that record time
-(``metadata["roughcut"]["cutdown"]["captions"]``) is drawn with Pillow in the bottom band.
+(``metadata["roughcut"]["cutdown_info"]["captions"]``) is drawn with Pillow in the bottom band.
 Returns ``(path, stats)`` with ``frames`` and ``seconds`` (wall time of the render).
 """
 from __future__ import annotations
@@ -88,9 +88,10 @@ def render_cutdown(otio_path, out_path, *, width: int = 540) -> tuple[Path, dict
     ow = dw if not width else int(width) // 2 * 2
     oh = int(round(ow * dh / dw / 2)) * 2
     rate = Fraction(*tl.metadata["roughcut"]["rate"])
-    cues = [(float(c["start"]), float(c["end"]), list(c["lines"])) for c in meta.get("captions", ())]
+    info = (tl.metadata.get("roughcut") or {}).get("cutdown_info") or {}
+    cues = [(float(c["start"]), float(c["end"]), list(c["lines"])) for c in info.get("captions", ())]
     font = _font(max(12, int(oh * 0.034 if dh > dw else oh * 0.05)))
-    safe_bottom = float((meta.get("safe_area") or (0, 0, 0, 0.2))[3])
+    safe_bottom = float((info.get("safe_area") or (0, 0, 0, 0.2))[3])
     band_bottom = int(oh * (1 - safe_bottom * 0.45))
     out_path = Path(out_path)
     started = time.perf_counter()

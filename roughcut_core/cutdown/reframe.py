@@ -133,9 +133,15 @@ def _axis_path(centers: np.ndarray, lo: np.ndarray, hi: np.ndarray, win: float, 
     still = float(centers.max() - centers.min()) <= 2 * DEAD_ZONE * win
     if lo_req <= hi_req or still or len(centers) < 3:
         # the subject's whole motion fits one framing (or it barely moves): hold still
-        pref = float(np.median(want))
-        x = np.full_like(centers, min(max(pref, lo_req), hi_req) if lo_req <= hi_req else pref)
-        return np.clip(x, 0, limit - win)
+        if lo_req <= hi_req:
+            x0 = min(max(float(np.median(want)), lo_req), hi_req)
+        else:
+            # too wide with the margin: the bare face, centred (the safe area gives way first)
+            mid, half = (lo + hi) / 2, (hi - lo) / 2 / (1 + 2 * MARGIN)
+            lo_r, hi_r = float((mid + half - win).max()), float((mid - half).min())
+            centred = float(np.median(centers)) - win / 2
+            x0 = min(max(centred, lo_r), hi_r) if lo_r <= hi_r else centred
+        return np.clip(np.full_like(centers, x0), 0, limit - win)
     x = np.empty_like(centers)                     # sticky dead zone, then smoothing
     cur = want[0]
     dz = DEAD_ZONE * win

@@ -92,6 +92,8 @@ def test_train_cli_writes_the_model_and_reports_held_out(tmp_path, monkeypatch):
                 inten = 1 if code == 1 else 2
                 w.writerow([str(DATA / "ravdess" / f"Actor_{actor}" / f"03-01-{code:02d}-{inten:02d}-02-01-{actor}.flac"),
                             actor, label])
+        (data / "broken.flac").write_bytes(b"not a flac")
+        w.writerow(["broken.flac", "01", "angry"])  # named in a warning, skipped; training goes on
     out = tmp_path / "m.json"
     monkeypatch.setattr("sys.argv", ["roughcut"])
     import io

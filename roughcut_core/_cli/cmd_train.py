@@ -29,39 +29,26 @@ def register(sub) -> None:
 def run(args) -> int:
     from roughcut_core import RoughcutError
     from roughcut_core.perform.emotion import default_model_path
-    from roughcut_core.perform.train import evaluate, extract, load_dataset, split_by_speaker, train
-
-    try:
-        examples = load_dataset(args.data)
-    except RoughcutError as exc:
-        print(f"roughcut: {exc}", file=sys.stderr)
-        return 2
+    from roughcut_core.perform.train import train_and_save
 
     def tick(k, n):
         if not args.json and (k % 100 == 0 or k == n):
             print(f"features {k}/{n}", file=sys.stderr)
 
-    raw = extract(examples, tick)
     holdout = [h.strip() for h in args.holdout.split(",") if h.strip()]
-    tr, te = split_by_speaker(examples, holdout)
-    if not tr.any():
-        print("roughcut: every speaker is held out; nothing to train on", file=sys.stderr)
+    try:
+        res = train_and_save(args.data, args.out or default_model_path(), holdout, l2=args.l2, progress=tick)
+    except RoughcutError as exc:
+        print(f"roughcut: {exc}", file=sys.stderr)
         return 2
-    train_ex = [e for e, keep in zip(examples, tr) if keep]
-    model = train(train_ex, raw[tr], l2=args.l2, data_dir=args.data)
-    out = args.out or default_model_path()
-    sha = model.save(out)
-    result = None
-    if te.any():
-        result = evaluate(model, [e for e, keep in zip(examples, te) if keep], raw[te])
     if args.json:
-        print_json({"model": str(out), "sha256": sha, "files": len(train_ex),
-                    "speakers": sorted({e.speaker for e in train_ex}), "holdout": result})
-    else:
-        print(f"model: {out}\nsha256: {sha}\ntrained on {len(train_ex)} takes, "
-              f"{len({e.speaker for e in train_ex})} speakers")
-        if result:
-            print(f"held-out speakers ({result['n']} takes): accuracy {result['accuracy']:.3f} "
-                  f"(chance {result['chance']:.3f}), arousal r={result['arousal_corr']:.2f}")
-        print("note: models trained on RAVDESS/TESS are for non-commercial use only")
+        print_json(res)
+        return 0
+    print(f"model: {res['model']}\nsha256: {res['sha256']}\ntrained on {res['files']} takes, "
+          f"{len(res['speakers'])} speakers")
+    result = res["holdout"]
+    if result:
+        print(f"held-out speakers ({result['n']} takes): accuracy {result['accuracy']:.3f} "
+              f"(chance {result['chance']:.3f}), arousal r={result['arousal_corr']:.2f}")
+    print("note: models trained on RAVDESS/TESS are for non-commercial use only")
     return 0

@@ -94,14 +94,27 @@ def manifest_sha256(examples: Sequence[Example]) -> str:
 
 
 def extract(examples: Sequence[Example], progress: Optional[Callable[[int, int], None]] = None,
-            durations: Optional[list] = None) -> np.ndarray:
+            durations: Optional[list] = None, skip_bad: bool = False) -> np.ndarray:
     """Raw feature rows for ``examples`` (decoded at 16 kHz mono); a file that cannot be read
-    raises MediaError naming it. ``durations``, when given, receives each file's seconds."""
+    raises MediaError naming it, or with ``skip_bad`` is logged and gets a row of NaN.
+    ``durations``, when given, receives each file's seconds."""
     from ..speech.audio_io import decode_audio
+
+    from ..errors import MediaError
+    from .features import FEATURE_NAMES
 
     rows = []
     for k, e in enumerate(examples):
-        x = decode_audio(e.path, 16000)
+        try:
+            x = decode_audio(e.path, 16000)
+        except MediaError as exc:
+            if not skip_bad:
+                raise
+            log.warning("skipped: %s", exc)  # names the file; the row stays NaN
+            rows.append(np.full(len(FEATURE_NAMES), np.nan))
+            if durations is not None:
+                durations.append(0.0)
+            continue
         rows.append(utterance_features(x, 16000))
         if durations is not None:
             durations.append(len(x) / 16000)
@@ -149,3 +162,25 @@ def evaluate(model: EmotionModel, examples: Sequence[Example], raw: np.ndarray) 
     return {"n": len(examples), "accuracy": float(np.mean(pred == truth)),
             "balanced_accuracy": float(np.mean(list(recall.values()))), "recall": recall,
             "arousal_corr": corr, "chance": 1.0 / len(EMOTIONS)}
+
+
+def train_and_save(data_dir, out, holdout: Iterable[str] = (), l2: float = 30.0,
+                   progress: Optional[Callable[[int, int], None]] = None) -> dict:
+    """Train on every speaker of ``data_dir`` not in ``holdout``, save to ``out`` (e.g. under a
+    ``$ROUGHCUT_MODELS_DIR`` for a benchmark) and return ``{"model", "sha256", "files",
+    "speakers", "holdout": evaluate(...) | None}``. Raises RoughcutError when there is nothing
+    to train on."""
+    examples = load_dataset(data_dir)
+    raw = extract(examples, progress, skip_bad=True)
+    readable = ~np.isnan(raw).any(axis=1)
+    examples = [e for e, ok in zip(examples, readable) if ok]
+    raw = raw[readable]
+    tr, te = split_by_speaker(examples, holdout)
+    if not tr.any():
+        raise RoughcutError(f"{data_dir}: every speaker is held out; nothing to train on")
+    train_ex = [e for e, keep in zip(examples, tr) if keep]
+    model = train(train_ex, raw[tr], l2=l2, data_dir=str(data_dir))
+    sha = model.save(out)
+    result = evaluate(model, [e for e, keep in zip(examples, te) if keep], raw[te]) if te.any() else None
+    return {"model": str(out), "sha256": sha, "files": len(train_ex),
+            "speakers": sorted({e.speaker for e in train_ex}), "holdout": result}

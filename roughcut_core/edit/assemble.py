@@ -37,7 +37,7 @@ class AssemblyWeights:
     performance: float = 3.0
     unacceptable: float = 2.5
     speaker_visible: float = 1.0
-    establish: float = 0.6
+    establish: float = 0.45
     jump_cut: float = 4.0
     cut: float = 0.15
     quick_exchange: float = 0.3
@@ -173,8 +173,9 @@ def _assemble_once(lines, candidates, w, options, pace_scale, establish_at) -> l
 
 def idioms(picks: Sequence[Optional[Candidate]], lines: Sequence[tuple[str, Optional[str]]],
            options: AssemblyOptions = AssemblyOptions(),
-           establish_at: frozenset = frozenset({0})) -> list[tuple[str, ...]]:
-    """Per pick, the editing idioms that explain it, in an editor's words."""
+           establish_at: frozenset = frozenset({0}), candidates: Optional[dict] = None) -> list[tuple[str, ...]]:
+    """Per pick, the editing idioms that explain it, in an editor's words (``candidates``,
+    the ranked candidates per line, lets it say why a scene opens on a single)."""
     out: list[tuple[str, ...]] = []
     for i, ((lid, ch), c) in enumerate(zip(lines, picks)):
         if c is None:
@@ -184,6 +185,11 @@ def idioms(picks: Sequence[Optional[Candidate]], lines: Sequence[tuple[str, Opti
         prev = picks[i - 1] if i else None
         if i in establish_at and establishes(c):
             why.append(f"establishing ({c.take.shot_size or 'wide'})")
+        elif i in establish_at and is_single(c, ch):
+            clean_wide = any(establishes(o) and o.acceptable and not o.reading.defects
+                             for o in (candidates or {}).get(lid, ()))
+            why.append(f"opening on {ch}'s single (the stronger read)" if clean_wide
+                       else f"opening on {ch}'s single (no clean reading in a wide)")
         elif is_single(c, ch):
             why.append(f"{ch}'s single")
         elif shows_more_than(c, ch):

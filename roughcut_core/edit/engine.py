@@ -130,7 +130,7 @@ def build_cut(script: Script, takes: dict, readings: Sequence[LineReading],
     pairs = [(l.id, l.character) for l in lines]
     openings = scene_openings(lines)
     picks = assemble(pairs, ranked, options.assembly, establish_at=openings)
-    idiom_words = idioms(picks, pairs, options.assembly, establish_at=openings)
+    idiom_words = idioms(picks, pairs, options.assembly, establish_at=openings, candidates=ranked)
     rate = _timeline_rate(picks, takes)
     ranges = [(_source_range(c, options.handles) if c else None) for c in picks]
     # Consecutive picks from one recording meet in the pause between them (a through edit):

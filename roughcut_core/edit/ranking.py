@@ -27,7 +27,7 @@ from .signalterms import SIGNAL_TERMS, signal_terms
 # reading's span is the clean re-delivery; a truncated reading is unusable.
 DEFECT_PENALTY = {
     "truncated": 0.8, "missing_words": 0.35, "substitution": 0.35, "off_script": 0.25,
-    "restart": 0.1, "repeat": 0.05, "ad_lib": 0.25,
+    "restart": 0.1, "repeat": 0.05, "ad_lib": 0.3,
 }
 DEFECT_WORDS = {
     "truncated": "cut short", "missing_words": "dropped words", "substitution": "flubbed words",

@@ -45,7 +45,10 @@ def _with_performance(pipeline, script, analyses):
     from ..perform.reading import attach_performance
 
     usable = [a for a in analyses if a.asset.has_video and a.transcript is not None]
-    readings = pipeline.align(script, usable)
+    # Drop what a user's own trained emotion model may have added: the bench runs DSP only.
+    readings = [dataclasses.replace(r, signals={k: v for k, v in r.signals.items()
+                                                if not k.startswith(("emotion", "arousal", "intent_"))})
+                for r in pipeline.align(script, usable)]
     return attach_performance(readings, {a.asset.path: a.transcript for a in usable}, script=script,
                               assets={a.asset.path: a.asset for a in usable}, cache=pipeline.cache, model=None)
 

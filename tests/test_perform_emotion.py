@@ -107,3 +107,28 @@ def test_train_cli_writes_the_model_and_reports_held_out(tmp_path, monkeypatch):
     assert res["files"] == 14 and res["holdout"]["n"] == 7 and out.exists()
     assert EmotionModel.load(out).recipe["speakers"] == ["data:01", "data:02"]
     assert main(["train", "emotion", "--data", str(tmp_path / "empty")]) == 2
+
+
+def test_readings_get_a_distribution_from_a_trained_model(trained):
+    from roughcut_core.model import LineReading, Scene, Script, ScriptLine
+    from roughcut_core.perform.reading import attach_performance
+
+    model = trained[0]
+    takes = {label: str(DATA / "ravdess" / "Actor_16" / f"03-01-{code:02d}-{2 if code > 1 else 1:02d}-01-02-16.flac")
+             for label, code in (("neutral", 1), ("happy", 3), ("sad", 4), ("angry", 5), ("fear", 6),
+                                 ("disgust", 7), ("surprise", 8))}
+    readings = [LineReading(path=p, line_id="1-1", start=0.6, end=3.0, score=1.0, character="ZOE")
+                for p in takes.values()]
+    line = ScriptLine(id="1-1", scene_id="1", character="ZOE", text="Kids are talking by the door.",
+                      parenthetical="(angrily)")
+    out = attach_performance(readings, {}, script=Script(scenes=(Scene(id="1", heading="X", lines=(line,)),)),
+                             model=model)
+    for r in out:
+        s = r.signals
+        probs = [s[f"emotion_{e}"] for e in EMOTIONS]
+        assert abs(sum(probs) - 1.0) < 1e-3 and s["emotion_conf"] == max(probs)
+        assert s["emotion"] == EMOTIONS[int(np.argmax(probs))] and s["arousal_source"] == "model"
+    by = dict(zip(takes, out))
+    # The angry take is the best match for "(angrily)" among the seven, and says so.
+    assert max(by, key=lambda k: by[k].signals["intent_match"]) == "angry"
+    assert by["angry"].signals["intent_words"] == "angry read, as scripted"

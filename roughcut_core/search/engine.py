@@ -24,6 +24,22 @@ from .text import edit_distance, max_typos, phonetic
 
 
 MAX_EXPANSIONS = 12
+# Words so common that matching them in the engine costs more than it filters.
+STOPWORDS = frozenset("""a an and are as at be but by do for from have he her his i if in is it me my
+no not of on or so that the their them then there they this to was we were what when who will
+with would you your""".split())
+
+
+def _has_phrases(words, phrases) -> bool:
+    """Whether every phrase (token tuple) occurs as a contiguous run of the words' tokens."""
+    from .query import doc_tokens
+
+    toks = doc_tokens(words)
+    for p in phrases:
+        n = len(p)
+        if not any(tuple(toks[i:i + n]) == tuple(p) for i in range(len(toks) - n + 1)):
+            return False
+    return True
 
 
 class SearchIndexError(RoughcutError):
@@ -83,9 +99,10 @@ class SearchEngine(abc.ABC):
 
     @abc.abstractmethod
     def _candidates(self, groups: Sequence[Sequence[str]], phrases: Sequence[Sequence[str]],
-                    require_all: bool, filters: Filters, limit: int) -> list[Candidate]:
+                    require_all: bool, filters: Filters, limit: int, ranked: bool = True) -> list[Candidate]:
         """Utterances matching the term groups (each group: alternatives, OR) and phrases;
-        all groups when ``require_all`` else any; passing ``filters``; best engine rank first.
+        all groups when ``require_all`` else any; passing ``filters``; best engine rank first
+        (``ranked``) or in index order (cheap: the engine stops after ``limit``).
         With no groups and no phrases: every utterance passing the filters, in index order."""
 
     @abc.abstractmethod
@@ -122,7 +139,7 @@ class SearchEngine(abc.ABC):
     def expand(self, word: str) -> set[str]:
         """Fuzzy alternatives of a query word of 4+ letters: the :data:`MAX_EXPANSIONS` nearest
         (by edit distance) vocabulary terms that sound the same or are within its typo allowance."""
-        if len(word) < 4:
+        if len(word) < 4 or word in STOPWORDS:
             return set()
         phon = phonetic(word)
         typos = max_typos(word)
@@ -141,18 +158,26 @@ class SearchEngine(abc.ABC):
         return self.search_plan(plan, limit)
 
     def search_plan(self, plan: QueryPlan, limit: int = 20) -> list[SearchHit]:
+        """Hits for a parsed query. Common words (:data:`STOPWORDS`) are left out of what the
+        engine matches whenever the query has a rarer word (their posting lists are huge), and
+        quoted phrases are then checked word by word here; the scoring still sees every word."""
         limit = max(1, int(limit))
-        expansions = {w: self.expand(w) for w in dict.fromkeys(plan.words)}
-        groups = [[w, *sorted(expansions[w])] for w in dict.fromkeys(plan.words)]
-        pool = max(50, limit * 5)
-        if not groups and not plan.phrases:
+        words = list(dict.fromkeys(plan.words))
+        expansions = {w: self.expand(w) for w in words}
+        if not words and not plan.phrases:
             cands = self._candidates([], [], True, plan.filters, limit)
             return [self._hit(c, 1.0, 0, len(c.doc.words)) for c in cands]
-        cands = self._candidates(groups, plan.phrases, True, plan.filters, pool)
-        if not cands and (len(groups) + len(plan.phrases)) > 1:  # nothing has every word: any word
-            seen = {(c.content_key, c.doc.seq) for c in cands}
-            more = self._candidates(groups, plan.phrases, False, plan.filters, pool)
-            cands += [c for c in more if (c.content_key, c.doc.seq) not in seen]
+        groups, phrases = self._engine_terms(words, plan.phrases, expansions)
+        common = all(g[0] in STOPWORDS for g in groups) and all(t in STOPWORDS for p in phrases for t in p)
+        # only common words: every ranking would read huge posting lists, so take the first
+        # matches in index order and let the scoring below rank them
+        pool = max(50, limit * 5) if phrases == list(plan.phrases) and not common else max(200, limit * 10)
+        cands = self._candidates(groups, phrases, True, plan.filters, pool, ranked=not common)
+        if plan.phrases:
+            cands = [c for c in cands if _has_phrases(c.doc.words, plan.phrases)]
+        if not cands and len(words) + len(plan.phrases) > 1:  # nothing has every word: any word
+            all_groups = [[w, *sorted(expansions[w])] for w in words]
+            cands = self._candidates(all_groups, list(plan.phrases), False, plan.filters, max(50, limit * 5))
         query_tokens = plan.all_tokens
         scored = []
         for c in cands:
@@ -161,6 +186,22 @@ class SearchEngine(abc.ABC):
                 scored.append((score, c, a, b))
         scored.sort(key=lambda s: (-round(s[0], 6), s[1].path, s[1].doc.start))
         return [self._hit(c, score, a, b) for score, c, a, b in scored[:limit]]
+
+    @staticmethod
+    def _engine_terms(words, phrases, expansions) -> tuple[list, list]:
+        """(groups, phrases) the engine matches: see :meth:`search_plan`."""
+        rare = [w for w in words if w not in STOPWORDS]
+        rare_in_phrases = [t for p in phrases for t in p if t not in STOPWORDS]
+        if not rare and not rare_in_phrases:
+            return [[w, *sorted(expansions[w])] for w in words], list(phrases)
+        groups = [[w, *sorted(expansions[w])] for w in rare]
+        engine_phrases = []
+        for p in phrases:
+            if all(t in STOPWORDS for t in p):
+                engine_phrases.append(p)
+            else:
+                groups += [[t] for t in dict.fromkeys(p) if t not in STOPWORDS and [t] not in groups]
+        return groups, engine_phrases
 
     @staticmethod
     def _hit(c: Candidate, score: float, a: int, b: int) -> SearchHit:

@@ -77,11 +77,20 @@ class PostgresEngine(SearchEngine):
         self._known_terms: set[str] = set()
 
     def _migrate(self) -> None:
+        """Create or upgrade the schema, under a global advisory lock; a current schema is left
+        alone (no DDL: its table locks would meet other processes' writes)."""
+        row = self.db.execute("SELECT to_regclass('rc_meta') IS NOT NULL").fetchone()
+        if row[0]:
+            current = self.db.execute("SELECT value FROM rc_meta WHERE key='schema_version'").fetchone()
+            if current and int(current[0]) == SCHEMA_VERSION:
+                return
         with self.db.transaction():
             self.db.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
             self.db.execute("CREATE TABLE IF NOT EXISTS rc_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             row = self.db.execute("SELECT value FROM rc_meta WHERE key='schema_version'").fetchone()
             version = int(row[0]) if row else None
+            if version == SCHEMA_VERSION:  # another process made it while this one waited
+                return
             if version is not None and version > SCHEMA_VERSION:
                 raise SearchIndexError(f"search index {self.url}: made by a newer roughcut "
                                        f"(schema {version} > {SCHEMA_VERSION}); upgrade roughcut")
@@ -93,12 +102,23 @@ class PostgresEngine(SearchEngine):
             self.db.execute("INSERT INTO rc_meta VALUES('schema_version', %s) ON CONFLICT (key) "
                             "DO UPDATE SET value=EXCLUDED.value", (str(SCHEMA_VERSION),))
 
-    def _run(self, fn):
-        try:
-            with self.db.transaction():
-                return fn(self.db)
-        except self._psycopg.Error as exc:
-            raise SearchIndexError(f"search index {self.url}: {str(exc).strip().splitlines()[0]}") from None
+    def _run(self, fn, attempts: int = 6):
+        """``fn(connection)`` in one transaction; a deadlock or serialization failure (two
+        writers meeting in an index) is retried with a short back-off."""
+        import random
+        import time
+
+        errors = self._psycopg.errors
+        for attempt in range(attempts):
+            try:
+                with self.db.transaction():
+                    return fn(self.db)
+            except (errors.DeadlockDetected, errors.SerializationFailure) as exc:
+                if attempt == attempts - 1:
+                    raise SearchIndexError(f"search index {self.url}: {str(exc).strip().splitlines()[0]}") from None
+                time.sleep(0.05 * (attempt + 1) + random.random() * 0.05)
+            except self._psycopg.Error as exc:
+                raise SearchIndexError(f"search index {self.url}: {str(exc).strip().splitlines()[0]}") from None
 
     @staticmethod
     def _delete_key(db, key: str) -> None:
@@ -229,7 +249,7 @@ class PostgresEngine(SearchEngine):
             args.append(f.scene_id)
         return where, args
 
-    def _candidates(self, groups, phrases, require_all, filters, limit) -> list[Candidate]:
+    def _candidates(self, groups, phrases, require_all, filters, limit, ranked=True) -> list[Candidate]:
         where, args = self._filter_sql(filters)
         head = f"SELECT d.content_key, f.path, f.rate_num, f.rate_den, f.start_frame, f.drop_frame, {_DOC_SELECT}"
         if groups or phrases:
@@ -238,7 +258,7 @@ class PostgresEngine(SearchEngine):
                   f"JOIN rc_files f ON f.content_key=d.content_key"
             where.insert(0, "d.tsv @@ to_tsquery('simple', %s)")
             args = [q, q, *args]
-            order = " ORDER BY r DESC, d.id LIMIT %s"
+            order = " ORDER BY r DESC, d.id LIMIT %s" if ranked else " ORDER BY d.id LIMIT %s"
         else:
             sql = f"{head}, 0 FROM rc_docs d JOIN rc_files f ON f.content_key=d.content_key"
             order = " ORDER BY d.id LIMIT %s"

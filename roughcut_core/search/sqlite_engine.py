@@ -223,7 +223,7 @@ class SqliteEngine(SearchEngine):
             args.append(f.scene_id)
         return where, args
 
-    def _candidates(self, groups, phrases, require_all, filters, limit) -> list[Candidate]:
+    def _candidates(self, groups, phrases, require_all, filters, limit, ranked=True) -> list[Candidate]:
         where, args = self._filter_sql(filters)
         head = (f"SELECT d.content_key, f.path, f.rate_num, f.rate_den, f.start_frame, f.drop_frame, "
                 f"{_DOC_SELECT}")
@@ -232,7 +232,7 @@ class SqliteEngine(SearchEngine):
                    f"JOIN files f ON f.content_key=d.content_key")
             where.insert(0, "docs_fts MATCH ?")
             args.insert(0, _fts_query(groups, phrases, require_all))
-            order = " ORDER BY docs_fts.rank LIMIT ?"
+            order = " ORDER BY docs_fts.rank LIMIT ?" if ranked else " ORDER BY docs_fts.rowid LIMIT ?"
         else:
             sql = f"{head}, 0 FROM docs d JOIN files f ON f.content_key=d.content_key"
             order = " ORDER BY d.id LIMIT ?"

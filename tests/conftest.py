@@ -96,6 +96,19 @@ def demo_scene(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def demo_scene_cut(demo_scene, tmp_path_factory):
+    """(folder, cache dir): ``roughcut cut`` of the demo scene, once per session, as
+    ``folder/cut.otio``; the cache holds its analyses (reuse it: no model work)."""
+    from roughcut_core._cli.main import main
+
+    out = tmp_path_factory.mktemp("demo_cut")
+    cache = str(out / "cache")
+    assert main(["cut", str(demo_scene.media_dir), "--script", str(demo_scene.script_path),
+                 "--out", str(out / "cut.otio"), "--cache-dir", cache]) == 0
+    return out, cache
+
+
+@pytest.fixture(scope="session")
 def grid_align() -> Path:
     """Word timings of grid_bbaf2n.mpg (units of 1/25000 s; "sil" = silence)."""
     return shared_file("video_faces_speaking/grid_bbaf2n.align")

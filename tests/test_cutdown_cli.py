@@ -17,12 +17,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def cutdowns(demo_scene, tmp_path_factory):
-    out = tmp_path_factory.mktemp("cutdown")
-    cache = str(out / "cache")
-    assert main(["cut", str(demo_scene.media_dir), "--script", str(demo_scene.script_path),
-                 "--out", str(out / "cut.otio"), "--cache-dir", cache]) == 0
-    return out, cache
+def cutdowns(demo_scene_cut):
+    """The session's demo cut (tests/conftest.py) and its analysis cache."""
+    return demo_scene_cut
 
 
 def _run_json(capsys, args):

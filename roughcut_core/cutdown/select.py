@@ -9,14 +9,15 @@ transcript), never inside a word.
 How: each moment has a *full* length (its clip in the cut) and a *minimum* length (lead-in and
 tail trimmed to ``PAD_S`` around its words, inner pauses over ``PAUSE_S`` cut down to
 ``KEEP_PAUSE_S``). A knapsack over (minimum, full) lengths in 0.2 s buckets picks the subset of
-highest editorial value (``moments.score_moments``) with minimum <= target + 1 s <= ... and
-full >= target - 1 s; then the excess is trimmed: head/tail silences first, then the longest
-pauses, frame by frame.
+highest editorial value (``moments.score_moments``; the scene's last line and the cut's first
+line weigh most, so the arc keeps its setup and payoff) with sum(minimum) <= target + 1 s and
+sum(full) >= target - 1 s; then the excess is trimmed: head/tail silences first, then the
+longest pauses, frame by frame.
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np

@@ -35,6 +35,7 @@ SIGNALS: dict[str, tuple[str, str]] = {
     "energy_range_db": ("perform.delivery", "dB: 95th - 10th percentile of frame level over the speech frames"),
     "energy_dyn_db": ("perform.delivery", "dB: standard deviation of frame level over the speech frames"),
     "pitch_range_st": ("perform.delivery", "semitones: 90th - 10th percentile of F0 over voiced frames"),
+    "pitch_range_rel_st": ("perform.delivery", "semitones: pitch range minus the median range of the line's readings"),
     "pitch_mean_rel_st": ("perform.delivery", "semitones: mean F0 relative to the speaker's median over all readings"),
     "voiced_ratio": ("perform.delivery", "0..1: share of speech frames with a pitch"),
     # Performance: vocal emotion and arousal (perform.emotion).

@@ -123,3 +123,12 @@ def test_a_scripted_beat_asks_for_a_pause():
     with_pause, words = intent_match({**_signals("angry", 0.9), "pause_count": 1}, both)
     without, _ = intent_match({**_signals("angry", 0.9), "pause_count": 0}, both)
     assert with_pause > without and words == "angry read, as scripted"
+
+
+def test_without_an_emotion_model_the_delivery_profile_decides(intents):
+    """DSP only: the same arousal, but one read is louder, higher, wider and faster than the
+    line's other readings (an angry profile), the other quieter, lower, flatter and slower."""
+    hot = {"arousal": 0.6, "loudness_rel_db": 5.0, "pitch_mean_rel_st": 2.0, "pitch_range_rel_st": 3.0, "rate_rel": 1.15}
+    cold = {"arousal": 0.6, "loudness_rel_db": -5.0, "pitch_mean_rel_st": -1.5, "pitch_range_rel_st": -3.0, "rate_rel": 0.85}
+    assert intent_match(hot, intents["1-1"])[0] > intent_match(cold, intents["1-1"])[0]  # (angrily)
+    assert intent_match(cold, intents["1-2"])[0] > intent_match(hot, intents["1-2"])[0]  # (through tears)

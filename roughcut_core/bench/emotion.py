@@ -68,6 +68,7 @@ def _scenes(examples) -> list[list[int]]:
 
 def intent_rate(examples, raw, scenes, model) -> float:
     from ..model import ScriptLine
+    from ..perform.features import FEATURE_NAMES
     from ..perform.reading import emotion_signals
     from ..script.intent import intent_match, parse_intent
 
@@ -75,9 +76,15 @@ def intent_rate(examples, raw, scenes, model) -> float:
     for scene in scenes:
         feats = raw[scene]
         sig = emotion_signals(feats, ["A"] * len(scene), model)
-        lvl = feats[:, 9]  # lvl_mean: loudness relative to the scene's median
-        for s, v in zip(sig, lvl):
-            s["loudness_rel_db"] = float(v - np.median(lvl))
+        # delivery relative to the scene's median, as perform.reading computes it per line
+        idx = {n: FEATURE_NAMES.index(n) for n in ("lvl_mean", "f0_p50", "f0_range", "peak_rate")}
+        med = {n: float(np.median(feats[:, i])) for n, i in idx.items()}
+        for s, row in zip(sig, feats):
+            s["loudness_rel_db"] = float(row[idx["lvl_mean"]] - med["lvl_mean"])
+            s["pitch_mean_rel_st"] = float(row[idx["f0_p50"]] - med["f0_p50"])
+            s["pitch_range_rel_st"] = float(row[idx["f0_range"]] - med["f0_range"])
+            if med["peak_rate"] > 0:
+                s["rate_rel"] = float(row[idx["peak_rate"]] / med["peak_rate"])
         for target, direction in DIRECTION.items():
             intent = parse_intent(ScriptLine(id="1-1", scene_id="1", character="A", text="Line.",
                                              parenthetical=direction))

@@ -7,7 +7,8 @@ model=...) -> tuple[LineReading, ...]`` returns the readings (same order) with t
   or without a script the recognised words, over first-word start to last-word end),
   ``rate_rel`` (vs the median of the line's readings), ``pause_count``/``pause_max_s``/``pause_total_s`` (gaps of
   0.3 s or more between words), ``loudness_db``, ``loudness_rel_db`` (vs the line's median),
-  ``energy_range_db``, ``energy_dyn_db``, ``pitch_range_st``, ``pitch_mean_rel_st`` (vs the
+  ``energy_range_db``, ``energy_dyn_db``, ``pitch_range_st``, ``pitch_range_rel_st`` (vs the
+  line's median), ``pitch_mean_rel_st`` (vs the
   speaker's median F0 over all readings), ``voiced_ratio``;
 - ``arousal`` (0..1) with ``arousal_source`` ("model" or "dsp"), and with a trained model
   (``emotion.load_default_model``) ``emotion``, ``emotion_conf`` and the 7 ``emotion_*``
@@ -191,11 +192,14 @@ def _relative(readings, raw, ok, signals, speaker) -> None:
     for ks in by_line.values():
         rates = [raw[k]["rate_wps"] for k in ks if "rate_wps" in raw[k]]
         louds = [raw[k]["loudness_db"] for k in ks if "loudness_db" in raw[k]]
+        ranges = [raw[k]["pitch_range_st"] for k in ks if "pitch_range_st" in raw[k]]
         for k in ks:
             if rates and "rate_wps" in raw[k] and median(rates) > 0:
                 signals[k]["rate_rel"] = round(raw[k]["rate_wps"] / median(rates), 4)
             if louds and "loudness_db" in raw[k]:
                 signals[k]["loudness_rel_db"] = round(raw[k]["loudness_db"] - median(louds), 3)
+            if ranges and "pitch_range_st" in raw[k]:
+                signals[k]["pitch_range_rel_st"] = round(raw[k]["pitch_range_st"] - median(ranges), 3)
     for k in ok:
         f0s = by_speaker.get(speaker[k])
         if f0s and "f0_median_hz" in raw[k]:

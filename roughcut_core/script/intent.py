@@ -21,6 +21,10 @@ Stable API (read by ``edit/ranking.py``; keep it backward compatible):
   signal that bears on it) the score is 0.5 and ``words`` is "" — a neutral vote, not a
   judgement. The score compares readings of the same line; it is not a calibrated probability.
 
+Without an emotion distribution in the signals (no trained model), a scripted emotion is
+compared with the reading's relative delivery through ``PROFILES`` (the sign of loudness, mean
+pitch, pitch range and rate that each emotion tends to have, after Juslin & Laukka 2003).
+
 The mapping from script words to delivery is the table ``CUES`` below: one row per cue word
 stem, with the emotion it implies, the arousal it implies and its loudness / pace. It is hand
 written (no learning), so every expectation can be traced to a row.
@@ -215,6 +219,29 @@ def _measured_emotions(signals: Mapping) -> dict[str, float]:
     return {e: float(v) for e, v in out.items() if isinstance(v, (int, float))}
 
 
+# Without an emotion model: the acoustic profile each emotion tends to have relative to the
+# speaker's other readings (Juslin & Laukka 2003, Table 7; signs only: loudness, mean pitch,
+# pitch range, speech rate), compared with the reading's relative delivery signals.
+PROFILES = {"angry": (1.0, 1.0, 1.0, 1.0), "happy": (0.5, 1.0, 1.0, 0.5), "fear": (0.0, 1.0, -0.5, 1.0),
+            "surprise": (0.5, 1.0, 1.0, 0.0), "sad": (-1.0, -0.5, -1.0, -1.0),
+            "disgust": (0.0, -0.5, 0.0, -1.0), "neutral": (-0.5, -0.5, -1.0, 0.0)}
+_PROFILE_SCALE = (6.0, 2.0, 3.0, 0.15)  # dB, semitones, semitones, rate ratio - 1
+
+
+def _profile_agreement(signals: Mapping, emotion: str) -> Optional[float]:
+    keys = ("loudness_rel_db", "pitch_mean_rel_st", "pitch_range_rel_st", "rate_rel")
+    vals = [signals.get(k) for k in keys]
+    if sum(isinstance(v, (int, float)) for v in vals) < 2:
+        return None
+    num = den = 0.0
+    for v, sign, scale, k in zip(vals, PROFILES[emotion], _PROFILE_SCALE, keys):
+        if isinstance(v, (int, float)) and sign:
+            x = (float(v) - (1.0 if k == "rate_rel" else 0.0)) / scale
+            num += sign * max(-1.0, min(1.0, x))
+            den += abs(sign)
+    return None if den == 0 else 0.5 + 0.5 * num / den
+
+
 def _cue_label(cues: tuple[str, ...]) -> str:
     """How an editor refers to an undirected cue: 'the action line', 'the "!"', 'the CAPS on OUT'."""
     for c in cues:
@@ -246,6 +273,10 @@ def intent_match(signals: Mapping, intent: Optional[Intent]) -> tuple[float, str
         emo_agree = min(1.0, p_exp / max(p_best * max(expected.values()), 1e-6))
         conf = float(signals.get("emotion_conf", 1.0) or 0.0)
         parts.append((2.0 * max(0.2, conf), emo_agree))
+    elif intent.emotion:
+        prof = _profile_agreement(signals, intent.emotion)
+        if prof is not None:
+            parts.append((1.0, prof))
     arousal = signals.get("arousal")
     ar_agree = None
     if intent.arousal is not None and isinstance(arousal, (int, float)):

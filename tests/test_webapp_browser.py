@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
@@ -199,13 +200,23 @@ def test_review_play_swap_and_keys(bridge, browser):
     # keyboard: down moves the selection, 2 plays the second take of that line in place
     page.locator("#lines .line").first.click(position={"x": 5, "y": 5})
     page.keyboard.press("ArrowDown")
-    sync_api.expect(page.locator("#lines .line").nth(1)).to_have_class(__import__("re").compile(r"\bselected\b"))
+    sync_api.expect(page.locator("#lines .line").nth(1)).to_have_class(re.compile(r"\bselected\b"))
     page.keyboard.press("2")
     inplace = page.locator("#lines .line").nth(1).locator("video.inplace")
     sync_api.expect(inplace).to_be_visible()
     page.wait_for_function("() => { const v = document.querySelector('video.inplace'); return v && v.readyState >= 2; }",
                            timeout=60_000)
     shot(bridge, page, "04-swapped-and-alternate")
+    # D drops the selected line (the cut loses it), D again restores it
+    in_cut = page.locator("#coverage li").first.inner_text()
+    assert in_cut.startswith(f"{len(page.locator('#lines .line').all())} of ")
+    page.locator("#lines .line").nth(1).click(position={"x": 5, "y": 5})
+    page.keyboard.press("d")
+    sync_api.expect(page.locator("#lines .line").nth(1)).to_have_class(re.compile(r"\bdropped\b"))
+    sync_api.expect(page.locator("#coverage li").first).not_to_have_text(in_cut)
+    page.keyboard.press("d")
+    sync_api.expect(page.locator("#lines .line").nth(1)).not_to_have_class(re.compile(r"\bdropped\b"))
+    sync_api.expect(page.locator("#coverage li").first).to_have_text(in_cut)
 
 
 def test_export_fcpxml_of_edited_cut(bridge, browser, tmp_path):
@@ -247,3 +258,21 @@ def test_feedback_visible_and_resettable(bridge, browser):
     card.locator("button.reset-pref").click()
     sync_api.expect(page.locator('.pref[data-show="default"] .pref-stats')).to_contain_text("0 preference pair")
     assert json.loads((bridge["home"] / "prefs" / "default.json").read_text())["pairs_seen"] == 0
+
+
+def test_cancel_and_retry_from_the_job_list(bridge, browser):
+    page, scene = browser["page"], bridge["scene"]
+    page.goto(bridge["base"] + "/app/")
+    started = page.evaluate("""([folder, script]) => fetch('/app/api/jobs', {method: 'POST', credentials: 'same-origin',
+        headers: {'Content-Type': 'application/json', 'X-Roughcut': '1'},
+        body: JSON.stringify({name: 'to cancel', folder, script: {path: script}})}).then(r => r.json())""",
+                            [os.path.realpath(scene.media_dir), os.path.realpath(scene.script_path)])
+    card = page.locator(f'#jobs .job[data-id="{started["id"]}"]')
+    card.locator("button.cancel").click()
+    sync_api.expect(card).to_have_attribute("data-state", "cancelled", timeout=180_000)
+    card.locator("button.retry").click()
+    retried = page.locator("#jobs .job").first
+    sync_api.expect(retried).not_to_have_attribute("data-id", started["id"])
+    sync_api.expect(retried.locator(".job-head strong")).to_have_text("to cancel")
+    retried.locator("button.cancel").click()
+    sync_api.expect(retried).to_have_attribute("data-state", "cancelled", timeout=180_000)

@@ -178,3 +178,27 @@ def test_unreachable_server_falls_back_to_the_embedded_store(tmp_path, monkeypat
         engine.close()
     with pytest.raises(SearchIndexError, match="cannot connect"):
         open_index("postgresql://127.0.0.1:9/archive", fallback=False)
+
+
+def test_index_analysis_hook_adds_one_analysed_file(index_url, tmp_path, monkeypatch):  # noqa: F811
+    from roughcut_core.model import MediaAsset, Transcript, Word
+    from roughcut_core.pipeline import AssetAnalysis
+    from roughcut_core.search.indexer import index_analysis
+
+    media = tmp_path / "take.wav"
+    media.write_bytes(b"x")
+    words = (Word("room", 1.0, 1.4), Word("tone", 1.5, 1.9), Word("please", 4.0, 4.5))
+    asset = MediaAsset(path=str(media), content_key="ck-hook", size=1, duration=5.0)
+    analysis = AssetAnalysis(asset=asset, transcript=Transcript(str(media), "en", words, 5.0))
+    assert index_analysis(analysis, index_url) is None
+    with connect(index_url) as e:
+        hit = e.search("room tone")[0]
+        assert (hit.path, hit.start, hit.end, hit.timecode) == (str(media), 1.0, 1.9, "00:00:01:00")
+        assert [h.start for h in e.search("please")] == [4.0]  # a 2.1 s pause: its own utterance
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    warning = index_analysis(analysis, "postgresql://127.0.0.1:9/archive")  # unreachable: embedded
+    assert "cannot connect" in warning and "embedded index" in warning
+    with connect(str(tmp_path / "data" / "roughcut" / "search" / "index.db")) as e:
+        assert e.search("room tone")[0].path == str(media)
+    monkeypatch.setenv("XDG_DATA_HOME", "/dev/null/not-a-folder")
+    assert "not added to the search index" in index_analysis(analysis, "postgresql://127.0.0.1:9/archive")

@@ -134,3 +134,23 @@ def index_paths(engine: SearchEngine, inputs: Iterable, pipeline=None, script=No
 def _tell(progress, status: str, path: str) -> None:
     if progress is not None:
         progress(status, path)
+
+
+def index_analysis(analysis, url: Optional[str] = None, readings=None) -> Optional[str]:
+    """Add one analysed file (an :class:`~roughcut_core.pipeline.AssetAnalysis`) to the index
+    at ``url`` (default: ``$ROUGHCUT_INDEX_URL``, else the embedded store) — the one-line hook
+    for callers that analyse files anyway (the bridge's jobs). Never raises: returns None, or
+    a one-line reason why the file was not indexed (the embedded store is used when the
+    server is unreachable, and that is said too)."""
+    from .engine import SearchIndexError
+    from .open import open_index
+
+    path = os.path.abspath(analysis.asset.path)
+    try:
+        st = os.stat(path)
+        engine, warning = open_index(url)
+        with engine:
+            engine.put_file(_file_record(analysis.asset, path, st), documents_from_analysis(analysis, readings))
+        return warning
+    except (OSError, SearchIndexError) as exc:
+        return f"{path}: not added to the search index: {exc}"

@@ -64,7 +64,7 @@ class SqliteEngine(SearchEngine):
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError, ValueError) as exc:
             raise SearchIndexError(f"search index {self.path}: cannot open: {exc}") from None
         self._known_terms: set[str] = set()
 

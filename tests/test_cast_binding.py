@@ -128,3 +128,17 @@ def test_silent_looking_actor_bound_by_elimination():
     b = bind_cast(analyses, readings)
     assert dict(b.setups["CU_JOHN_T1"]) == {"JOHN": 0.25}
     assert sorted(dict(b.setups["WIDE_T1"])) == ["JOHN", "MAEVE"]
+
+
+def test_leftover_never_takes_the_name_of_someone_beside_them():
+    # JOHN looks like MAEVE to the embedder (faceprints close) and his mouth evidence is flat:
+    # they share the wide, so he cannot be MAEVE; he is JOHN by elimination
+    near_a = FACE_A + RNG.normal(0, 0.04, 128)  # ~0.45-0.6 from FACE_A: not linked, but "loose"
+    analyses = [
+        _analysis("WIDE_T1", [(0.2, FACE_A, "MAEVE"), (0.7, near_a, "nobody")], LINES, 10.0),
+        _analysis("CU_JOHN_T1", [(0.45, near_a, "nobody")], LINES, 10.0),
+    ]
+    readings = [r for a in analyses for r in _readings(a.path)]
+    b = bind_cast(analyses, readings)
+    assert sorted(dict(b.setups["WIDE_T1"])) == ["JOHN", "MAEVE"]
+    assert list(dict(b.setups["CU_JOHN_T1"])) == ["JOHN"]

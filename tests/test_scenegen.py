@@ -71,7 +71,8 @@ def test_small_scene_end_to_end(small_scene, tmp_path):
     from roughcut_core.bench.perception import score_scene, summarize
     from roughcut_core.pipeline import PipelineOptions, RoughCutPipeline
 
-    pipeline = RoughCutPipeline(PipelineOptions(cache_dir=str(tmp_path / "cache")))
+    # sound quality is not scored here: leave it out to keep the test short
+    pipeline = RoughCutPipeline(PipelineOptions(cache_dir=str(tmp_path / "cache"), audio_quality=False))
     result = score_scene(small_scene, pipeline)
     summary = summarize([result])
     detail = json.dumps({k: result[k] for k in ("setups", "readings", "shot_sizes")}, default=str)

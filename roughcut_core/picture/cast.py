@@ -13,7 +13,8 @@ Contract:
   other characters' readings (or minus the person's quiet baseline when never seen during
   them). The person x character matrix is solved as an assignment (Hungarian, one character
   per person); a person left over is named after the nearest named person when their
-  faceprints are within ``LOOSE`` (the same actor split into two clusters), else stays
+  faceprints are within ``LOOSE`` (the same actor split into two clusters) and who is never on
+  screen together with a face of that character, else stays
   unnamed ("never seen" as a character) — unless it was on screen during the readings of a
   character nobody plays and nothing speaks against it (score > -MIN_SCORE): it then takes
   that character by elimination at confidence 0.25. Confidence per person: 1 - exp(-margin / SCALE) of
@@ -218,11 +219,22 @@ def _link_leftovers(analyses, ids, people, names, conf) -> None:
         if fp is not None and (path, tr.track) in ids:
             prints[ids[(path, tr.track)]].append(fp)
     centre = {p: np.mean(v, axis=0) for p, v in prints.items()}
+    spans: dict = defaultdict(list)
+    for an in analyses:
+        for tr in an.tracks:
+            if tr.boxes and (an.path, tr.track) in ids:
+                spans[ids[(an.path, tr.track)]].append((an.path, tr.boxes[0].t, tr.boxes[-1].t))
+
+    def together(p, q) -> bool:  # on screen at the same time: two people, whatever the faceprints
+        return any(a == b and not (t1 < u0 or t0 > u1) for a, t0, t1 in spans[p] for b, u0, u1 in spans[q])
+
     for p in people:
         if p in names or p not in centre:
             continue
         best, who = LOOSE, None
         for q, ch in list(names.items()):
+            if any(together(p, r) for r, c in names.items() if c == ch):
+                continue
             if q in centre:
                 d = float(np.linalg.norm(centre[p] - centre[q]))
                 if d < best:

@@ -102,9 +102,10 @@ def test_silent_range_and_missing_file_are_left_alone():
     assert reading_signals([r], {})[0].signals == {}
 
 
+@pytest.mark.slow
 def test_align_json_prints_signals_per_reading(demo_scene, tmp_path, capsys):
-    """End to end on the demo scene: every reading carries the sound signals, and the scene's
-    off-camera readings are quieter than the speaker's close-up ones."""
+    """End to end on the demo scene: every reading carries the sound signals, the noise burst
+    is flagged, and the off-camera readings are quieter than the on-camera ones."""
     import json
 
     from roughcut_core._cli.main import main
@@ -123,10 +124,13 @@ def test_align_json_prints_signals_per_reading(demo_scene, tmp_path, capsys):
     assert rs and all("snr_db" in r["signals"] and "level_rel_db" in r["signals"] for r in rs)
     assert any(r["signals"]["level_rel_db"] < -1.0 for r in rs)
     assert any("noise" in r["defects"] for r in rs if r["path"].endswith("WIDE_T3.mp4"))
-    # the same character's line: close-up louder than off camera (the other actor's close-up)
-    by = {}
-    for r in rs:
-        by.setdefault((r["line_id"], r["character"]), []).append(r)
-    off = [r for (lid, ch), group in by.items() for r in group
-           if (ch == "ALICE" and "CU_BOB" in r["path"]) or (ch == "BOB" and "CU_ALICE" in r["path"])]
-    assert off and all(r["signals"]["level_rel_db"] < -1.0 for r in off if not r["defects"])
+    # off camera (the other actor's close-up) is quieter than on camera; the demo
+    # also varies the performance's loudness per take, so compare the medians
+    def off_camera(r):
+        return (r["character"] == "ALICE" and "CU_BOB" in r["path"]) or \
+            (r["character"] == "BOB" and "CU_ALICE" in r["path"])
+
+    clean = [r for r in rs if not r["defects"]]
+    off = sorted(r["signals"]["level_rel_db"] for r in clean if off_camera(r))
+    on = sorted(r["signals"]["level_rel_db"] for r in clean if not off_camera(r))
+    assert off and on and off[len(off) // 2] < on[len(on) // 2] - 1.5, (off, on)

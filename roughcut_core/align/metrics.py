@@ -7,8 +7,9 @@ Contract:
   truth``: ``takes[*].readings[*]`` with line_id, start, end, defect), line precision, recall and
   F1, recall per speech defect kind (a truth "flub" is found when its reading has
   ``substitution`` or ``missing_words``, "restart" when it has ``restart``, "truncated" when it
-  has ``truncated``; a missed reading is a miss), the share of acceptable readings wrongly given a
-  speech defect, and median/p95 start/end errors (seconds). ``readings_by_take`` maps each truth
+  has ``truncated``, "noise" when it has ``noise``; a missed reading is a miss), precision per kind
+  (of the matched readings carrying that kind's labels, the share whose truth is that kind), the
+  share of acceptable readings wrongly given a speech defect, and median/p95 start/end errors (seconds). ``readings_by_take`` maps each truth
   take's ``path`` (as written in the truth) to the readings found in that file.
 - ``combine_truths(truths)``: several demo truths (e.g. seeds) as one, take paths prefixed with
   ``<n>/`` and each reading carrying its own line's words, for one evaluation over all.
@@ -27,6 +28,7 @@ SPEECH_DEFECTS = {
     "flub": ("substitution", "missing_words"),
     "restart": ("restart",),
     "truncated": ("truncated",),
+    "noise": ("noise",),
 }
 
 
@@ -95,6 +97,8 @@ def evaluate_demo(truth: dict, readings_by_take: Mapping[str, Sequence[LineReadi
     tp = fp = fn = 0
     defect_found = {k: 0 for k in SPEECH_DEFECTS}
     defect_total = {k: 0 for k in SPEECH_DEFECTS}
+    flagged = {k: 0 for k in SPEECH_DEFECTS}
+    flagged_right = {k: 0 for k in SPEECH_DEFECTS}
     clean_total = clean_flagged = 0
     all_pairs = []
     for take in truth["takes"]:
@@ -111,10 +115,15 @@ def evaluate_demo(truth: dict, readings_by_take: Mapping[str, Sequence[LineReadi
                 defect_total[kind] += 1
                 if p is not None and any(d in p.defects for d in SPEECH_DEFECTS[kind]):
                     defect_found[kind] += 1
-            elif kind in (None, "soft_focus", "noise") and p is not None:
+            elif kind in (None, "soft_focus") and p is not None:
                 clean_total += 1
-                if any(d in p.defects for d in ("substitution", "missing_words", "restart", "truncated")):
+                if any(d in p.defects for d in ("substitution", "missing_words", "restart", "truncated", "noise")):
                     clean_flagged += 1
+            if p is not None:
+                for k, names in SPEECH_DEFECTS.items():
+                    if any(d in p.defects for d in names):
+                        flagged[k] += 1
+                        flagged_right[k] += kind == k
     precision, recall, f1 = _f1(tp, fp, fn)
     return {
         "readings_true": tp + fn, "readings_found": tp + fp, "tp": tp, "fp": fp, "fn": fn,
@@ -122,6 +131,8 @@ def evaluate_demo(truth: dict, readings_by_take: Mapping[str, Sequence[LineReadi
         "defect_recall": {k: (defect_found[k] / defect_total[k] if defect_total[k] else None)
                           for k in SPEECH_DEFECTS},
         "defect_counts": dict(defect_total),
+        "defect_precision": {k: (flagged_right[k] / flagged[k] if flagged[k] else None) for k in SPEECH_DEFECTS},
+        "defect_flagged": dict(flagged),
         "clean_flagged_rate": clean_flagged / clean_total if clean_total else None,
         "boundaries": boundary_errors(all_pairs),
     }

@@ -8,7 +8,10 @@ DTW against the start of the stretch after it. When it matches closely (mean cos
 ``MATCH_COST``, beginning within ``ALIGN_S`` of the restart), the reading becomes a restart: its
 ``start``/``word_span`` cover the final attempt (words starting after the pause), ``full_span``
 the whole delivery, ``restart`` is added and the recogniser's word-level defects (the repeated
-words heard as extra or wrong words) are dropped. Nothing else changes.
+words heard as extra or wrong words) are dropped. A ``restart`` the aligner found from the words
+is kept only when the aborted attempt's sound matches the start of the final attempt the same
+way (else the reading covers the whole delivery again, without ``restart``). Nothing else
+changes.
 """
 from __future__ import annotations
 
@@ -28,15 +31,17 @@ HEAD_SHARE = 0.45
 MIN_HEAD_S = 0.25
 MATCH_COST = 0.65   # same words said again (0.27-0.61 measured on synthetic restarts); unrelated ~1
 ALIGN_S = 0.15
+VERIFY_OFFSET_S = 0.6
 WORD_DEFECTS = ("substitution", "missing_words", "ad_lib", "off_script")
 
 
-def _first_pause(levels: FileLevels, start: float, end: float) -> Optional[tuple[float, float]]:
+def _first_pause(levels: FileLevels, start: float, end: float,
+                 head_share: float = HEAD_SHARE) -> Optional[tuple[float, float]]:
     a, b = int(start / FRAME_S), int(end / FRAME_S)
     lv = levels.level_db[a:b]
     quiet = lv < levels.floor_db + QUIET_DB
     need = int(round(PAUSE_S / FRAME_S))
-    limit = int((end - start) * HEAD_SHARE / FRAME_S)
+    limit = int((end - start) * head_share / FRAME_S)
     run = 0
     for k, q in enumerate(quiet):
         if k > limit + need:
@@ -51,14 +56,28 @@ def _first_pause(levels: FileLevels, start: float, end: float) -> Optional[tuple
     return None
 
 
-def _is_restart(audio: np.ndarray, start: float, pause: tuple[float, float], end: float) -> bool:
+def _is_restart(audio: np.ndarray, start: float, pause: tuple[float, float], end: float,
+                max_offset: float = ALIGN_S) -> bool:
     head = ac.features(audio[int(start * SR):int(pause[0] * SR)])
     head_len = pause[0] - start
     tail = ac.features(audio[int(pause[1] * SR):int(min(end, pause[1] + 2.0 * head_len + 0.3) * SR)])
     w = ac.dtw(head, tail, squeeze_penalty=0.3)
     if w is None:
         return False
-    return w.cost <= MATCH_COST and w.target_start * ac.FRAME_S <= ALIGN_S
+    return w.cost <= MATCH_COST and w.target_start * ac.FRAME_S <= max_offset
+
+
+def _verified(r: LineReading, tr: Optional[Transcript], audio: np.ndarray, levels: FileLevels) -> bool:
+    """A restart from the words (the aligner's): the aborted attempt's sound must match the
+    start of the final attempt. True when it cannot be checked."""
+    if r.full_span is None or tr is None or r.full_span[0] >= len(tr.words):
+        return True
+    t0 = tr.words[r.full_span[0]].start
+    pause = _first_pause(levels, t0, r.end, head_share=1.0)
+    if pause is None:
+        return True
+    # the recogniser may have dropped the first aborted word: the head may match a little in
+    return _is_restart(audio, t0, pause, r.end, max_offset=VERIFY_OFFSET_S)
 
 
 def acoustic_restarts(readings: Sequence[LineReading], transcripts: Mapping[str, Transcript],
@@ -67,7 +86,16 @@ def acoustic_restarts(readings: Sequence[LineReading], transcripts: Mapping[str,
 
     out = list(readings)
     for k, r in enumerate(readings):
-        if "restart" in r.defects or r.path not in audio or r.path not in levels:
+        if r.path not in audio or r.path not in levels:
+            continue
+        if "restart" in r.defects:
+            tr = transcripts.get(r.path)
+            if not _verified(r, tr, audio[r.path], levels[r.path]):
+                # no repeated opening in the sound: one delivery, not a restart
+                a = r.full_span[0]
+                out[k] = replace(r, defects=tuple(d for d in r.defects if d != "restart"), full_span=None,
+                                 start=tr.words[a].start, word_span=(a, r.word_span[1]),
+                                 text=" ".join(w.text for w in tr.words[a:r.word_span[1]]))
             continue
         snd = measure(levels[r.path], r.start, r.end)
         if snd is None or snd.noisy:

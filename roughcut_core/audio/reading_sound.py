@@ -11,7 +11,8 @@ Contract:
   outside the reading, 0.05–0.3 s each side), ``clipped`` (share of samples at full scale).
 - ``noise_db`` is how far a steady bed under the words rises over the room tone (0 when the
   bed is speech itself: high dynamics); ``snr_db`` = speech over that bed, or over the file's
-  floor when there is no bed. ``noisy`` says noise over the words: a steady bed (``noise_db`` >= 10 with low dynamics), or a
+  floor when there is no bed. ``noisy`` says noise over the words: a steady, spectrally flat bed (``noise_db`` >= 10 with low
+  dynamics and median flatness >= ``BED_FLATNESS``), or a
   burst of loud, spectrally flat frames lasting ``BURST_MIN_S`` or more (then ``noise_db`` is the
   burst's level over the room tone and ``snr_db`` speech over the burst).
 - ``reading_signals(readings, levels_by_path)`` returns the readings with ``signals`` filled:
@@ -39,6 +40,7 @@ EDGE = (0.05, 0.3)
 BURST_FLATNESS = 0.3      # spectral flatness of a frame of broadband noise (speech: < 0.2)
 BURST_ABOVE_FLOOR_DB = 15.0
 BURST_MIN_S = 0.22
+BED_FLATNESS = 0.15       # median flatness of the loud frames under a noise bed (speech ~0.01)
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,11 @@ def measure(levels: FileLevels, start: float, end: float) -> Optional[ReadingSou
     clipped = float(levels.clipped[sl].sum()) / float(seg.size * levels.hop_samples)
     bed_rise = p10 - levels.floor_db
     dynamics = p90 - p10
-    steady_bed = bed_rise >= NOISE_BED_DB and dynamics < NOISE_DYNAMICS_DB
+    flat = levels.flatness[sl] if levels.flatness is not None else None
+    loud = seg >= levels.floor_db + BURST_ABOVE_FLOOR_DB
+    flat_share = float(np.median(flat[loud])) if flat is not None and loud.any() else 0.0
+    # reverberant, low-passed speech (the other actor's mic) is steady too, but not flat
+    steady_bed = bed_rise >= NOISE_BED_DB and dynamics < NOISE_DYNAMICS_DB and flat_share >= BED_FLATNESS
     burst_s, burst_db = _burst(levels, sl)
     noisy = bool(steady_bed or burst_s >= BURST_MIN_S)
     if steady_bed:

@@ -9,6 +9,9 @@
                                            ``warning`` says when the server was unreachable
 ``GET /v1/search/uncovered``               ``{"uncovered": [{"line_id", "scene_id", "character",
                                            "text"}]}``: script lines no indexed take reads
+``GET /v1/search/thumbnail?path=&t=``      a result's thumbnail: JPEG of the picture at ``t``
+                                           seconds (``width`` 32..1280, default 320); 400 for a
+                                           path outside the allowed roots or with no picture
 =========================================  =========================================================
 
 The index is ``$ROUGHCUT_INDEX_URL`` (else the embedded store), as for the CLI; an unreachable
@@ -23,6 +26,7 @@ import shlex
 from typing import Optional
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import Response
 
 from .security import allowed_path
 
@@ -78,3 +82,21 @@ def uncovered() -> dict:
         engine.close()
     return {"uncovered": [{"line_id": ln.line_id, "scene_id": ln.scene_id, "character": ln.character,
                            "text": ln.text} for ln in lines]}
+
+
+@router.get("/search/thumbnail", summary="a search result's thumbnail (JPEG)")
+def thumbnail(request: Request, path: str = Query(..., max_length=4096), t: float = Query(0.0, ge=0, le=1e7),
+              width: int = Query(320, ge=32, le=1280)) -> Response:
+    from roughcut_core.errors import MediaError
+    from roughcut_core.search.thumbnail import thumbnail_jpeg
+
+    from .security import OUTSIDE_ROOTS
+
+    resolved = allowed_path(path, _roots(request))
+    if resolved is None:
+        raise HTTPException(400, f"{path}: {OUTSIDE_ROOTS}")
+    try:
+        data = thumbnail_jpeg(resolved, t, width=width)
+    except MediaError as exc:
+        raise HTTPException(400, str(exc)) from None
+    return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})

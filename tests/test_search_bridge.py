@@ -48,3 +48,22 @@ def test_search_route_shape_roots_and_errors(client):
         "uncovered": [{"line_id": "1-2", "scene_id": "1", "character": "MARA", "text": "Not shot yet."}]}
     client.headers.pop("Authorization")
     assert client.get("/v1/search", params={"q": "room"}).status_code == 401
+
+
+def test_thumbnail_of_a_result(tmp_path, monkeypatch, grid_clip):
+    monkeypatch.setenv("ROUGHCUT_INDEX_URL", str(tmp_path / "index.db"))
+    config = load_config(config_dir=tmp_path / "config", data_dir=tmp_path / "data", token="t0ken",
+                         cache_dir=tmp_path / "cache", allowed_roots=(grid_clip.parent.resolve(),))
+    with TestClient(create_app(config), base_url="http://127.0.0.1") as c:
+        c.headers["Authorization"] = "Bearer t0ken"
+        r = c.get("/v1/search/thumbnail", params={"path": str(grid_clip), "t": 1.0, "width": 180})
+        assert r.status_code == 200 and r.headers["content-type"] == "image/jpeg"
+        from io import BytesIO
+
+        from PIL import Image
+
+        img = Image.open(BytesIO(r.content))
+        assert img.size == (180, 144) and max(img.convert("L").getextrema()) > 50  # a real picture
+        assert c.get("/v1/search/thumbnail", params={"path": "/etc/passwd"}).status_code == 400
+        wav = grid_clip.parent / "grid_transcripts.tsv"
+        assert c.get("/v1/search/thumbnail", params={"path": str(wav)}).status_code == 400

@@ -47,7 +47,10 @@ def make_cutdowns(cut_otio, durations, aspects, out_dir, *, cache=None, preview:
     words = {p: s.words for p, s in sources.items()}
     from dataclasses import replace
 
-    src = replace(src, moments=score_moments(attach_words(src.moments, words)))
+    from .intensity import add_intensity
+
+    moments = add_intensity(attach_words(src.moments, words), sources, cache)
+    src = replace(src, moments=score_moments(moments))
     frame_counts = {m.path: m.frames_available for m in src.moments if m.frames_available}
     outputs = []
     for d in dict.fromkeys(durations):

@@ -159,3 +159,11 @@ def test_host_transforms_fill_the_frame():
     assert p["scale"] == pytest.approx(100 * 1080 / 606, rel=1e-3) and p["position"][1] == pytest.approx(960)
     left = host_transform(CropKey(0, 0, 0, 606, 1080), (1920, 1080), (1080, 1920))
     assert left["resolve"]["Pan"] > 0 and left["premiere"]["position"][0] > 540, "image moves right to show its left"
+
+
+def test_long_lines_that_cannot_land_within_a_second_say_so():
+    long = score_moments([Moment(i, "/x.mp4", RATE, 0, int(i * 5.7 * RATE), int((i + 1) * 5.7 * RATE), (f"1-{i + 1}",),
+                                 "A long line.", 0.7) for i in range(3)])
+    sel = choose(long, 8, {})
+    assert sel.seconds <= 9.0 and "closest that fits" in sel.warnings[0]
+    assert [c.moment.index for c in sel.chosen] == [2], "the payoff, whole"

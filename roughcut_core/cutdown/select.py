@@ -197,8 +197,11 @@ def choose(moments, target_s: float, all_words: dict | None = None) -> Selection
         need = math.ceil((target_s - TOLERANCE_S) * float(rate) / per)
         idx = _greedy_fix(_knapsack(values, mins, fulls, cap, need), values, min_f, full_f, target_f, rate)
         if idx is None:
-            idx = [int(np.argmax(values))]
-            warnings.append(f"no set of whole lines fits {target_s:g} s: kept the strongest line only")
+            # no whole lines land within the tolerance: fill as much of the target as they can
+            fill = [10.0 * mins[i] + values[i] for i in range(len(values))]
+            idx = _knapsack(fill, mins, fulls, cap, 0) or [int(np.argmax(values))]
+            warnings.append(f"no set of whole lines lands within 1 s of {target_s:g} s: the closest that "
+                            f"fits is used")
     excess = max(0, sum(full_f[i] for i in idx) - target_f)
     chosen = []
     for i in idx:

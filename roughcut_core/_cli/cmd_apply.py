@@ -22,9 +22,12 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from roughcut_core.hosts_premiere_link import DEFAULT_LINK_URL, apply_plan_premiere
-    from roughcut_core.paths import check_input_file
+    from roughcut_core.paths import InputFileError, check_input_file
 
-    check_input_file(args.plan, what="host plan file", allow_empty=False)  # never block on a FIFO
+    try:
+        check_input_file(args.plan, what="host plan file", allow_empty=False)  # never block on a FIFO
+    except InputFileError as exc:
+        raise InputFileError(exc.path, "plan file not found" if exc.reason == "file not found" else exc.reason) from None
     if args.jsx:
         check_input_file(args.jsx, what="ExtendScript file", allow_empty=False)
     summary = apply_plan_premiere(args.plan, link_url=args.link_url or DEFAULT_LINK_URL, jsx_path=args.jsx)

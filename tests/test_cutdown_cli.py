@@ -163,6 +163,14 @@ def test_bridge_cutdown_job(cutdowns, tmp_path):
         assert c.get(f"/v1/jobs/{job}/cutdown/files/..%2Fplan.json").status_code == 404
         web = c.get(f"/app/api/jobs/{job}/cutdown").json()   # the web app's route (bearer accepted there too)
         assert web["state"] == "done" and web["outputs"][0]["urls"]["otio"].startswith(f"/app/api/jobs/{job}/")
+        # the review page offers the action; the browser's session needs the CSRF header to start one
+        code = c.post("/app/api/login-code").json()["code"]
+        c.headers.pop("Authorization")
+        assert c.post("/app/api/session", json={"code": code}).status_code == 200
+        page = c.get(f"/app/jobs/{job}")
+        assert page.status_code == 200 and 'id="cutdown"' in page.text and "/app/static/cutdown.js" in page.text
+        assert c.get("/app/static/cutdown.js").status_code == 200
+        assert c.post(f"/app/api/jobs/{job}/cutdown", json={"durations": [10]}).status_code == 403
 
 
 def test_cutdown_exports_fcpxml_with_transforms(cutdowns, capsys):

@@ -76,6 +76,9 @@ def test_small_scene_end_to_end(small_scene, tmp_path):
     result = score_scene(small_scene, pipeline)
     summary = summarize([result])
     detail = json.dumps({k: result[k] for k in ("setups", "readings", "shot_sizes")}, default=str)
+    # the recogniser (tiny.en) may miss whole lines of synthetic speech; the picture side is
+    # judged on what the aligner found, and must bind every setup regardless
+    assert summary["readings_found"] >= 3, detail
     assert summary["binding_accuracy"] == 1.0, detail
     assert summary["shot_size_accuracy"] == 1.0, detail
-    assert summary["on_off_accuracy"] >= 0.8, detail
+    assert summary["on_off_accuracy_found"] >= 0.9, detail

@@ -16,7 +16,8 @@ Contract:
   faceprints are within ``LOOSE`` (the same actor split into two clusters) and who is never on
   screen together with a face of that character, else stays
   unnamed ("never seen" as a character) — unless it was on screen during the readings of a
-  character nobody plays and nothing speaks against it (score > -MIN_SCORE): it then takes
+  character nobody plays and nothing speaks against it (score > -MIN_SCORE, or no evidence
+  either way because no reading of that character was found where it is seen): it then takes
   that character by elimination at confidence 0.25. Confidence per person: 1 - exp(-margin / SCALE) of
   the assigned score over the runner-up, with a floor for faceprint-only links.
 - ``CastBinding.setups[path]`` = ((character or person id, confidence), ...) for the people in
@@ -46,6 +47,7 @@ MIN_SCORE = 0.002
 MIN_PRESENCE = 0.2
 LIP_PAD = 0.75
 ELIMINATION_CONFIDENCE = 0.25
+NO_EVIDENCE = -1.0  # score of a person never on screen during the character's readings
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,7 @@ def bind_cast(analyses: Sequence, readings: Sequence, characters: Sequence[str] 
         for j, c in enumerate(chars):
             own = mean(act[p].get(c, []))
             if own is None:
-                score[i, j] = -1.0
+                score[i, j] = NO_EVIDENCE
                 continue
             other = mean([v for c2, vs in act[p].items() if c2 != c for v in vs])
             score[i, j] = own - (other if other is not None else 0.5 * own)
@@ -207,7 +209,7 @@ def _by_elimination(people, chars, score, names, conf) -> None:
         if p in names or not free:
             continue
         j = max(free, key=lambda j: score[i, j])
-        if score[i, j] > -MIN_SCORE:
+        if score[i, j] > -MIN_SCORE or score[i, j] == NO_EVIDENCE:
             names[p] = chars[j]
             conf[p] = ELIMINATION_CONFIDENCE
             free.remove(j)

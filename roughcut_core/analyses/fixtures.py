@@ -1,0 +1,185 @@
+"""Material with exactly known answers for the analyses' benchmark and tests.
+
+- ``moving_crops(frame, kind, n, out_w)``: grey frames made by moving a crop window over one real
+  frame with a known motion (pan/tilt/zoom/static/handheld shake). The crop moves, so the content
+  moves the other way: a crop moving right is a camera panning right.
+- ``sound_scene(speech, seed)``: 16 kHz mono mix of segments with known labels: real speech (given),
+  generated music (chords of harmonic tones with note envelopes), steady coloured noise,
+  applause-like clap bursts, room tone (quiet noise + mains hum), and speech over music (-10 dB).
+  Returns (audio, [(start, end, label, music_under)]).
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+SR = 16000
+MOTION_KINDS = ("static", "pan_left", "pan_right", "tilt_up", "tilt_down", "zoom_in", "zoom_out", "handheld")
+
+
+def moving_crops(frame_rgb: np.ndarray, kind: str, n: int = 25, out_w: int = 160, speed: float = 0.25,
+                 fps: float = 25.0, seed: int = 0) -> list[np.ndarray]:
+    """``n`` grey frames ``out_w`` wide; pans/tilts move ``speed`` crop widths per second."""
+    import cv2
+
+    from .motion import to_grey
+
+    rng = np.random.default_rng(seed)
+    h, w = frame_rgb.shape[:2]
+    cw, ch = w / 2.0, h / 2.0
+    out_h = int(round(out_w * ch / cw))
+    step = speed * cw / fps
+    zstep = speed / fps  # log-scale per frame
+    frames = []
+    shake = np.cumsum(rng.normal(0, 1, (n, 2)), axis=0)
+    shake -= np.linspace(shake[0], shake[-1], n)  # a walk without drift: shake, not a move
+    for i in range(n):
+        cx, cy, s = w / 2.0, h / 2.0, 1.0
+        c = i - n / 2.0
+        if kind == "pan_right":
+            cx += c * step
+        elif kind == "pan_left":
+            cx -= c * step
+        elif kind == "tilt_down":
+            cy += c * step
+        elif kind == "tilt_up":
+            cy -= c * step
+        elif kind == "zoom_in":
+            s = float(np.exp(-c * zstep))
+        elif kind == "zoom_out":
+            s = float(np.exp(c * zstep))
+        elif kind == "handheld":
+            cx += shake[i, 0] * cw * 0.006 + rng.normal(0, cw * 0.004)
+            cy += shake[i, 1] * cw * 0.006 + rng.normal(0, cw * 0.004)
+        elif kind != "static":
+            raise ValueError(f"unknown motion kind {kind!r}")
+        ww, hh = cw * s, ch * s
+        m = np.float32([[ww / out_w, 0, cx - ww / 2], [0, hh / out_h, cy - hh / 2]])
+        img = cv2.warpAffine(frame_rgb, m, (out_w, out_h), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_AREA,
+                             borderMode=cv2.BORDER_REFLECT)
+        frames.append(to_grey(img))
+    return frames
+
+
+def _tone(freq: float, dur: float, harmonics: int = 5) -> np.ndarray:
+    t = np.arange(int(dur * SR)) / SR
+    x = sum(np.sin(2 * np.pi * freq * k * t) / k ** 1.3 for k in range(1, harmonics + 1))
+    env = np.minimum(1.0, t / 0.02) * np.exp(-t * 1.2)
+    return (x * env).astype(np.float32)
+
+
+def music(dur: float, rng: np.random.Generator) -> np.ndarray:
+    """Chords (major/minor triads, 0.5-1 s each) with a bass note: plain generated music."""
+    out = np.zeros(int(dur * SR), np.float32)
+    pos = 0
+    while pos < len(out):
+        root = 110.0 * 2 ** (rng.integers(0, 12) / 12)
+        third = 4 if rng.random() < 0.5 else 3
+        d = float(rng.uniform(0.5, 1.0))
+        chord = sum(_tone(root * 2 ** (k / 12) * 2, d) for k in (0, third, 7)) + _tone(root, d, 3)
+        end = min(len(out), pos + len(chord))
+        out[pos:end] += chord[: end - pos]
+        pos = end
+    return out
+
+
+def coloured_noise(dur: float, rng: np.random.Generator, tilt: float = -1.0) -> np.ndarray:
+    n = int(dur * SR)
+    spec = np.fft.rfft(rng.normal(0, 1, n))
+    f = np.maximum(np.fft.rfftfreq(n, 1 / SR), 20.0)
+    return np.fft.irfft(spec * f ** (tilt / 2), n).astype(np.float32)
+
+
+def applause(dur: float, rng: np.random.Generator, rate: float = 10.0) -> np.ndarray:
+    """Claps: 5-15 ms band-limited noise bursts with a fast decay, Poisson times."""
+    n = int(dur * SR)
+    out = 0.02 * rng.normal(0, 1, n).astype(np.float32)
+    t = 0.0
+    while True:
+        t += float(rng.exponential(1 / rate))
+        if t >= dur:
+            break
+        ln = int(rng.uniform(0.005, 0.015) * SR * 4)
+        burst = rng.normal(0, 1, ln) * np.exp(-np.arange(ln) / (ln / 4)) * rng.uniform(0.5, 1.0)
+        burst = np.diff(burst, prepend=0)  # brighter, like a clap
+        a = int(t * SR)
+        out[a:a + ln] += burst[: n - a]
+    return out
+
+
+def _norm(x: np.ndarray, db: float) -> np.ndarray:
+    rms = float(np.sqrt(np.mean(x.astype(np.float64) ** 2))) + 1e-12
+    return (x * (10 ** (db / 20) / rms)).astype(np.float32)
+
+
+def room_tone(dur: float, rng: np.random.Generator) -> np.ndarray:
+    t = np.arange(int(dur * SR)) / SR
+    return _norm(coloured_noise(dur, rng, -1.5), -62) + _norm(np.sin(2 * np.pi * 50 * t), -66)
+
+
+def _speech_runs(clean: np.ndarray, frame: float = 0.02, pause: float = 0.4):
+    """(start, end, active) runs of a clean speech excerpt: a pause is >= ``pause`` s of frames
+    more than 28 dB under the excerpt's loudest frame (the reference, independent of any VAD)."""
+    n = int(frame * SR)
+    k = len(clean) // n
+    e = 10 * np.log10(np.mean(clean[: k * n].astype(np.float64).reshape(k, n) ** 2, axis=1) + 1e-12)
+    active = e > e.max() - 28
+    runs, start = [], 0
+    for i in range(1, k + 1):
+        if i == k or active[i] != active[start]:
+            runs.append([start * frame, i * frame, bool(active[start])])
+            start = i
+    # short pauses are part of the speech
+    for r in runs:
+        if not r[2] and r[1] - r[0] < pause:
+            r[2] = True
+    merged: list[list] = []
+    for r in runs:
+        if merged and merged[-1][2] == r[2]:
+            merged[-1][1] = r[1]
+        else:
+            merged.append(list(r))
+    merged[-1][1] = len(clean) / SR
+    return [tuple(r) for r in merged]
+
+
+def sound_scene(speech: Sequence[np.ndarray], seed: int = 0, seg: float = 3.0):
+    """Known-label mix; ``speech`` are 16 kHz mono arrays (each >= ``seg`` seconds)."""
+    rng = np.random.default_rng(seed)
+    parts, truth, pos = [], [], 0.0
+    sp = [s for s in speech if len(s) >= seg * SR]
+    if not sp:
+        raise ValueError("need speech of at least %.1f s" % seg)
+
+    last_speech = [np.zeros(0, np.float32)]
+
+    def speech_seg():
+        s = sp[int(rng.integers(0, len(sp)))]
+        a = int(rng.integers(0, len(s) - int(seg * SR) + 1))
+        last_speech[0] = s[a:a + int(seg * SR)]
+        return _norm(last_speech[0], -22)
+
+    plan = ["speech", "music", "silence", "noise", "applause", "silence", "speech+music", "music", "speech"]
+    for kind in plan:
+        if kind == "speech":
+            x = speech_seg() + room_tone(seg, rng)
+        elif kind == "music":
+            x = _norm(music(seg, rng), -20)
+        elif kind == "noise":
+            x = _norm(coloured_noise(seg, rng, float(rng.uniform(-2, 0))), -26)
+        elif kind == "applause":
+            x = _norm(applause(seg, rng, float(rng.uniform(6, 14))), -22)
+        elif kind == "silence":
+            x = room_tone(seg, rng)
+        else:
+            x = speech_seg() + _norm(music(seg, rng), -32)
+        parts.append(x[: int(seg * SR)])
+        if kind.startswith("speech"):
+            gap = "music" if kind == "speech+music" else "silence"
+            for a, b, active in _speech_runs(last_speech[0]):
+                truth.append((pos + a, pos + b, "speech" if active else gap, kind == "speech+music"))
+        else:
+            truth.append((pos, pos + seg, kind, False))
+        pos += seg
+    return np.concatenate(parts).astype(np.float32), truth

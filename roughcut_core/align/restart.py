@@ -67,15 +67,35 @@ def _is_restart(audio: np.ndarray, start: float, pause: tuple[float, float], end
     return w.cost <= MATCH_COST and w.target_start * ac.FRAME_S <= max_offset
 
 
+def _run_start(levels: FileLevels, t: float, limit: float = 0.6) -> float:
+    """``t`` moved back to the start of the sound it is in (the recogniser often drops or
+    shortens the first word of an aborted attempt), at most ``limit`` seconds."""
+    k = int(t / FRAME_S)
+    stop = max(0, k - int(limit / FRAME_S))
+    loud = levels.level_db >= levels.floor_db + QUIET_DB
+    j = k
+    while j > stop:
+        # step over gaps between words (up to 3 frames) while the sound goes on
+        back = loud[max(stop, j - 4):j]
+        if not back.any():
+            break
+        j = max(stop, j - 4) + int(np.flatnonzero(back)[0])
+        if j == k:
+            break
+        k = j
+    return min(t, k * FRAME_S)
+
+
 def _verified(r: LineReading, tr: Optional[Transcript], audio: np.ndarray, levels: FileLevels) -> bool:
     """A restart from the words (the aligner's): the aborted attempt's sound must match the
-    start of the final attempt. True when it cannot be checked."""
+    start of the final attempt (a delivery without any pause is no restart). True when it
+    cannot be checked (no transcript)."""
     if r.full_span is None or tr is None or r.full_span[0] >= len(tr.words):
         return True
-    t0 = tr.words[r.full_span[0]].start
+    t0 = _run_start(levels, tr.words[r.full_span[0]].start)
     pause = _first_pause(levels, t0, r.end, head_share=1.0)
     if pause is None:
-        return True
+        return False  # no stop anywhere in the delivery: nothing was aborted
     # the recogniser may have dropped the first aborted word: the head may match a little in
     return _is_restart(audio, t0, pause, r.end, max_offset=VERIFY_OFFSET_S)
 

@@ -36,6 +36,7 @@ COMMAND_MODULES = (
     "index",
     "search",
     "cutdown",
+    "analyze",
 )
 
 

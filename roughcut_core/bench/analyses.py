@@ -1,0 +1,234 @@
+"""Analyses benchmark (`roughcut bench analyses`): shot boundaries, camera motion, sound events, speed.
+
+- shots: ``../shared/media/shot_cuts/`` (PySceneDetect's test video and its reference scene list);
+  precision/recall of boundaries within +-2 frames (``--tolerance``), and the signed offsets;
+- camera motion: known motion made by moving a crop window over real frames (GRID talking heads,
+  the OpenMPF event clip, the archival Chaplin film), 8 classes x 2 speeds per frame
+  (``analyses.fixtures.moving_crops``); per-class accuracy of ``analyses.motion``;
+- sound events: ``--seeds`` mixes of the shared speech (JFK, LibriVox, Sphinx digits) with generated
+  music, coloured noise, clap bursts and room tone (``analyses.fixtures.sound_scene``); per-class
+  accuracy over 0.5 s windows wholly inside one reference segment; music-under-dialogue recall;
+- speed: wall time of the analysis over the time to decode what it needs (the same PyAV pass
+  without analysis / the 16 kHz audio decode), per real file; target <= 1.5x.
+``--json`` prints the raw numbers.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import csv
+import json
+import os
+import time
+from fractions import Fraction
+from pathlib import Path
+
+from . import markdown_table
+
+SHARED = Path(os.environ.get("ROUGHCUT_SHARED_MEDIA", Path(__file__).resolve().parents[2].parent / "shared" / "media"))
+SPEECH = ("speech_transcribed/jfk.flac", "speech_transcribed/librivox_sonnet001.mp3",
+          "speech_transcribed/sphinx4_10001-90210-01803.wav")
+MOTION_SOURCES = ("video_faces_speaking/grid_bbaf2n.mpg", "video_faces_speaking/openmpf_video_01.mp4",
+                  "archival_film/moviepy_chaplin.mp4")
+SPEED_FILES = ("shot_cuts/pyscenedetect_testvideo.mp4", "archival_film/moviepy_chaplin.mp4",
+               "video_faces_speaking/openmpf_new_face_video-90.mp4", "video_speech_timecode/autoeditor_example.mp4")
+
+
+def bench_shots(tolerance: int = 2) -> dict:
+    from ..analyses.analyze import picture_analysis
+    from ..media.probe import probe
+
+    rows = []
+    tp = fp = fn = 0
+    for ref_csv in sorted((SHARED / "shot_cuts").glob("*_scenes.csv")):
+        video = ref_csv.with_name(ref_csv.name.replace("_scenes.csv", ".mp4"))
+        with open(ref_csv, newline="") as fh:
+            ref = [int(round(float(r["frame"]))) for r in csv.DictReader(fh) if r.get("frame")]
+        ref = [f for f in ref if f > 0]
+        asset = probe(video)
+        fps = Fraction(asset.rate.num, asset.rate.den)
+        res = picture_analysis(str(video), fps, asset.frame_count)
+        hyp = [s["start_frame"] for s in res["shots"][1:]]
+        used, offsets = set(), []
+        for r in ref:
+            near = [h for h in hyp if abs(h - r) <= tolerance and h not in used]
+            if near:
+                h = min(near, key=lambda h: abs(h - r))
+                used.add(h)
+                offsets.append(h - r)
+                tp += 1
+            else:
+                fn += 1
+        fp += len(hyp) - len(used)
+        nearest = [min(hyp, key=lambda h: abs(h - r)) - r for r in ref] if hyp else []
+        fades = _fades(ref_csv.with_name(ref_csv.name.replace("_scenes.csv", "_output.txt")), ref)
+        in_fade = [any(a - tolerance <= h <= b + tolerance for h in hyp) for a, b in fades]
+        rows.append({"file": video.name, "reference": ref, "detected": hyp, "nearest_offset": nearest,
+                     "fades": fades, "in_fade": in_fade})
+    p = tp / (tp + fp) if tp + fp else None
+    r = tp / (tp + fn) if tp + fn else None
+    return {"tolerance": tolerance, "precision": p, "recall": r, "tp": tp, "fp": fp, "fn": fn, "files": rows}
+
+
+def _fades(path: Path, ref: list[int]) -> list[tuple[int, int]]:
+    """(fade-out frame, next fade-in frame) around each reference cut, from PySceneDetect's
+    reference output listing (the scene start is the middle of that black gap)."""
+    if not path.exists():
+        return []
+    marks = []
+    for line in path.read_text().splitlines():
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) >= 3 and parts[0] in ("IN", "OUT") and parts[2].isdigit():
+            marks.append((parts[0], int(parts[2])))
+    out = []
+    for r in ref:
+        outs = [f for k, f in marks if k == "OUT" and f <= r]
+        ins = [f for k, f in marks if k == "IN" and f >= r]
+        if outs and ins:
+            out.append((max(outs), min(ins)))
+    return out
+
+
+def _frame(path: Path):
+    from ..picture.decode import iter_sampled_frames
+
+    for t, rgb in iter_sampled_frames(str(path), 1.0, max_width=640):
+        if t >= 1.0:
+            return rgb
+    return rgb
+
+
+def bench_motion() -> dict:
+    from ..analyses.fixtures import MOTION_KINDS, moving_crops
+    from ..analyses.motion import classify_motion, frame_motion
+
+    conf: dict = collections.defaultdict(collections.Counter)
+    for src in MOTION_SOURCES:
+        if not (SHARED / src).exists():
+            continue
+        rgb = _frame(SHARED / src)
+        for kind in MOTION_KINDS:
+            for seed, speed in enumerate((0.06, 0.12, 0.3)):
+                g = moving_crops(rgb, kind, n=25, speed=speed, seed=seed, noise=3.0)
+                t = [i / 25.0 for i in range(len(g))]
+                got = classify_motion(t, [frame_motion(a, b) for a, b in zip(g, g[1:])]).kind
+                conf[kind][got] += 1
+    per = {k: conf[k][k] / sum(conf[k].values()) for k in MOTION_KINDS if conf[k]}
+    total = sum(sum(c.values()) for c in conf.values())
+    overall = sum(conf[k][k] for k in conf) / total if total else None
+    return {"per_class": per, "overall": overall, "n": total,
+            "confusion": {k: dict(v) for k, v in conf.items()}}
+
+
+def bench_sound(seeds: int = 4) -> dict:
+    from ..analyses.fixtures import sound_scene
+    from ..analyses.sound import block_vad, classify_windows, window_features
+    from ..speech.audio_io import decode_audio
+
+    speech = [decode_audio(SHARED / s, 16000) for s in SPEECH if (SHARED / s).exists()]
+    conf: dict = collections.defaultdict(collections.Counter)
+    under_hit = under_n = 0
+    for seed in range(seeds):
+        x, truth = sound_scene(speech, seed)
+        feats = window_features(x, block_vad(x))
+        for f, (a, b, lab, _c, tonal) in zip(feats, classify_windows(feats)):
+            ref = [t for t in truth if t[0] <= a + 1e-6 and b <= t[1] + 1e-6]
+            if not ref:
+                continue  # straddles a reference boundary
+            conf[ref[0][2]][lab] += 1
+            if ref[0][3] and ref[0][2] == "speech":
+                under_n += 1
+                under_hit += int(lab == "speech" and tonal)
+    per = {k: v[k] / sum(v.values()) for k, v in conf.items()}
+    total = sum(sum(c.values()) for c in conf.values())
+    return {"per_class": per, "overall": sum(conf[k][k] for k in conf) / total if total else None,
+            "windows": total, "music_under_dialogue_recall": under_hit / under_n if under_n else None,
+            "confusion": {k: dict(v) for k, v in conf.items()}}
+
+
+def bench_speed() -> list[dict]:
+    from ..analyses.analyze import picture_analysis, sound_analysis
+    from ..media.probe import probe
+    from ..picture.decode import iter_decoded
+    from ..speech.audio_io import decode_audio
+    from ..analyses.analyze import MOTION_WIDTH
+
+    rows = []
+    for rel in SPEED_FILES:
+        path = SHARED / rel
+        if not path.exists():
+            continue
+        asset = probe(path)
+        fps = Fraction(asset.rate.num, asset.rate.den)
+        t0 = time.perf_counter()
+        n = sum(1 for _ in iter_decoded(str(path), 0.0, small_width=MOTION_WIDTH))
+        dec = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        picture_analysis(str(path), fps, asset.frame_count)
+        pic = time.perf_counter() - t0
+        row = {"file": path.name, "duration_s": asset.duration, "decoded_frames": n, "decode_s": dec,
+               "picture_s": pic, "picture_ratio": pic / dec if dec else None}
+        if asset.has_audio:
+            t0 = time.perf_counter()
+            decode_audio(path, 16000)
+            adec = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            sound_analysis(path)
+            snd = time.perf_counter() - t0
+            row.update({"audio_decode_s": adec, "sound_s": snd, "sound_ratio": snd / adec if adec else None,
+                        "total_ratio": (pic + snd) / (dec + adec)})
+        rows.append(row)
+    return rows
+
+
+def run(argv) -> int:
+    ap = argparse.ArgumentParser(prog="roughcut bench analyses")
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--seeds", type=int, default=4, help="sound mixes (default 4)")
+    ap.add_argument("--tolerance", type=int, default=2, help="shot boundary tolerance, frames")
+    ap.add_argument("--only", choices=("shots", "motion", "sound", "speed"), action="append")
+    args = ap.parse_args(argv)
+    if not SHARED.exists():
+        print(f"roughcut bench analyses: shared media not found at {SHARED}")
+        return 1
+    parts = args.only or ["shots", "motion", "sound", "speed"]
+    out: dict = {}
+    if "shots" in parts:
+        out["shots"] = bench_shots(args.tolerance)
+    if "motion" in parts:
+        out["motion"] = bench_motion()
+    if "sound" in parts:
+        out["sound"] = bench_sound(args.seeds)
+    if "speed" in parts:
+        out["speed"] = bench_speed()
+    if args.json:
+        print(json.dumps(out, indent=2, default=float))
+        return 0
+    if "shots" in out:
+        s = out["shots"]
+        print(f"### Shot boundaries (+-{s['tolerance']} frames)\n")
+        print(markdown_table(["precision", "recall", "tp", "fp", "fn"],
+                             [[s["precision"], s["recall"], s["tp"], s["fp"], s["fn"]]]))
+        print(markdown_table(["file", "reference", "detected", "nearest offset (frames)", "reference fade gaps",
+                              "detected inside the gap"],
+                             [[f["file"], f["reference"], f["detected"], f["nearest_offset"], f["fades"], f["in_fade"]]
+                              for f in s["files"]]))
+    for key, title in (("motion", "Camera motion (known crops over real frames)"),
+                       ("sound", "Sound events (0.5 s windows, known mixes)")):
+        if key in out:
+            m = out[key]
+            print(f"\n### {title}\n")
+            rows = [[k, v, sum(m["confusion"][k].values()),
+                     ", ".join(f"{a}:{b}" for a, b in sorted(m["confusion"][k].items()))] for k, v in m["per_class"].items()]
+            rows.append(["overall", m["overall"], m.get("n", m.get("windows")), ""])
+            print(markdown_table(["class", "accuracy", "n", "confusion"], rows))
+            if key == "sound":
+                print(f"\nmusic under dialogue recall: {m['music_under_dialogue_recall']}")
+    if "speed" in out:
+        print("\n### Speed (analysis time / decode time of what it needs; target <= 1.5)\n")
+        print(markdown_table(["file", "s", "frames", "decode s", "picture s", "pic ratio", "audio dec s",
+                              "sound s", "sound ratio", "total ratio"],
+                             [[r["file"], r["duration_s"], r["decoded_frames"], r["decode_s"], r["picture_s"],
+                               r["picture_ratio"], r.get("audio_decode_s"), r.get("sound_s"), r.get("sound_ratio"),
+                               r.get("total_ratio")] for r in out["speed"]]))
+    return 0

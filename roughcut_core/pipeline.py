@@ -135,14 +135,15 @@ class RoughCutPipeline:
             script, readings = selects_script(usable)
         elif readings is None:
             readings = self.align(script, usable)
+        cast = scene_characters(script, readings)
         if script is not None:
-            readings = add_picture_signals(usable, readings)
+            readings = add_picture_signals(usable, readings, characters=cast)
         if script is not None and self.options.performance:
             from .perform import add_performance_signals
 
             readings = add_performance_signals(script, usable, readings, cache=self.cache,
                                                picture=self.options.picture)
-        takes = describe_takes(usable, readings)
+        takes = describe_takes(usable, readings, characters=cast)
         cut = build_cut(script, takes, readings, self.options.edit)
         errors = tuple(e for a in analyses for e in a.errors)
         return CutResult(cut=cut, script=script, readings=tuple(readings), takes=takes,
@@ -179,7 +180,8 @@ def _setup_from_name(path: str) -> str:
     return _TAKE_SUFFIX.sub("", stem) or stem
 
 
-def describe_takes(analyses: Sequence[AssetAnalysis], readings: Sequence[LineReading]) -> dict:
+def describe_takes(analyses: Sequence[AssetAnalysis], readings: Sequence[LineReading],
+                   characters: Sequence[str] = ()) -> dict:
     """path → TakeInfo: setup, who is on screen, focus relative to the setup, defects."""
     binding = None
     pictures = [a.picture for a in analyses if a.picture is not None]
@@ -188,7 +190,7 @@ def describe_takes(analyses: Sequence[AssetAnalysis], readings: Sequence[LineRea
             from .picture.cast import bind_cast
 
             # every setup and take of the scene at once: faceprints x who speaks when
-            binding = bind_cast(pictures, readings)
+            binding = bind_cast(pictures, readings, characters)
         except Exception as exc:  # naming is a refinement: never lose the cut over it
             log.warning("face naming failed: %s", exc)
     takes: dict = {}
@@ -220,7 +222,17 @@ def describe_takes(analyses: Sequence[AssetAnalysis], readings: Sequence[LineRea
     return _relative_focus(takes, raw_focus)
 
 
-def add_picture_signals(analyses: Sequence[AssetAnalysis], readings: Sequence[LineReading]) -> tuple:
+def scene_characters(script: Optional[Script], readings: Sequence[LineReading]) -> tuple[str, ...]:
+    """The characters of the script scenes the readings belong to (who could be on screen)."""
+    if script is None:
+        return ()
+    found = {r.line_id for r in readings}
+    return tuple(sorted({ln.character for sc in script.scenes if any(ln.id in found for ln in sc.lines)
+                         for ln in sc.lines if ln.character}))
+
+
+def add_picture_signals(analyses: Sequence[AssetAnalysis], readings: Sequence[LineReading],
+                        characters: Sequence[str] = ()) -> tuple:
     """Readings with the picture's per-reading signals (``on_camera``, ``speaker_in_frame``,
     ``lip_sync``; see ``picture.cast``), after the cast is bound over the whole scene."""
     pictures = [a.picture for a in analyses if a.picture is not None]
@@ -229,7 +241,7 @@ def add_picture_signals(analyses: Sequence[AssetAnalysis], readings: Sequence[Li
     try:
         from .picture.cast import bind_cast, reading_signals
 
-        binding = bind_cast(pictures, readings)
+        binding = bind_cast(pictures, readings, characters)
         words = {a.asset.path: a.transcript.words for a in analyses if a.transcript is not None}
         return reading_signals(readings, pictures, binding, words)
     except Exception as exc:  # a refinement: never lose the cut over it

@@ -73,7 +73,7 @@ def _match(truth_readings: list, found: list):
 
 def score_scene(root: Path, pipeline) -> dict:
     """Run the pipeline on one generated scene and score it (see module docstring)."""
-    from ..pipeline import add_picture_signals, describe_takes
+    from ..pipeline import add_picture_signals, describe_takes, scene_characters
     from ..scenegen import load_truth
     from ..script import load_script
 
@@ -83,8 +83,10 @@ def score_scene(root: Path, pipeline) -> dict:
     tick = time.perf_counter()
     analyses, errors = _analyse(pipeline, paths)
     usable = [a for a in analyses if a.transcript is not None and a.asset.has_video]
-    readings = add_picture_signals(usable, pipeline.align(script, usable))
-    takes = describe_takes(usable, readings)
+    readings = pipeline.align(script, usable)
+    cast = scene_characters(script, readings)
+    readings = add_picture_signals(usable, readings, characters=cast)
+    takes = describe_takes(usable, readings, characters=cast)
     wall = time.perf_counter() - tick
     by_path = {str(Path(p).resolve()): p for p in takes}
     setups, onoff, sizes = [], [], []

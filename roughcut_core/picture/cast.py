@@ -17,7 +17,7 @@ Contract:
   screen together with a face of that character, else stays
   unnamed ("never seen" as a character) — unless it was on screen during the readings of a
   character nobody plays and nothing speaks against it (score > -MIN_SCORE, or no evidence
-  either way because no reading of that character was found where it is seen): it then takes
+  either way, when it is the only character left, e.g. none of its readings were found): it then takes
   that character by elimination at confidence 0.25. Confidence per person: 1 - exp(-margin / SCALE) of
   the assigned score over the runner-up, with a floor for faceprint-only links.
 - ``CastBinding.setups[path]`` = ((character or person id, confidence), ...) for the people in
@@ -209,7 +209,7 @@ def _by_elimination(people, chars, score, names, conf) -> None:
         if p in names or not free:
             continue
         j = max(free, key=lambda j: score[i, j])
-        if score[i, j] > -MIN_SCORE or score[i, j] == NO_EVIDENCE:
+        if score[i, j] > -MIN_SCORE or (score[i, j] == NO_EVIDENCE and len(free) == 1):
             names[p] = chars[j]
             conf[p] = ELIMINATION_CONFIDENCE
             free.remove(j)

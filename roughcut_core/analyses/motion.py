@@ -65,7 +65,7 @@ def to_grey(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
 
 
-def frame_motion(prev_grey: np.ndarray, grey: np.ndarray, max_corners: int = 150) -> Optional[FrameMotion]:
+def frame_motion(prev_grey: np.ndarray, grey: np.ndarray, max_corners: int = 100) -> Optional[FrameMotion]:
     """Similarity transform of the content from ``prev_grey`` to ``grey`` (same size, uint8)."""
     import cv2
 
@@ -74,7 +74,7 @@ def frame_motion(prev_grey: np.ndarray, grey: np.ndarray, max_corners: int = 150
                                   minDistance=max(3, w // 40), blockSize=5)
     if pts is None or len(pts) < 8:
         return None
-    nxt, status, _err = cv2.calcOpticalFlowPyrLK(prev_grey, grey, pts, None, winSize=(15, 15), maxLevel=3,
+    nxt, status, _err = cv2.calcOpticalFlowPyrLK(prev_grey, grey, pts, None, winSize=(13, 13), maxLevel=2,
                                                  criteria=(cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 20, 0.03))
     if nxt is None:
         return None
@@ -83,7 +83,7 @@ def frame_motion(prev_grey: np.ndarray, grey: np.ndarray, max_corners: int = 150
         return None
     src, dst = pts.reshape(-1, 2)[ok], nxt.reshape(-1, 2)[ok]
     m, inliers = cv2.estimateAffinePartial2D(src, dst, method=cv2.RANSAC, ransacReprojThreshold=1.0,
-                                             maxIters=500, confidence=0.98)
+                                             maxIters=200, confidence=0.98)
     if m is None or inliers is None or int(inliers.sum()) < 6:
         return None
     a, b = float(m[0, 0]), float(m[1, 0])

@@ -145,6 +145,13 @@ class RoughCutPipeline:
                                                picture=self.options.picture)
         takes = describe_takes(usable, readings, characters=cast)
         cut = build_cut(script, takes, readings, self.options.edit)
+        if self.options.picture:  # continuity hints (issue 20): markers only, the cut is unchanged
+            try:
+                from .analyses.continuity import add_continuity_markers
+
+                cut = add_continuity_markers(cut, {a.asset.path: a.picture for a in usable if a.picture is not None})
+            except Exception as exc:  # a hint that cannot be made never costs the cut
+                log.warning("continuity hints skipped: %s", exc)
         errors = tuple(e for a in analyses for e in a.errors)
         return CutResult(cut=cut, script=script, readings=tuple(readings), takes=takes,
                          analyses=tuple(analyses), errors=errors)

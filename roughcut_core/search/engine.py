@@ -171,7 +171,7 @@ class SearchEngine(abc.ABC):
         common = all(g[0] in STOPWORDS for g in groups) and all(t in STOPWORDS for p in phrases for t in p)
         # only common words: every ranking would read huge posting lists, so take the first
         # matches in index order and let the scoring below rank them
-        pool = max(50, limit * 5) if phrases == list(plan.phrases) and not common else max(200, limit * 10)
+        pool = max(50, limit * 5) if phrases == list(plan.phrases) and not common else max(100, limit * 5)
         cands = self._candidates(groups, phrases, True, plan.filters, pool, ranked=not common)
         if plan.phrases:
             cands = [c for c in cands if _has_phrases(c.doc.words, plan.phrases)]

@@ -135,24 +135,26 @@ def score_doc(query: tuple[str, ...], expansions: dict, words) -> tuple[float, i
             return 1.0
         return FUZZY_WEIGHT if d in expansions.get(q, ()) else 0.0
 
-    n = len(query)
-    bag = sum(max(m(q, d) for d in toks) for q in query) / n
-    best, span = 0.0, (0, len(toks))
-    offsets = {j - k for k, q in enumerate(query) for j, d in enumerate(toks) if m(q, d) > 0}
+    n, size = len(query), len(toks)
+    match = [[m(q, d) for d in toks] for q in query]  # match[k][j]: query word k on doc word j
+    bag = sum(max(row) for row in match) / n
+    best, span = 0.0, (0, size)
+    offsets = {j - k for k in range(n) for j in range(size) if match[k][j] > 0}
     for o in sorted(offsets):
         total, first, last, used = 0.0, None, None, set()
-        for k, q in enumerate(query):
-            cand = [(m(q, toks[p]), -abs(p - (o + k)), p) for p in (o + k, o + k - 1, o + k + 1)
-                    if 0 <= p < len(toks) and p not in used]
-            cand = [c for c in cand if c[0] > 0]
-            if not cand:
+        for k in range(n):
+            row = match[k]
+            pick, val = None, 0.0
+            for p in (o + k, o + k - 1, o + k + 1):  # its own place first, then a one-word slip
+                if 0 <= p < size and p not in used and row[p] > val:
+                    pick, val = p, row[p]
+            if pick is None:
                 continue
-            val, _, p = max(cand)
-            used.add(p)
+            used.add(pick)
             total += val
             if first is None:  # query words before the first match were misheard: the run starts earlier
-                first = max(0, p - k)
-            last = min(len(toks) - 1, p + (n - 1 - k))
+                first = max(0, pick - k)
+            last = min(size - 1, pick + (n - 1 - k))
         if total > best:
             best, span = total, (first, last + 1)
     ordered = best / n

@@ -45,7 +45,8 @@ def test_cut_quality_on_demo_scene(demo_cut, demo_scene):
     from roughcut_core.timebase import Rate
     cut = Cut(name="x", rate=Rate(*plan["timeline"]["rate"]), decisions=tuple(
         EditDecision(id=i["id"], path=i["media"]["path"], rate=Rate(*i["rate"]), src_in=i["src_in"],
-                     src_out=i["src_out"], rec_in=i["rec_in"], score=i["score"], line_ids=tuple(i["line_ids"]))
+                     src_out=i["src_out"], rec_in=i["rec_in"], score=i["score"], line_ids=tuple(i["line_ids"]),
+                     video_track=i.get("video_track", 1))  # reaction cutaways (track 2) carry no sound
         for i in plan["items"]))
     q = cut_quality(cut, load_ground_truth(demo_scene.ground_truth_path), demo_scene.root)
     assert q["line_coverage"] == 1.0

@@ -37,6 +37,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from . import metrics as metrics_routes
 from . import routes_jobs
 from .config import BridgeConfig
 from .security import BodyLimitMiddleware, allowed_hosts, require_token, token_ok
@@ -111,6 +112,7 @@ def create_app(config: BridgeConfig, executor=None) -> FastAPI:
                            reap_every_s=max(1.0, min(30.0, config.model_idle_s / 4)),
                            allowed_roots=config.allowed_roots)
         app.state.runner = runner
+        metrics_routes.attach(app)  # metrics observe this store, runner, cache and pool (issue 21)
         resumed = runner.start()
         if resumed:
             log.info("resuming %d job(s): %s", len(resumed), ", ".join(resumed))
@@ -190,6 +192,7 @@ def create_app(config: BridgeConfig, executor=None) -> FastAPI:
     from . import routes_cutdown  # social cut-downs of a finished cut (issue 19)
     app.include_router(routes_cutdown.router, dependencies=authed)
 
+    metrics_routes.mount(app)  # /metrics, /v1/status, /app/status (issue 21)
     from .web import mount as mount_web_app  # the browser app under /app (issue 17)
 
     mount_web_app(app)

@@ -18,6 +18,8 @@ def register(sub) -> None:
     p.add_argument("--show", default="default", help="preference profile to update (default: default)")
     p.add_argument("--reset", action="store_true", help="reset the show's preferences to the defaults")
     p.add_argument("--preferences-dir", help="where preferences are stored (default: user data dir)")
+    p.add_argument("--ops-dir", help="where acceptance records and feedback pairs accumulate "
+                                     "(default: user data dir / $ROUGHCUT_OPS_DIR)")
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -47,6 +49,7 @@ def run(args) -> int:
                                     "(no roughcut metadata on its clips)") from None
             raise
         prefs = store.update(args.show, diff.pairs)
+        _record_ops(args, generated, edited, diff)  # acceptance records + pair log (issue 21)
         result = {"show": prefs.show, "version": prefs.version, "pairs": len(diff.pairs),
                   "kept": list(diff.kept), "replaced": list(diff.replaced), "removed": list(diff.removed),
                   "weights": prefs.weights}
@@ -59,3 +62,21 @@ def run(args) -> int:
             print(f"{len(result['replaced'])} lines swapped, {len(result['kept'])} kept, "
                   f"{len(result['removed'])} removed; preferences for {prefs.show!r} now version {prefs.version}")
     return 0
+
+
+def _record_ops(args, generated, edited, diff) -> None:
+    """Keep what the editor did (acceptance) and the pairs (for `roughcut retrain`)."""
+    from roughcut_core.errors import RoughcutError
+    from roughcut_core.learn.registry import PairLog
+    from roughcut_core.ops.acceptance import AcceptanceStore, decisions_from_timelines
+
+    from pathlib import Path
+
+    ops_dir = getattr(args, "ops_dir", None)
+    if ops_dir is None and args.preferences_dir:
+        ops_dir = Path(args.preferences_dir).parent / "ops"
+    try:
+        AcceptanceStore(ops_dir).add(decisions_from_timelines(generated, edited, show=args.show))
+        PairLog(ops_dir).add(args.show, diff.pairs)
+    except (OSError, RoughcutError) as exc:  # the preferences are learned; say what was not recorded
+        print(f"roughcut: acceptance records not written: {exc}", file=sys.stderr)

@@ -37,6 +37,9 @@ COMMAND_MODULES = (
     "search",
     "cutdown",
     "analyze",
+    "ops",
+    "models",
+    "retrain",
 )
 
 

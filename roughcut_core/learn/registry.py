@@ -1,0 +1,261 @@
+"""Versioned learned rankers per show: register, evaluate on held-out feedback, promote, roll back.
+
+Every learned ranker is an artifact ``<ops dir>/models/<show>/v<NNNN>.json``
+(``roughcut.model/1``): the features (the ranking terms), the weights, the training data
+(pairs, lines, time range), the held-out metric on the show's own feedback and its
+``parent`` (the version that was current when it was trained). ``index.json`` names the
+current version and the promotion history. Version 0 is the hand-set weights.
+
+Feedback pairs accumulate in a per-show log (:class:`PairLog`, ``<ops dir>/pairs/<show>.jsonl``)
+written by ``roughcut feedback`` (and the web app's swaps). :func:`split_heldout` holds out
+whole lines (a stable hash of the line id, :data:`HELDOUT_SHARE` of them) so a line never
+trains and tests the same model. The metric is the weighted pairwise agreement with the
+editor (:func:`roughcut_core.learn.ranker._accuracy`). :meth:`ModelRegistry.promote` makes a
+version current only when it beats the current one on the *same* held-out pairs by more than
+:data:`MIN_GAIN`; otherwise it refuses with both numbers. Promotion (and rollback) also writes
+the weights into the show's :class:`~roughcut_core.learn.store.PreferenceStore`, which is what
+``roughcut cut --show`` ranks with.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Optional, Sequence
+
+from ..errors import RoughcutError
+from ..fileio import atomic_write_json
+from .feedback import FeedbackPair
+
+MODEL_SCHEMA = "roughcut.model/1"
+HELDOUT_SHARE = 0.25
+MIN_GAIN = 0.0  # strictly better on held-out pairs
+MIN_HELDOUT_PAIRS = 4
+
+
+def _ops_dir(root) -> Path:
+    from ..ops.acceptance import default_ops_dir
+
+    return Path(root) if root is not None else default_ops_dir()
+
+
+def _check_show(show: str) -> str:
+    if not show or not re.fullmatch(r"[\w .\-]{1,100}", show):
+        raise RoughcutError(f"invalid show name {show!r}: use letters, digits, space, . _ -")
+    return show
+
+
+def is_heldout(line_id: str, share: float = HELDOUT_SHARE) -> bool:
+    h = int.from_bytes(hashlib.sha256(line_id.encode("utf-8")).digest()[:4], "big")
+    return (h % 1000) < share * 1000
+
+
+def split_heldout(pairs: Sequence[FeedbackPair], share: float = HELDOUT_SHARE):
+    """(train, held-out) with whole lines on one side (stable across runs and machines)."""
+    train = [p for p in pairs if not is_heldout(p.line_id, share)]
+    test = [p for p in pairs if is_heldout(p.line_id, share)]
+    return train, test
+
+
+def heldout_accuracy(weights: dict, pairs: Sequence[FeedbackPair]) -> float:
+    from .ranker import _accuracy
+
+    return round(_accuracy(weights, weights, pairs), 6)
+
+
+class PairLog:
+    """Accumulated preference pairs of a show (JSON lines with the time they were learned)."""
+
+    def __init__(self, root=None):
+        self.root = _ops_dir(root) / "pairs"
+
+    def _path(self, show: str) -> Path:
+        return self.root / f"{_check_show(show)}.jsonl"
+
+    def add(self, show: str, pairs: Sequence[FeedbackPair], when: Optional[float] = None) -> int:
+        if not pairs:
+            return 0
+        when = time.time() if when is None else when
+        path = self._path(show)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write("".join(json.dumps({"time": when, **asdict(p)}) + "\n" for p in pairs))
+        return len(pairs)
+
+    def load(self, show: str) -> list[tuple[float, FeedbackPair]]:
+        path = self._path(show)
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return []
+        out = []
+        for n, raw in enumerate(lines, 1):
+            if raw.strip():
+                try:
+                    d = json.loads(raw)
+                    when = float(d.pop("time", 0.0))
+                    out.append((when, FeedbackPair(**d)))
+                except (ValueError, TypeError) as exc:
+                    raise RoughcutError(f"{path}:{n}: unreadable feedback pair: {exc}") from exc
+        return out
+
+
+@dataclass(frozen=True)
+class ModelVersion:
+    show: str
+    version: int
+    weights: dict
+    features: tuple = ()
+    parent: Optional[int] = None
+    created: float = 0.0
+    training: dict = field(default_factory=dict)
+    heldout: dict = field(default_factory=dict)
+    note: str = ""
+
+
+class ModelRegistry:
+    """Versions of a show's learned ranker and which one is current."""
+
+    def __init__(self, root=None, preferences_dir=None):
+        self.root = _ops_dir(root) / "models"
+        self.preferences_dir = preferences_dir
+
+    def _dir(self, show: str) -> Path:
+        return self.root / _check_show(show)
+
+    def _index(self, show: str) -> dict:
+        path = self._dir(show) / "index.json"
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {"show": show, "current": 0, "history": []}
+        except (OSError, ValueError) as exc:
+            raise RoughcutError(f"{path}: unreadable model index: {exc}") from exc
+
+    def _write_index(self, show: str, index: dict) -> None:
+        atomic_write_json(self._dir(show) / "index.json", index)
+
+    def baseline(self, show: str) -> ModelVersion:
+        from ..edit.ranking import HAND_WEIGHTS, TERMS
+
+        return ModelVersion(show, 0, dict(HAND_WEIGHTS), tuple(TERMS), None, 0.0, {}, {}, "hand-set weights")
+
+    def list(self, show: str) -> list[ModelVersion]:
+        d = self._dir(show)
+        found = sorted(d.glob("v*.json")) if d.is_dir() else []
+        return [self.baseline(show), *(self.get(show, int(p.stem[1:])) for p in found)]
+
+    def get(self, show: str, version: int) -> ModelVersion:
+        if version == 0:
+            return self.baseline(show)
+        path = self._dir(show) / f"v{version:04d}.json"
+        try:
+            d = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise RoughcutError(f"show {show!r} has no model version {version}") from None
+        except (OSError, ValueError) as exc:
+            raise RoughcutError(f"{path}: unreadable model: {exc}") from exc
+        d.pop("schema", None)
+        d["features"] = tuple(d.get("features", ()))
+        return ModelVersion(**d)
+
+    def current(self, show: str) -> ModelVersion:
+        return self.get(show, int(self._index(show)["current"]))
+
+    def register(self, show: str, weights: dict, *, training: dict, heldout: dict, note: str = "") -> ModelVersion:
+        from ..edit.ranking import TERMS
+
+        versions = [m.version for m in self.list(show)]
+        mv = ModelVersion(show, max(versions) + 1, dict(weights), tuple(TERMS), self.current(show).version,
+                          time.time(), dict(training), dict(heldout), note)
+        atomic_write_json(self._dir(show) / f"v{mv.version:04d}.json", {"schema": MODEL_SCHEMA, **asdict(mv)})
+        return mv
+
+    def evaluate(self, show: str, version: int, heldout_pairs: Sequence[FeedbackPair]) -> dict:
+        """Candidate vs current on the same held-out pairs."""
+        cand, cur = self.get(show, version), self.current(show)
+        return {"candidate": version, "current": cur.version, "heldout_pairs": len(heldout_pairs),
+                "heldout_lines": len({p.line_id for p in heldout_pairs}),
+                "candidate_accuracy": heldout_accuracy(cand.weights, heldout_pairs),
+                "current_accuracy": heldout_accuracy(cur.weights, heldout_pairs)}
+
+    def promote(self, show: str, version: int, heldout_pairs: Sequence[FeedbackPair]) -> dict:
+        """Make ``version`` current if it beats the current one on ``heldout_pairs``;
+        ``{"promoted": bool, "reason", ...numbers}``."""
+        ev = self.evaluate(show, version, heldout_pairs)
+        if ev["candidate"] == ev["current"]:
+            return {**ev, "promoted": False, "reason": f"version {version} is already current"}
+        if len(heldout_pairs) < MIN_HELDOUT_PAIRS:
+            return {**ev, "promoted": False,
+                    "reason": f"too little held-out feedback ({len(heldout_pairs)} pairs < {MIN_HELDOUT_PAIRS})"}
+        gain = ev["candidate_accuracy"] - ev["current_accuracy"]
+        if gain <= MIN_GAIN:
+            return {**ev, "promoted": False,
+                    "reason": f"held-out agreement {ev['candidate_accuracy']:.3f} does not beat the current "
+                              f"{ev['current_accuracy']:.3f}"}
+        self._set_current(show, version, "promote", ev)
+        return {**ev, "promoted": True,
+                "reason": f"held-out agreement {ev['candidate_accuracy']:.3f} > {ev['current_accuracy']:.3f}"}
+
+    def rollback(self, show: str) -> dict:
+        """Back to the version that was current before the last promotion (or the parent)."""
+        index = self._index(show)
+        cur = int(index["current"])
+        previous = [h["from"] for h in index["history"] if h.get("to") == cur and h.get("action") == "promote"]
+        target = previous[-1] if previous else self.get(show, cur).parent
+        if target is None:
+            raise RoughcutError(f"show {show!r}: nothing to roll back to (current is version {cur})")
+        self._set_current(show, int(target), "rollback", {})
+        return {"show": show, "from": cur, "to": int(target)}
+
+    def _set_current(self, show: str, version: int, action: str, numbers: dict) -> None:
+        from .store import Preferences, PreferenceStore
+
+        index = self._index(show)
+        index["history"].append({"action": action, "from": int(index["current"]), "to": version,
+                                 "time": time.time(), **{k: v for k, v in numbers.items()
+                                                         if k.endswith("accuracy") or k.startswith("heldout")}})
+        index["current"] = version
+        mv = self.get(show, version)
+        store = PreferenceStore(self.preferences_dir)
+        old = store.load(show)
+        history = (*old.history, {"version": old.version, "weights": old.weights, "updated": old.updated})
+        prefs = store._save(Preferences(show=show, weights={**old.weights, **mv.weights}, version=old.version + 1,
+                                        pairs_seen=int(mv.training.get("pairs", old.pairs_seen)),
+                                        history=history, updated=time.time()))
+        index["preferences_version"] = prefs.version
+        self._write_index(show, index)
+
+    def index(self, show: str) -> dict:
+        return self._index(show)
+
+
+def retrain(show: str, *, root=None, preferences_dir=None, promote: bool = True) -> dict:
+    """Train a candidate from the show's accumulated pairs (training lines only), register it,
+    and promote it when it beats the current version on the held-out lines."""
+    from .ranker import fit_weights
+
+    log = PairLog(root).load(show)
+    if not log:
+        raise RoughcutError(f"show {show!r}: no feedback yet (run `roughcut feedback --show {show}`)")
+    pairs = [p for _, p in log]
+    train, test = split_heldout(pairs)
+    if not train:
+        raise RoughcutError(f"show {show!r}: all {len(pairs)} feedback pairs fall on held-out lines; "
+                            "more feedback is needed")
+    reg = ModelRegistry(root, preferences_dir)
+    parent = reg.current(show)
+    weights = fit_weights(parent.weights, train)
+    times = [t for t, _ in log]
+    mv = reg.register(show, weights, training={
+        "pairs": len(train), "lines": len({p.line_id for p in train}),
+        "from": min(times), "to": max(times), "heldout_share": HELDOUT_SHARE,
+    }, heldout={"pairs": len(test), "lines": len({p.line_id for p in test}),
+                "accuracy": heldout_accuracy(weights, test),
+                "parent_accuracy": heldout_accuracy(parent.weights, test)})
+    decision = reg.promote(show, mv.version, test) if promote else {
+        **reg.evaluate(show, mv.version, test), "promoted": False, "reason": "--no-promote"}
+    return {"show": show, "registered": mv.version, "parent": parent.version, **decision}

@@ -1,0 +1,142 @@
+"""Issue 21: acceptance metrics, model registry and retraining from a simulated season of feedback.
+
+The editor of the simulated show has known preferences (a hidden utility over the ranking
+terms that values ``pace`` and ``expressive``, which the hand-set weights do not weigh that
+way). Each week roughcut proposes a cut (OTIO with our metadata: chosen reading + ranked
+alternates), the simulated editor keeps, trims, swaps (to the rank they prefer) or drops, and
+the real ``roughcut feedback`` / ``ops acceptance`` / ``retrain`` / ``models`` commands run on
+the real OTIO files. Expected shares come from the simulation's own bookkeeping."""
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from roughcut_core._cli.main import main
+
+RATE = 24
+TRUE_W = {"pace": 2.0, "expressive": 1.0, "match": 0.2}
+
+
+def _clip(otio, path: str, a: int, b: int, meta=None):
+    ref = otio.schema.ExternalReference(target_url=path, available_range=otio.opentime.TimeRange(
+        otio.opentime.RationalTime(0, RATE), otio.opentime.RationalTime(10_000, RATE)))
+    c = otio.schema.Clip(name=path, media_reference=ref, source_range=otio.opentime.TimeRange(
+        otio.opentime.RationalTime(a, RATE), otio.opentime.RationalTime(b - a, RATE)))
+    if meta is not None:
+        c.metadata["roughcut"] = meta
+    return c
+
+
+def _week(rng, week: int, n_lines: int, preset: str):
+    """(generated, edited, truth): truth[line] = (outcome, rank, trim)."""
+    import opentimelineio as otio
+
+    gen, ed = otio.schema.Timeline(name=f"w{week}"), otio.schema.Timeline(name=f"w{week}-edited")
+    gen.metadata["roughcut"] = {"options": {"preset": preset}, "rate": [RATE, 1]}
+    gt, et = otio.schema.Track(kind="Video"), otio.schema.Track(kind="Video")
+    gen.tracks.append(gt)
+    ed.tracks.append(et)
+    truth = {}
+    for k in range(n_lines):
+        lid = f"w{week}-l{k}"
+        opts = []
+        for rank in range(3):  # 0 = ours, 1..2 = alternates (distinct files)
+            terms = {t: round(rng.random(), 4) for t in TRUE_W}
+            opts.append((f"/media/w{week}/take{k}_{rank}.mov", 100 + 10 * rank, 160 + 10 * rank, terms))
+        meta = {"line_ids": [lid], "src_in": opts[0][1], "src_out": opts[0][2], "terms": opts[0][3],
+                "alternates": [{"path": p, "src_in": a, "src_out": b, "terms": t} for p, a, b, t in opts[1:]]}
+        gt.append(_clip(otio, opts[0][0], opts[0][1], opts[0][2], meta))
+        utility = [sum(TRUE_W[t] * o[3][t] for t in TRUE_W) for o in opts]
+        best = max(range(3), key=lambda i: utility[i])
+        if k % 10 == 9:
+            truth[lid] = ("dropped", None, 0)
+            continue
+        if best == 0:
+            if k % 4 == 0:
+                truth[lid] = ("trimmed", None, 12)
+                et.append(_clip(otio, opts[0][0], opts[0][1] + 6, opts[0][2] - 6))
+            else:
+                truth[lid] = ("kept", None, 0)
+                et.append(_clip(otio, opts[0][0], opts[0][1], opts[0][2]))
+        else:
+            truth[lid] = ("swapped", best, 0)
+            et.append(_clip(otio, opts[best][0], opts[best][1], opts[best][2]))
+    return gen, ed, truth
+
+
+@pytest.fixture()
+def season(tmp_path, monkeypatch):
+    import opentimelineio as otio
+
+    monkeypatch.setenv("ROUGHCUT_PREFERENCES_DIR", str(tmp_path / "prefs"))
+    monkeypatch.delenv("ROUGHCUT_OPS_DIR", raising=False)
+    rng = random.Random(21)
+    truth = {}
+    for week, preset in enumerate(("performance", "tight")):
+        gen, ed, t = _week(rng, week, 50, preset)
+        truth.update({k: (*v, preset) for k, v in t.items()})
+        g, e = tmp_path / f"w{week}.otio", tmp_path / f"w{week}-ed.otio"
+        otio.adapters.write_to_file(gen, str(g))
+        otio.adapters.write_to_file(ed, str(e))
+        if week == 0:  # the real command once (it also refits the preferences: seconds of torch)
+            assert main(["feedback", str(g), str(e), "--show", "season"]) == 0
+        else:  # the rest of the season goes straight into the same records
+            from roughcut_core.learn import diff_timelines
+            from roughcut_core.learn.registry import PairLog
+            from roughcut_core.ops.acceptance import AcceptanceStore, decisions_from_timelines
+
+            AcceptanceStore().add(decisions_from_timelines(g, e, show="season"))
+            PairLog().add("season", diff_timelines(g, e).pairs)
+    return tmp_path, truth
+
+
+def test_season_acceptance_and_promotion(season, capsys):
+    tmp_path, truth = season
+    capsys.readouterr()
+    assert main(["ops", "acceptance", "--show", "season", "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)["shows"]["season"]
+    n = len(truth)
+    outcomes = [v[0] for v in truth.values()]
+    assert got["decisions"] == n
+    for o in ("kept", "trimmed", "swapped", "dropped"):
+        assert got["counts"][o] == outcomes.count(o), o
+    assert got["acceptance"] == pytest.approx((outcomes.count("kept") + outcomes.count("trimmed")) / n, abs=1e-4)
+    ranks = [v[1] for v in truth.values() if v[0] == "swapped"]
+    assert got["swap_ranks"] == {str(r): ranks.count(r) for r in sorted(set(ranks))}
+    assert got["trim_frames_median"] == 12
+    tight = [v for v in truth.values() if v[3] == "tight"]
+    assert got["by_preset"]["tight"]["decisions"] == len(tight)
+    assert sum(w["decisions"] for w in got["over_time"]) == n
+
+    # the editor's preferences differ from the hand-set weights: a retrained ranker must win on held-out lines
+    assert main(["retrain", "--show", "season", "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert r["promoted"] is True and r["registered"] == 1 and r["parent"] == 0
+    assert r["heldout_pairs"] >= 4 and r["candidate_accuracy"] > r["current_accuracy"]
+    # the promoted weights are what `roughcut cut --show season` ranks with
+    prefs = json.loads((tmp_path / "prefs" / "season.json").read_text())
+    reg = json.loads((tmp_path / "ops" / "models" / "season" / "v0001.json").read_text())
+    assert prefs["weights"]["pace"] == reg["weights"]["pace"] and reg["weights"]["pace"] > 0
+    assert reg["parent"] == 0 and reg["training"]["pairs"] > 0 and reg["heldout"]["pairs"] == r["heldout_pairs"]
+
+    # the hand-set weights do not beat v1 on the held-out lines: promoting them back is refused, with numbers
+    assert main(["models", "promote", "0", "--show", "season", "--json"]) == 1
+    r2 = json.loads(capsys.readouterr().out)
+    assert r2["promoted"] is False and r2["current"] == 1 and "does not beat" in r2["reason"]
+    assert r2["candidate_accuracy"] == r["current_accuracy"] and r2["current_accuracy"] == r["candidate_accuracy"]
+    assert main(["models", "list", "--show", "season", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["current"] == 1 and [v["version"] for v in listed["versions"]] == [0, 1]
+    # rollback returns to the hand-set weights
+    assert main(["models", "rollback", "--show", "season", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["to"] == 0
+    prefs = json.loads((tmp_path / "prefs" / "season.json").read_text())
+    assert prefs["weights"]["pace"] == 0.0
+
+
+def test_retrain_without_feedback_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ROUGHCUT_OPS_DIR", str(tmp_path / "ops"))
+    assert main(["retrain", "--show", "empty"]) == 1
+    assert "no feedback yet" in capsys.readouterr().err

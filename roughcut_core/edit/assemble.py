@@ -29,7 +29,7 @@ from typing import Optional, Sequence
 
 from .ranking import Candidate
 
-WIDE_SIZES = frozenset({"WS", "LS", "MLS"})
+WIDE_SIZES = frozenset({"WS", "LS", "FS", "MLS"})  # FS: full shot (picture, issue 13)
 
 
 @dataclass(frozen=True)

@@ -293,9 +293,19 @@ class JobWork:
     def write(self, result) -> dict:
         from roughcut_core.outputs import write_outputs
 
+        show = (self.request.get("options") or {}).get("show")
+        ops_warnings: list = []
+        try:  # issue 21: the cut records which model versions made it; input drift becomes a warning
+            from roughcut_core.ops.provenance import drift_warnings, model_versions, with_model_versions
+
+            result = with_model_versions(result, model_versions(show, self.options.asr_model))
+            ops_warnings = drift_warnings(result, show)
+        except Exception as exc:  # never lose a cut to bookkeeping
+            ops_warnings = [f"model/drift bookkeeping skipped: {exc}"]
         written = write_outputs(result, otio_path=self.job_dir / "roughcut.otio",
                                 report_path=self.job_dir / "review.html", plan_path=self.job_dir / "plan.json")
         cut = result.cut
         return {"outputs": sorted(written), "coverage": cut.coverage,
                 "decisions": len([d for d in cut.decisions if not d.gap]),
-                "warnings": [*self.warnings, *cut.warnings], "errors": list(result.errors)}
+                "warnings": [*self.warnings, *cut.warnings, *ops_warnings], "errors": list(result.errors),
+                "models": cut.options.get("models")}

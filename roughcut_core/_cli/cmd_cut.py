@@ -90,6 +90,9 @@ def run(args) -> int:
         print("roughcut: no clip could be analysed; nothing written", file=sys.stderr)
         return 1
     result = pipeline.assemble(script, analyses)
+    from roughcut_core.ops.provenance import model_versions, with_model_versions  # issue 21: what made the cut
+
+    result = with_model_versions(result, model_versions(args.show, args.asr_model, args.preferences_dir))
     report_errors(result.errors)
     written = write_outputs(result, otio_path=args.out, report_path=args.report, plan_path=args.plan)
     if args.json:

@@ -34,11 +34,11 @@ def _real_frame():
                                   "handheld", "complex"])
 def test_camera_motion_on_known_crops(kind):
     from roughcut_core.analyses.fixtures import moving_crops
-    from roughcut_core.analyses.motion import classify_motion, frame_motion
+    from roughcut_core.analyses.motion import classify_motion, series_motion
 
     frames = moving_crops(_real_frame(), kind, n=20, speed=0.2, noise=2.0, seed=3)
     times = [i / 25 for i in range(len(frames))]
-    cm = classify_motion(times, [frame_motion(a, b) for a, b in zip(frames, frames[1:])])
+    cm = classify_motion(times, series_motion(frames))
     assert cm.kind == kind, cm
     if kind in ("pan_right", "pan_left"):
         # the crop moves 0.2 crop widths/s, and the output frame is the crop

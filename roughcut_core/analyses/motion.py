@@ -67,35 +67,59 @@ def to_grey(rgb: np.ndarray) -> np.ndarray:
 
 def frame_motion(prev_grey: np.ndarray, grey: np.ndarray, max_corners: int = 100) -> Optional[FrameMotion]:
     """Similarity transform of the content from ``prev_grey`` to ``grey`` (same size, uint8)."""
+    return track_motion(prev_grey, grey, None, max_corners)[0]
+
+
+def track_motion(prev_grey: np.ndarray, grey: np.ndarray, pts: Optional[np.ndarray] = None,
+                 max_corners: int = 100, min_points: int = 20) -> tuple[Optional[FrameMotion], Optional[np.ndarray]]:
+    """``frame_motion`` that can reuse the points tracked into ``prev_grey`` by the previous call
+    (corners are detected again only when fewer than ``min_points`` survive): returns the motion
+    and the inlier points in ``grey`` to pass to the next call."""
     import cv2
 
     h, w = grey.shape[:2]
-    pts = cv2.goodFeaturesToTrack(prev_grey, maxCorners=max_corners, qualityLevel=0.01,
-                                  minDistance=max(3, w // 40), blockSize=5)
+    if pts is None or len(pts) < min_points:
+        pts = cv2.goodFeaturesToTrack(prev_grey, maxCorners=max_corners, qualityLevel=0.01,
+                                      minDistance=max(3, w // 40), blockSize=5)
     if pts is None or len(pts) < 8:
-        return None
+        return None, None
     nxt, status, _err = cv2.calcOpticalFlowPyrLK(prev_grey, grey, pts, None, winSize=(13, 13), maxLevel=2,
                                                  criteria=(cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 20, 0.03))
     if nxt is None:
-        return None
+        return None, None
     ok = status.reshape(-1) == 1
     if ok.sum() < 8:
-        return None
+        return None, None
     src, dst = pts.reshape(-1, 2)[ok], nxt.reshape(-1, 2)[ok]
     m, inliers = cv2.estimateAffinePartial2D(src, dst, method=cv2.RANSAC, ransacReprojThreshold=1.0,
                                              maxIters=200, confidence=0.98)
     if m is None or inliers is None or int(inliers.sum()) < 6:
-        return None
+        return None, None
     a, b = float(m[0, 0]), float(m[1, 0])
     scale = float(np.hypot(a, b))
     if scale <= 0:
-        return None
+        return None, None
     # Translation of the image centre (zoom about the centre does not read as a pan).
     cx, cy = w / 2.0, h / 2.0
     mx = m[0, 0] * cx + m[0, 1] * cy + m[0, 2] - cx
     my = m[1, 0] * cx + m[1, 1] * cy + m[1, 2] - cy
-    return FrameMotion(float(mx) / w, float(my) / w, float(np.log(scale)), float(np.arctan2(b, a)),
-                       int(inliers.sum()))
+    keep = dst[inliers.reshape(-1) == 1]
+    inside = (keep[:, 0] >= 2) & (keep[:, 0] < w - 2) & (keep[:, 1] >= 2) & (keep[:, 1] < h - 2)
+    return (FrameMotion(float(mx) / w, float(my) / w, float(np.log(scale)), float(np.arctan2(b, a)),
+                        int(inliers.sum())), keep[inside].reshape(-1, 1, 2).astype(np.float32))
+
+
+REFRESH = 8  # corners are detected afresh at least every REFRESH pairs
+
+
+def series_motion(greys: Sequence[np.ndarray]) -> list[Optional[FrameMotion]]:
+    """Motion of each consecutive pair, tracking points along (as ``analyze`` does while streaming)."""
+    out: list[Optional[FrameMotion]] = []
+    pts = None
+    for i, (a, b) in enumerate(zip(greys, greys[1:])):
+        m, pts = track_motion(a, b, None if i % REFRESH == 0 else pts)
+        out.append(m)
+    return out
 
 
 def _smooth(x: np.ndarray, n: int) -> np.ndarray:

@@ -27,6 +27,7 @@ N_FFT = 1024
 HOP = 256
 HOLD_FRAMES = 7           # ~110 ms at HOP / SR
 MUSIC_HOLD = 0.35         # share of spectral peaks still there HOLD_FRAMES later
+MUSIC_UNDER_HOLD = 0.28   # the same within speech (speech peaks glide, so music lifts the share less)
 FLAT_NOISY = 0.25
 ONSETS_APPLAUSE = 2.5     # sharp onsets per second
 
@@ -137,7 +138,7 @@ def _label(f: dict, floor_db: float) -> tuple[str, float, bool]:
     if f["level_db"] < -55 or f["level_db"] < floor_db + 6:
         return "silence", float(np.clip((floor_db + 6 - f["level_db"]) / 6, 0.5, 1)), False
     if f["speech"] >= 0.3:
-        return "speech", f["speech"], tonal
+        return "speech", f["speech"], f["held"] >= MUSIC_UNDER_HOLD
     if tonal:
         return "music", music_conf, True
     if f["flatness"] >= FLAT_NOISY and f["onsets"] >= ONSETS_APPLAUSE:

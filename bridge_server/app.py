@@ -119,6 +119,7 @@ def create_app(config: BridgeConfig, executor=None) -> FastAPI:
         try:
             yield
         finally:
+            metrics_routes.detach(app)
             runner.stop()
             app.state.executor.close()
 

@@ -53,14 +53,28 @@ def status(app: FastAPI) -> dict:
     m = app.state.metrics
     acceptance, drift = _acceptance(), _drift()
     warnings = [f"{show}: {w}" for show, rep in drift.items() for w in rep.get("warnings", [])]
+    retrain = getattr(app.state, "retrain", None)
     return {"metrics": m.snapshot(), "acceptance": acceptance, "drift": drift,
-            "models": _models(sorted(set(acceptance) | set(drift))), "warnings": warnings}
+            "models": _models(sorted(set(acceptance) | set(drift))), "warnings": warnings,
+            "retrain": {"interval_s": retrain.interval_s if retrain else 0.0,
+                        "last": dict(retrain.last) if retrain else {}}}
 
 
 def attach(app: FastAPI) -> None:
+    """Start observing the app's store, runner, cache and pool; start scheduled retraining
+    when ``settings.json`` asks for it (``retrain_interval_s``)."""
+    from .retrain import RetrainScheduler, interval_from_settings
+
     s = app.state
     if getattr(s, "metrics", None) is not None:
         s.metrics.attach(store=s.store, runner=s.runner, cache=getattr(s.runner, "cache", None), pool=s.pool)
+    s.retrain = RetrainScheduler(interval_from_settings(s.config.config_dir)).start()
+
+
+def detach(app: FastAPI) -> None:
+    retrain = getattr(app.state, "retrain", None)
+    if retrain is not None:
+        retrain.stop()
 
 
 def mount(app: FastAPI) -> None:

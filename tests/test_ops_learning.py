@@ -140,3 +140,31 @@ def test_retrain_without_feedback_is_a_clear_error(tmp_path, monkeypatch, capsys
     monkeypatch.setenv("ROUGHCUT_OPS_DIR", str(tmp_path / "ops"))
     assert main(["retrain", "--show", "empty"]) == 1
     assert "no feedback yet" in capsys.readouterr().err
+
+
+def test_scheduled_retrain_promotes_once_per_new_feedback(tmp_path):
+    """The bridge's scheduler (off by default) retrains shows whose feedback grew, once."""
+    from bridge_server.retrain import RetrainScheduler, interval_from_settings
+    from roughcut_core.learn import FeedbackPair
+    from roughcut_core.learn.registry import PairLog, is_heldout
+
+    assert interval_from_settings(tmp_path / "no-config") == 0.0  # off unless settings.json says so
+    (tmp_path / "cfg").mkdir()
+    (tmp_path / "cfg" / "settings.json").write_text('{"retrain_interval_s": 3600}')
+    assert interval_from_settings(tmp_path / "cfg") == 3600.0
+    rng = random.Random(7)
+    ids = [f"line{k}" for k in range(200)]
+    train_ids = [i for i in ids if not is_heldout(i)][:3]  # < 4 lines: one fit, no cross-validation
+    test_ids = [i for i in ids if is_heldout(i)][:3]
+    pairs = []
+    for lid in train_ids + test_ids:
+        for _ in range(6):  # the editor picks the faster reading even when it matches the script less
+            fast = {"pace": 0.6 + 0.4 * rng.random(), "match": 0.3 * rng.random()}
+            slow = {"pace": 0.3 * rng.random(), "match": 0.4 + 0.3 * rng.random()}
+            pairs.append(FeedbackPair(lid, fast, slow))
+    PairLog(tmp_path / "ops").add("sched", pairs)
+    sched = RetrainScheduler(0, ops_dir=tmp_path / "ops", preferences_dir=tmp_path / "prefs")
+    first = sched.run_once()["sched"]
+    assert first["promoted"] is True and first["current_accuracy"] < first["candidate_accuracy"] == 1.0
+    assert sched.run_once() == {}  # no new feedback: nothing to do
+    assert sched.last["sched"]["registered"] == 1

@@ -134,6 +134,7 @@ def test_status_json_and_page(tmp_path, monkeypatch):
     assert st["acceptance"]["pilot"]["acceptance"] == 1.0 and st["models"]["pilot"]["current"] == 0
     assert any("video_codec" in w for w in st["warnings"])
     assert "roughcut_process_resident_bytes" in st["metrics"]
+    assert st["retrain"] == {"interval_s": 0.0, "last": {}}  # scheduled retraining is off by default
     assert page.status_code == 200 and "pilot" in page.text and "video_codec" in page.text
     assert "100.0%" in page.text
 

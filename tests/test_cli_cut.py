@@ -13,11 +13,13 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo_cut(demo_scene, tmp_path_factory):
+def demo_cut(demo_scene, demo_scene_cut, tmp_path_factory):
+    # The session fixture ran the real models once; this cut reads their cached analyses.
+    _, cache = demo_scene_cut
     out = tmp_path_factory.mktemp("cut")
     args = [str(demo_scene.media_dir), "--script", str(demo_scene.script_path), "--out", str(out / "cut.otio"),
             "--report", str(out / "cut.html"), "--plan", str(out / "plan.json"),
-            "--cache-dir", str(out / "cache")]
+            "--cache-dir", cache]
     assert main(["cut", *args]) == 0
     return out
 

@@ -21,11 +21,15 @@ from fastapi.responses import HTMLResponse, Response
 from .security import require_token
 
 
-def _acceptance() -> dict:
-    from roughcut_core.ops.acceptance import AcceptanceStore, summarize
+def _acceptance(app: FastAPI | None = None) -> dict:
+    """Per show: records from `roughcut feedback` plus the web app's swaps and drops."""
+    from roughcut_core.ops.acceptance import AcceptanceStore, summarize, web_records
 
     store = AcceptanceStore()
-    return {show: summarize(store.load(show)) for show in store.shows()}
+    web = getattr(getattr(app, "state", None), "web", None) if app is not None else None
+    web_recs = web_records(web.feedback_log) if web is not None else []
+    shows = sorted(set(store.shows()) | {d.show for d in web_recs})
+    return {show: summarize([*store.load(show), *(d for d in web_recs if d.show == show)]) for show in shows}
 
 
 def _drift() -> dict:
@@ -51,7 +55,7 @@ def _models(shows) -> dict:
 def status(app: FastAPI) -> dict:
     """Everything the status page shows, as JSON."""
     m = app.state.metrics
-    acceptance, drift = _acceptance(), _drift()
+    acceptance, drift = _acceptance(app), _drift()
     warnings = [f"{show}: {w}" for show, rep in drift.items() for w in rep.get("warnings", [])]
     retrain = getattr(app.state, "retrain", None)
     return {"metrics": m.snapshot(), "acceptance": acceptance, "drift": drift,
@@ -80,7 +84,7 @@ def detach(app: FastAPI) -> None:
 def mount(app: FastAPI) -> None:
     from roughcut_core.ops.metrics import BridgeMetrics
 
-    app.state.metrics = BridgeMetrics(acceptance=_acceptance, drift=_drift)
+    app.state.metrics = BridgeMetrics(acceptance=lambda: _acceptance(app), drift=_drift)
     router = APIRouter()
 
     @router.get("/metrics", dependencies=[Depends(require_token)], include_in_schema=False)

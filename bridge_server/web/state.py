@@ -182,6 +182,7 @@ class WebState:
             try:
                 with self._feedback_lock:
                     prefs = PreferenceStore().update(show, [pair])
+                    _log_pair(show, pair)  # issue 21: the pair also feeds `roughcut retrain`
                 self._append({**event, "pair": True, "preferences_version": prefs.version})
             except Exception as exc:  # say it in the log; never lose the edit itself
                 log.warning("preference update for %s failed: %s", show, exc)
@@ -217,3 +218,13 @@ class WebState:
                 return
             kept = [json.dumps(e) for e in self.feedback_events(10 ** 6)[::-1] if e.get("show") != show]
             atomic_write_text(self.feedback_log, "".join(k + "\n" for k in kept))
+
+
+def _log_pair(show: str, pair) -> None:
+    """Append the swap's pair to the show's feedback-pair log (roughcut_core.learn.registry)."""
+    try:
+        from roughcut_core.learn.registry import PairLog
+
+        PairLog().add(show, [pair])
+    except Exception as exc:  # the preferences are updated; retraining just misses this pair
+        log.warning("feedback pair for %s not logged: %s", show, exc)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -201,41 +202,51 @@ def _synthetic_regen_seconds(lines: int = 150, takes: int = 8) -> float:
 
 
 def _generated(args, work, pipeline) -> tuple[list, dict, dict]:
+    rows, results, state = [], {}, {}
+    scenes = [("demo", s) for s in args.seeds] + [("scenegen", s) for s in args.scenegen]
+    for kind, seed in scenes:
+        try:
+            row = _one_scene(kind, seed, work, pipeline, results, state)
+        except Exception as exc:  # one scene's failure is reported; the others go on
+            results[f"{kind} seed {seed}"] = {"error": f"{type(exc).__name__}: {exc}"}
+            print(f"roughcut bench quality: {kind} seed {seed} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            continue
+        rows.append(row)
+    return rows, results, state
+
+
+def _one_scene(kind, seed, work, pipeline, results, state) -> list:
     from ..demo import build_demo_scene, load_ground_truth
     from ..edit import EditOptions, build_cut
     from .cutquality import cut_quality
 
-    rows, results, state = [], {}, {}
-    scenes = [("demo", s) for s in args.seeds] + [("scenegen", s) for s in args.scenegen]
-    for kind, seed in scenes:
-        if kind == "demo":
-            sc = build_demo_scene(work / f"demo{seed}", seed=seed)
-            media, script_path, root, truth = sc.media_paths, sc.script_path, sc.root, load_ground_truth(sc.root)
-        else:
-            from ..scenegen import build_scene, load_truth
-            sc = build_scene(work / f"scenegen{seed}", seed=seed, small=True)
-            media, script_path, root, truth = sc.media_paths, sc.script_path, sc.root, load_truth(sc.ground_truth_path)
-        tick = time.perf_counter()
-        script, analyses = _analyse(media, script_path, pipeline)
-        readings = _with_performance(pipeline, script, analyses)
-        analyse_s = time.perf_counter() - tick
-        usable = [a for a in analyses if a.asset.has_video and a.transcript is not None]
-        from ..pipeline import describe_takes
-        takes = describe_takes(usable, readings)
-        tick = time.perf_counter()
-        cut = build_cut(script, takes, readings, EditOptions(alternates=8))
-        regen_s = time.perf_counter() - tick
-        q = cut_quality(cut, truth, root)
-        q.update(analyse_s=round(analyse_s, 2), regenerate_s=round(regen_s, 3), blinks_at_cuts=_blinks(cut, readings),
-                 **_ranking_stats(script, readings, takes, truth, root))
-        name = f"{kind} seed {seed}"
-        results[name] = q
-        state[name] = (script, takes, readings, truth, root, cut)
-        rows.append([name, q["line_coverage"], q["take_accuracy"], q.get("pick_accuracy"),
-                     q.get("intent_match"), q.get("intent_chance"), q["single_share"], q["wide_share"],
-                     q["jump_cuts"], q["clipped_words"], q["blinks_at_cuts"], q["clean_top_two_differ"], q["clean_scores_distinct"],
-                     q["usability_brier"], q["analyse_s"]])
-    return rows, results, state
+    if kind == "demo":
+        sc = build_demo_scene(work / f"demo{seed}", seed=seed)
+        media, script_path, root, truth = sc.media_paths, sc.script_path, sc.root, load_ground_truth(sc.root)
+    else:
+        from ..scenegen import build_scene, load_truth
+        sc = build_scene(work / f"scenegen{seed}", seed=seed, small=True)
+        media, script_path, root, truth = sc.media_paths, sc.script_path, sc.root, load_truth(sc.ground_truth_path)
+    tick = time.perf_counter()
+    script, analyses = _analyse(media, script_path, pipeline)
+    readings = _with_performance(pipeline, script, analyses)
+    analyse_s = time.perf_counter() - tick
+    usable = [a for a in analyses if a.asset.has_video and a.transcript is not None]
+    from ..pipeline import describe_takes
+    takes = describe_takes(usable, readings)
+    tick = time.perf_counter()
+    cut = build_cut(script, takes, readings, EditOptions(alternates=8))
+    regen_s = time.perf_counter() - tick
+    q = cut_quality(cut, truth, root)
+    q.update(analyse_s=round(analyse_s, 2), regenerate_s=round(regen_s, 3), blinks_at_cuts=_blinks(cut, readings),
+             **_ranking_stats(script, readings, takes, truth, root))
+    name = f"{kind} seed {seed}"
+    results[name] = q
+    state[name] = (script, takes, readings, truth, root, cut)
+    return [name, q["line_coverage"], q["take_accuracy"], q.get("pick_accuracy"),
+            q.get("intent_match"), q.get("intent_chance"), q["single_share"], q["wide_share"],
+            q["jump_cuts"], q["clipped_words"], q["blinks_at_cuts"], q["clean_top_two_differ"],
+            q["clean_scores_distinct"], q["usability_brier"], q["analyse_s"]]
 
 
 def _demo_learning(args, work, state) -> dict:

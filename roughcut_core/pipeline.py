@@ -147,9 +147,10 @@ class RoughCutPipeline:
         cut = build_cut(script, takes, readings, self.options.edit)
         if self.options.picture:  # continuity hints (issue 20): markers only, the cut is unchanged
             try:
-                from .analyses.continuity import add_continuity_markers
+                from .analyses.continuity import add_continuity_markers, named_pictures
 
-                cut = add_continuity_markers(cut, {a.asset.path: a.picture for a in usable if a.picture is not None})
+                cut = add_continuity_markers(cut, named_pictures(
+                    [(a.asset.path, a.picture) for a in usable], readings, cast))
             except Exception as exc:  # a hint that cannot be made never costs the cut
                 log.warning("continuity hints skipped: %s", exc)
         errors = tuple(e for a in analyses for e in a.errors)

@@ -358,3 +358,16 @@ def test_wer_normalisation_and_counts():
     errs = boundary_errors([("hello", 1.0, 1.5), ("world", 1.6, 2.0)], [Word("Hello,", 1.1, 1.45), Word("world", 1.6, 2.0)])
     assert errs["matched"] == 2 and errs["clipped"] == 1
     assert sorted(round(e, 3) for e in errs["start"]) == [0.0, 0.1]
+
+
+def test_boundary_guess_past_the_audio_end_still_splits():
+    """A recogniser's word boundary guessed past the end of the audio (seen on a generated
+    scene) used to give an empty search window and crash the take's analysis."""
+    import numpy as np
+
+    from roughcut_core.speech.refine import RefineOptions, _region_splits
+
+    energy = np.linspace(-60.0, -20.0, 100)
+    raw = np.ones(100, dtype=bool)
+    splits = _region_splits(energy, raw, (10, 100), [150.0], RefineOptions())
+    assert len(splits) == 1 and 0 <= splits[0][0] < 100

@@ -207,6 +207,10 @@ def _region_splits(energy: np.ndarray, raw: np.ndarray, region: tuple[int, int],
         lo = max(r0 + 1, int(guesses[k] - radius), out[-1][1] if out else r0 + 1)
         nxt = next((pauses[used[q]][0] for q in range(k + 1, m) if used[q] is not None), r1 - 1)
         hi = max(lo + 1, min(r1 - 1, int(guesses[k] + radius) + 1, nxt))
+        # A guess or an earlier split can sit at the very end of the energy track (a word the
+        # recogniser put past the audio): keep the search window inside it, never empty.
+        lo = max(0, min(lo, len(energy) - 1))
+        hi = max(lo + 1, min(hi, len(energy)))
         frames = np.arange(lo, hi)
         penalty = options.dip_distance_db * np.abs(frames - guesses[k]) * options.hop / 0.1
         f = lo + int(np.argmin(energy[lo:hi] + penalty))

@@ -194,3 +194,12 @@ def test_profile_and_model_versions_of_a_cut_result(tmp_path):
 
     tl = cut_to_otio(with_model_versions(result, v).cut)
     assert tl.metadata["roughcut"]["options"]["models"]["ranker"]["show"] == "pilot"
+
+
+def test_a_real_cut_records_its_model_versions(demo_scene_cut):
+    """`roughcut cut` (session fixture shared with test_cli_cut) writes the versions into the OTIO."""
+    import opentimelineio as otio
+
+    out, _ = demo_scene_cut
+    tl = otio.adapters.read_from_file(str(out / "cut.otio"))
+    assert tl.metadata["roughcut"]["options"]["models"] == {"asr": "tiny.en", "ranker": "hand-set"}

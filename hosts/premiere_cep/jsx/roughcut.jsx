@@ -506,6 +506,25 @@ function rc_place(seq, item, op) {
     if (op.media_type === "audio") { rc_dropSide(seq, placed[1], placed[0]); placed[0] = null; }
     return placed;
 }
+/* Cut-down crop (premiere-scripting-guide Component/ComponentParam): the clip's Motion component
+ * (matchName ends "ADBE Motion") gets Scale (% of source pixels) and Position (fraction of the frame,
+ * plan transform.premiere.position_norm) with setValue(value, 1), read back with getValue. First key only. */
+function rc_motion(ti, tf) {
+    var c = ti ? ti.components : null, i, j, ps, p, pos = null, sc = null, got;
+    for (i = 0; c && i < c.numItems; i++) {
+        if (!/ADBE Motion$/.test(c[i].matchName)) { continue; }
+        for (ps = c[i].properties, j = 0; j < ps.numItems; j++) {
+            p = ps[j];
+            if (p.displayName === "Position") { pos = p; } else if (p.displayName === "Scale") { sc = p; }
+        }
+    }
+    if (!pos || !sc) { return "the clip has no Motion Position/Scale"; }
+    sc.setValue(tf.scale, 1);
+    pos.setValue([tf.position_norm[0], tf.position_norm[1]], 1);
+    got = [sc.getValue(), pos.getValue()];
+    return (Math.abs(got[0] - tf.scale) > 0.01 || Math.abs(got[1][0] - tf.position_norm[0]) > 1e-4 ||
+        Math.abs(got[1][1] - tf.position_norm[1]) > 1e-4) ? "Motion reads back as scale " + got[0] + ", position " + got[1].join(",") : "";
+}
 function rc_linked(videoItem, audioItem) {
     var linked, i;
     if (!videoItem || !audioItem || !videoItem.getLinkedItems) { return true; }
@@ -576,7 +595,7 @@ function rc_readBack(seq, result, plan) {
 function roughcut_applyPlan(planJson) {
     var plan, index, result, problems = [], i, op, pi, seed = null, seq = null, name, expectedTb,
         placed, placedCount = 0, altCount = 0, skipped = [], mismatches = [], mutedAudio = {},
-        markerCount = 0, mk, marker, tl, readback = [];
+        markerCount = 0, mk, marker, tl, readback = [], tfs = {}, motionWarn = [], why, settings;
     try {
         if (!app.project) { return rc_fail("no project is open in Premiere Pro"); }
         try { plan = typeof planJson === "string" ? rc_parse(planJson) : planJson; }
@@ -615,6 +634,17 @@ function roughcut_applyPlan(planJson) {
                 throw new Error("the new sequence's timebase is " + seq.timebase + " ticks per frame, the plan needs " + expectedTb);
             }
             rc_clearSequence(seq);
+            for (i = 0; tl.cutdown && i < plan.items.length; i++) {
+                if (plan.items[i].transform && plan.items[i].transform.premiere) {
+                    tfs[plan.items[i].id] = {premiere: plan.items[i].transform.premiere, moves: (plan.items[i].transform_keys || []).length > 1};
+                }
+            }
+            if (tl.cutdown && tl.width && tl.height) { // Sequence.getSettings/setSettings; never getSettings again after
+                settings = seq.getSettings();
+                settings.videoFrameWidth = tl.width;
+                settings.videoFrameHeight = tl.height;
+                if (seq.setSettings(settings) === false) { throw new Error("Premiere refused the frame size " + tl.width + "x" + tl.height); }
+            }
             seq.setZeroPoint(rc_framesToTicks(tl.start_frame || 0, result.rate));
             for (i = 0; i < result.ops.length; i++) {
                 op = result.ops[i];
@@ -627,6 +657,11 @@ function roughcut_applyPlan(planJson) {
                     continue;
                 }
                 placed = rc_place(seq, op.projectItem, op);
+                if (op.kind === "clip" && tfs[op.item]) {
+                    why = rc_motion(placed[0], tfs[op.item].premiere);
+                    if (why) { throw new Error(op.item + ": " + why); }
+                    if (tfs[op.item].moves) { motionWarn.push(op.item); }
+                }
                 if (op.kind === "clip") { placedCount++; continue; }
                 altCount++;
                 if (placed[0]) { placed[0].disabled = true; }
@@ -656,7 +691,8 @@ function roughcut_applyPlan(planJson) {
         }
         return rc_stringify({ok: true, sequence: {name: seq.name, sequence_id: seq.sequenceID, timebase: String(seq.timebase),
             zero_point: String(seq.zeroPoint)}, placed: placedCount, alternates: altCount, markers: markerCount,
-            skipped: skipped, mismatches: mismatches, readback: readback, warnings: result.warnings.concat(plan.warnings || []),
+            skipped: skipped, mismatches: mismatches, readback: readback, warnings: result.warnings.concat(plan.warnings || [], motionWarn.length ? [motionWarn.length +
+            " clip(s) keep their first framing: the crop moves but keyframes are not set (" + motionWarn.join(", ") + ")"] : []),
             coverage: plan.coverage === undefined ? null : plan.coverage});
     } catch (e) {
         if (seq) { try { app.project.deleteSequence(seq); } catch (eDel) { /* already reported below */ } }

@@ -273,7 +273,21 @@ class FakePremiere {
         return arr;
       },
       setZeroPoint(t) { this._log.push(['zero', t]); this._zero = toTicks(String(t), 'setZeroPoint'); },
-      getSettings() { return { videoFrameRate: new Time(tpf) }; },
+      // premiere-scripting-guide Sequence.getSettings/setSettings (a settings object back in); B4:
+      // getSettings after setSettings in one evalScript crashed the host, so that order is a note.
+      _w: 1920, _h: 1080,
+      getSettings() {
+        if (this._log.some((x) => x[0] === 'setSettings')) self.notes.push('getSettings() after setSettings(): crashed the host (HOST_API B4)');
+        return { videoFrameRate: new Time(tpf), videoFrameWidth: this._w, videoFrameHeight: this._h };
+      },
+      setSettings(st) {
+        if (!st || !(st.videoFrameRate instanceof Time)) throw new Error('setSettings takes the object from getSettings()');
+        const w = st.videoFrameWidth, h = st.videoFrameHeight;
+        if (!Number.isInteger(w) || !Number.isInteger(h) || w < 16 || h < 16) throw new Error('setSettings: bad frame size');
+        this._log.push(['setSettings', w, h]);
+        this._w = w; this._h = h;
+        return true;
+      },
       markers: {
         get numMarkers() { return markers.length; },
         createMarker(seconds) {
@@ -339,6 +353,7 @@ class FakePremiere {
       get disabled() { return this._disabled; },
       set disabled(v) { this._disabled = !!v; },
       getLinkedItems() { return coll(ti._group.filter((x) => x !== wrapped), 'numItems'); },
+      get components() { return coll(ti._comps, 'numItems'); },
       setSelected(state, updateUI) { ti._selected = !!state; },
       isSelected() { return ti._selected; },
       remove(ripple, alignToVideo) {
@@ -356,8 +371,32 @@ class FakePremiere {
         }
         return 1;
       } };
+    ti._comps = type === 1 ? [this._component('AE.ADBE Opacity', 'Opacity', [['Opacity', 100]]),
+      this._component('AE.ADBE Motion', 'Motion', [['Position', [0.5, 0.5]], ['Scale', 100], ['Scale Width', 100],
+        ['Uniform Scale', true], ['Rotation', 0], ['Anchor Point', [0.5, 0.5]], ['Anti-flicker Filter', 0]])] : [];
     const wrapped = strict(this, 'TrackItem', ti);
     return wrapped;
+  }
+
+  /* Component {matchName, displayName, properties} and ComponentParam {displayName, getValue,
+   * setValue(value, updateUI) -> 0} (premiere-scripting-guide); a value of the wrong shape for the
+   * stream (number vs [x, y]) or a non-integer updateUI throws; setValue on a time-varying one fails. */
+  _component(matchName, displayName, params) {
+    const self = this;
+    const props = params.map(([name, v0]) => strict(this, 'ComponentParam', {
+      displayName: name, _v: v0, _varying: false,
+      getValue() { return Array.isArray(this._v) ? vm.runInContext(`[${this._v[0]}, ${this._v[1]}]`, self.ctx) : this._v; },
+      setValue(value, updateUI) {
+        if (!Number.isInteger(updateUI)) throw new Error('ComponentParam.setValue(value, updateUI): updateUI is an integer');
+        if (this._varying) return 1;
+        const point = Array.isArray(this._v);
+        const ok = point ? (value && value.length === 2 && [0, 1].every((k) => Number.isFinite(value[k]))) : typeof value === typeof this._v && (typeof value !== 'number' || Number.isFinite(value));
+        if (!ok) throw new Error(`ComponentParam.setValue: ${name} needs ${point ? 'an [x, y] array' : typeof this._v}`);
+        this._v = point ? [value[0], value[1]] : value;
+        self.calls.push(['setValue', name, JSON.stringify(this._v)]);
+        return 0;
+      } }));
+    return strict(this, 'Component', { matchName, displayName, get properties() { return coll(props, 'numItems'); } });
   }
 
   _marker(ticks, tpf) {
@@ -389,6 +428,13 @@ class FakePremiere {
       this.lastError = e;
       return 'EvalScript error.';
     }
+  }
+
+  /** The newest sequence's frame size and its V1 clips' Motion {position, scale}. */
+  motion() {
+    const s = this.sequences[this.sequences.length - 1];
+    const m = (x) => ({ position: x._comps[1].properties[0]._v, scale: x._comps[1].properties[1]._v });
+    return { width: s._w, height: s._h, v1: s._v[0]._items.slice().sort((x, y) => (x._s < y._s ? -1 : 1)).map(m) };
   }
 
   /** A JSON-able picture of the project for assertions. */

@@ -28,6 +28,7 @@
 
 const { planOps, rateFromFps, framesToTicks } = require('./plan_ops.js');
 const { readBack } = require('./readback_uxp.js');
+const { transformsOf, setFrameSize, motionParams, motionActions } = require('./motion_uxp.js');
 
 const UXP_MARKER_COLOR = { Green: 'GREEN', Red: 'RED', Purple: 'MAGNETA', Magenta: 'MAGNETA', Pink: 'MAGNETA',
   Fuchsia: 'MAGNETA', Rose: 'MAGNETA', Orange: 'ORANGE', Yellow: 'YELLOW', Lemon: 'YELLOW', Blue: 'BLUE',
@@ -144,11 +145,14 @@ async function applyPlanUxp(ppro, plan) {
   const seq = await project.createSequenceFromMedia(name, [seed.clip], await project.getRootItem());
   if (!seq) return { ok: false, error: 'Premiere could not create the sequence', problems: [] };
   let placed = 0, alternates = 0;
+  const moving = [];
   try {
     const timebase = String(await seq.getTimebase());
     if (timebase !== result.ticks_per_frame) {
       throw new Error(`the new sequence's timebase is ${timebase} ticks per frame, the plan needs ${result.ticks_per_frame}`);
     }
+    const tfs = transformsOf(plan), tl = plan.timeline || {};
+    if (tfs.size && tl.width && tl.height) await setFrameSize(seq, tl.width, tl.height);
     const editor = ppro.SequenceEditor.getEditor(seq);
     const nV = await seq.getVideoTrackCount(), nA = await seq.getAudioTrackCount();
     const seedSel = emptySelection(ppro);
@@ -197,7 +201,7 @@ async function applyPlanUxp(ppro, plan) {
     if (!built) throw new Error('Premiere refused the edit (the transaction was rolled back)');
 
     // second step, same undo label: things that need the placed items and markers
-    const toDisable = [], audioToRemove = [];
+    const toDisable = [], audioToRemove = [], motion = [];
     for (const op of todo) {
       const isMine = async (ti) => String((await ti.getProjectItem()).getId()) === op.entry.id;
       const vItems = [], aItems = [];
@@ -205,6 +209,13 @@ async function applyPlanUxp(ppro, plan) {
       for (const ti of await clipItemsAt(ppro, await seq.getAudioTrack(op.a), op.rec_ticks)) if (await isMine(ti)) aItems.push(ti);
       if (op.kind === 'alternate') { alternates++; toDisable.push(...vItems, ...aItems); continue; }
       placed++;
+      const tf = tfs.get(op.item);
+      if (tf) {
+        const params = vItems.length ? await motionParams(project, vItems[0]) : null;
+        if (!params) throw new Error(`${op.item}: the placed clip has no Motion Position/Scale`);
+        motion.push([params, tf.premiere]);
+        if (tf.moves) moving.push(op.item);
+      }
       if (op.media_type === 'video') audioToRemove.push(...aItems);
       else if (op.media_type === 'audio') audioToRemove.push(...vItems);
     }
@@ -221,8 +232,9 @@ async function applyPlanUxp(ppro, plan) {
       ...toDisable.map((ti) => ti.createSetDisabledAction(true)),
       ...colourFor.map(([m, i]) => m.createSetColorByIndexAction(i)),
       ...(removeSel ? [editor.createRemoveItemsAction(removeSel, false, MT.ANY, false)] : []),
+      ...motion.flatMap(([params, tf]) => motionActions(ppro, params, tf)),
     ]);
-    if (!finished) throw new Error('Premiere refused to disable alternates, colour markers or drop audio (rolled back)');
+    if (!finished) throw new Error('Premiere refused to disable alternates, colour markers, drop audio or set Motion (rolled back)');
   } catch (e) {
     await project.deleteSequence(seq);
     return { ok: false, error: `nothing was built (the new sequence was removed): ${e.message}`, problems: [] };
@@ -230,7 +242,7 @@ async function applyPlanUxp(ppro, plan) {
   const readback = await readBack(ppro, seq, result, plan);
   return { ok: true, sequence: { name, timebase: result.ticks_per_frame }, placed, alternates, markers: result.markers.length,
     skipped, readback, mismatches: readback.map((r) => `${r.item}${r.line_ids.length ? ` (${r.line_ids.join(', ')})` : ''}: ${r.problem}`),
-    warnings: result.warnings.concat(plan.warnings || []) };
+    warnings: result.warnings.concat(plan.warnings || [], moving.length ? [`${moving.length} clip(s) keep their first framing: the crop moves but keyframes are not set (${moving.join(', ')})`] : []) };
 }
 
 module.exports = { applyPlanUxp, transact, emptySelection, collectClips };

@@ -178,12 +178,13 @@ function makeUxp(scenario, opts = {}) {
         else if (x.start < start) { x.end = start; keep.push(x); }
         else if (x.end > end) { x.in += end - x.start; x.start = end; keep.push(x); }
       }
-      keep.push({ uid: uid++, kind, clip: clip.id, start, end, in: i, disabled: false });
+      keep.push(Object.assign({ uid: uid++, kind, clip: clip.id, start, end, in: i, disabled: false },
+        kind === 'video' ? { motion: { position: [0.5, 0.5], scale: 100 } } : {}));
       tr.splice(0, tr.length, ...keep.sort((p, q) => (p.start < q.start ? -1 : 1)));
     }
   }
   function newSequence(name, tpf, bin) {
-    const s = { guid: `seq-${guid++}`, name, tpf, zero: 0n, bin, video: [[], [], []], audio: [[], [], []], markers: [] };
+    const s = { guid: `seq-${guid++}`, name, tpf, zero: 0n, bin, video: [[], [], []], audio: [[], [], []], markers: [], width: 1920, height: 1080 };
     world.sequences.push(s);
     return s;
   }
@@ -200,7 +201,65 @@ function makeUxp(scenario, opts = {}) {
     getProjectItem: () => host('TrackItem.getProjectItem', () => projectItemW(live(u).clip)),
     isDisabled: () => host('TrackItem.isDisabled', () => live(u).disabled),
     createSetDisabledAction: (d) => { need('TrackItem.createSetDisabledAction', [['disabled', (x) => typeof x === 'boolean', d]]); return action('TrackItem.createSetDisabledAction', () => { live(u).disabled = d; }); },
+    ...(kind === 'video' ? { getComponentChain: () => host('VideoClipTrackItem.getComponentChain', () => chainW(u)) } : {}),
   });
+  /* D videocomponentchain.md, component.md, componentparam.md, keyframe.md, pointf.md (TS 26.3: new PointF(x?, y?)).
+   * getComponentCount/getComponentAtIndex/getParamCount/getParam/displayName/createKeyframe are sync;
+   * getMatchName/getDisplayName are Promises. createKeyframe throws for a value the param cannot take
+   * (Position: PointF, Scale: number). createSetValueAction(keyframe, safeForPlayback) sets the value of a
+   * non-time-varying param when its transaction commits. Params of a Motion: Position, Scale, Scale Width,
+   * Uniform Scale, Rotation, Anchor Point, Anti-flicker Filter [order and names as the Effect Controls panel;
+   * Position normalised to the frame, unverified]. */
+  const MOTION = [['Position', 'position'], ['Scale', 'scale'], ['Scale Width'], ['Uniform Scale'], ['Rotation'], ['Anchor Point'], ['Anti-flicker Filter']];
+  function chainW(u) {
+    const comps = [['AE.ADBE Opacity', 'Opacity', [['Opacity']]], ['AE.ADBE Motion', 'Motion', MOTION], ['AE.ADBE Time Remapping', 'Time Remapping', [['Speed']]]];
+    const compW = ([match, display, params]) => obj('Component', {}, {
+      getMatchName: () => host('Component.getMatchName', () => match),
+      getDisplayName: () => host('Component.getDisplayName', () => display),
+      getParamCount: () => params.length,
+      getParam: (i) => { need('Component.getParam', [['paramIndex', (x) => isInt(x) && x >= 0 && x < params.length, i]]); return paramW(params[i]); },
+    });
+    const paramW = ([name, key]) => obj('ComponentParam', { key }, {
+      displayName: name,
+      createKeyframe: (value) => {
+        const ok = key === 'position' ? is(value, 'PointF') : key === 'scale' ? Number.isFinite(value) : value !== undefined;
+        if (!ok) { log.protocol.push(`ComponentParam(${name}).createKeyframe: incompatible value`); throw new TypeError(`${name}: the value is not compatible with the param type`); }
+        return obj('Keyframe', { key, value: key === 'position' ? [dataOf(value).x, dataOf(value).y] : value }, {});
+      },
+      createSetValueAction: (kf, safe) => {
+        need('ComponentParam.createSetValueAction', [['keyframe', (x) => is(x, 'Keyframe') && dataOf(x).key === key, kf], ['inSafeForPlayback', (x) => typeof x === 'boolean', safe]]);
+        return action('ComponentParam.createSetValueAction', () => { if (key) live(u).motion[key] = dataOf(kf).value; });
+      },
+    });
+    return obj('VideoComponentChain', {}, {
+      getComponentCount: () => comps.length,
+      getComponentAtIndex: (i) => { need('VideoComponentChain.getComponentAtIndex', [['componentIndex', (x) => isInt(x) && x >= 0 && x < comps.length, i]]); return compW(comps[i]); },
+    });
+  }
+  /* PointF / RectF: plain points with writable numeric x, y / width, height (D pointf.md, rectf.md). */
+  function writable(cls, fields, init) {
+    const data = Object.assign({}, init);
+    const p = new Proxy(data, {
+      get(t, k) { if (fields.includes(k)) return t[k]; if (typeof k === 'string' && k !== 'then') log.unknown.push(`${cls}.${k}`); return undefined; },
+      set(t, k, v) { if (!fields.includes(k) || !Number.isFinite(v)) { log.protocol.push(`${cls}.${String(k)} = ${v}`); throw new TypeError(`${cls}.${String(k)}: a number`); } t[k] = v; return true; },
+    });
+    brand.set(p, { cls, data });
+    return p;
+  }
+  function PointF(x = 0, y = 0) {
+    if (!new.target) { log.protocol.push('PointF called without new'); throw new TypeError('PointF is a class: use new ppro.PointF(x, y)'); }
+    need('new PointF', [['x', Number.isFinite, x], ['y', Number.isFinite, y]]);
+    return writable('PointF', ['x', 'y'], { x, y });
+  }
+  /* D sequence.md getSettings/setSettings/getFrameSize, sequencesettings.md get/setVideoFrameRect: the
+   * settings object is a copy until Sequence.setSettings(settings) applies it [modelling choice]. */
+  const settingsW = (g) => {
+    const rect = { width: seqById(g).width, height: seqById(g).height };
+    return obj('SequenceSettings', { rect }, {
+      getVideoFrameRect: () => writable('RectF', ['width', 'height'], rect),
+      setVideoFrameRect: (r) => { need('SequenceSettings.setVideoFrameRect', [['inVideoFrameRect', (x) => is(x, 'RectF'), r]]); Object.assign(rect, dataOf(r)); return true; },
+    });
+  };
   function live(u) { const f = findItem(u); if (!f) throw new Error('the track item is no longer in a sequence'); return f.it; }
   const trackW = (g, kind, i) => obj(kind === 'video' ? 'VideoTrack' : 'AudioTrack', {}, {
     getTrackItems: (type, empty) => {
@@ -211,6 +270,15 @@ function makeUxp(scenario, opts = {}) {
   const seqW = (g) => obj('Sequence', { g }, {
     name: seqById(g).name, guid: g,
     getTimebase: () => host('Sequence.getTimebase', () => seqById(g).tpf.toString()),
+    getSettings: () => host('Sequence.getSettings', () => settingsW(g)),
+    setSettings: (st) => {
+      need('Sequence.setSettings', [['sequenceSettings', (x) => is(x, 'SequenceSettings'), st]]);
+      const r = dataOf(st).rect;
+      if (!(Number.isInteger(r.width) && Number.isInteger(r.height) && r.width >= 16 && r.height >= 16)) return false;
+      Object.assign(seqById(g), { width: r.width, height: r.height });
+      return true;
+    },
+    getFrameSize: () => host('Sequence.getFrameSize', () => writable('RectF', ['width', 'height'], { width: seqById(g).width, height: seqById(g).height })),
     getZeroPoint: () => host('Sequence.getZeroPoint', () => timeOf(seqById(g).zero)),
     getVideoTrackCount: () => host('Sequence.getVideoTrackCount', () => seqById(g).video.length),
     getAudioTrackCount: () => host('Sequence.getAudioTrackCount', () => seqById(g).audio.length),
@@ -331,7 +399,7 @@ function makeUxp(scenario, opts = {}) {
   });
 
   const ppro = obj('premierepro', {}, {
-    Constants, TickTime,
+    Constants, TickTime, PointF,
     Project: obj('ProjectStatic', {}, { getActiveProject: () => host('Project.getActiveProject', () => project) }),
     ProjectUtils: obj('ProjectUtilsStatic', {}, {
       getSelection: (p) => host('ProjectUtils.getSelection', () => obj('ProjectItemSelection', {}, {

@@ -253,8 +253,30 @@ def feedback(body: FeedbackRequest, request: Request) -> FeedbackStored:
     folder = s.config.jobs_dir / body.job_id / "feedback" if body.job_id else s.config.data_dir / "feedback"
     atomic_write_json(folder / f"{fid}.json", {"schema": "roughcut.feedback/1", "received": time.time(),
                                                **body.model_dump(mode="json")})
-    return FeedbackStored(stored=True, id=fid,
-                          learning="stored; learning from edits comes in a later release, nothing is learnt yet")
+    return FeedbackStored(stored=True, id=fid, learning=_readback(s, body))
+
+
+def _readback(s, body: FeedbackRequest) -> str:
+    """Issue 21: a job's edited OTIO becomes acceptance records and preference pairs
+    (``roughcut_core.ops.acceptance.record_readback``); the answer says what was learnt."""
+    if not (body.job_id and body.otio):
+        return "stored; acceptance is recorded from an edited OTIO of a job (job_id and otio)"
+    generated = s.config.jobs_dir / body.job_id / "roughcut.otio"
+    if not generated.is_file():
+        return f"stored; job {body.job_id} has no roughcut.otio to compare with, nothing recorded"
+    try:
+        import opentimelineio as otio
+
+        from roughcut_core.ops.acceptance import record_readback
+
+        job = s.store.get(body.job_id) or {}
+        show = ((job.get("request") or {}).get("options") or {}).get("show") or "default"
+        r = record_readback(str(generated), otio.adapters.read_from_string(body.otio, "otio_json"),
+                            show=show, source=body.host or "host")
+    except Exception as exc:  # the timeline is stored either way; say why nothing was recorded
+        return f"stored; not recorded as acceptance: {exc}"
+    return (f"stored; {r['decisions']} decisions recorded for show {show!r} (acceptance {r['acceptance']:.2f}), "
+            f"{r['pairs']} preference pairs logged for retraining (promoted only on a held-out win)")
 
 
 review_router = APIRouter(prefix="/v1", tags=["jobs"])

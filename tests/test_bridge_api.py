@@ -33,7 +33,8 @@ def make_config(tmp_path: Path, cache: Path | None = None, **kw):
 
 
 @pytest.fixture()
-def client(tmp_path, analysis_cache):
+def client(tmp_path, analysis_cache, monkeypatch):
+    monkeypatch.setenv("ROUGHCUT_OPS_DIR", str(tmp_path / "ops"))  # host read-back acceptance records
     config = make_config(tmp_path, analysis_cache)
     with TestClient(create_app(config), base_url="http://127.0.0.1") as c:
         c.headers["Authorization"] = f"Bearer {config.token}"

@@ -67,21 +67,23 @@ def _week(rng, week: int, n_lines: int, preset: str):
 
 
 @pytest.fixture()
-def season(tmp_path, monkeypatch):
+def season(tmp_path, monkeypatch, capsys):
     import opentimelineio as otio
 
     monkeypatch.setenv("ROUGHCUT_PREFERENCES_DIR", str(tmp_path / "prefs"))
     monkeypatch.delenv("ROUGHCUT_OPS_DIR", raising=False)
     rng = random.Random(21)
-    truth = {}
+    truth, fb = {}, None
     for week, preset in enumerate(("performance", "tight")):
         gen, ed, t = _week(rng, week, 50, preset)
         truth.update({k: (*v, preset) for k, v in t.items()})
         g, e = tmp_path / f"w{week}.otio", tmp_path / f"w{week}-ed.otio"
         otio.adapters.write_to_file(gen, str(g))
         otio.adapters.write_to_file(ed, str(e))
-        if week == 0:  # the real command once (it also refits the preferences: seconds of torch)
-            assert main(["feedback", str(g), str(e), "--show", "season"]) == 0
+        if week == 0:  # the real command once (it also trains a candidate: seconds of torch)
+            capsys.readouterr()
+            assert main(["feedback", str(g), str(e), "--show", "season", "--json"]) == 0
+            fb = json.loads(capsys.readouterr().out)
         else:  # the rest of the season goes straight into the same records
             from roughcut_core.learn import diff_timelines
             from roughcut_core.learn.registry import PairLog
@@ -89,11 +91,11 @@ def season(tmp_path, monkeypatch):
 
             AcceptanceStore().add(decisions_from_timelines(g, e, show="season"))
             PairLog().add("season", diff_timelines(g, e).pairs)
-    return tmp_path, truth
+    return tmp_path, truth, fb
 
 
 def test_season_acceptance_and_promotion(season, capsys):
-    tmp_path, truth = season
+    tmp_path, truth, fb = season
     capsys.readouterr()
     assert main(["ops", "acceptance", "--show", "season", "--json"]) == 0
     got = json.loads(capsys.readouterr().out)["shows"]["season"]
@@ -110,28 +112,40 @@ def test_season_acceptance_and_promotion(season, capsys):
     assert got["by_preset"]["tight"]["decisions"] == len(tight)
     assert sum(w["decisions"] for w in got["over_time"]) == n
 
-    # the editor's preferences differ from the hand-set weights: a retrained ranker must win on held-out lines
-    assert main(["retrain", "--show", "season", "--json"]) == 0
-    r = json.loads(capsys.readouterr().out)
-    assert r["promoted"] is True and r["registered"] == 1 and r["parent"] == 0
-    assert r["heldout_pairs"] >= 4 and r["candidate_accuracy"] > r["current_accuracy"]
-    # the promoted weights are what `roughcut cut --show season` ranks with
+    # issue 21b: `roughcut feedback` changes weights only through the registry. The editor's
+    # preferences differ from the hand-set weights, so week 0's candidate (v1, no learned version
+    # before it) beats the hand-set weights (v0) on the show's held-out pairs and is promoted.
+    m = fb["model"]
+    assert m["promoted"] is True and m["registered"] == 1 and m["parent"] == 0 and m["forced"] is False
+    assert m["heldout_pairs"] >= 4 and m["candidate_accuracy"] > m["current_accuracy"]
+    # the promoted weights are what `roughcut cut --show season` ranks with (and what feedback reported)
     prefs = json.loads((tmp_path / "prefs" / "season.json").read_text())
     reg = json.loads((tmp_path / "ops" / "models" / "season" / "v0001.json").read_text())
-    assert prefs["weights"]["pace"] == reg["weights"]["pace"] and reg["weights"]["pace"] > 0
-    assert reg["parent"] == 0 and reg["training"]["pairs"] > 0 and reg["heldout"]["pairs"] == r["heldout_pairs"]
+    assert prefs["weights"]["pace"] == reg["weights"]["pace"] == fb["weights"]["pace"] > 0
+    assert reg["parent"] == 0 and reg["training"]["pairs"] > 0 and reg["heldout"]["pairs"] == m["heldout_pairs"]
 
-    # the hand-set weights do not beat v1 on the held-out lines: promoting them back is refused, with numbers
+    # retraining on the whole season registers v2 (parent v1); it is current only if it wins on held-out pairs
+    rc = main(["retrain", "--show", "season", "--json"])
+    r = json.loads(capsys.readouterr().out)
+    assert r["registered"] == 2 and r["parent"] == 1 and r["heldout_pairs"] >= 4
+    assert r["promoted"] is (r["candidate_accuracy"] > r["current_accuracy"]) and rc == (0 if r["promoted"] else 1)
+    current = 2 if r["promoted"] else 1
+    if not r["promoted"]:
+        assert "does not beat" in r["reason"]
+
+    # the hand-set weights do not beat the current version on the held-out lines: refused, with numbers
     assert main(["models", "promote", "0", "--show", "season", "--json"]) == 1
     r2 = json.loads(capsys.readouterr().out)
-    assert r2["promoted"] is False and r2["current"] == 1 and "does not beat" in r2["reason"]
-    assert r2["candidate_accuracy"] == r["current_accuracy"] and r2["current_accuracy"] == r["candidate_accuracy"]
+    assert r2["promoted"] is False and r2["current"] == current and "does not beat" in r2["reason"]
+    assert r2["candidate_accuracy"] < r2["current_accuracy"]
     assert main(["models", "list", "--show", "season", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
-    assert listed["current"] == 1 and [v["version"] for v in listed["versions"]] == [0, 1]
-    # rollback returns to the hand-set weights
-    assert main(["models", "rollback", "--show", "season", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["to"] == 0
+    assert listed["current"] == current and [v["version"] for v in listed["versions"]] == [0, 1, 2]
+    # rollback goes back along the promotions, down to the hand-set weights
+    for _ in range(current):
+        assert main(["models", "rollback", "--show", "season", "--json"]) == 0
+        last = json.loads(capsys.readouterr().out)
+    assert last["to"] == 0
     prefs = json.loads((tmp_path / "prefs" / "season.json").read_text())
     assert prefs["weights"]["pace"] == 0.0
 

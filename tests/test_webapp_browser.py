@@ -60,6 +60,7 @@ def bridge(demo_scene, demo_scene_cut, tmp_path_factory):
     env = {**os.environ, "ROUGHCUT_BRIDGE_HOME": str(home), "ROUGHCUT_PREFERENCES_DIR": str(home / "prefs"),
            "ROUGHCUT_CACHE_DIR": cache, "PYTHONUNBUFFERED": "1"}
     env.pop("ROUGHCUT_BRIDGE_TOKEN", None)
+    env.pop("ROUGHCUT_OPS_DIR", None)  # the pair log goes to ops/ beside prefs/
     env.pop("ROUGHCUT_BRIDGE_ALLOW", None)
     roughcut = Path(sys.executable).with_name("roughcut")
     cmd = [str(roughcut)] if roughcut.exists() else [sys.executable, "-c",
@@ -255,8 +256,9 @@ def test_feedback_visible_and_resettable(bridge, browser):
     assert f"swapped {bridge['swapped']['line']}" in page.locator("#events").inner_text()
     card = page.locator('.pref[data-show="default"]')
     sync_api.expect(card.locator(".pref-stats")).to_contain_text("1 preference pair")
-    prefs = json.loads((bridge["home"] / "prefs" / "default.json").read_text())
-    assert prefs["pairs_seen"] == 1
+    # issue 21: one swap is logged as a pair; the weights change only on a held-out win (not from one pair)
+    pairs = (bridge["home"] / "ops" / "pairs" / "default.jsonl").read_text().splitlines()
+    assert len(pairs) == 1
     shot(bridge, page, "05-settings")
     card.locator("button.reset-pref").click()
     sync_api.expect(page.locator('.pref[data-show="default"] .pref-stats')).to_contain_text("0 preference pair")

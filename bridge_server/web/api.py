@@ -358,19 +358,22 @@ def _export_dir(request: Request, job_id: str) -> str:
 def preferences(request: Request) -> dict:
     from roughcut_core.edit.ranking import HAND_WEIGHTS
     from roughcut_core.learn import PreferenceStore
+    from roughcut_core.learn.registry import PairLog
 
-    store = PreferenceStore()
+    store, pair_log = PreferenceStore(), PairLog()
     shows = sorted(p.stem for p in store.root.glob("*.json")) if store.root.is_dir() else []
+    shows = sorted({*shows, *pair_log.shows()})  # issue 21: swaps are logged; weights change on promotion
     out = []
     for show in shows:
         try:
             prefs = store.load(show)
+            logged = len(pair_log.load(show))
         except Exception as exc:
             out.append({"show": show, "error": str(exc)})
             continue
         changed = {k: round(v, 4) for k, v in prefs.weights.items() if abs(v - HAND_WEIGHTS.get(k, 0.0)) > 1e-9}
-        out.append({"show": show, "version": prefs.version, "pairs_seen": prefs.pairs_seen,
-                    "updated": prefs.updated, "changed_weights": changed})
+        out.append({"show": show, "version": prefs.version, "pairs_seen": logged,
+                    "pairs_in_weights": prefs.pairs_seen, "updated": prefs.updated, "changed_weights": changed})
     return {"store": str(store.root), "shows": out, "events": _s(request).web.feedback_events()}
 
 
@@ -379,8 +382,11 @@ def reset_preferences(show: str, request: Request) -> dict:
     from roughcut_core.errors import RoughcutError
     from roughcut_core.learn import PreferenceStore
 
+    from roughcut_core.learn.registry import PairLog
+
     try:
         prefs = PreferenceStore().reset(show)
+        PairLog().archive(show)  # learning starts afresh (the pairs are kept under pairs/archive/)
     except RoughcutError as exc:
         raise HTTPException(400, str(exc)) from None
     _s(request).web.clear_feedback_log(show)

@@ -7,8 +7,9 @@
   newest version asked for is rendered, older requests are skipped. Alternates are rendered
   on demand to ``<job dir>/web/alt-<line>-<n>.mp4`` (a one-clip timeline).
 - Feedback: a swap is one preference pair (the chosen reading's terms beat the replaced
-  one's) given to :class:`roughcut_core.learn.PreferenceStore` for the job's show (option
-  ``show``, else ``default``), the same store ``roughcut feedback`` updates; every swap,
+  one's) for the job's show (option ``show``, else ``default``), learned as ``roughcut
+  feedback`` does (:func:`roughcut_core.learn.registry.learn_from_feedback`: promoted into
+  the show's preferences only on a held-out win); every swap,
   drop and restore is also logged to ``<data dir>/web/feedback.jsonl`` for the settings page.
 """
 from __future__ import annotations
@@ -166,7 +167,8 @@ class WebState:
         return self.config.data_dir / "web" / "feedback.jsonl"
 
     def record(self, event: dict, pair=None, show: str = "default") -> dict:
-        """Log an edit; a swap's preference ``pair`` also updates the show's learned weights.
+        """Log an edit; a swap's preference ``pair`` is logged and a candidate ranker trained; it
+        becomes the show's weights only if it wins on held-out pairs (``learn_from_feedback``).
 
         The refit (torch, a second or more) runs on a background thread so the swap answers
         at once; the log line is written when the weights are stored (``pair: true`` and the
@@ -178,12 +180,16 @@ class WebState:
 
         def learn():
             from roughcut_core.learn import PreferenceStore
+            from roughcut_core.learn.registry import learn_from_feedback
 
-            try:
+            try:  # issue 21: weights change only through the registry's held-out promotion
                 with self._feedback_lock:
-                    prefs = PreferenceStore().update(show, [pair])
-                    _log_pair(show, pair)  # issue 21: the pair also feeds `roughcut retrain`
-                self._append({**event, "pair": True, "preferences_version": prefs.version})
+                    model = learn_from_feedback(show, [pair])
+                    prefs = PreferenceStore().load(show)
+                self._append({**event, "pair": True, "preferences_version": prefs.version,
+                              "model": {k: model.get(k) for k in ("registered", "promoted", "reason",
+                                                                  "candidate_accuracy", "current_accuracy",
+                                                                  "heldout_pairs")}})
             except Exception as exc:  # say it in the log; never lose the edit itself
                 log.warning("preference update for %s failed: %s", show, exc)
                 self._append({**event, "pair": False, "pair_error": str(exc) or type(exc).__name__})
@@ -219,12 +225,3 @@ class WebState:
             kept = [json.dumps(e) for e in self.feedback_events(10 ** 6)[::-1] if e.get("show") != show]
             atomic_write_text(self.feedback_log, "".join(k + "\n" for k in kept))
 
-
-def _log_pair(show: str, pair) -> None:
-    """Append the swap's pair to the show's feedback-pair log (roughcut_core.learn.registry)."""
-    try:
-        from roughcut_core.learn.registry import PairLog
-
-        PairLog().add(show, [pair])
-    except Exception as exc:  # the preferences are updated; retraining just misses this pair
-        log.warning("feedback pair for %s not logged: %s", show, exc)

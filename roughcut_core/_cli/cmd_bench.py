@@ -9,11 +9,11 @@ import argparse
 import importlib
 import sys
 
-AREAS = ("speech", "audio", "align", "picture", "quality", "bridge", "emotion", "perception", "reliability", "search", "cutdown", "analyses")
+AREAS = ("speech", "audio", "align", "picture", "quality", "bridge", "emotion", "perception", "reliability", "search", "cutdown", "analyses", "ops")
 
 
 def register(sub) -> None:
-    p = sub.add_parser("bench", help="run benchmarks (speech, audio, align, picture, quality, bridge, emotion, perception, reliability, search, cutdown, analyses, all)")
+    p = sub.add_parser("bench", help="run benchmarks (speech, audio, align, picture, quality, bridge, emotion, perception, reliability, search, cutdown, analyses, ops, all)")
     p.add_argument("area", choices=(*AREAS, "all"))
     p.add_argument("rest", nargs=argparse.REMAINDER, help="options passed to the area's benchmark")
     p.set_defaults(func=run)

@@ -1,7 +1,11 @@
 """`roughcut feedback GENERATED.otio EDITED.otio --show NAME`: learn from the editor's changes.
 
-Diffs the editor-modified timeline against ours, turns swaps into preference pairs and
-updates the show's ranking weights (``--reset`` returns them to the hand-set ones).
+Diffs the editor-modified timeline against ours, turns swaps into preference pairs, logs
+them, trains a candidate ranker and promotes it through the show's model registry only when
+it beats the current version on the show's held-out pairs (``--force``: the operator's
+override, recorded as such). The JSON's ``model`` gives the decision and its numbers;
+``version``/``weights`` are the preferences ``roughcut cut --show`` ranks with afterwards.
+``--reset`` returns them to the hand-set ones.
 """
 from __future__ import annotations
 
@@ -17,6 +21,9 @@ def register(sub) -> None:
     p.add_argument("edited", nargs="?", help="the editor's version (.otio, or any format OTIO reads)")
     p.add_argument("--show", default="default", help="preference profile to update (default: default)")
     p.add_argument("--reset", action="store_true", help="reset the show's preferences to the defaults")
+    p.add_argument("--force", action="store_true",
+                   help="promote the new model even if it does not beat the current one on held-out "
+                        "feedback (recorded as an operator override)")
     p.add_argument("--preferences-dir", help="where preferences are stored (default: user data dir)")
     p.add_argument("--ops-dir", help="where acceptance records and feedback pairs accumulate "
                                      "(default: user data dir / $ROUGHCUT_OPS_DIR)")
@@ -48,11 +55,15 @@ def run(args) -> int:
                 raise RoughcutError(f"{display_path(args.generated)}: not a roughcut timeline "
                                     "(no roughcut metadata on its clips)") from None
             raise
-        prefs = store.update(args.show, diff.pairs)
-        _record_ops(args, generated, edited, diff)  # acceptance records + pair log (issue 21)
+        _record_acceptance(args, generated, edited)  # acceptance records (issue 21)
+        from roughcut_core.learn.registry import learn_from_feedback
+
+        model = learn_from_feedback(args.show, diff.pairs, root=_ops_dir(args),
+                                    preferences_dir=args.preferences_dir, force=args.force)
+        prefs = store.load(args.show)
         result = {"show": prefs.show, "version": prefs.version, "pairs": len(diff.pairs),
                   "kept": list(diff.kept), "replaced": list(diff.replaced), "removed": list(diff.removed),
-                  "weights": prefs.weights}
+                  "weights": prefs.weights, "model": model}
     if args.json:
         print_json(result)
     else:
@@ -61,22 +72,28 @@ def run(args) -> int:
         else:
             print(f"{len(result['replaced'])} lines swapped, {len(result['kept'])} kept, "
                   f"{len(result['removed'])} removed; preferences for {prefs.show!r} now version {prefs.version}")
+            m = result["model"]
+            verb = "promoted" if m["promoted"] else "not promoted"
+            print(f"model {m.get('registered')} {verb}: {m['reason']}"
+                  + (f" ({m['heldout_pairs']} held-out pairs)" if "heldout_pairs" in m else ""))
     return 0
 
 
-def _record_ops(args, generated, edited, diff) -> None:
-    """Keep what the editor did (acceptance) and the pairs (for `roughcut retrain`)."""
-    from roughcut_core.errors import RoughcutError
-    from roughcut_core.learn.registry import PairLog
-    from roughcut_core.ops.acceptance import AcceptanceStore, decisions_from_timelines
-
+def _ops_dir(args):
     from pathlib import Path
 
     ops_dir = getattr(args, "ops_dir", None)
     if ops_dir is None and args.preferences_dir:
         ops_dir = Path(args.preferences_dir).parent / "ops"
+    return ops_dir
+
+
+def _record_acceptance(args, generated, edited) -> None:
+    """Keep what the editor did (acceptance records); learning goes on if this fails."""
+    from roughcut_core.errors import RoughcutError
+    from roughcut_core.ops.acceptance import AcceptanceStore, decisions_from_timelines
+
     try:
-        AcceptanceStore(ops_dir).add(decisions_from_timelines(generated, edited, show=args.show))
-        PairLog(ops_dir).add(args.show, diff.pairs)
-    except (OSError, RoughcutError) as exc:  # the preferences are learned; say what was not recorded
+        AcceptanceStore(_ops_dir(args)).add(decisions_from_timelines(generated, edited, show=args.show))
+    except (OSError, RoughcutError) as exc:
         print(f"roughcut: acceptance records not written: {exc}", file=sys.stderr)

@@ -85,6 +85,20 @@ class PairLog:
             fh.write("".join(json.dumps({"time": when, **asdict(p)}) + "\n" for p in pairs))
         return len(pairs)
 
+    def shows(self) -> list[str]:
+        return sorted(p.stem for p in self.root.glob("*.jsonl")) if self.root.is_dir() else []
+
+    def archive(self, show: str) -> Optional[Path]:
+        """Move the show's pairs aside (``pairs/archive/<show>-<time>.jsonl``): a reset starts
+        the show's learning afresh but keeps what was learned from, for the record."""
+        path = self._path(show)
+        if not path.exists():
+            return None
+        dest = self.root / "archive" / f"{show}-{int(time.time() * 1000)}.jsonl"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        path.replace(dest)
+        return dest
+
     def load(self, show: str) -> list[tuple[float, FeedbackPair]]:
         path = self._path(show)
         try:
@@ -182,12 +196,20 @@ class ModelRegistry:
                 "candidate_accuracy": heldout_accuracy(cand.weights, heldout_pairs),
                 "current_accuracy": heldout_accuracy(cur.weights, heldout_pairs)}
 
-    def promote(self, show: str, version: int, heldout_pairs: Sequence[FeedbackPair]) -> dict:
+    def promote(self, show: str, version: int, heldout_pairs: Sequence[FeedbackPair], *,
+                force: bool = False) -> dict:
         """Make ``version`` current if it beats the current one on ``heldout_pairs``;
-        ``{"promoted": bool, "reason", ...numbers}``."""
-        ev = self.evaluate(show, version, heldout_pairs)
+        ``{"promoted": bool, "forced": bool, "reason", ...numbers}``. ``force`` is an explicit
+        operator override: promoted whatever the numbers, recorded as ``force-promote`` in the
+        history (with the numbers)."""
+        ev = {**self.evaluate(show, version, heldout_pairs), "forced": False}
         if ev["candidate"] == ev["current"]:
             return {**ev, "promoted": False, "reason": f"version {version} is already current"}
+        if force:
+            self._set_current(show, version, "force-promote", ev)
+            return {**ev, "promoted": True, "forced": True,
+                    "reason": f"forced by the operator (held-out agreement {ev['candidate_accuracy']:.3f} "
+                              f"vs current {ev['current_accuracy']:.3f})"}
         if len(heldout_pairs) < MIN_HELDOUT_PAIRS:
             return {**ev, "promoted": False,
                     "reason": f"too little held-out feedback ({len(heldout_pairs)} pairs < {MIN_HELDOUT_PAIRS})"}
@@ -233,9 +255,10 @@ class ModelRegistry:
         return self._index(show)
 
 
-def retrain(show: str, *, root=None, preferences_dir=None, promote: bool = True) -> dict:
+def retrain(show: str, *, root=None, preferences_dir=None, promote: bool = True, force: bool = False) -> dict:
     """Train a candidate from the show's accumulated pairs (training lines only), register it,
-    and promote it when it beats the current version on the held-out lines."""
+    and promote it when it beats the current version on the held-out lines (``force``: the
+    operator's override, recorded as such)."""
     from .ranker import fit_weights
 
     log = PairLog(root).load(show)
@@ -256,6 +279,26 @@ def retrain(show: str, *, root=None, preferences_dir=None, promote: bool = True)
     }, heldout={"pairs": len(test), "lines": len({p.line_id for p in test}),
                 "accuracy": heldout_accuracy(weights, test),
                 "parent_accuracy": heldout_accuracy(parent.weights, test)})
-    decision = reg.promote(show, mv.version, test) if promote else {
-        **reg.evaluate(show, mv.version, test), "promoted": False, "reason": "--no-promote"}
+    decision = reg.promote(show, mv.version, test, force=force) if promote else {
+        **reg.evaluate(show, mv.version, test), "promoted": False, "forced": False, "reason": "--no-promote"}
     return {"show": show, "registered": mv.version, "parent": parent.version, **decision}
+
+
+def learn_from_feedback(show: str, pairs: Sequence[FeedbackPair], *, root=None, preferences_dir=None,
+                        force: bool = False, when: Optional[float] = None) -> dict:
+    """The only way feedback changes a show's ranking weights (``roughcut feedback``, the web
+    app's swaps): log ``pairs``, train a candidate on the show's training lines, register it
+    and promote it only when it beats the current version on the show's held-out pairs
+    (:meth:`ModelRegistry.promote`; ``force`` overrides, recorded as such). Returns the
+    decision with its numbers; with nothing to learn from, ``{"promoted": False, "reason"}``
+    and no version is registered."""
+    PairLog(root).add(show, pairs, when)
+    if not pairs:
+        return {"show": show, "registered": None, "promoted": False, "forced": False,
+                "reason": "no preference pairs in this feedback"}
+    try:
+        return retrain(show, root=root, preferences_dir=preferences_dir, force=force)
+    except RoughcutError as exc:
+        if "held-out lines" not in str(exc):
+            raise
+        return {"show": show, "registered": None, "promoted": False, "forced": False, "reason": str(exc)}

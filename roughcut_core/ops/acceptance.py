@@ -195,3 +195,22 @@ def summarize(decisions: list[Decision]) -> dict:
     return {**_shares(decisions),
             "by_preset": {k: _shares(v) for k, v in sorted(by_preset.items())},
             "over_time": [{"week": k, **_shares(v)} for k, v in sorted(by_week.items())]}
+
+
+def record_readback(generated, edited, *, show: str = "default", root=None, source: str = "host") -> dict:
+    """A host's read-back (``POST /v1/feedback``): the decisions of ``generated`` (our OTIO,
+    path or timeline) against ``edited`` become acceptance records (``source`` on each) and its
+    preference pairs join the show's pair log, where ``roughcut retrain`` / the bridge's
+    scheduler promote a retrained ranker only on a held-out win. Returns the counts."""
+    import dataclasses
+
+    from ..learn.feedback import diff_timelines
+    from ..learn.registry import PairLog
+
+    decisions = [dataclasses.replace(d, source=source)
+                 for d in decisions_from_timelines(generated, edited, show=_check_show(show))]
+    AcceptanceStore(root).add(decisions)
+    pairs = diff_timelines(generated, edited).pairs
+    PairLog(root).add(show, pairs)
+    return {"show": show, "pairs": len(pairs), **{k: v for k, v in _shares(decisions).items()
+                                                    if k in ("decisions", "counts", "acceptance")}}

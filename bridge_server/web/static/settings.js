@@ -10,7 +10,7 @@ async function loadPrefs() {
     const card = rc.el("div", { class: "pref", "data-show": s.show },
       rc.el("h3", { text: "Show: " + s.show }),
       rc.el("p", { class: "pref-stats", text: s.error ? s.error :
-        "version " + s.version + ", " + s.pairs_seen + " preference pair(s) learned; weights changed: " + changed }),
+        "version " + s.version + ", " + s.pairs_seen + " preference pair(s) recorded (weights change only when a retrained model wins on held-out pairs); weights changed: " + changed }),
       rc.el("button", { type: "button", class: "reset-pref", "data-show": s.show, text: "Reset " + s.show + " to the defaults",
         onclick: async () => {
           await rc.api("/preferences/" + encodeURIComponent(s.show) + "/reset", { method: "POST" });

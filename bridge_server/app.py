@@ -27,6 +27,7 @@ the field). The API never returns the contents of media or script files.
 from __future__ import annotations
 
 import logging
+import os
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI, Request
@@ -108,9 +109,12 @@ def create_app(config: BridgeConfig, executor=None) -> FastAPI:
         app.state.executor = executor if executor is not None else _build_executor(config, pool)
         app.state.gpu = _detect_gpu()
         app.state.models_available = _models_available()
+        # One search index for what the jobs analyse and what /v1/search reads (issue 18).
+        app.state.search_index = (os.environ.get("ROUGHCUT_INDEX_URL")
+                                  or f"sqlite:///{config.data_dir / 'search' / 'index.db'}")
         runner = JobRunner(store, app.state.executor, cache, config.jobs_dir, workers=config.workers, pool=pool,
                            reap_every_s=max(1.0, min(30.0, config.model_idle_s / 4)),
-                           allowed_roots=config.allowed_roots)
+                           allowed_roots=config.allowed_roots, search_index=app.state.search_index)
         app.state.runner = runner
         metrics_routes.attach(app)  # metrics observe this store, runner, cache and pool (issue 21)
         resumed = runner.start()

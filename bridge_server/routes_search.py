@@ -49,7 +49,7 @@ def search(request: Request, q: str = Query("", max_length=2000), limit: int = Q
     full = " ".join([q, *extra]).strip()
     roots = _roots(request)
     try:
-        engine, warning = open_index(None)
+        engine, warning = open_index(getattr(request.app.state, "search_index", None))
     except SearchIndexError as exc:
         raise HTTPException(503, str(exc)) from None
     try:
@@ -69,11 +69,11 @@ def search(request: Request, q: str = Query("", max_length=2000), limit: int = Q
 
 
 @router.get("/search/uncovered", summary="script lines no indexed take reads")
-def uncovered() -> dict:
+def uncovered(request: Request) -> dict:
     from roughcut_core.search import SearchIndexError, open_index
 
     try:
-        engine, _ = open_index(None)
+        engine, _ = open_index(getattr(request.app.state, "search_index", None))
     except SearchIndexError as exc:
         raise HTTPException(503, str(exc)) from None
     try:

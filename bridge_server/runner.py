@@ -27,6 +27,7 @@ import threading
 import time
 from collections import deque
 from pathlib import Path
+from typing import Optional
 
 from .jobwork import JobFailed, JobWork
 from .store import TERMINAL, JobStore
@@ -48,7 +49,8 @@ def _lower_thread_priority(nice: int) -> None:
 
 class JobRunner:
     def __init__(self, store: JobStore, executor, cache, jobs_dir: Path, workers: int = 1,
-                 pool=None, reap_every_s: float = 30.0, worker_nice: int = 10, allowed_roots=None):
+                 pool=None, reap_every_s: float = 30.0, worker_nice: int = 10, allowed_roots=None,
+                 search_index: Optional[str] = None):
         self.store = store
         self.executor = executor
         self.cache = cache
@@ -58,6 +60,7 @@ class JobRunner:
         self.reap_every_s = reap_every_s
         self.worker_nice = worker_nice
         self.allowed_roots = tuple(allowed_roots) if allowed_roots is not None else None
+        self.search_index = search_index  # index URL every analysed file is added to (None: off)
         self._ready: deque[str] = deque()
         self._work: dict[str, JobWork] = {}
         self._cond = threading.Condition()  # workers only: the ready ring and busy count
@@ -193,7 +196,19 @@ class JobRunner:
             idx = batch[pos]
             work.pending.remove(idx)
             work.record_analysis(self.store, idx, result, seconds)
+            self._index(work.job_id, result)
             self.store.update(work.job_id, progress=work.analysis_progress(), eta_s=work.eta())
+
+    def _index(self, job_id: str, result) -> None:
+        """Add an analysed file to the search index (issue 18); a failure there is logged, never
+        fails the job."""
+        if self.search_index is None or isinstance(result, BaseException) or result.transcript is None:
+            return
+        from roughcut_core.search.indexer import index_analysis
+
+        note = index_analysis(result, url=self.search_index)
+        if note:
+            log.warning("job %s: %s", job_id, note)
 
     def _fail(self, job_id: str, stage: str, message: str) -> None:
         self.store.update(job_id, state="failed", stage=stage, error=message, eta_s=None,

@@ -358,6 +358,9 @@ def test_real_job_on_a_talking_head_clip(client, grid_clip, tmp_path):
     assert "event: progress" in body and "event: end" in body and '"state": "done"' in body
     fb = client.post("/v1/feedback", json={"job_id": job_id, "otio": json.dumps(otio), "host": "resolve"})
     assert fb.status_code == 200 and fb.json()["stored"] is True
+    # the job's analysed clip is in the bridge's search index (issue 18)
+    found = client.get("/v1/search", params={"q": "now"}).json()["results"]  # tiny.en: "... F2 now"
+    assert found and found[0]["path"] == str(grid_clip.resolve())
     stored = list((client.config.jobs_dir / job_id / "feedback").glob("*.json"))
     assert len(stored) == 1 and json.loads(stored[0].read_text())["host"] == "resolve"
     assert client.post("/v1/feedback", json={"otio": "{not json"}).status_code == 400

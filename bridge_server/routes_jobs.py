@@ -259,20 +259,21 @@ def feedback(body: FeedbackRequest, request: Request) -> FeedbackStored:
 def _readback(s, body: FeedbackRequest) -> str:
     """Issue 21: a job's edited OTIO becomes acceptance records and preference pairs
     (``roughcut_core.ops.acceptance.record_readback``); the answer says what was learnt."""
-    if not (body.job_id and body.otio):
-        return "stored; acceptance is recorded from an edited OTIO of a job (job_id and otio)"
+    if not (body.job_id and (body.otio or body.timeline)):
+        return "stored; acceptance is recorded from an edited timeline of a job (job_id and otio or timeline)"
     generated = s.config.jobs_dir / body.job_id / "roughcut.otio"
     if not generated.is_file():
         return f"stored; job {body.job_id} has no roughcut.otio to compare with, nothing recorded"
     try:
         import opentimelineio as otio
 
-        from roughcut_core.ops.acceptance import record_readback
+        from roughcut_core.ops.acceptance import record_readback, timeline_from_readback
 
         job = s.store.get(body.job_id) or {}
         show = ((job.get("request") or {}).get("options") or {}).get("show") or "default"
-        r = record_readback(str(generated), otio.adapters.read_from_string(body.otio, "otio_json"),
-                            show=show, source=body.host or "host")
+        edited = (otio.adapters.read_from_string(body.otio, "otio_json") if body.otio
+                  else timeline_from_readback(body.timeline, str(generated)))
+        r = record_readback(str(generated), edited, show=show, source=body.host or "host")
     except Exception as exc:  # the timeline is stored either way; say why nothing was recorded
         return f"stored; not recorded as acceptance: {exc}"
     return (f"stored; {r['decisions']} decisions recorded for show {show!r} (acceptance {r['acceptance']:.2f}), "

@@ -117,11 +117,27 @@ def test_host_readback_becomes_acceptance_records(tmp_path, monkeypatch):
         fb = c.post("/v1/feedback", json={"job_id": job_id, "otio": e.read_text(), "host": "premiere"})
         assert fb.status_code == 200 and fb.json()["stored"] is True
         assert f"{len(truth)} decisions recorded for show 'hostshow'" in fb.json()["learning"]
+        # Premiere's panel reads the sequence back as JSON (ticks from the media's first frame)
+        import opentimelineio as otio
+
+        tps = 254016000000
+        clips = [{"kind": "video", "track": 1, "name": c.name, "path": c.media_reference.target_url,
+                  "in_ticks": str(c.source_range.start_time.to_frames() * tps // 24),
+                  "out_ticks": str(c.source_range.end_time_exclusive().to_frames() * tps // 24), "disabled": False}
+                 for c in otio.adapters.read_from_file(str(e)).find_clips()]
+        job2 = store.create_job({"options": {"show": "premiereshow"}}, [str(g)])
+        (config.jobs_dir / job2).mkdir(parents=True, exist_ok=True)
+        (config.jobs_dir / job2 / "roughcut.otio").write_bytes(g.read_bytes())
+        fb2 = c.post("/v1/feedback", json={"job_id": job2, "host": "premiere",
+                                           "timeline": {"ok": True, "name": "seq", "clips": clips}})
+        assert fb2.status_code == 200 and f"{len(truth)} decisions recorded" in fb2.json()["learning"], fb2.json()
         # without a job there is nothing to compare with: stored, and it says so
         other = c.post("/v1/feedback", json={"otio": e.read_text()}).json()
-        assert other["stored"] is True and "job_id and otio" in other["learning"]
+        assert other["stored"] is True and "job_id and otio or timeline" in other["learning"]
     rows = [json.loads(x) for x in (tmp_path / "ops" / "acceptance" / "hostshow.jsonl").read_text().splitlines()]
     assert len(rows) == len(truth) and {r["source"] for r in rows} == {"premiere"}
     got = {r["line_id"]: r["outcome"] for r in rows}
     assert got == {k: v[0] for k, v in truth.items()}
     assert (tmp_path / "ops" / "pairs" / "hostshow.jsonl").is_file()
+    rows = [json.loads(x) for x in (tmp_path / "ops" / "acceptance" / "premiereshow.jsonl").read_text().splitlines()]
+    assert {r["line_id"]: r["outcome"] for r in rows} == {k: v[0] for k, v in truth.items()}

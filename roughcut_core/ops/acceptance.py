@@ -214,3 +214,41 @@ def record_readback(generated, edited, *, show: str = "default", root=None, sour
     PairLog(root).add(show, pairs)
     return {"show": show, "pairs": len(pairs), **{k: v for k, v in _shares(decisions).items()
                                                     if k in ("decisions", "counts", "acceptance")}}
+
+
+PREMIERE_TICKS_PER_SECOND = 254016000000
+
+
+def timeline_from_readback(doc: dict, generated):
+    """An OTIO timeline from a Premiere panel's read-back (``roughcut_readSequence``:
+    ``{"clips": [{kind, path, in_ticks, out_ticks, disabled}]}``) so it can be compared with
+    our ``generated`` OTIO. Premiere's in/out points are ticks from the media's first frame;
+    they become file-relative frames at the rate our OTIO recorded for that file (clips of
+    files we did not use keep 24 fps: they match nothing either way)."""
+    import opentimelineio as otio
+
+    from ..learn.feedback import _norm_path, _read, _start_frames
+
+    clips = doc.get("clips") if isinstance(doc, dict) else None
+    if not isinstance(clips, list):
+        raise RoughcutError("timeline: no clips list (expected the host's read-back of the sequence)")
+    starts = _start_frames(_read(generated))
+    tl, track = otio.schema.Timeline(name=str(doc.get("name") or "read-back")), otio.schema.Track(kind="Video")
+    tl.tracks.append(track)
+    for c in clips:
+        if not isinstance(c, dict) or c.get("kind", "video") != "video" or c.get("disabled") or not c.get("path"):
+            continue
+        path = _norm_path(str(c["path"]))
+        rate_pair = (starts.get(path) or (0, None))[1] or (24, 1)
+        rate = rate_pair[0] / rate_pair[1]
+        try:
+            a = round(int(c["in_ticks"]) * rate / PREMIERE_TICKS_PER_SECOND)
+            b = round(int(c["out_ticks"]) * rate / PREMIERE_TICKS_PER_SECOND)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise RoughcutError(f"timeline: clip {c.get('name')!r} has no readable in/out ticks: {exc}") from None
+        ref = otio.schema.ExternalReference(target_url=path, available_range=otio.opentime.TimeRange(
+            otio.opentime.RationalTime(0, rate), otio.opentime.RationalTime(max(b, 1), rate)))
+        track.append(otio.schema.Clip(name=str(c.get("name") or path), media_reference=ref,
+                                      source_range=otio.opentime.TimeRange(otio.opentime.RationalTime(a, rate),
+                                                                           otio.opentime.RationalTime(b - a, rate))))
+    return tl

@@ -59,6 +59,11 @@ def test_feedback_without_a_heldout_win_leaves_the_weights_and_force_is_recorded
     assert "candidate_accuracy" in index["history"][-1]
     saved = json.loads((prefs_dir / "gate.json").read_text())
     assert saved["weights"] == r["weights"] and saved["version"] == r["version"] == 1
+    # a reset returns to the hand-set weights and the registry says so (v0 current, recorded)
+    assert main(["feedback", "--reset", "--show", "gate", "--preferences-dir", str(prefs_dir), "--json"]) == 0
+    capsys.readouterr()
+    index = json.loads((ops / "models" / "gate" / "index.json").read_text())
+    assert index["current"] == 0 and index["history"][-1]["action"] == "reset"
 
 
 def test_web_swap_goes_through_the_registry(tmp_path, monkeypatch):

@@ -382,10 +382,11 @@ def reset_preferences(show: str, request: Request) -> dict:
     from roughcut_core.errors import RoughcutError
     from roughcut_core.learn import PreferenceStore
 
-    from roughcut_core.learn.registry import PairLog
+    from roughcut_core.learn.registry import ModelRegistry, PairLog
 
     try:
         prefs = PreferenceStore().reset(show)
+        ModelRegistry().note_reset(show)  # the hand-set weights (v0) are current again
         PairLog().archive(show)  # learning starts afresh (the pairs are kept under pairs/archive/)
     except RoughcutError as exc:
         raise HTTPException(400, str(exc)) from None

@@ -37,6 +37,9 @@ def run(args) -> int:
     store = PreferenceStore(args.preferences_dir)
     if args.reset:
         prefs = store.reset(args.show)
+        from roughcut_core.learn.registry import ModelRegistry
+
+        ModelRegistry(_ops_dir(args), args.preferences_dir).note_reset(args.show)  # v0 current again
         result = {"show": prefs.show, "version": prefs.version, "reset": True, "weights": prefs.weights}
     else:
         if not (args.generated and args.edited):

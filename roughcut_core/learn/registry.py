@@ -251,6 +251,15 @@ class ModelRegistry:
         index["preferences_version"] = prefs.version
         self._write_index(show, index)
 
+    def note_reset(self, show: str) -> None:
+        """The show's preferences were reset to the hand-set weights (``roughcut feedback
+        --reset``, the web app's reset): version 0 is current again, recorded as ``reset``."""
+        index = self._index(show)
+        if int(index["current"]) != 0:
+            index["history"].append({"action": "reset", "from": int(index["current"]), "to": 0, "time": time.time()})
+            index["current"] = 0
+            self._write_index(show, index)
+
     def index(self, show: str) -> dict:
         return self._index(show)
 

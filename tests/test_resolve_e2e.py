@@ -61,6 +61,7 @@ def test_generate_then_feedback_through_a_real_bridge(demo_scene, tmp_path):
     r.calls.clear()
     install = {"serve_command": [sys.executable, "-m", "roughcut_core._cli.main"],
                "env": {"ROUGHCUT_BRIDGE_HOME": str(home), "ROUGHCUT_CACHE_DIR": str(tmp_path / "cache"),
+                       "ROUGHCUT_OPS_DIR": str(tmp_path / "ops"),  # feedback read-back records (issue 21)
                        # the bridge reads only under allowed roots (home by default); pytest's tmp is not
                        "ROUGHCUT_BRIDGE_ALLOW": os.pathsep.join([str(tmp_path), str(Path(demo_scene.script_path).parent)])}}
     out = io.StringIO()

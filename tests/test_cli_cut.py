@@ -81,10 +81,11 @@ def test_cut_bad_inputs_are_reported_and_skipped(demo_scene, tmp_path, capsys):
     assert rc == 2 and not (tmp_path / "d.otio").exists()
 
 
-def test_cut_without_script_is_a_selects_cut(demo_cut, demo_scene, tmp_path):
+def test_cut_without_script_is_a_selects_cut(demo_scene_cut, demo_scene, tmp_path):
     """No script: repeated content across takes becomes one selects line each, in order."""
+    _, cache = demo_scene_cut  # the session's analyses: no model work here
     rc = main(["cut", str(demo_scene.media_dir), "--out", str(tmp_path / "selects.otio"), "--plan",
-               str(tmp_path / "selects.json"), "--cache-dir", str(demo_cut / "cache")])
+               str(tmp_path / "selects.json"), "--cache-dir", cache])
     assert rc == 0
     plan = json.loads((tmp_path / "selects.json").read_text())
     items = [i for i in plan["items"] if i["video_track"] == 1]

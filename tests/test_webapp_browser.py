@@ -52,13 +52,12 @@ def _read_url(proc, timeout: float) -> str:
 
 
 @pytest.fixture(scope="module")
-def bridge(demo_scene, demo_scene_cut, tmp_path_factory):
+def bridge(demo_scene, tmp_path_factory):
     home = tmp_path_factory.mktemp("webapp-home")
-    # The session's demo cut already analysed these files: the bridge reuses that cache (it is
-    # content-keyed), so the job runs every stage for real but does no model work twice per suite.
-    _, cache = demo_scene_cut
+    # A cache of its own: the job really analyses the clips, so per-file progress is visible
+    # while it runs (with a warm cache the job ends before the page can show it).
     env = {**os.environ, "ROUGHCUT_BRIDGE_HOME": str(home), "ROUGHCUT_PREFERENCES_DIR": str(home / "prefs"),
-           "ROUGHCUT_CACHE_DIR": cache, "PYTHONUNBUFFERED": "1"}
+           "ROUGHCUT_CACHE_DIR": str(home / "cache"), "PYTHONUNBUFFERED": "1"}
     env.pop("ROUGHCUT_BRIDGE_TOKEN", None)
     env.pop("ROUGHCUT_OPS_DIR", None)  # the pair log goes to ops/ beside prefs/
     env.pop("ROUGHCUT_BRIDGE_ALLOW", None)

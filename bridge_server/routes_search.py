@@ -7,6 +7,9 @@
                                            ``character``, ``shot``, ``file``, ``bin``, ``line``
                                            filters; ``index`` names the engine that answered and
                                            ``warning`` says when the server was unreachable
+``GET /v1/search/plan?q=&limit=``          the results as a host plan (``roughcut.hostplan/1``,
+                                           ``roughcut search --plan``): a "search results"
+                                           timeline, one item per result in result order
 ``GET /v1/search/uncovered``               ``{"uncovered": [{"line_id", "scene_id", "character",
                                            "text"}]}``: script lines no indexed take reads
 ``GET /v1/search/thumbnail?path=&t=``      a result's thumbnail: JPEG of the picture at ``t``
@@ -66,6 +69,33 @@ def search(request: Request, q: str = Query("", max_length=2000), limit: int = Q
     if warning:
         body["warning"] = warning
     return body
+
+
+@router.get("/search/plan", summary="search results as a host plan (roughcut.hostplan/1)")
+def search_plan(request: Request, q: str = Query("", max_length=2000), limit: int = Query(20, ge=1, le=500),
+                character: Optional[str] = Query(None, max_length=200), shot: Optional[str] = Query(None, max_length=20),
+                file: Optional[str] = Query(None, max_length=1000), bin: Optional[str] = Query(None, max_length=1000),
+                line: Optional[str] = Query(None, max_length=100)) -> dict:
+    from roughcut_core.search import QueryError, SearchIndexError, open_index
+    from roughcut_core.search.hostplan import plan_for_hits
+
+    extra = [shlex.quote(f"{k}:{v}") for k, v in (("character", character), ("shot", shot), ("file", file),
+                                                   ("bin", bin), ("line", line)) if v]
+    full = " ".join([q, *extra]).strip()
+    roots = _roots(request)
+    try:
+        engine, _ = open_index(getattr(request.app.state, "search_index", None))
+    except SearchIndexError as exc:
+        raise HTTPException(503, str(exc)) from None
+    try:
+        hits = [h for h in engine.search(full, limit=limit * 3) if allowed_path(h.path, roots) is not None]
+        return plan_for_hits(engine, q or full, hits[:limit])
+    except QueryError as exc:
+        raise HTTPException(400, f"bad query: {exc}") from None
+    except SearchIndexError as exc:
+        raise HTTPException(503, str(exc)) from None
+    finally:
+        engine.close()
 
 
 @router.get("/search/uncovered", summary="script lines no indexed take reads")

@@ -10,7 +10,9 @@ With ``--json`` stdout is exactly ``{"query": ..., "results": [{"path", "start",
 "timecode", "text", "speaker", "score"}, ...]}``, best first (``--uncovered --json``:
 ``{"uncovered": [{"line_id", "scene_id", "character", "text"}]}``). An unreachable server
 gets one stderr line and the embedded index answers. Exit 0 (also with no results), 1 on
-a bad query.
+a bad query. ``--plan OUT.json`` also writes the results as a host plan
+(``roughcut_core.search.hostplan``) that the Resolve/Premiere adapters build as a
+"search results" timeline.
 """
 from __future__ import annotations
 
@@ -37,6 +39,9 @@ def register(sub) -> None:
     p.add_argument("--clean", action="store_true", help="only utterances without quality flags")
     p.add_argument("--line", default=None, metavar="ID", help="takes of this script line")
     p.add_argument("--uncovered", action="store_true", help="script lines no indexed take reads")
+    p.add_argument("--plan", default=None, metavar="OUT.json",
+                   help="also write a host plan (roughcut.hostplan/1): a 'search results' timeline, one "
+                        "item per result (matched span + handles) in result order, each with a marker")
     p.set_defaults(func=run)
 
 
@@ -77,6 +82,13 @@ def run(args) -> int:
                 return 0
             full = " ".join(p for p in (args.query, _filter_query(args)) if p)
             hits = engine.search(full, limit=args.limit)
+            if args.plan:
+                from roughcut_core.fileio import atomic_write_json
+                from roughcut_core.search.hostplan import plan_for_hits
+
+                plan = plan_for_hits(engine, args.query or full, hits)
+                atomic_write_json(args.plan, plan)
+                print(f"roughcut: wrote host plan {args.plan} ({len(plan['items'])} item(s))", file=sys.stderr)
         except QueryError as exc:
             raise RoughcutError(f"search: {exc}") from None
         except SearchIndexError as exc:

@@ -205,7 +205,7 @@ def check_bridge(quick: bool = False) -> list[Check]:
 
 
 def check_hosts(quick: bool = False) -> list[Check]:
-    from .hosts_install import MENU_SCRIPTS, resolve_fusion_dir
+    from .install.resolve import MENU_SCRIPTS, resolve_fusion_dir
 
     out = []
     menu = resolve_fusion_dir("user") / "Scripts" / "Utility"
@@ -216,7 +216,7 @@ def check_hosts(quick: bool = False) -> list[Check]:
         out.append(Check("DaVinci Resolve integration", "warn", f"not installed for this user ({menu})",
                          "run `roughcut install resolve` (then restart Resolve)"))
     try:
-        from .hosts_premiere_install import EXTENSION_ID, extensions_dir
+        from .install.premiere import EXTENSION_ID, extensions_dir
 
         target = extensions_dir("user") / EXTENSION_ID
     except Exception as exc:  # platform without a CEP folder

@@ -16,7 +16,7 @@ import pytest
 
 from roughcut_core._cli.main import main
 from roughcut_core.edit.hostplan import cut_to_hostplan
-from roughcut_core.hosts_premiere_link import PremiereLinkError, apply_plan_premiere, check_link
+from roughcut_core.install.premiere_link import PremiereLinkError, apply_plan_premiere, check_link
 from roughcut_core.model import Alternate, Cut, EditDecision, Marker
 from roughcut_core.timebase import Rate
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from roughcut_core.errors import RoughcutError
-from roughcut_core.hosts_premiere_install import (EXTENSION_ID, extensions_dir, install_premiere,
+from roughcut_core.install.premiere import (EXTENSION_ID, extensions_dir, install_premiere,
                                                   uninstall_premiere)
 
 
@@ -108,7 +108,7 @@ def test_not_an_extension_source(tmp_path):
 def test_uxp_package_is_a_ccx_with_the_manifest_at_its_root(tmp_path):
     import zipfile
 
-    from roughcut_core.hosts_premiere_uxp_package import package_uxp
+    from roughcut_core.install.premiere_uxp import package_uxp
 
     r = package_uxp(tmp_path / "out")
     ccx = Path(r["package"])
@@ -125,7 +125,7 @@ def test_uxp_package_is_a_ccx_with_the_manifest_at_its_root(tmp_path):
 
 
 def test_uxp_package_refuses_a_folder_that_is_not_the_plugin(tmp_path):
-    from roughcut_core.hosts_premiere_uxp_package import package_uxp
+    from roughcut_core.install.premiere_uxp import package_uxp
 
     with pytest.raises(RoughcutError, match="manifest.json: not found"):
         package_uxp(tmp_path / "out", source=tmp_path)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from roughcut_core._cli.main import main as cli
-from roughcut_core.hosts_install import plan_resolve_install, resolve_fusion_dir
+from roughcut_core.install.resolve import plan_resolve_install, resolve_fusion_dir
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -21,7 +21,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from roughcut_core.hosts_premiere_link import DEFAULT_LINK_URL, apply_plan_premiere
+    from roughcut_core.install.premiere_link import DEFAULT_LINK_URL, apply_plan_premiere
     from roughcut_core.paths import InputFileError, check_input_file
 
     try:

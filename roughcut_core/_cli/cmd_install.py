@@ -1,10 +1,10 @@
 """`roughcut install resolve [--user|--system] [--dry-run]` and `roughcut uninstall resolve`.
 
 Copies the Resolve menu scripts and adapter into Resolve's Scripts folder for this OS and
-records how to start the bridge (see ``roughcut_core.hosts_install``); for ``premiere``,
+records how to start the bridge (see ``roughcut_core.install.resolve``); for ``premiere``,
 copies the CEP panel into the per-OS CEP extensions folder and enables PlayerDebugMode for
 the unsigned panel, or signs a ZXP when ``--certificate`` is given
-(``roughcut_core.hosts_premiere_install``).
+(``roughcut_core.install.premiere``).
 """
 from __future__ import annotations
 
@@ -29,13 +29,13 @@ def register(sub) -> None:
 
 
 def _plan(args):
-    from roughcut_core.hosts_install import plan_resolve_install
+    from roughcut_core.install.resolve import plan_resolve_install
 
     return plan_resolve_install(scope=args.scope, fusion_dir=args.fusion_dir)
 
 
 def _premiere(args, installing: bool) -> int:
-    from roughcut_core.hosts_premiere_install import install_premiere, uninstall_premiere
+    from roughcut_core.install.premiere import install_premiere, uninstall_premiere
 
     if installing:
         result = install_premiere(mode=args.scope, dry_run=args.dry_run, certificate=args.certificate,
@@ -55,7 +55,7 @@ def _premiere(args, installing: bool) -> int:
 def run_install(args) -> int:
     if args.host == "premiere":
         return _premiere(args, installing=True)
-    from roughcut_core.hosts_install import install
+    from roughcut_core.install.resolve import install
 
     plan = _plan(args)
     paths = install(plan, dry_run=args.dry_run)
@@ -71,7 +71,7 @@ def run_install(args) -> int:
 def run_uninstall(args) -> int:
     if args.host == "premiere":
         return _premiere(args, installing=False)
-    from roughcut_core.hosts_install import uninstall
+    from roughcut_core.install.resolve import uninstall
 
     plan = _plan(args)
     paths = uninstall(plan, dry_run=args.dry_run)

@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional
 
-from .errors import RoughcutError
-from .fileio import atomic_write_bytes, atomic_write_json
+from ..errors import RoughcutError
+from ..fileio import atomic_write_bytes, atomic_write_json
 
-HOSTS_DIR = Path(__file__).resolve().parents[1] / "hosts"
+HOSTS_DIR = Path(__file__).resolve().parents[2] / "hosts"
 MENU_SCRIPTS = ("Generate Rough Cut.py", "Send Rough Cut Feedback.py")
 LUA_NOTE = "Rough Cut (Resolve Free - read me).lua"
 MANIFEST = "install_manifest.json"

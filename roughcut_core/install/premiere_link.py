@@ -20,7 +20,7 @@ import urllib.request
 from pathlib import Path
 from typing import Optional, Union
 
-from .errors import RoughcutError
+from ..errors import RoughcutError
 
 DEFAULT_LINK_URL = "http://127.0.0.1:3000"
 HOSTPLAN_SCHEMA = "roughcut.hostplan/1"
@@ -33,7 +33,7 @@ class PremiereLinkError(RoughcutError):
 
 def default_jsx_path() -> Path:
     """``hosts/premiere_cep/jsx/roughcut.jsx`` of this checkout."""
-    return Path(__file__).resolve().parent.parent / "hosts" / "premiere_cep" / "jsx" / "roughcut.jsx"
+    return Path(__file__).resolve().parents[2] / "hosts" / "premiere_cep" / "jsx" / "roughcut.jsx"
 
 
 def _js_string(text: str) -> str:

@@ -1,6 +1,6 @@
 """Package the roughcut UXP panel (hosts/premiere_uxp, Premiere Pro 25.6+) as a ``.ccx``.
 
-UXP plugins have no folder to copy into (unlike CEP, see hosts_premiere_install.py): Adobe
+UXP plugins have no folder to copy into (unlike CEP, see install/premiere.py): Adobe
 installs them from a ``.ccx`` package (a zip of the plugin folder with ``manifest.json`` at its
 root) through Creative Cloud's plugin installer, or loads them unpacked from the UXP Developer
 Tool (**Add Plugin…** → ``manifest.json`` → **Load**). So this writes the package and returns
@@ -14,15 +14,15 @@ import zipfile
 from pathlib import Path
 from typing import Optional, Union
 
-from .errors import RoughcutError
-from .fileio import atomic_output
+from ..errors import RoughcutError
+from ..fileio import atomic_output
 
 SHIPPED_SUFFIXES = (".js", ".json", ".html", ".css", ".png", ".svg")
 
 
 def uxp_source() -> Path:
     """``hosts/premiere_uxp`` of this checkout."""
-    return Path(__file__).resolve().parent.parent / "hosts" / "premiere_uxp"
+    return Path(__file__).resolve().parents[2] / "hosts" / "premiere_uxp"
 
 
 def package_uxp(out_dir: Union[str, Path], source: Optional[Union[str, Path]] = None) -> dict:

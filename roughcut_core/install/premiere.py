@@ -32,8 +32,8 @@ import zipfile
 from pathlib import Path
 from typing import Optional, Union
 
-from .errors import RoughcutError
-from .fileio import atomic_write_json
+from ..errors import RoughcutError
+from ..fileio import atomic_write_json
 
 EXTENSION_ID = "com.roughcut.premiere"
 CSXS_VERSIONS = ("11", "12")
@@ -43,7 +43,7 @@ SHIPPED = ("CSXS", "index.html", "js", "css", "jsx")
 
 def extension_source() -> Path:
     """``hosts/premiere_cep`` of this checkout."""
-    return Path(__file__).resolve().parent.parent / "hosts" / "premiere_cep"
+    return Path(__file__).resolve().parents[2] / "hosts" / "premiere_cep"
 
 
 def roughcut_executable() -> Optional[str]:

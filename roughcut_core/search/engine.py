@@ -136,10 +136,16 @@ class SearchEngine(abc.ABC):
         self.close()
 
     # ---- shared query logic -------------------------------------------------------------
+    def _common_terms(self) -> frozenset:
+        """Terms too frequent to drive the engine's candidate query (their posting lists are
+        huge). Default: :data:`STOPWORDS`; an engine with per-term document frequencies
+        returns the terms in more than a small fraction of its utterances as well."""
+        return STOPWORDS
+
     def expand(self, word: str) -> set[str]:
         """Fuzzy alternatives of a query word of 4+ letters: the :data:`MAX_EXPANSIONS` nearest
         (by edit distance) vocabulary terms that sound the same or are within its typo allowance."""
-        if len(word) < 4 or word in STOPWORDS:
+        if len(word) < 4 or word in self._common_terms():
             return set()
         phon = phonetic(word)
         typos = max_typos(word)
@@ -167,8 +173,9 @@ class SearchEngine(abc.ABC):
         if not words and not plan.phrases:
             cands = self._candidates([], [], True, plan.filters, limit)
             return [self._hit(c, 1.0, 0, len(c.doc.words)) for c in cands]
-        groups, phrases = self._engine_terms(words, plan.phrases, expansions)
-        common = all(g[0] in STOPWORDS for g in groups) and all(t in STOPWORDS for p in phrases for t in p)
+        stop = self._common_terms()
+        groups, phrases = self._engine_terms(words, plan.phrases, expansions, stop)
+        common = all(g[0] in stop for g in groups) and all(t in stop for p in phrases for t in p)
         # only common words: every ranking would read huge posting lists, so take the first
         # matches in index order and let the scoring below rank them
         pool = max(50, limit * 5) if phrases == list(plan.phrases) and not common else max(100, limit * 5)
@@ -188,19 +195,19 @@ class SearchEngine(abc.ABC):
         return [self._hit(c, score, a, b) for score, c, a, b in scored[:limit]]
 
     @staticmethod
-    def _engine_terms(words, phrases, expansions) -> tuple[list, list]:
-        """(groups, phrases) the engine matches: see :meth:`search_plan`."""
-        rare = [w for w in words if w not in STOPWORDS]
-        rare_in_phrases = [t for p in phrases for t in p if t not in STOPWORDS]
+    def _engine_terms(words, phrases, expansions, stop=STOPWORDS) -> tuple[list, list]:
+        """(groups, phrases) the engine matches: see :meth:`search_plan`; ``stop``: the common terms."""
+        rare = [w for w in words if w not in stop]
+        rare_in_phrases = [t for p in phrases for t in p if t not in stop]
         if not rare and not rare_in_phrases:
             return [[w, *sorted(expansions[w])] for w in words], list(phrases)
         groups = [[w, *sorted(expansions[w])] for w in rare]
         engine_phrases = []
         for p in phrases:
-            if all(t in STOPWORDS for t in p):
+            if all(t in stop for t in p):
                 engine_phrases.append(p)
             else:
-                groups += [[t] for t in dict.fromkeys(p) if t not in STOPWORDS and [t] not in groups]
+                groups += [[t] for t in dict.fromkeys(p) if t not in stop and [t] not in groups]
         return groups, engine_phrases
 
     @staticmethod

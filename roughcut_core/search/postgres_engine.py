@@ -31,6 +31,13 @@ _SCHEMA = [
        quality TEXT, tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', terms)) STORED)""",
     "CREATE INDEX IF NOT EXISTS rc_docs_key ON rc_docs(content_key, seq)",
     "CREATE INDEX IF NOT EXISTS rc_docs_tsv ON rc_docs USING gin(tsv)",
+    *(_FILTER_INDEXES := (
+        # filter indexes the planner combines with the word bitmap (added in place to older stores)
+        "CREATE INDEX IF NOT EXISTS rc_docs_shot ON rc_docs(lower(shot_size))",
+        "CREATE INDEX IF NOT EXISTS rc_docs_character ON rc_docs(lower(character))",
+        "CREATE INDEX IF NOT EXISTS rc_docs_speaker ON rc_docs(lower(speaker))",
+        "CREATE INDEX IF NOT EXISTS rc_docs_faces ON rc_docs USING gin(lower(face_names) gin_trgm_ops)",
+    )),
     "CREATE TABLE IF NOT EXISTS rc_vocab(term TEXT PRIMARY KEY, phon TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS rc_vocab_phon ON rc_vocab(phon)",
     "CREATE INDEX IF NOT EXISTS rc_vocab_trgm ON rc_vocab USING gin(term gin_trgm_ops)",
@@ -40,6 +47,10 @@ _SCHEMA = [
 _TABLES = ("rc_files", "rc_docs", "rc_vocab", "rc_script_lines")
 _DOC_SELECT = ", ".join(f"d.{c}" for c in DOC_COLUMNS if c != "terms")
 _SAFE = re.compile(r"^[a-z0-9]+$")
+MATCH_CAP = 2000  # most matching utterances one candidate query reads and ranks
+# planner settings for one candidate query (SET LOCAL: this transaction only): matches come
+# from the GIN bitmap, never from a scan in id order filtered row by row
+_BITMAP_ONLY = ("SET LOCAL enable_seqscan = off", "SET LOCAL enable_indexscan = off")
 
 
 def redact(url: str) -> str:
@@ -83,6 +94,11 @@ class PostgresEngine(SearchEngine):
         if row[0]:
             current = self.db.execute("SELECT value FROM rc_meta WHERE key='schema_version'").fetchone()
             if current and int(current[0]) == SCHEMA_VERSION:
+                if self.db.execute("SELECT to_regclass('rc_docs_faces') IS NULL").fetchone()[0]:
+                    with self.db.transaction():  # a store made before the filter indexes
+                        self.db.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
+                        for stmt in _FILTER_INDEXES:
+                            self.db.execute(stmt)
                 return
         with self.db.transaction():
             self.db.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
@@ -211,9 +227,12 @@ class PostgresEngine(SearchEngine):
 
         where, args = [], []
         if f.character:
+            # each branch has its own index (btree, btree, trigram GIN) so the planner can
+            # combine them (BitmapOr) with the shot size and the words (BitmapAnd)
+            like = "% " + re.sub(r"([\\%_])", r"\\\1", f.character.lower()) + " %"
             where.append("(lower(d.character)=lower(%s) OR lower(d.speaker)=lower(%s) "
-                         "OR strpos(lower(d.face_names), ' ' || lower(%s) || ' ') > 0)")
-            args += [f.character] * 3
+                         "OR lower(d.face_names) LIKE %s)")
+            args += [f.character, f.character, like]
         if f.shot_size:
             where.append("lower(d.shot_size)=lower(%s)")
             args.append(f.shot_size)
@@ -250,23 +269,33 @@ class PostgresEngine(SearchEngine):
         return where, args
 
     def _candidates(self, groups, phrases, require_all, filters, limit, ranked=True) -> list[Candidate]:
+        """Matches are read through the GIN index only (a bitmap scan, never a walk in id order
+        that can cross the whole table for a rare phrase or filter combination), and at most
+        :data:`MATCH_CAP` of them are ranked: queries whose words are all common stay bounded."""
         where, args = self._filter_sql(filters)
-        head = f"SELECT d.content_key, f.path, f.rate_num, f.rate_den, f.start_frame, f.drop_frame, {_DOC_SELECT}"
+        cols = f"d.content_key, f.path, f.rate_num, f.rate_den, f.start_frame, f.drop_frame, {_DOC_SELECT}"
+        join = "FROM rc_docs d JOIN rc_files f ON f.content_key=d.content_key"
         if groups or phrases:
             q = _tsquery(groups, phrases, require_all)
-            sql = f"{head}, ts_rank(d.tsv, to_tsquery('simple', %s)) AS r FROM rc_docs d " \
-                  f"JOIN rc_files f ON f.content_key=d.content_key"
             where.insert(0, "d.tsv @@ to_tsquery('simple', %s)")
+            sql = (f"SELECT * FROM (SELECT {cols}, ts_rank(d.tsv, to_tsquery('simple', %s)) AS r, d.id AS id "
+                   f"{join} WHERE {' AND '.join(where)} LIMIT {MATCH_CAP}) m "
+                   f"ORDER BY {'r DESC, id' if ranked else 'id'} LIMIT %s")
             args = [q, q, *args]
-            order = " ORDER BY r DESC, d.id LIMIT %s" if ranked else " ORDER BY d.id LIMIT %s"
+            plan = _BITMAP_ONLY
         else:
-            sql = f"{head}, 0 FROM rc_docs d JOIN rc_files f ON f.content_key=d.content_key"
-            order = " ORDER BY d.id LIMIT %s"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        rows = self._run(lambda db: db.execute(sql + order, (*args, limit)).fetchall())
+            sql = f"SELECT {cols}, 0, d.id {join}" + (" WHERE " + " AND ".join(where) if where else "") + \
+                " ORDER BY d.id LIMIT %s"
+            plan = ()
+
+        def read(db):
+            for stmt in plan:
+                db.execute(stmt)
+            return db.execute(sql, (*args, limit)).fetchall()
+
+        rows = self._run(read)
         return [Candidate(content_key=r[0], path=r[1], rate_num=r[2], rate_den=r[3], start_frame=r[4],
-                          drop_frame=bool(r[5]), doc=doc_from_values(*r[6:-1]), rank=float(r[-1]))
+                          drop_frame=bool(r[5]), doc=doc_from_values(*r[6:-2]), rank=float(r[-2]))
                 for r in rows]
 
     def _similar_terms(self, word: str, phon: str) -> set[str]:

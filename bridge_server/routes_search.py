@@ -130,3 +130,11 @@ def thumbnail(request: Request, path: str = Query(..., max_length=4096), t: floa
     except MediaError as exc:
         raise HTTPException(400, str(exc)) from None
     return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})
+
+
+# The same three read routes for the web app's search page (``/app/search``), mounted by
+# ``bridge_server.web`` under ``/app/api`` behind the app's session auth.
+app_router = APIRouter(prefix="/app/api", tags=["web app"])
+app_router.add_api_route("/search", search, methods=["GET"])
+app_router.add_api_route("/search/plan", search_plan, methods=["GET"])
+app_router.add_api_route("/search/thumbnail", thumbnail, methods=["GET"])

@@ -127,3 +127,38 @@ def test_review_routes_answer_in_words_before_a_cut_exists(client):
     assert r.status_code == 200 and r.json()["shows"] == []
     r = client.post("/app/api/preferences/bad%2Fname/reset", headers={"X-Roughcut": "1"})
     assert r.status_code in (400, 404)
+
+
+def test_search_page_renders_and_its_api_returns_a_hit(client, tmp_path):
+    from roughcut_core.search import IndexedFile, SearchDoc, connect
+
+    url = f"sqlite:///{tmp_path / 'search-index.db'}"
+    client.app.state.search_index = url
+    inside = str(client.root / "day1" / "A001.mov")
+    words = tuple((w, 3.0 + i * 0.5, 3.4 + i * 0.5) for i, w in enumerate("we should leave before dawn".split()))
+    with connect(url) as e:
+        e.put_file(IndexedFile("k-a001", inside, 18, 0.0, 20.0, 25, 1, 90000),
+                   [SearchDoc(seq=0, start=3.0, end=words[-1][2], text="We should leave before dawn.",
+                              words=words, character="ALICE", shot_size="CU")])
+        e.put_file(IndexedFile("k-out", str(client.outside / "secret.mov"), 1, 0.0, 9.0),
+                   [SearchDoc(seq=0, start=1.0, end=2.0, text="leave before dawn", words=(("leave", 1.0, 1.4),
+                              ("before", 1.5, 1.9), ("dawn", 1.9, 2.0)))])
+    assert client.get("/app/search").status_code == 401  # signed out: the signed-out page
+    assert client.get("/app/api/search", params={"q": "dawn"}).status_code == 401
+    login(client)
+    page = client.get("/app/search")
+    assert page.status_code == 200 and 'id="search-form"' in page.text and "/app/static/search.js" in page.text
+    assert 'href="/app/search" aria-current="page"' in page.text
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert 'href="/app/search"' in client.get("/app/").text  # the nav link on every page
+    assert client.get("/app/static/search.js").status_code == 200
+    r = client.get("/app/api/search", params={"q": "leve befor dawn", "character": "alice"})  # at 4.0 s
+    assert r.status_code == 200, r.text
+    hits = r.json()["results"]
+    assert [h["path"] for h in hits] == [inside]  # the file outside the allowed roots is not shown
+    assert hits[0]["timecode"] == "01:00:04:00" and hits[0]["text"] == "We should leave before dawn."
+    plan = client.get("/app/api/search/plan", params={"q": "dawn"}).json()
+    assert plan["schema"] == "roughcut.hostplan/1" and [i["media"]["path"] for i in plan["items"]] == [inside]
+    # the thumbnail route answers in words for a file with no picture (the page then hides it)
+    r = client.get("/app/api/search/thumbnail", params={"path": inside, "t": 3.0})
+    assert r.status_code == 400

@@ -79,8 +79,14 @@ def mount(app: FastAPI) -> None:
         return guarded("settings.html", request, roots=[str(r) for r in config.allowed_roots],
                        settings_file=str(config.settings_file), page_id="settings")
 
+    @app.get("/app/search", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(request: Request):  # dailies and archive search (issue 18)
+        return guarded("search.html", request, page_id="search")
+
     app.mount("/app/static", StaticFiles(directory=str(HERE / "static")), name="app-static")
     # not in /v1/openapi.json: the page-facing API is internal to the app, not the host API
     app.include_router(api.router, include_in_schema=False)
     from ..routes_cutdown import make_router as cutdown_routes  # social cut-downs (issue 19)
     app.include_router(cutdown_routes("/app/api", api.authed))
+    from ..routes_search import app_router as search_routes  # the search page's API (issue 18)
+    app.include_router(search_routes, dependencies=api.authed)

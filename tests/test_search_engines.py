@@ -202,3 +202,20 @@ def test_index_analysis_hook_adds_one_analysed_file(index_url, tmp_path, monkeyp
         assert e.search("room tone")[0].path == str(media)
     monkeypatch.setenv("XDG_DATA_HOME", "/dev/null/not-a-folder")
     assert "not added to the search index" in index_analysis(analysis, "postgresql://127.0.0.1:9/archive")
+
+
+def test_face_name_filter_is_literal_and_older_postgres_stores_get_the_filter_indexes(index_url):  # noqa: F811
+    with connect(index_url) as e:
+        put(e, "f1", "/shoot/F001.mov", [doc(0, "the diner at night", face_names=("Ana_Lu", "Bo"))])
+        put(e, "f2", "/shoot/F002.mov", [doc(0, "the diner at noon", face_names=("AnaXLu",))])
+        got = lambda who: sorted(h.path for h in e.search("diner", filters=Filters(character=who)))  # noqa: E731
+        assert got("ana_lu") == ["/shoot/F001.mov"]  # '_' is no wildcard
+        assert got("bo") == ["/shoot/F001.mov"] and got("%") == [] and got("an") == []
+        if e.name != "postgresql":
+            return
+        for name in ("rc_docs_shot", "rc_docs_character", "rc_docs_speaker", "rc_docs_faces"):
+            e.db.execute(f"DROP INDEX {name}")  # a store made before the indexes existed
+    with connect(index_url) as e:
+        names = {r[0] for r in e.db.execute("SELECT indexname FROM pg_indexes WHERE tablename='rc_docs'")}
+        assert {"rc_docs_shot", "rc_docs_character", "rc_docs_speaker", "rc_docs_faces"} <= names
+        assert [h.path for h in e.search("diner", filters=Filters(character="bo"))] == ["/shoot/F001.mov"]

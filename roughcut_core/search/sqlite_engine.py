@@ -186,7 +186,7 @@ class SqliteEngine(SearchEngine):
         where, args = [], []
         if f.character:
             where.append("(lower(d.character)=lower(?) OR lower(d.speaker)=lower(?) "
-                         "OR lower(d.face_names) LIKE '% ' || lower(?) || ' %')")
+                         "OR instr(lower(d.face_names), ' ' || lower(?) || ' ') > 0)")  # literal, no wildcards
             args += [f.character] * 3
         if f.shot_size:
             where.append("lower(d.shot_size)=lower(?)")

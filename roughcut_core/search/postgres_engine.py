@@ -277,9 +277,16 @@ class PostgresEngine(SearchEngine):
         join = "FROM rc_docs d JOIN rc_files f ON f.content_key=d.content_key"
         if groups or phrases:
             q = _tsquery(groups, phrases, require_all)
-            where.insert(0, "d.tsv @@ to_tsquery('simple', %s)")
+            if not ranked and (filters.character or filters.shot_size):
+                # only common words: their posting lists cost more than the indexed filters,
+                # which then drive the bitmap and the words are checked row by row
+                where.insert(0, "(d.tsv @@ to_tsquery('simple', %s)) IS TRUE")
+            else:
+                where.insert(0, "d.tsv @@ to_tsquery('simple', %s)")
+            # unranked: the first ``limit`` matches in heap order (≈ index order) end the scan
+            cap = MATCH_CAP if ranked else max(1, int(limit))
             sql = (f"SELECT * FROM (SELECT {cols}, ts_rank(d.tsv, to_tsquery('simple', %s)) AS r, d.id AS id "
-                   f"{join} WHERE {' AND '.join(where)} LIMIT {MATCH_CAP}) m "
+                   f"{join} WHERE {' AND '.join(where)} LIMIT {cap}) m "
                    f"ORDER BY {'r DESC, id' if ranked else 'id'} LIMIT %s")
             args = [q, q, *args]
             plan = _BITMAP_ONLY

@@ -61,12 +61,25 @@ class SqliteEngine(SearchEngine):
             self.db = sqlite3.connect(str(self.path), timeout=60, isolation_level=None,
                                       check_same_thread=False)
             self.db.execute("PRAGMA busy_timeout=60000")
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self._migrate()
+            self._open_shared()
         except (sqlite3.Error, OSError, ValueError) as exc:
             raise SearchIndexError(f"search index {self.path}: cannot open: {exc}") from None
         self._known_terms: set[str] = set()
+
+    def _open_shared(self) -> None:
+        """WAL mode and the schema, retried while another process is creating the same file:
+        SQLite answers "database is locked" at once, without waiting, when two connections
+        switch a new file to WAL or upgrade a read lock together (it would otherwise deadlock)."""
+        for attempt in range(60):
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self._migrate()
+                return
+            except sqlite3.OperationalError as exc:
+                if attempt == 59 or "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                time.sleep(0.1 + 0.01 * attempt)
 
     def _migrate(self) -> None:
         db = self.db

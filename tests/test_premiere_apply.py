@@ -7,6 +7,7 @@ roughcut.jsx on a plan made by the real ``cut_to_hostplan``.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -123,3 +124,17 @@ def test_bad_plan_file_is_refused_before_contacting_premiere(tmp_path, capsys):
     assert "not a roughcut.hostplan/1 document" in capsys.readouterr().err
     assert main(["apply", "--host", "premiere", str(tmp_path / "missing.json")]) == 1
     assert "plan file not found" in capsys.readouterr().err
+
+
+def test_the_sent_script_has_its_parts_inlined_and_a_missing_part_is_named(tmp_path):
+    from roughcut_core.errors import RoughcutError
+    from roughcut_core.install.premiere_link import default_jsx_path, read_jsx
+
+    whole = read_jsx(default_jsx_path())
+    assert not re.search(r"^//@include", whole, re.M)
+    assert "function rc_parse(" in whole and "function rc_planOps(" in whole and "function roughcut_applyPlan(" in whole
+    (tmp_path / "main.jsx").write_text('//@include "part.jsx"\nvar b = a + 1;\n', encoding="utf-8")
+    with pytest.raises(RoughcutError, match=r"part\.jsx: cannot read"):
+        read_jsx(tmp_path / "main.jsx")
+    (tmp_path / "part.jsx").write_text("\ufeffvar a = 1;\n", encoding="utf-8")
+    assert read_jsx(tmp_path / "main.jsx") == "var a = 1;\n\nvar b = a + 1;\n"

@@ -6,8 +6,8 @@ pymiere's "Pymiere Link" CEP extension (HOST_API.md B3) serves ``http://127.0.0.
 script fails). We speak that protocol directly with the standard library instead of importing
 pymiere (unmaintained, imports ``distutils``, Windows-only process checks).
 
-:func:`apply_plan_premiere` sends ``hosts/premiere_cep/jsx/roughcut.jsx`` followed by
-``roughcut_applyPlan("<plan JSON>")`` (the same ExtendScript the CEP panel runs) and returns
+:func:`apply_plan_premiere` sends ``hosts/premiere_cep/jsx/roughcut.jsx``, its ``//@include`` parts
+inlined, followed by ``roughcut_applyPlan("<plan JSON>")`` (the same ExtendScript the CEP panel runs) and returns
 the summary dict the script produced. Errors (:class:`PremiereLinkError`) name the URL or the
 plan file and say what to do; the plan is checked before anything is sent, and the script
 itself builds nothing unless every clip is found (see roughcut.jsx).
@@ -15,6 +15,7 @@ itself builds nothing unless every clip is found (see roughcut.jsx).
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -34,6 +35,30 @@ class PremiereLinkError(RoughcutError):
 def default_jsx_path() -> Path:
     """``hosts/premiere_cep/jsx/roughcut.jsx`` of this checkout."""
     return Path(__file__).resolve().parents[2] / "hosts" / "premiere_cep" / "jsx" / "roughcut.jsx"
+
+
+_INCLUDE = re.compile(r"""^\s*(?:#|//@)include\s+["'](.+?)["']\s*;?\s*$""")
+
+
+def read_jsx(path: Union[str, Path], _seen: Optional[list] = None) -> str:
+    """The text of a .jsx file with its ``#include`` / ``//@include`` parts inlined, as ExtendScript's
+    preprocessor does (a relative part resolves beside the including file). Code sent through
+    ``evalScript`` has no file of its own to resolve parts against, so it goes whole.
+    Raises :class:`RoughcutError` naming the file that cannot be read."""
+    path = Path(path).resolve()
+    seen = _seen if _seen is not None else []
+    if path in seen:
+        return ""
+    seen.append(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise RoughcutError(f"{path}: cannot read the Premiere ExtendScript: {exc}") from exc
+    out = []
+    for line in text.splitlines():
+        m = _INCLUDE.match(line)
+        out.append(read_jsx(path.parent / m.group(1), seen) if m else line)
+    return "\n".join(out) + "\n"
 
 
 def _js_string(text: str) -> str:
@@ -94,10 +119,7 @@ def apply_plan_premiere(plan: Union[dict, str, Path], link_url: str = DEFAULT_LI
     if not isinstance(plan, dict):
         plan = load_plan(plan)
     jsx = Path(jsx_path) if jsx_path else default_jsx_path()
-    try:
-        source = jsx.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise RoughcutError(f"{jsx}: cannot read the Premiere ExtendScript: {exc}") from exc
+    source = read_jsx(jsx)
     check_link(link_url)
     body = json.dumps({"to_eval": build_apply_code(source, plan)}).encode("utf-8")
     try:

@@ -18,8 +18,19 @@
     });
   }
 
-  function RCHost(cep) {
+  /* The folder of the panel's index.html (the extension root) as a file-system path, or ''. */
+  function panelDir() {
+    var href = String((global.location && global.location.href) || '');
+    if (!/^file:/.test(href)) { return ''; }
+    var dir = decodeURIComponent(href.replace(/^file:\/\//, '').replace(/[?#].*$/, '').replace(/[^\/]*$/, ''));
+    return /^\/[A-Za-z]:\//.test(dir) ? dir.slice(1) : dir;
+  }
+
+  /* `scriptPath`: jsx/roughcut.jsx of this extension (found from the panel's own location). */
+  function RCHost(cep, scriptPath) {
     this.cep = cep || global.__adobe_cep__;
+    this.scriptPath = scriptPath === undefined ? (panelDir() ? panelDir() + 'jsx/roughcut.jsx' : '') : scriptPath;
+    this.ready = null;
   }
 
   RCHost.prototype.available = function () { return !!(this.cep && this.cep.evalScript); };
@@ -41,10 +52,36 @@
     });
   };
 
+  /*
+   * Make sure roughcut.jsx is loaded. The manifest's ScriptPath loads it when the panel opens;
+   * if that load failed (its //@include parts are found beside the file, and $.fileName is
+   * wrong in the first-loaded JSX, HOST_API B1), load it once more with $.evalFile and its
+   * absolute path, as Adobe's PProPanel sample loads its jsx/ folder. Resolves when
+   * roughcut_applyPlan exists; a failure is retried on the next call.
+   */
+  RCHost.prototype.ensureScript = function () {
+    var self = this, file = this.scriptPath;
+    if (!this.available()) { return Promise.resolve(); }
+    if (!this.ready) {
+      this.ready = this.evalScript('typeof roughcut_applyPlan').then(function (kind) {
+        if (kind === 'function' || !file) { return kind; }
+        return self.evalScript('$.evalFile(' + jsxString(file) + '); typeof roughcut_applyPlan');
+      }).then(function (kind) {
+        if (kind !== 'function') { throw new Error('roughcut.jsx is not loaded'); }
+      }).catch(function (err) {
+        self.ready = null;
+        throw new Error('Premiere could not load the roughcut script ' + (file || 'jsx/roughcut.jsx') +
+          ' (' + err.message + '): reinstall the panel with `roughcut install premiere`');
+      });
+    }
+    return this.ready;
+  };
+
   /* Call a roughcut_* ExtendScript function; resolves with its parsed {ok, ...} answer. */
   RCHost.prototype.call = function (fn, arg) {
+    var self = this;
     var script = fn + '(' + (arg === undefined ? '' : jsxString(typeof arg === 'string' ? arg : JSON.stringify(arg))) + ')';
-    return this.evalScript(script).then(function (text) {
+    return this.ensureScript().then(function () { return self.evalScript(script); }).then(function (text) {
       var out;
       try { out = JSON.parse(text); } catch (e) {
         throw new Error('unexpected answer from Premiere: ' + String(text).slice(0, 120));
@@ -112,9 +149,7 @@
   /* host_config.json, written by `roughcut install premiere` beside index.html: where the
      roughcut executable is (GUI apps on macOS do not get the shell's PATH). */
   RCNode.prototype.readHostConfig = function () {
-    var req = this.req, href = String((global.location && global.location.href) || '');
-    var dir = decodeURIComponent(href.replace(/^file:\/\//, '').replace(/[^\/]*$/, ''));
-    if (/^\/[A-Za-z]:\//.test(dir)) { dir = dir.slice(1); }
+    var req = this.req, dir = panelDir();
     if (!req || !dir) { return Promise.resolve({}); }
     return new Promise(function (resolve) {
       req('fs').readFile(dir + 'host_config.json', 'utf8', function (err, text) {

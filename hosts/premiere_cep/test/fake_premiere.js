@@ -25,7 +25,29 @@
  *  - reading a member the DOM does not have gives undefined and is recorded in fake.unknown.
  * Every mutation of a sequence is logged on it, so tests can prove old sequences were untouched.
  */
+const fs = require('fs');
+const path = require('path');
 const vm = require('vm');
+
+/*
+ * ExtendScript's preprocessor (JavaScript Tools Guide, "Preprocessor directives"): a line
+ * `#include "f"` or `//@include "f"` is replaced by the text of f, a relative f resolving beside
+ * the including file; a file that cannot be found is a run-time error before anything runs.
+ */
+const INCLUDE = /^\s*(?:#|\/\/@)include\s+["'](.+?)["']\s*;?\s*$/;
+function preprocess(file, seen = []) {
+  const abs = path.resolve(String(file));
+  if (seen.includes(abs)) return '';
+  seen.push(abs);
+  let text;
+  try { text = fs.readFileSync(abs, 'utf8').replace(/^\uFEFF/, ''); } catch (e) {
+    throw new Error(`#include: cannot open ${abs}`);
+  }
+  return text.split(/\r?\n/).map((line) => {
+    const m = INCLUDE.exec(line);
+    return m ? preprocess(path.resolve(path.dirname(abs), m[1]), seen) : line;
+  }).join('\n');
+}
 
 const TPS = 254016000000n;
 const ES5_EXTRAS = `
@@ -121,7 +143,8 @@ class FakePremiere {
       },
       enableQE() { throw new Error('app.enableQE: the QE DOM is undocumented; roughcut must not use it'); },
     };
-    Object.assign(this.ctx, { app: this.app, Time, $: { writeln() {} },
+    const dollar = { writeln() {}, evalFile(file) { return vm.runInContext(preprocess(file), self.ctx, { filename: String(file) }); } };
+    Object.assign(this.ctx, { app: this.app, Time, $: dollar,
       ProjectItemType: { CLIP: 1, BIN: 2, ROOT: 3, FILE: 4 } });
   }
 
@@ -419,6 +442,9 @@ class FakePremiere {
   /** Load a script into the ExtendScript context (like the manifest's ScriptPath). */
   load(source, filename = 'roughcut.jsx') { vm.runInContext(source, this.ctx, { filename }); }
 
+  /** Load a .jsx file with its #include / //@include parts inlined, as ExtendScript does. */
+  loadFile(file) { this.load(preprocess(file), path.basename(file)); }
+
   /** Like CSInterface.evalScript: always a string; "EvalScript error." when the script throws. */
   evalScript(code) {
     try {
@@ -459,4 +485,4 @@ function tiInfo(x) {
     disabled: x._disabled, linked: x.getLinkedItems().numItems };
 }
 
-module.exports = { FakePremiere, Time, TPS, tpfOf };
+module.exports = { preprocess, FakePremiere, Time, TPS, tpfOf };

@@ -5,14 +5,53 @@ const assert = require('node:assert/strict');
 const fs = require('fs');
 const acorn = require('acorn');
 const { JSX_PATH, NTSC, project, plan, loaded, call } = require('./scenarios');
-const { Time } = require('./fake_premiere');
+const path = require('path');
+const { FakePremiere, Time, preprocess } = require('./fake_premiere');
+const { RCHost } = require('../js/host.js');
 
 const SRC = fs.readFileSync(JSX_PATH, 'utf8');
 const TPF_NTSC = 10594584000n;
+const JSX_DIR = path.dirname(JSX_PATH);
+const PARTS = fs.readdirSync(JSX_DIR).filter((f) => f.endsWith('.jsx'));
 
-test('roughcut.jsx parses as ECMAScript 3', () => {
-  assert.doesNotThrow(() => acorn.parse(SRC, { ecmaVersion: 3 }));
+test('roughcut.jsx and its parts parse as ECMAScript 3, each under 600 lines', () => {
+  assert.deepEqual(PARTS.sort(), ['roughcut.jsx', 'roughcut_json.jsx', 'roughcut_plan.jsx']);
+  for (const f of PARTS) {
+    const text = fs.readFileSync(path.join(JSX_DIR, f), 'utf8');
+    assert.doesNotThrow(() => acorn.parse(text, { ecmaVersion: 3 }), f);
+    assert.ok(text.split('\n').length <= 600, `${f}: ${text.split('\n').length} lines`);
+  }
+  assert.doesNotThrow(() => acorn.parse(preprocess(JSX_PATH), { ecmaVersion: 3 }));
   assert.throws(() => acorn.parse('var a = [1,].map(x => x);', { ecmaVersion: 3 }));
+});
+
+test('the parts come in through //@include: roughcut.jsx alone lacks them', () => {
+  const bare = new FakePremiere(project());
+  bare.load(SRC);
+  assert.equal(bare.evalScript('typeof roughcut_applyPlan + " " + typeof rc_stringify + " " + typeof rc_planOps'),
+    'function undefined undefined');
+  assert.equal(loaded().evalScript('typeof rc_stringify + " " + typeof rc_planOps'), 'function function');
+});
+
+/* The panel's RCHost over CSInterface-like evalScript into a fake; counts $.evalFile calls. */
+function hostOver(fake, scriptPath) {
+  const seen = [];
+  const cep = { evalScript: (s, cb) => { seen.push(s); setImmediate(() => cb(fake.evalScript(s))); } };
+  return { host: new RCHost(cep, scriptPath), evalFiles: () => seen.filter((s) => s.includes('$.evalFile')).length };
+}
+
+test('panel: when the ScriptPath load failed, roughcut.jsx is loaded by $.evalFile with its path', async () => {
+  const empty = new FakePremiere(project());  // nothing loaded, as after a failed ScriptPath load
+  const { host, evalFiles } = hostOver(empty, JSX_PATH);
+  const bin = await host.call('roughcut_readBin');
+  assert.equal(bin.clips.length, 3);
+  await host.call('roughcut_readBin');
+  assert.equal(evalFiles(), 1);  // loaded once, then reused
+  const ready = hostOver(loaded(), JSX_PATH);
+  assert.equal((await ready.host.call('roughcut_readBin')).clips.length, 3);
+  assert.equal(ready.evalFiles(), 0);  // the ScriptPath load worked: nothing loaded again
+  const wrong = hostOver(new FakePremiere(project()), path.join(JSX_DIR, 'missing', 'roughcut.jsx'));
+  await assert.rejects(wrong.host.call('roughcut_readBin'), /could not load the roughcut script .*missing.*roughcut\.jsx/);
 });
 
 test('the fake context really lacks the ES5 library', () => {

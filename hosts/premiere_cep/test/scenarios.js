@@ -1,6 +1,5 @@
 'use strict';
 /* Shared fake projects and host plans for the node tests (and the fake Pymiere Link server). */
-const fs = require('fs');
 const path = require('path');
 const { FakePremiere } = require('./fake_premiere');
 
@@ -47,7 +46,7 @@ function plan(overrides = {}) {
 
 function loaded(scenario = project(), options = {}) {
   const fake = new FakePremiere(scenario, options);
-  fake.load(fs.readFileSync(JSX_PATH, 'utf8'));
+  fake.loadFile(JSX_PATH);
   return fake;
 }
 

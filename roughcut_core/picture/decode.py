@@ -268,6 +268,17 @@ def proxy_cache_dir() -> Path:
 
 
 def _decode_at(path, t: float, max_width: int) -> np.ndarray:
+    """RGB of the first frame at or after ``t`` s (the last frame when ``t`` is past the end).
+
+    Seeks to the keyframe before ``t``; where the demuxer lands past ``t`` anyway (MPEG-PS, e.g.
+    GRID .mpg, seeks to the NEXT keyframe, so ``t`` = 0 showed the frame at 0.48 s), decodes
+    again from the file start, as picture/expression.py does. Near the start it never seeks."""
+    rgb = _decode_at_from(path, t, max_width, seek=t > 0.5)
+    return rgb if rgb is not None else _decode_at_from(path, t, max_width, seek=False)
+
+
+def _decode_at_from(path, t: float, max_width: int, seek: bool) -> Optional[np.ndarray]:
+    """:func:`_decode_at` with or without the seek; None when a seek landed past ``t``."""
     import av
 
     container = _open(path)
@@ -277,15 +288,18 @@ def _decode_at(path, t: float, max_width: int) -> np.ndarray:
         tb = st.time_base
         first = st.start_time or 0
         target = first + int(round(max(0.0, t) / tb))
-        try:
-            container.seek(target, stream=st, backward=True, any_frame=False)
-        except av.error.FFmpegError:
-            container.seek(0)
+        if seek:
+            try:
+                container.seek(target, stream=st, backward=True, any_frame=False)
+            except av.error.FFmpegError:
+                container.seek(0)
         best = None
         try:
             for frame in container.decode(st):
                 if frame.pts is None:
                     continue
+                if best is None and seek and frame.pts > target:
+                    return None  # landed past t: the caller decodes from the top
                 best = frame
                 if frame.pts >= target:
                     break

@@ -103,6 +103,7 @@ class FaceBox:
     track: int = -1
     speaking: Optional[bool] = None
     mouth_open: Optional[float] = None
+    yaw: Optional[float] = None  # head turn, degrees; + = nose to the frame's right (picture.pose)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ SIGNALS: dict[str, tuple[str, str]] = {
     "on_camera": ("picture.cast", "0..1: the line's character is in frame and speaking in sync"),
     "speaker_in_frame": ("picture.cast", "0/1: the line's character is among the faces in frame"),
     "lip_sync": ("picture.cast", "-1..1: correlation of the speaker's mouth motion with the speech"),
+    "facing_camera": ("picture.cast", "0..1: the speaker's face turned to the camera (1 full face / 3/4, 0 profile)"),
     # Sound of the reading.
     "snr_db": ("audio.reading", "dB: speech level over the take's noise floor during the reading"),
     "level_rel_db": ("audio.reading", "dB: speech level relative to the character's loudest take of the line"),

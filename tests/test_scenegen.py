@@ -32,6 +32,33 @@ def test_plans_differ_by_seed_and_stay_put():
                 assert line.character in t.setup.shows  # a defect we can see and hear
 
 
+def test_held_out_blocks_vary_faces_voices_rates_and_framing():
+    """From seed 12 on: three consecutive seeds cast six different faces and voices, six seeds
+    use every rate once (29.97 and 59.94 drop-frame), framing varies inside each size class."""
+    from fractions import Fraction
+
+    from roughcut_core.scenegen.plan import LEGACY_SEEDS, RATES_V4, SIZE_RANGES_V4
+
+    assert plan_scene(3) == plan_scene(3) and plan_scene(LEGACY_SEEDS - 1).drop_frame is False
+    for block in (12, 15, 18, 21):
+        plans = [plan_scene(s) for s in range(block, block + 3)]
+        faces = [c.actor for p in plans for c in p.characters]
+        voices = [c.voice for p in plans for c in p.characters]
+        assert len(set(faces)) == 6 and len(set(voices)) == 6
+    for block in (12, 18):
+        plans = [plan_scene(s) for s in range(block, block + 6)]
+        assert sorted(p.rate for p in plans) == sorted(RATES_V4)
+        for p in plans:
+            assert p.drop_frame == (p.rate in (Fraction(30000, 1001), Fraction(60000, 1001)))
+    heights = set()
+    for p in (plan_scene(s) for s in range(12, 24)):
+        for st in p.setups[1:]:
+            lo, hi = SIZE_RANGES_V4[st.shot_size]
+            assert lo <= st.face_height <= hi
+            heights.add(st.face_height)
+    assert len(heights) > 12
+
+
 @pytest.fixture(scope="module")
 def small_scene(tmp_path_factory):
     from roughcut_core.scenegen import build_scene

@@ -15,6 +15,9 @@ the perception code was tuned on seeds 0-2 only) and scores it against their gro
   noise); precision over found readings carrying that label, recall over truth defects; plus
   the share of clean truth readings that were given any defect;
 - shot size per take vs the setup's drawn size;
+- facing camera: on generated scenes (frontal faces only) the share of found on-camera readings
+  whose ``facing_camera`` >= 0.5; on real faces in several poses, ``bench.facing`` (faces
+  labelled by eye: facing vs turned);
 - on the real clips of ``../shared/media``: the GRID talking heads (one frontal speaker each:
   shot size CU/MCU, the speaker on camera) and DER on ``diarization/`` (``bench.audio`` code).
 
@@ -108,6 +111,7 @@ def score_scene(root: Path, pipeline) -> dict:
             val = None if r is None else (r.signals or {}).get("on_camera")
             onoff.append({"take": t["name"], "line": tr["line_id"], "want": tr["on_camera"], "on_camera": val,
                           "in_frame": None if r is None else (r.signals or {}).get("speaker_in_frame"),
+                          "facing": None if r is None else (r.signals or {}).get("facing_camera"),
                           "lip_sync": None if r is None else (r.signals or {}).get("lip_sync"),
                           "ok": val is not None and (val >= ON_CAMERA) == bool(tr["on_camera"])})
             labels = set(r.defects) if r is not None else set()
@@ -184,7 +188,10 @@ def summarize(scenes: list[dict]) -> dict:
                     "recall": round(tp / n_truth, 3) if n_truth else None}
     clean = sum(sc["clean_readings"] for sc in scenes)
     found = [r for r in onoff if r["on_camera"] is not None]
-    return {"binding_accuracy": _acc(setups), "on_off_accuracy": _acc(onoff),
+    facing = [r for r in found if r["want"] and r.get("facing") is not None]
+    return {"facing_on_camera": round(sum(r["facing"] >= 0.5 for r in facing) / len(facing), 3) if facing else None,
+            "facing_measured": len(facing),
+            "binding_accuracy": _acc(setups), "on_off_accuracy": _acc(onoff),
             "on_off_accuracy_found": _acc(found), "readings_found": len(found), "shot_size_accuracy": _acc(sizes),
             "defects": kinds, "clean_flagged_share": round(sum(sc["clean_flagged"] for sc in scenes) / clean, 3)
             if clean else None, "setups": len(setups), "readings": len(onoff)}
@@ -207,6 +214,8 @@ def run(argv=None) -> int:
     from ..scenegen.build import GENERATOR_VERSION
     from ..scenegen.actors import shared_media_dir
     from .audio import diarization_rows
+    from .facing import facing_rows
+    from .facing import summary as facing_summary
 
     media = Path(args.media) if args.media else shared_media_dir()
     if not media.is_dir():
@@ -230,8 +239,9 @@ def run(argv=None) -> int:
         real = [] if args.no_real else real_clips(media, pipeline)
         wides = [] if args.no_real else real_wides(media, pipeline)
         der = [] if args.no_real else diarization_rows(media)
+        facing = [] if args.no_real else facing_rows(media)
     result = {"summary": summarize(scenes), "scenes": scenes, "real_clips": real, "real_wides": wides,
-              "diarization": der}
+              "diarization": der, "facing": facing, "facing_summary": facing_summary(facing) if facing else None}
     if args.json:
         print(json.dumps(result, indent=1, default=str))
         return 0
@@ -250,7 +260,9 @@ def _print(result: dict) -> None:
           f"{s['on_off_accuracy']} over {s['readings']} truth readings (target 0.95; unfound readings count as "
           f"wrong), {s['on_off_accuracy_found']} over the {s['readings_found']} the aligner found; "
           f"shot size {s['shot_size_accuracy']} "
-          f"(target 0.9); clean readings given a defect: {s['clean_flagged_share']}\n")
+          f"(target 0.9); clean readings given a defect: {s['clean_flagged_share']}; on-camera readings "
+          f"facing the camera: {s['facing_on_camera']} of {s['facing_measured']} (generated faces are all "
+          f"frontal)\n")
     print(markdown_table(["defect", "truth", "flagged", "hit", "precision", "recall"],
                          [[k, v["truth"], v["flagged"], v["tp"], v["precision"], v["recall"]]
                           for k, v in s["defects"].items()]))
@@ -270,6 +282,16 @@ def _print(result: dict) -> None:
         print(markdown_table(["file", "shot size", "people", "faces", "median face height"],
                              [[r["file"], r["shot_size"], r["people"], r["faces"], r["median_face_height"]]
                               for r in result["real_wides"]]))
+    if result.get("facing_summary"):
+        fs = result["facing_summary"]
+        print("\n## Facing camera on real faces labelled by eye (bench.facing)\n")
+        print(markdown_table(["faces", "accuracy", "facing (n)", "facing acc", "turned (n)", "turned acc"],
+                             [[fs["faces"], fs["accuracy"], fs["facing_n"], fs["facing_accuracy"], fs["turned_n"],
+                               fs["turned_accuracy"]]]))
+        bad = [f"{r['clip']}@{r['t']} want {'facing' if r['facing'] else 'turned'} yaw {r['yaw']} ({r.get('source')})"
+               for r in result["facing"] if not r["ok"]]
+        if bad:
+            print("\nfacing misses: " + "; ".join(bad))
     if result["diarization"]:
         print("\n## Diarization (DER, collar 0.25 s, overlap scored; bench.audio code)\n")
         print(markdown_table(["file", "ref spk", "given", "found", "DER"],

@@ -25,7 +25,7 @@ from ..media.keys import content_key
 from .decode import iter_decoded, prefetch
 from .speaking import mark_speaking
 
-VERSION = "2.0"  # 2.0: tiled small-face detection, dlib faceprints per track (issue 13)
+VERSION = "2.1"  # 2.0: tiled small-face detection, dlib faceprints per track (issue 13); 2.1: head yaw per face
 EMBED_EVERY = 2
 FACEPRINT_EVERY = 2  # dlib descriptor on every 2nd sample (~25 ms a face)
 ANALYZER = "picture"
@@ -139,6 +139,7 @@ class PictureAnalyzer:
 
         from .detector import detect_multiscale
         from .identities import face_embedding
+        from .pose import yaw_from_keypoints, yaw_from_mesh
         from .shots import ShotBoundaries
         from .tracks import build_tracks
 
@@ -175,9 +176,11 @@ class PictureAnalyzer:
             boxes = []
             for det in detect_multiscale(detector, rgb):
                 mesh = landmarker.landmarks(rgb, det) if landmarker is not None else None
+                yaw = yaw_from_mesh(mesh.points) if mesh is not None else yaw_from_keypoints(det.keypoints)
                 boxes.append(FaceBox(t=round(fr.t, 4), box=tuple(round(v, 4) for v in det.box),
                                      score=round(det.score, 4),
-                                     mouth_open=None if mesh is None else round(mesh.mouth_open, 4)))
+                                     mouth_open=None if mesh is None else round(mesh.mouth_open, 4),
+                                     yaw=None if yaw is None else round(yaw, 1)))
                 # identity texture once per EMBED_EVERY samples: a track's mean needs few faces
                 emb = face_embedding(mesh.crop) if mesh is not None and n_samples % EMBED_EVERY == 0 else None
                 # float16: ~2 KB a face until tracks are known (about 60 MB for an hour with two faces)

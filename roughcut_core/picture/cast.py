@@ -27,7 +27,10 @@ Contract:
   = 1 when a face bound to the reading's character is in at least half of the samples of the
   reading; ``lip_sync`` = Pearson correlation of that face's mouth motion (|change|) with the speech
   envelope (words of the take's transcript, else the reading span) over the reading +-0.75 s;
-  ``on_camera`` = in-frame fraction x (0.6 + 0.4 x max(0, lip_sync)). Signals are left out
+  ``facing_camera`` = median of ``pose.facing_score`` over that face's yaw during the reading
+  (1 full face to three-quarter, 0 profile; left out when no yaw was measured);
+  ``on_camera`` = in-frame fraction x (0.6 + 0.4 x max(0, lip_sync)) x facing_camera (a speaker
+  in profile is in frame but not on camera speaking to us). Signals are left out
   where they cannot be measured (no picture for the file, or the character never bound while
   unnamed faces are on screen).
 """
@@ -39,6 +42,8 @@ from dataclasses import dataclass, field, replace
 from typing import Optional, Sequence
 
 import numpy as np
+
+from .pose import facing_score
 
 LINK = 0.55
 LOOSE = 0.68
@@ -276,7 +281,7 @@ def reading_signals(readings: Sequence, analyses: Sequence, binding: CastBinding
         frac = sum(1 for t in times if round(t, 4) in seen) / len(times)
         sig = dict(rd.signals or {})
         sig["speaker_in_frame"] = 1.0 if frac >= 0.5 else 0.0
-        lip = 0.0
+        lip, facing = 0.0, None
         if tracks:
             tr = max(tracks, key=lambda tr: sum(1 for b in tr.boxes if rd.start <= b.t < rd.end))
             win = [b for b in tr.boxes if rd.start - LIP_PAD <= b.t < rd.end + LIP_PAD and b.mouth_open is not None]
@@ -285,6 +290,11 @@ def reading_signals(readings: Sequence, analyses: Sequence, binding: CastBinding
             env = np.array([1.0 if any(s <= b.t < e for s, e in spans) else 0.0 for b in win])
             lip = _pearson(_motion(np.array([b.mouth_open for b in win], np.float64)), env)
             sig["lip_sync"] = round(lip, 4)
-        sig["on_camera"] = round(frac * (0.6 + 0.4 * max(0.0, lip)), 4) if frac >= 0.5 else round(0.4 * frac, 4)
+            scores = [facing_score(b.yaw) for b in tr.boxes if rd.start <= b.t < rd.end and getattr(b, "yaw", None) is not None]
+            if scores:
+                facing = float(np.median(scores))
+                sig["facing_camera"] = round(facing, 4)
+        on = frac * (0.6 + 0.4 * max(0.0, lip)) if frac >= 0.5 else 0.4 * frac
+        sig["on_camera"] = round(on * (facing if facing is not None else 1.0), 4)
         out.append(replace(rd, signals=sig))
     return tuple(out)

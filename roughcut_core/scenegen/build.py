@@ -7,6 +7,7 @@ Contract: :func:`build_scene(out_dir, seed, small=False)` writes ``scene.fountai
     {"schema", "seed", "rate": [num, den], "width", "height", "title",
      "characters": [...], "actors": {character: {"face", "voice", "credit"}},
      "setups": {name: {"shows": [characters], "shot_size", "face_height"}},
+     "start_timecode": label or null, "drop_frame": bool,
      "lines": [{"id", "character", "text"}],
      "takes": [{"path", "name", "setup", "take", "frames", "duration", "shows", "faces",
                 "readings": [{"line_id", "character", "start", "end", "on_camera",
@@ -29,7 +30,7 @@ from .plan import ScenePlan, plan_scene
 from .render import Layout, encode, levels_per_frame, speech_requests, take_audio
 
 TRUTH_SCHEMA = "roughcut.scenegen-truth/1"
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"  # 4: seeds >= 12 vary faces per block, rates incl. 59.94 DF, framing, timecode
 
 Progress = Callable[[int, int, str], None]
 
@@ -48,6 +49,16 @@ def to_fountain(plan: ScenePlan) -> str:
     for ln in plan.lines:
         out += [ln.character, ln.text, ""]
     return "\n".join(out) + "\n"
+
+
+def start_timecode(plan: ScenePlan) -> Optional[str]:
+    """The takes' start timecode: none before ``LEGACY_SEEDS`` (as generator 3 wrote them), else
+    one hour in, with ``;`` (drop-frame) at 29.97 / 59.94."""
+    from .plan import LEGACY_SEEDS
+
+    if plan.seed < LEGACY_SEEDS:
+        return None
+    return "01:00:00;00" if plan.drop_frame else "01:00:00:00"
 
 
 def build_scene(out_dir: Union[str, Path], seed: int = 0, *, small: bool = False, width: int = 640,
@@ -71,6 +82,7 @@ def build_scene(out_dir: Union[str, Path], seed: int = 0, *, small: bool = False
     script_path = root / "scene.fountain"
     atomic_write_text(script_path, to_fountain(plan), mode=0o644)
     layouts = {s.name: Layout(plan, s, actors, width, height) for s in plan.setups}
+    timecode = start_timecode(plan)
     entries, paths = [], []
     for n, take in enumerate(plan.takes, start=1):
         sound = take_audio(plan, take, clips)
@@ -79,7 +91,7 @@ def build_scene(out_dir: Union[str, Path], seed: int = 0, *, small: bool = False
         layout = layouts[take.setup.name]
         path = media_dir / f"{take.name}.mp4"
         encode(path, lambda i: layout.frame(i, {w: lv[i] for w, lv in levels.items()}), frames,
-               sound.mix[:int(frames * 48000 / plan.rate)], plan.rate, width, height)
+               sound.mix[:int(frames * 48000 / plan.rate)], plan.rate, width, height, timecode)
         paths.append(path)
         entries.append({
             "path": f"media/{take.name}.mp4", "name": take.name, "setup": take.setup.name, "take": take.take,
@@ -98,6 +110,7 @@ def build_scene(out_dir: Union[str, Path], seed: int = 0, *, small: bool = False
         "schema": TRUTH_SCHEMA, "seed": int(seed), "small": bool(small),
         "rate": [plan.rate.numerator, plan.rate.denominator], "width": width, "height": height,
         "title": plan.title, "script": "scene.fountain",
+        "start_timecode": timecode, "drop_frame": plan.drop_frame,
         "characters": [c.name for c in plan.characters],
         "actors": {c.name: {"face": c.actor, "voice": c.voice, "credit": actors[c.name].credit}
                    for c in plan.characters},

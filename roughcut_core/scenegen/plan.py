@@ -7,6 +7,16 @@ size; ``shot_size`` is the size the layout was drawn at), the takes (every setup
 per setup when ``small``) and the injected defects (at most one per take, each on a line whose
 speaker is on camera in that take, except ``noise``). Line ids follow the Fountain parser:
 ``1-<n>`` in dialogue order.
+
+Seeds below :data:`LEGACY_SEEDS` keep the draw earlier reports measured (generator 3). From
+:data:`LEGACY_SEEDS` on, scenes are drawn so that a held-out set really varies:
+- every block of three consecutive seeds (12-14, 15-17, ...) casts six *different* faces (a
+  fresh permutation of :data:`ACTORS` per block), with voices drawn without replacement per
+  block from wider per-sex pools (accents and espeak variants);
+- every block of six seeds (12-17, 18-23, ...) uses each rate of :data:`RATES_V4` once,
+  including 29.97 and 59.94 with drop-frame timecode (:attr:`ScenePlan.drop_frame`);
+- framing varies inside each size class (face height drawn within the class, singles placed
+  off centre); the truth still names the class the layout was drawn in.
 """
 from __future__ import annotations
 
@@ -54,6 +64,17 @@ _EXCHANGES = (
 _FLUB_WORDS = ("basket", "silver", "garden", "candle", "winter", "pocket", "orange", "ladder")
 _ADD_WORDS = ("really", "honestly", "actually", "surely")
 _VOICES = {"f": ("en-us+f2", "en+f3", "en+f4", "en-us+f5"), "m": ("en-us+m3", "en+m1", "en+m5", "en-gb-scotland+m1")}
+LEGACY_SEEDS = 12
+RATES_V4 = RATES[:2] + (Fraction(30000, 1001), Fraction(50), Fraction(60000, 1001), Fraction(24))
+DROP_FRAME_RATES = (Fraction(30000, 1001), Fraction(60000, 1001))
+# face height / frame height ranges drawn inside each class (the classes' bounds are the
+# framing rules of thumb in picture.describe: CU >= 0.30, MCU >= 0.18, wides below 0.11)
+SIZE_RANGES_V4 = {"CU": (0.33, 0.46), "MCU": (0.20, 0.27)}
+WIDE_RANGE_V4 = (0.075, 0.10)
+_VOICES_V4 = {"f": ("en-us+f2", "en+f3", "en+f4", "en-us+f5", "en-gb-x-rp+f1", "en-029+f2", "en-us-nyc+f4",
+                    "en-gb-scotland+f3"),
+              "m": ("en-us+m3", "en+m1", "en+m5", "en-gb-scotland+m1", "en-gb-x-rp+m2", "en-029+m4",
+                    "en-us-nyc+m6", "en+m7")}
 
 
 @dataclass(frozen=True)
@@ -78,6 +99,7 @@ class Setup:
     shows: tuple[str, ...]      # characters in frame, left to right
     shot_size: str              # convention class for the drawn size
     face_height: float          # face box height / frame height as drawn
+    centre: float = 0.5         # a single's face centre, x / frame width
 
 
 @dataclass(frozen=True)
@@ -99,6 +121,7 @@ class ScenePlan:
     rate: Fraction
     setups: tuple[Setup, ...]
     takes: tuple[Take, ...]
+    drop_frame: bool = False    # the takes carry drop-frame timecode (29.97 / 59.94 only)
 
     def character(self, name: str) -> Character:
         return next(c for c in self.characters if c.name == name)
@@ -126,8 +149,37 @@ def _cast(seed: int) -> tuple[Character, ...]:
     return tuple(out)
 
 
+def _cast_v4(seed: int) -> tuple[Character, ...]:
+    """Seeds >= LEGACY_SEEDS: six different faces per block of three seeds, voices drawn without
+    replacement per block (see the module docstring)."""
+    block, pos = divmod(int(seed) - LEGACY_SEEDS, 3)
+    brng = _rng(block, 4)
+    faces = [ACTORS[int(i)] for i in brng.permutation(len(ACTORS))]
+    pools = {sex: [voices[int(i)] for i in brng.permutation(len(voices))] for sex, voices in _VOICES_V4.items()}
+    taken = {"f": 0, "m": 0}
+    rng = _rng(seed, 1)
+    names = rng.choice(len(NAMES), size=2, replace=False)
+    out = []
+    for k in range(3):  # voices of earlier seeds in the block are used up first
+        for actor in faces[2 * k:2 * k + 2]:
+            sex = GRID_CLIPS[actor][1] if actor in GRID_CLIPS else PHOTOS[actor][1]
+            voice = pools[sex][taken[sex] % len(pools[sex])]
+            taken[sex] += 1
+            if k == pos:
+                pitch = int(rng.integers(35, 50)) if sex == "m" else int(rng.integers(55, 72))
+                out.append(Character(NAMES[int(names[len(out)])], actor, voice, int(rng.integers(150, 205)), pitch))
+    return tuple(out)
+
+
+def _rate_v4(seed: int) -> Fraction:
+    block, pos = divmod(int(seed) - LEGACY_SEEDS, len(RATES_V4))
+    return RATES_V4[int(_rng(block, 5).permutation(len(RATES_V4))[pos])]
+
+
 def plan_scene(seed: int, small: bool = False) -> ScenePlan:
     """The plan for scene ``seed`` (``small``: 3 lines and one take per setup, for tests)."""
+    if int(seed) >= LEGACY_SEEDS:
+        return _plan_v4(seed, small)
     rng = _rng(seed, 2)
     chars = _cast(seed)
     exchange = _EXCHANGES[int(seed) % len(_EXCHANGES)]
@@ -144,6 +196,28 @@ def plan_scene(seed: int, small: bool = False) -> ScenePlan:
              for i, s in enumerate(setups) for k in range(1, per_setup + 1)]
     takes = _inject_defects(takes, lines, rng, small)
     return ScenePlan(int(seed), f"Scene {seed}", chars, lines, rate, tuple(setups), tuple(takes))
+
+
+def _plan_v4(seed: int, small: bool) -> ScenePlan:
+    rng = _rng(seed, 2)
+    frame = _rng(seed, 6)
+    chars = _cast_v4(seed)
+    exchange = _EXCHANGES[int(seed) % len(_EXCHANGES)]
+    texts = exchange[:3] if small else exchange
+    first = int(rng.integers(2))
+    lines = tuple(Line(f"1-{n}", chars[(first + n - 1) % 2].name, t) for n, t in enumerate(texts, start=1))
+    rate = _rate_v4(seed) if not small else Fraction(25)
+    setups = [Setup("WIDE", (chars[0].name, chars[1].name), "WS", round(float(frame.uniform(*WIDE_RANGE_V4)), 4))]
+    for ch in chars:
+        size, _ = SINGLE_SIZES[int(rng.integers(len(SINGLE_SIZES)))]
+        height = round(float(frame.uniform(*SIZE_RANGES_V4[size])), 4)
+        setups.append(Setup(f"{size}_{ch.name}", (ch.name,), size, height, round(float(frame.uniform(0.38, 0.62)), 3)))
+    per_setup = 1 if small else 2
+    takes = [Take(f"{s.name}_T{k}", s, k, i * per_setup + k - 1)
+             for i, s in enumerate(setups) for k in range(1, per_setup + 1)]
+    takes = _inject_defects(takes, lines, rng, small)
+    return ScenePlan(int(seed), f"Scene {seed}", chars, lines, rate, tuple(setups), tuple(takes),
+                     drop_frame=rate in DROP_FRAME_RATES)
 
 
 def _inject_defects(takes: list[Take], lines: tuple[Line, ...], rng: np.random.Generator, small: bool) -> list[Take]:

@@ -190,7 +190,7 @@ class Layout:
             actor: Actor = actors[who]
             fx, fy, fw, fh = actor.face_box
             scale = setup.face_height * height / fh
-            cx = width * ((0.3 + 0.4 * k) if n == 2 else 0.5)
+            cx = width * ((0.3 + 0.4 * k) if n == 2 else setup.centre)
             cy = height * (0.42 if n == 2 else 0.45)
             self.placed.append((who, actor, scale, cx - (fx + fw / 2) * scale, cy - (fy + fh / 2) * scale))
         self._cache: dict = {}
@@ -249,12 +249,16 @@ class Layout:
 
 
 def encode(path: Path, frame_at: Callable[[int], np.ndarray], frames: int, audio: np.ndarray,
-           rate: Fraction, width: int, height: int) -> None:
+           rate: Fraction, width: int, height: int, timecode: Optional[str] = None) -> None:
+    """``timecode``: start timecode label written as the video stream's ``timecode`` tag (the
+    MP4 muxer turns it into a ``tmcd`` track; ``;`` before the frames means drop-frame)."""
     import av
 
     with atomic_output(Path(path), suffix=".mp4", mode=0o644) as tmp:
         with av.open(str(tmp), mode="w", format="mp4") as container:
             video = container.add_stream("libx264", rate=rate)
+            if timecode:
+                video.metadata["timecode"] = timecode
             video.width, video.height = width, height
             video.pix_fmt = "yuv420p"
             tb = Fraction(1) / rate

@@ -4,8 +4,8 @@
 ``GET /v1/search?q=&limit=``               ``{"query", "results": [{"path", "start", "end",
                                            "timecode", "text", "speaker", "score"}]}`` best first,
                                            the same shape as ``roughcut search --json``; optional
-                                           ``character``, ``shot``, ``file``, ``bin``, ``line``
-                                           filters; ``index`` names the engine that answered and
+                                           ``character``, ``shot``, ``file``, ``bin``, ``line``,
+                                           ``motion``, ``sound`` filters; ``index`` names the engine that answered and
                                            ``warning`` says when the server was unreachable
 ``GET /v1/search/plan?q=&limit=``          the results as a host plan (``roughcut.hostplan/1``,
                                            ``roughcut search --plan``): a "search results"
@@ -28,7 +28,7 @@ from __future__ import annotations
 import shlex
 from typing import Optional
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from .security import allowed_path
@@ -40,62 +40,63 @@ def _roots(request: Request):
     return getattr(request.app.state.config, "allowed_roots", ()) or ()
 
 
-@router.get("/search", summary="search the index of analysed media")
-def search(request: Request, q: str = Query("", max_length=2000), limit: int = Query(20, ge=1, le=500),
-           character: Optional[str] = Query(None, max_length=200), shot: Optional[str] = Query(None, max_length=20),
-           file: Optional[str] = Query(None, max_length=1000), bin: Optional[str] = Query(None, max_length=1000),
-           line: Optional[str] = Query(None, max_length=100)) -> dict:
+class _Filters:
+    """The filter query parameters every search route takes (a FastAPI dependency)."""
+
+    def __init__(self, character: Optional[str] = Query(None, max_length=200),
+                 shot: Optional[str] = Query(None, max_length=20),
+                 file: Optional[str] = Query(None, max_length=1000), bin: Optional[str] = Query(None, max_length=1000),
+                 line: Optional[str] = Query(None, max_length=100), motion: Optional[str] = Query(None, max_length=20),
+                 sound: Optional[str] = Query(None, max_length=20)):
+        self.pairs = (("character", character), ("shot", shot), ("file", file), ("bin", bin), ("line", line),
+                      ("motion", motion), ("sound", sound))
+
+    def query(self, q: str) -> str:
+        """``q`` with the filters appended as ``key:value`` tokens."""
+        return " ".join([q, *(shlex.quote(f"{k}:{v}") for k, v in self.pairs if v)]).strip()
+
+
+def _search(request: Request, full: str, limit: int, then):
+    """Hits for ``full`` under the allowed roots (at most ``limit``), passed with the engine to
+    ``then(engine, hits, warning)`` while the index is open; 400 on a bad query, 503 when the
+    index cannot be used."""
     from roughcut_core.search import QueryError, SearchIndexError, open_index
 
-    extra = [shlex.quote(f"{k}:{v}") for k, v in (("character", character), ("shot", shot), ("file", file),
-                                                   ("bin", bin), ("line", line)) if v]
-    full = " ".join([q, *extra]).strip()
     roots = _roots(request)
     try:
         engine, warning = open_index(getattr(request.app.state, "search_index", None))
     except SearchIndexError as exc:
         raise HTTPException(503, str(exc)) from None
     try:
-        hits = engine.search(full, limit=limit * 3)
-        url = engine.url
+        hits = [h for h in engine.search(full, limit=limit * 3) if allowed_path(h.path, roots) is not None]
+        return then(engine, hits[:limit], warning)  # no roots: nothing
     except QueryError as exc:
         raise HTTPException(400, f"bad query: {exc}") from None
     except SearchIndexError as exc:
         raise HTTPException(503, str(exc)) from None
     finally:
         engine.close()
-    hits = [h for h in hits if allowed_path(h.path, roots) is not None]  # no roots: nothing
-    body = {"query": q, "results": [h.to_json() for h in hits[:limit]], "index": url}
-    if warning:
-        body["warning"] = warning
-    return body
+
+
+@router.get("/search", summary="search the index of analysed media")
+def search(request: Request, q: str = Query("", max_length=2000), limit: int = Query(20, ge=1, le=500),
+           filters: _Filters = Depends()) -> dict:
+    def body(engine, hits, warning):
+        out = {"query": q, "results": [h.to_json() for h in hits], "index": engine.url}
+        if warning:
+            out["warning"] = warning
+        return out
+
+    return _search(request, filters.query(q), limit, body)
 
 
 @router.get("/search/plan", summary="search results as a host plan (roughcut.hostplan/1)")
 def search_plan(request: Request, q: str = Query("", max_length=2000), limit: int = Query(20, ge=1, le=500),
-                character: Optional[str] = Query(None, max_length=200), shot: Optional[str] = Query(None, max_length=20),
-                file: Optional[str] = Query(None, max_length=1000), bin: Optional[str] = Query(None, max_length=1000),
-                line: Optional[str] = Query(None, max_length=100)) -> dict:
-    from roughcut_core.search import QueryError, SearchIndexError, open_index
+                filters: _Filters = Depends()) -> dict:
     from roughcut_core.search.hostplan import plan_for_hits
 
-    extra = [shlex.quote(f"{k}:{v}") for k, v in (("character", character), ("shot", shot), ("file", file),
-                                                   ("bin", bin), ("line", line)) if v]
-    full = " ".join([q, *extra]).strip()
-    roots = _roots(request)
-    try:
-        engine, _ = open_index(getattr(request.app.state, "search_index", None))
-    except SearchIndexError as exc:
-        raise HTTPException(503, str(exc)) from None
-    try:
-        hits = [h for h in engine.search(full, limit=limit * 3) if allowed_path(h.path, roots) is not None]
-        return plan_for_hits(engine, q or full, hits[:limit])
-    except QueryError as exc:
-        raise HTTPException(400, f"bad query: {exc}") from None
-    except SearchIndexError as exc:
-        raise HTTPException(503, str(exc)) from None
-    finally:
-        engine.close()
+    full = filters.query(q)
+    return _search(request, full, limit, lambda engine, hits, _: plan_for_hits(engine, q or full, hits))
 
 
 @router.get("/search/uncovered", summary="script lines no indexed take reads")

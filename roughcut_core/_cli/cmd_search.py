@@ -3,7 +3,8 @@
 Query syntax (``roughcut_core.search.query``): words match fuzzily (sound-alike names,
 typos), ``"quoted phrases"`` exactly; filters as ``key:value`` in the query or as options
 (``--character``, ``--shot``, ``--file``, ``--bin``, ``--after``/``--before`` YYYY-MM-DD,
-``--min-duration``/``--max-duration`` seconds, ``--clean``). ``--line ID`` lists the takes of
+``--min-duration``/``--max-duration`` seconds, ``--clean``, ``--motion`` camera move,
+``--sound`` music/applause/noise/silence/room_tone). The query ``room tone`` finds room tone. ``--line ID`` lists the takes of
 a script line; ``--uncovered`` the script lines no indexed take reads.
 
 With ``--json`` stdout is exactly ``{"query": ..., "results": [{"path", "start", "end",
@@ -37,6 +38,9 @@ def register(sub) -> None:
     p.add_argument("--min-duration", type=float, default=None, metavar="S")
     p.add_argument("--max-duration", type=float, default=None, metavar="S")
     p.add_argument("--clean", action="store_true", help="only utterances without quality flags")
+    p.add_argument("--motion", default=None, help="only shots with this camera move (static, pan, pan_left, tilt, "
+                                                   "zoom_in, handheld, complex...)")
+    p.add_argument("--sound", default=None, help="only where this is heard (music, applause, noise, silence, room_tone)")
     p.add_argument("--line", default=None, metavar="ID", help="takes of this script line")
     p.add_argument("--uncovered", action="store_true", help="script lines no indexed take reads")
     p.add_argument("--plan", default=None, metavar="OUT.json",
@@ -51,7 +55,8 @@ def _filter_query(args) -> str:
     parts = []
     for key, value in (("character", args.character), ("shot", args.shot), ("file", args.file),
                        ("bin", args.bin), ("after", args.after), ("before", args.before),
-                       ("min", args.min_duration), ("max", args.max_duration), ("line", args.line)):
+                       ("min", args.min_duration), ("max", args.max_duration), ("line", args.line),
+                       ("motion", args.motion), ("sound", args.sound)):
         if value is not None:
             parts.append(shlex.quote(f"{key}:{value}"))
     if args.clean:

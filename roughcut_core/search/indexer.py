@@ -9,8 +9,10 @@ model work) and written one file per transaction. A stored file that was under a
 folder (or named as an input) and is no longer on disk — and whose content was not found
 elsewhere in this run — is *removed*; new content at an indexed path replaces the old.
 With a ``script``, every file is aligned to it (analyses come from the cache), the script's
-lines are stored, and utterances carry their line ids. Bad files become error lines; the
-rest goes on.
+lines are stored, and utterances carry their line ids. Camera motion and sound events
+(:func:`roughcut_core.analyses.analyze.analyze_asset`, cached per content key like every
+analysis) go into the documents; with the pipeline's picture off only the sound half is made
+(a cached picture half is still used). Bad files become error lines; the rest goes on.
 """
 from __future__ import annotations
 
@@ -38,12 +40,49 @@ class IndexReport:
                 "removed": list(self.removed), "errors": list(self.errors), "utterances": self.utterances}
 
 
-def _file_record(asset, path: str, st: os.stat_result) -> IndexedFile:
+def _file_record(asset, path: str, st: os.stat_result, partial: bool = False) -> IndexedFile:
+    """The file row; ``partial``: documents made without some analyses (re-indexed later)."""
     rate = asset.rate
     return IndexedFile(content_key=asset.content_key, path=path, size=st.st_size, mtime=st.st_mtime,
                        duration=float(asset.duration or 0.0), rate_num=rate.num if rate else 25,
                        rate_den=rate.den if rate else 1, start_frame=int(asset.start_frame or 0),
-                       drop_frame=bool(asset.drop_frame), doc_version=DOC_VERSION)
+                       drop_frame=bool(asset.drop_frame), doc_version=DOC_VERSION + ("-partial" if partial else ""))
+
+
+class _CachePolicy:
+    """An :class:`~roughcut_core.cache.AnalysisCache` view for ``analyze_asset``: the analyzers in
+    ``compute`` are computed when missing, the others only read from the cache (missing ones
+    are recorded in ``missing`` and stand in empty)."""
+
+    def __init__(self, cache, compute: frozenset):
+        self.cache, self.compute, self.missing = cache, compute, []
+
+    def get_or_compute(self, content_key, analyzer, version, params, compute):
+        if analyzer in self.compute:
+            return self.cache.get_or_compute(content_key, analyzer, version, params, compute)
+        value = self.cache.get(content_key, analyzer, version, params)
+        if value is None:
+            self.missing.append(analyzer)
+            return {"shots": []} if analyzer.endswith("picture") else {}
+        return value
+
+
+def analysis_extras(asset, cache, picture: bool = True, compute: bool = True) -> tuple[Optional[dict], str]:
+    """``(extras, problem)``: the camera motion and sound events of ``asset`` for its documents
+    (see the module contract). ``compute=False`` only reads the cache. ``problem`` is '' when
+    everything asked for is there, else a one-line reason (then the file's ``doc_version`` is
+    marked partial, so a later ``roughcut index`` completes it)."""
+    from ..analyses.analyze import analyze_asset
+
+    wanted = {"analyses.sound"} | ({"analyses.picture"} if picture else set())
+    policy = _CachePolicy(cache, frozenset(wanted if compute else ()))
+    try:
+        extras = analyze_asset(asset, cache=policy)
+    except Exception as exc:  # noqa: BLE001 - the words are still worth indexing
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        return None, f"{asset.path}: camera motion / sound events not indexed ({type(exc).__name__}: {first})"
+    missing = [a for a in policy.missing if a in wanted]
+    return extras, (f"{asset.path}: not in the analysis cache yet: {', '.join(missing)}" if missing else "")
 
 
 def index_paths(engine: SearchEngine, inputs: Iterable, pipeline=None, script=None,
@@ -104,16 +143,19 @@ def index_paths(engine: SearchEngine, inputs: Iterable, pipeline=None, script=No
                 errors.append(f"{display_path(path)}: could not be analysed ({type(exc).__name__}: {first})")
                 continue
             errors.extend(analysis.errors)
-            analyses.append((path, os.stat(path), analysis))
+            extras, problem = analysis_extras(asset, pipeline.cache, picture=pipeline.options.picture)
+            if problem:
+                errors.append(problem)
+            analyses.append((path, os.stat(path), analysis, extras, problem))
         readings = ()
         if script is not None:
-            readings = pipeline.align(script, [a for _, _, a in analyses])
+            readings = pipeline.align(script, [a[2] for a in analyses])
             engine.put_script_lines(ScriptLineRecord(line_id=ln.id, scene_id=ln.scene_id, character=ln.character,
                                                      text=ln.text) for ln in script.lines)
         total = 0
-        for path, st, analysis in analyses:
-            docs = documents_from_analysis(analysis, readings)
-            engine.put_file(_file_record(analysis.asset, path, st), docs)
+        for path, st, analysis, extras, problem in analyses:
+            docs = documents_from_analysis(analysis, readings, extras)
+            engine.put_file(_file_record(analysis.asset, path, st, partial=bool(problem)), docs)
             total += len(docs)
             indexed.append(path)
             _tell(progress, "indexed", path)
@@ -136,21 +178,26 @@ def _tell(progress, status: str, path: str) -> None:
         progress(status, path)
 
 
-def index_analysis(analysis, url: Optional[str] = None, readings=None) -> Optional[str]:
+def index_analysis(analysis, url: Optional[str] = None, readings=None, cache=None) -> Optional[str]:
     """Add one analysed file (an :class:`~roughcut_core.pipeline.AssetAnalysis`) to the index
     at ``url`` (default: ``$ROUGHCUT_INDEX_URL``, else the embedded store) — the one-line hook
     for callers that analyse files anyway (the bridge's jobs). Never raises: returns None, or
     a one-line reason why the file was not indexed (the embedded store is used when the
-    server is unreachable, and that is said too)."""
+    server is unreachable, and that is said too). Camera motion and sound events are read from
+    the analysis cache only (no model work here); without them the file is marked partial."""
     from .engine import SearchIndexError
     from .open import open_index
 
     path = os.path.abspath(analysis.asset.path)
     try:
         st = os.stat(path)
+        from ..cache import AnalysisCache
+
+        extras, problem = analysis_extras(analysis.asset, cache or AnalysisCache(), compute=False)
         engine, warning = open_index(url)
         with engine:
-            engine.put_file(_file_record(analysis.asset, path, st), documents_from_analysis(analysis, readings))
+            engine.put_file(_file_record(analysis.asset, path, st, partial=bool(problem)),
+                            documents_from_analysis(analysis, readings, extras))
         return warning
     except (OSError, SearchIndexError) as exc:
         return f"{path}: not added to the search index: {exc}"

@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-SCHEMA_VERSION = 1  # bump when the stored layout changes; an older store is rebuilt
-DOC_VERSION = "1"   # how documents are made from analyses; a change re-indexes from the cache
+SCHEMA_VERSION = 2  # bump when the stored layout changes (2: camera_motion, sounds; 1 is upgraded in place)
+DOC_VERSION = "2"   # how documents are made from analyses; a change re-indexes from the cache
+# (2: camera motion, sound events and non-speech sound regions from ``roughcut_core.analyses``)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ class SearchDoc:
     scene_id: str = ""
     line_ids: tuple[str, ...] = ()
     quality: tuple[str, ...] = ()
+    camera_motion: str = ""
+    sounds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,11 @@ class Filters:
     speaking character or the speaker label; ``path`` is a substring of the file path and
     ``bin`` a folder the file is in (at any depth); dates are the file's modification time
     as POSIX seconds; ``clean`` keeps only utterances with no quality flag and ``exclude_flags``
-    drops those with any of the named flags."""
+    drops those with any of the named flags; ``camera_motion`` is the camera move of the shot
+    (``static``, ``pan_left``, ``pan_right``, ``tilt_up``, ``tilt_down``, ``zoom_in``,
+    ``zoom_out``, ``handheld``, ``complex``; ``pan``/``tilt``/``zoom`` match both directions) and ``sound`` a sound
+    label heard during the document (``music``, ``applause``, ``noise``, ``silence``,
+    ``room_tone``; see :func:`~.query.sound_label`)."""
 
     character: Optional[str] = None
     shot_size: Optional[str] = None
@@ -84,6 +91,8 @@ class Filters:
     exclude_flags: tuple[str, ...] = ()
     line_id: Optional[str] = None
     scene_id: Optional[str] = None
+    camera_motion: Optional[str] = None
+    sound: Optional[str] = None
 
     def is_empty(self) -> bool:
         return self == Filters()

@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional, Sequence
 
-from .engine import Candidate, SearchEngine, SearchIndexError
-from .model import SCHEMA_VERSION, Filters, IndexedFile, ScriptLineRecord, SearchDoc
-from .rows import DOC_COLUMNS, doc_from_values, doc_terms, doc_values
+from .engine import STOPWORDS, Candidate, SearchEngine, SearchIndexError
+from .model import SCHEMA_VERSION, IndexedFile, ScriptLineRecord, SearchDoc
+from .rows import (ADDED_COLUMNS, DOC_COLUMNS, doc_from_values, doc_terms, doc_values, key_token, pair_tokens,
+                   search_keys, unpad)
+from .sqlfilters import POSTGRES, filter_sql
 from .text import phonetic
 
 _LOCK = 0x52434958  # "RCIX": schema creation
@@ -28,7 +30,8 @@ _SCHEMA = [
     """CREATE TABLE IF NOT EXISTS rc_docs(id BIGSERIAL PRIMARY KEY, content_key TEXT NOT NULL, seq INTEGER,
        start_s DOUBLE PRECISION, end_s DOUBLE PRECISION, text TEXT, terms TEXT, words TEXT, speaker TEXT,
        character TEXT, shot_size TEXT, faces INTEGER, face_names TEXT, scene_id TEXT, line_ids TEXT,
-       quality TEXT, tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', terms)) STORED)""",
+       quality TEXT, camera_motion TEXT NOT NULL DEFAULT '', sounds TEXT NOT NULL DEFAULT '',
+       keys TEXT NOT NULL DEFAULT '', tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', terms)) STORED)""",
     "CREATE INDEX IF NOT EXISTS rc_docs_key ON rc_docs(content_key, seq)",
     "CREATE INDEX IF NOT EXISTS rc_docs_tsv ON rc_docs USING gin(tsv)",
     *(_FILTER_INDEXES := (
@@ -37,6 +40,8 @@ _SCHEMA = [
         "CREATE INDEX IF NOT EXISTS rc_docs_character ON rc_docs(lower(character))",
         "CREATE INDEX IF NOT EXISTS rc_docs_speaker ON rc_docs(lower(speaker))",
         "CREATE INDEX IF NOT EXISTS rc_docs_faces ON rc_docs USING gin(lower(face_names) gin_trgm_ops)",
+        # key tokens (rows.search_keys): filter values and pairs of common words, inside an index
+        "CREATE INDEX IF NOT EXISTS rc_docs_keys ON rc_docs USING gin(to_tsvector('simple', keys))",
     )),
     "CREATE TABLE IF NOT EXISTS rc_vocab(term TEXT PRIMARY KEY, phon TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS rc_vocab_phon ON rc_vocab(phon)",
@@ -67,6 +72,22 @@ def _tsquery(groups, phrases, require_all: bool) -> str:
     return (" & " if require_all else " | ").join(parts)
 
 
+def _filter_keys(f) -> list[str]:
+    """Key tokens every row passing ``f`` has (see :func:`~.rows.search_keys`)."""
+    from .query import sound_label
+
+    out = []
+    if f.character:
+        out.append(key_token("character", f.character))
+    if f.shot_size:
+        out.append(key_token("shot", f.shot_size))
+    if f.camera_motion:
+        out.append(key_token("motion", f.camera_motion))
+    if f.sound:
+        out.append(key_token("sound", sound_label(f.sound)))
+    return out
+
+
 class PostgresEngine(SearchEngine):
     """Server engine at ``url`` (``postgresql://user@host:port/db``)."""
 
@@ -94,7 +115,8 @@ class PostgresEngine(SearchEngine):
         if row[0]:
             current = self.db.execute("SELECT value FROM rc_meta WHERE key='schema_version'").fetchone()
             if current and int(current[0]) == SCHEMA_VERSION:
-                if self.db.execute("SELECT to_regclass('rc_docs_faces') IS NULL").fetchone()[0]:
+                if self.db.execute("SELECT to_regclass('rc_docs_faces') IS NULL "
+                                   "OR to_regclass('rc_docs_keys') IS NULL").fetchone()[0]:
                     with self.db.transaction():  # a store made before the filter indexes
                         self.db.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
                         for stmt in _FILTER_INDEXES:
@@ -111,12 +133,33 @@ class PostgresEngine(SearchEngine):
                 raise SearchIndexError(f"search index {self.url}: made by a newer roughcut "
                                        f"(schema {version} > {SCHEMA_VERSION}); upgrade roughcut")
             if version is not None and version < SCHEMA_VERSION:
-                for t in _TABLES:
-                    self.db.execute(f"DROP TABLE IF EXISTS {t}")
+                if version >= 1 and self.db.execute("SELECT to_regclass('rc_docs') IS NOT NULL").fetchone()[0]:
+                    # 1 -> 2 in place: the new columns; the indexer re-indexes the older
+                    # documents incrementally (their files' doc_version is older)
+                    for col, decl in (*ADDED_COLUMNS, ("keys", "TEXT NOT NULL DEFAULT ''")):
+                        self.db.execute(f"ALTER TABLE rc_docs ADD COLUMN IF NOT EXISTS {col} {decl}")
+                    self._fill_keys()
+                else:
+                    for t in _TABLES:
+                        self.db.execute(f"DROP TABLE IF EXISTS {t}")
             for stmt in _SCHEMA:
                 self.db.execute(stmt)
             self.db.execute("INSERT INTO rc_meta VALUES('schema_version', %s) ON CONFLICT (key) "
                             "DO UPDATE SET value=EXCLUDED.value", (str(SCHEMA_VERSION),))
+
+    def _fill_keys(self, batch: int = 5000) -> None:
+        """Key tokens of rows stored before they existed (schema 1 -> 2; in the caller's transaction)."""
+        last = 0
+        while True:
+            rows = self.db.execute("SELECT id, character, speaker, face_names, shot_size, terms FROM rc_docs "
+                                   "WHERE id > %s ORDER BY id LIMIT %s", (last, batch)).fetchall()
+            if not rows:
+                return
+            with self.db.cursor() as cur:
+                cur.executemany("UPDATE rc_docs SET keys=%s WHERE id=%s", [
+                    (search_keys(c, sp, unpad(fn), sh, "", (), t or "", STOPWORDS), i)
+                    for i, c, sp, fn, sh, t in rows])
+            last = rows[-1][0]
 
     def _run(self, fn, attempts: int = 6):
         """``fn(connection)`` in one transaction; a deadlock or serialization failure (two
@@ -160,9 +203,12 @@ class PostgresEngine(SearchEngine):
                         file.rate_den, file.start_frame, bool(file.drop_frame), file.doc_version))
             cols = ", ".join(DOC_COLUMNS)
             with db.cursor() as cur:
-                with cur.copy(f"COPY rc_docs(content_key, {cols}) FROM STDIN") as copy:
+                with cur.copy(f"COPY rc_docs(content_key, {cols}, keys) FROM STDIN") as copy:
                     for doc in docs:
-                        copy.write_row((file.content_key, *doc_values(doc)))
+                        values = doc_values(doc)
+                        keys = search_keys(doc.character, doc.speaker, doc.face_names, doc.shot_size,
+                                           doc.camera_motion, doc.sounds, values[4], STOPWORDS)
+                        copy.write_row((file.content_key, *values, keys))
                 if terms:
                     cur.executemany("INSERT INTO rc_vocab VALUES(%s, %s) ON CONFLICT DO NOTHING",
                                     sorted((t, phonetic(t)) for t in terms))
@@ -221,65 +267,24 @@ class PostgresEngine(SearchEngine):
                 (base, len(base) + 1, base + os.sep)).fetchall())
         return [self._file(r) for r in rows]
 
-    @staticmethod
-    def _filter_sql(f: Filters) -> tuple[list[str], list]:
-        import os
-
-        where, args = [], []
-        if f.character:
-            # each branch has its own index (btree, btree, trigram GIN) so the planner can
-            # combine them (BitmapOr) with the shot size and the words (BitmapAnd)
-            like = "% " + re.sub(r"([\\%_])", r"\\\1", f.character.lower()) + " %"
-            where.append("(lower(d.character)=lower(%s) OR lower(d.speaker)=lower(%s) "
-                         "OR lower(d.face_names) LIKE %s)")
-            args += [f.character, f.character, like]
-        if f.shot_size:
-            where.append("lower(d.shot_size)=lower(%s)")
-            args.append(f.shot_size)
-        if f.path:
-            where.append("strpos(lower(f.path), lower(%s)) > 0")
-            args.append(f.path)
-        if f.bin:
-            base = f.bin.rstrip(os.sep)
-            where.append("left(f.path, %s)=%s")
-            args += [len(base) + 1, base + os.sep]
-        if f.after is not None:
-            where.append("f.mtime >= %s")
-            args.append(f.after)
-        if f.before is not None:
-            where.append("f.mtime < %s")
-            args.append(f.before)
-        if f.min_duration is not None:
-            where.append("d.end_s - d.start_s >= %s")
-            args.append(f.min_duration)
-        if f.max_duration is not None:
-            where.append("d.end_s - d.start_s <= %s")
-            args.append(f.max_duration)
-        if f.clean:
-            where.append("d.quality=''")
-        for flag in f.exclude_flags:
-            where.append("strpos(d.quality, %s)=0")
-            args.append(f" {flag} ")
-        if f.line_id:
-            where.append("strpos(d.line_ids, %s) > 0")
-            args.append(f" {f.line_id} ")
-        if f.scene_id:
-            where.append("d.scene_id=%s")
-            args.append(f.scene_id)
-        return where, args
-
     def _candidates(self, groups, phrases, require_all, filters, limit, ranked=True) -> list[Candidate]:
         """Matches are read through the GIN index only (a bitmap scan, never a walk in id order
         that can cross the whole table for a rare phrase or filter combination), and at most
         :data:`MATCH_CAP` of them are ranked: queries whose words are all common stay bounded."""
-        where, args = self._filter_sql(filters)
+        where, args = filter_sql(filters, POSTGRES)
+        keys = _filter_keys(filters)
+        if require_all:
+            keys += [t for p in phrases if all(w in STOPWORDS for w in p) for t in pair_tokens(list(p), STOPWORDS)]
+        if keys:  # the index of key tokens narrows the rows; the exact clauses still decide
+            where.insert(0, "to_tsvector('simple', d.keys) @@ to_tsquery('simple', %s)")
+            args.insert(0, " & ".join(f"'{k}'" for k in dict.fromkeys(keys)))
         cols = f"d.content_key, f.path, f.rate_num, f.rate_den, f.start_frame, f.drop_frame, {_DOC_SELECT}"
         join = "FROM rc_docs d JOIN rc_files f ON f.content_key=d.content_key"
         if groups or phrases:
             q = _tsquery(groups, phrases, require_all)
-            if not ranked and (filters.character or filters.shot_size):
-                # only common words: their posting lists cost more than the indexed filters,
-                # which then drive the bitmap and the words are checked row by row
+            if not ranked and keys:
+                # only common words: their posting lists cost more than the key tokens (filters,
+                # pairs of common words), which then drive the bitmap; the words are checked row by row
                 where.insert(0, "(d.tsv @@ to_tsquery('simple', %s)) IS TRUE")
             else:
                 where.insert(0, "d.tsv @@ to_tsquery('simple', %s)")

@@ -5,7 +5,11 @@ a word sounding alike — :func:`~.text.phonetic` — or a typo away also matche
 in double quotes matches exactly and in order, and ``key:value`` tokens filter:
 ``character:`` / ``speaker:``, ``shot:`` (shot size), ``file:`` (path substring), ``bin:``
 (folder), ``line:`` / ``scene:`` (script ids), ``after:`` / ``before:`` (dates, YYYY-MM-DD),
-``min:`` / ``max:`` (utterance seconds), ``quality:clean`` or ``-flag:KIND``.
+``min:`` / ``max:`` (utterance seconds), ``quality:clean`` or ``-flag:KIND``, ``motion:`` /
+``camera:`` (camera move of the shot: ``static``, ``pan``, ``pan_left``, ``handheld``...) and
+``sound:`` (``music``, ``applause``, ``noise``, ``silence``, ``room_tone``; ``sound:"room tone"``).
+Non-speech sound regions are documents too, with the text ``[room tone]``, ``[music]``,
+``[applause]`` or ``[noise]``: the plain query ``room tone`` finds the room tone of a take.
 
 Scoring (:func:`score_doc`) is the same for every engine: the query words are laid over the
 utterance's words at the best offset (each may slip one word), exact words count 1, fuzzy
@@ -28,7 +32,16 @@ from .text import tokens
 FUZZY_WEIGHT = 0.8
 _FILTER = re.compile(r"^(-?)([a-z_]+):(.+)$", re.IGNORECASE)
 _KEYS = {"character": "character", "speaker": "character", "who": "character", "shot": "shot_size",
-         "file": "path", "bin": "bin", "line": "line_id", "scene": "scene_id"}
+         "file": "path", "bin": "bin", "line": "line_id", "scene": "scene_id", "motion": "camera_motion",
+         "camera": "camera_motion"}
+SOUND_LABELS = ("music", "applause", "noise", "silence", "room_tone", "speech")
+
+
+def sound_label(value: str) -> str:
+    """A sound filter value in the stored spelling: lower case, ``room tone`` / ``room-tone`` /
+    ``roomtone`` → ``room_tone``."""
+    v = re.sub(r"[\s\-]+", "_", value.strip().lower())
+    return "room_tone" if v == "roomtone" else v
 
 
 @dataclass(frozen=True)
@@ -90,6 +103,9 @@ def parse_query(text: str, filters: Optional[Filters] = None) -> QueryPlan:
                 continue
             if key in _KEYS:
                 f = replace(f, **{_KEYS[key]: value})
+                continue
+            if key == "sound":
+                f = replace(f, sound=sound_label(value))
                 continue
             if key == "quality" and value.lower() == "clean":
                 f = replace(f, clean=True)

@@ -7,12 +7,49 @@ list fields are stored space-padded (``" 1-2 1-3 "``) so ``LIKE '% id %'`` finds
 from __future__ import annotations
 
 import json
+import re
 
 from .model import SearchDoc
 from .text import tokens
 
+# Key tokens (PostgreSQL's ``rc_docs.keys``, a second GIN index): what the filters ask for, and
+# adjacent pairs of common words, so a filter or a phrase made only of common words is
+# selective inside the index instead of being checked row by row. They start with "0" and a
+# letter, which no word token does; the exact filter clauses are still applied to every row.
+KEY_PREFIX = {"character": "0c", "shot": "0s", "motion": "0m", "sound": "0a", "pair": "0p"}
+
+
+def key_norm(value: str) -> str:
+    """A filter value as it appears inside a key token (lower case; other characters → 0)."""
+    return re.sub(r"[^a-z0-9]+", "0", (value or "").lower())
+
+
+def key_token(kind: str, value: str) -> str:
+    return KEY_PREFIX[kind] + key_norm(value)
+
+
+def pair_tokens(toks, common) -> list[str]:
+    """Key tokens of adjacent token pairs that are both ``common``, in order."""
+    return [key_token("pair", f"{a}0{b}") for a, b in zip(toks, toks[1:]) if a in common and b in common]
+
+
+def search_keys(character, speaker, face_names, shot_size, camera_motion, sounds, terms: str, common) -> str:
+    """The key tokens of one stored utterance (see :data:`KEY_PREFIX`), space-separated."""
+    out = [key_token("character", v) for v in (character, speaker, *face_names) if v]
+    if shot_size:
+        out.append(key_token("shot", shot_size))
+    if camera_motion:
+        out.append(key_token("motion", camera_motion))
+        if "_" in camera_motion:  # the family too: motion:pan finds pan_left and pan_right
+            out.append(key_token("motion", camera_motion.split("_", 1)[0]))
+    out += [key_token("sound", s) for s in sounds]
+    out += pair_tokens(terms.split(), common)
+    return " ".join(dict.fromkeys(out))
+
 DOC_COLUMNS = ("seq", "start_s", "end_s", "text", "terms", "words", "speaker", "character",
-               "shot_size", "faces", "face_names", "scene_id", "line_ids", "quality")
+               "shot_size", "faces", "face_names", "scene_id", "line_ids", "quality", "camera_motion", "sounds")
+# columns added to an older store in place (schema 1 -> 2), with their SQL type and default
+ADDED_COLUMNS = (("camera_motion", "TEXT NOT NULL DEFAULT ''"), ("sounds", "TEXT NOT NULL DEFAULT ''"))
 
 
 def padded(items) -> str:
@@ -29,16 +66,17 @@ def doc_values(doc: SearchDoc) -> tuple:
     terms = " ".join(t for w in doc.words for t in tokens(w[0])) if doc.words else " ".join(tokens(doc.text))
     return (doc.seq, doc.start, doc.end, doc.text, terms, json.dumps(words, separators=(",", ":")),
             doc.speaker, doc.character, doc.shot_size, doc.faces, padded(doc.face_names), doc.scene_id,
-            padded(doc.line_ids), padded(doc.quality))
+            padded(doc.line_ids), padded(doc.quality), doc.camera_motion, padded(doc.sounds))
 
 
 def doc_from_values(seq, start, end, text, words, speaker, character, shot_size, faces, face_names,
-                    scene_id, line_ids, quality) -> SearchDoc:
+                    scene_id, line_ids, quality, camera_motion="", sounds="") -> SearchDoc:
     return SearchDoc(seq=seq, start=start, end=end, text=text,
                      words=tuple((w[0], w[1] / 1000.0, w[2] / 1000.0) for w in json.loads(words or "[]")),
                      speaker=speaker or "", character=character or "", shot_size=shot_size or "unknown",
                      faces=faces or 0, face_names=unpad(face_names), scene_id=scene_id or "",
-                     line_ids=unpad(line_ids), quality=unpad(quality))
+                     line_ids=unpad(line_ids), quality=unpad(quality), camera_motion=camera_motion or "",
+                     sounds=unpad(sounds))
 
 
 def doc_terms(docs) -> set[str]:

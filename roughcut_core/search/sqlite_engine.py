@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
 from .engine import Candidate, SearchEngine, SearchIndexError
-from .model import SCHEMA_VERSION, Filters, IndexedFile, ScriptLineRecord, SearchDoc
-from .rows import DOC_COLUMNS, doc_from_values, doc_terms, doc_values
+from .model import SCHEMA_VERSION, IndexedFile, ScriptLineRecord, SearchDoc
+from .rows import ADDED_COLUMNS, DOC_COLUMNS, doc_from_values, doc_terms, doc_values
+from .sqlfilters import SQLITE, filter_sql
 from .text import deletes, phonetic
 
 _SCHEMA = """
@@ -28,7 +29,8 @@ CREATE TABLE IF NOT EXISTS files(content_key TEXT PRIMARY KEY, path TEXT NOT NUL
 CREATE INDEX IF NOT EXISTS files_path ON files(path);
 CREATE TABLE IF NOT EXISTS docs(id INTEGER PRIMARY KEY, content_key TEXT NOT NULL, seq INTEGER,
   start_s REAL, end_s REAL, text TEXT, terms TEXT, words TEXT, speaker TEXT, character TEXT,
-  shot_size TEXT, faces INTEGER, face_names TEXT, scene_id TEXT, line_ids TEXT, quality TEXT);
+  shot_size TEXT, faces INTEGER, face_names TEXT, scene_id TEXT, line_ids TEXT, quality TEXT,
+  camera_motion TEXT NOT NULL DEFAULT '', sounds TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS docs_key ON docs(content_key, seq);
 CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5(terms, content='docs', content_rowid='id',
   tokenize='unicode61');
@@ -92,8 +94,16 @@ class SqliteEngine(SearchEngine):
                 raise SearchIndexError(f"search index {self.path}: made by a newer roughcut "
                                        f"(schema {version} > {SCHEMA_VERSION}); upgrade roughcut")
             if version is not None and version < SCHEMA_VERSION:
-                for t in _TABLES:  # documents are rebuilt from the analysis cache on the next index
-                    db.execute(f"DROP TABLE IF EXISTS {t}")
+                have = {r[1] for r in db.execute("PRAGMA table_info(docs)")}
+                if version >= 1 and have:
+                    # 1 -> 2 in place: the new columns; the indexer re-indexes the older
+                    # documents incrementally (their files' doc_version is older)
+                    for col, decl in ADDED_COLUMNS:
+                        if col not in have:
+                            db.execute(f"ALTER TABLE docs ADD COLUMN {col} {decl}")
+                else:
+                    for t in _TABLES:  # documents are rebuilt from the analysis cache on the next index
+                        db.execute(f"DROP TABLE IF EXISTS {t}")
             for stmt in _SCHEMA.split(";"):
                 if stmt.strip():
                     db.execute(stmt)
@@ -195,49 +205,8 @@ class SqliteEngine(SearchEngine):
                                    (base, len(base) + 1, base + os.sep)).fetchall()
         return [self._file(r) for r in rows]
 
-    def _filter_sql(self, f: Filters) -> tuple[list[str], list]:
-        where, args = [], []
-        if f.character:
-            where.append("(lower(d.character)=lower(?) OR lower(d.speaker)=lower(?) "
-                         "OR instr(lower(d.face_names), ' ' || lower(?) || ' ') > 0)")  # literal, no wildcards
-            args += [f.character] * 3
-        if f.shot_size:
-            where.append("lower(d.shot_size)=lower(?)")
-            args.append(f.shot_size)
-        if f.path:
-            where.append("instr(lower(f.path), lower(?)) > 0")
-            args.append(f.path)
-        if f.bin:
-            base = f.bin.rstrip(os.sep)
-            where.append("substr(f.path, 1, ?)=?")
-            args += [len(base) + 1, base + os.sep]
-        if f.after is not None:
-            where.append("f.mtime >= ?")
-            args.append(f.after)
-        if f.before is not None:
-            where.append("f.mtime < ?")
-            args.append(f.before)
-        if f.min_duration is not None:
-            where.append("d.end_s - d.start_s >= ?")
-            args.append(f.min_duration)
-        if f.max_duration is not None:
-            where.append("d.end_s - d.start_s <= ?")
-            args.append(f.max_duration)
-        if f.clean:
-            where.append("d.quality=''")
-        for flag in f.exclude_flags:
-            where.append("instr(d.quality, ?)=0")
-            args.append(f" {flag} ")
-        if f.line_id:
-            where.append("instr(d.line_ids, ?) > 0")
-            args.append(f" {f.line_id} ")
-        if f.scene_id:
-            where.append("d.scene_id=?")
-            args.append(f.scene_id)
-        return where, args
-
     def _candidates(self, groups, phrases, require_all, filters, limit, ranked=True) -> list[Candidate]:
-        where, args = self._filter_sql(filters)
+        where, args = filter_sql(filters, SQLITE)
         head = (f"SELECT d.content_key, f.path, f.rate_num, f.rate_den, f.start_frame, f.drop_frame, "
                 f"{_DOC_SELECT}")
         if groups or phrases:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 
 from ._common_args import add_analysis_args, add_json_flag
-from .common import print_json, progress, report_errors
+from .common import find_media, print_json, progress, report_errors
 
 
 def register(sub) -> None:
@@ -32,7 +32,7 @@ def run(args) -> int:
     from roughcut_core import MediaError, ScriptError
     from roughcut_core.align import align_transcript, build_script_index, reconcile_readings
     from roughcut_core.cache import AnalysisCache
-    from roughcut_core.media import discover_media, probe_many
+    from roughcut_core.media import probe_many
     from roughcut_core.script import load_script
     from roughcut_core.speech import AsrOptions, SpeechTranscriber
 
@@ -41,7 +41,7 @@ def run(args) -> int:
     except ScriptError as exc:
         print(f"roughcut: {exc}", file=sys.stderr)
         return 2
-    paths, bad = discover_media(args.inputs)
+    paths, bad = find_media(args.inputs)
     assets, probe_errors = probe_many(paths)
     report_errors([*bad, *probe_errors])
     usable = []

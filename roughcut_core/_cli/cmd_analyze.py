@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 
 from ._common_args import add_json_flag
-from .common import print_json, progress, report_errors
+from .common import find_media, print_json, progress, report_errors
 
 
 def register(sub) -> None:
@@ -28,10 +28,10 @@ def run(args) -> int:
     from roughcut_core.analyses.analyze import analyze_asset
     from roughcut_core.cache import AnalysisCache
     from roughcut_core.errors import MediaError, display_path
-    from roughcut_core.media import discover_media, probe_many
+    from roughcut_core.media import probe_many
 
     cache = AnalysisCache(args.cache_dir, enabled=not args.no_cache)
-    paths, errors = discover_media(args.inputs)
+    paths, errors = find_media(args.inputs)
     report_errors(errors)
     files = []
     for path in progress(paths, total=len(paths), desc="analysing", unit="file"):

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from ._common_args import add_analysis_args, add_json_flag
-from .common import print_json, progress, report_errors
+from .common import find_media, print_json, progress, report_errors
 
 
 def register(sub) -> None:
@@ -40,7 +40,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from roughcut_core.edit import AssemblyOptions, EditOptions, Handles
-    from roughcut_core.media import discover_media, probe_many
+    from roughcut_core.media import probe_many
     from roughcut_core.outputs import write_outputs
     from roughcut_core.pipeline import PipelineOptions, RoughCutPipeline
     from roughcut_core.script import load_script
@@ -54,7 +54,7 @@ def run(args) -> int:
     for target in (args.out, args.report, args.plan):
         if target:
             check_output_file(target)
-    paths, bad = discover_media(args.inputs)
+    paths, bad = find_media(args.inputs)
     # absolute paths: the OTIO's target URLs must not depend on this working directory
     paths, duplicates = drop_duplicates([Path(os.path.abspath(p)) for p in paths])
     for line in duplicates:
@@ -81,9 +81,13 @@ def run(args) -> int:
         edit=EditOptions(assembly=AssemblyOptions(preset=args.preset, favour_character=args.favour,
                                                   target_duration=args.target_duration),
                          handles=Handles(*args.handles), weights=weights, split_edits=args.split_edits,
-                         reaction_shots=not args.no_reactions))
+                         reaction_shots=not args.no_reactions,
+                         eye_probe=None if args.no_picture else _eye_probe()))
     pipeline = RoughCutPipeline(options)
-    analyses = [pipeline.analyze_asset(a) for a in progress(usable, desc="analysing", unit="file")]
+    bar = progress(total=len(usable), desc="analysing", unit="file")
+    # sound of the next file overlaps this file's picture (two cores; see analysis_overlap)
+    analyses = pipeline.analyze_assets(usable, on_done=lambda i, a: bar.update(1))
+    bar.close()
     if not any(a.transcript is not None for a in analyses):
         # nothing was heard in any clip because analysis failed: a failure, not an empty cut
         report_errors(e for a in analyses for e in a.errors)
@@ -111,3 +115,12 @@ def run(args) -> int:
         cov = result.cut.coverage
         print(f"{cov.get('lines_in_cut', 0)}/{cov.get('lines', 0)} lines in the cut")
     return 0
+
+
+def _eye_probe():
+    """Cut frames off blinks (issue 14): the face-mesh eye probe, or None without it."""
+    try:
+        from roughcut_core.picture.expression import make_eye_probe
+    except ImportError:
+        return None
+    return make_eye_probe()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 
 from ._common_args import add_json_flag
-from .common import print_json, progress, report_errors
+from .common import find_media, print_json, progress, report_errors
 
 
 def register(sub) -> None:
@@ -53,10 +53,10 @@ def _speech(path):
 def run(args) -> int:
     from roughcut_core import MediaError
     from roughcut_core.cache import AnalysisCache
-    from roughcut_core.media import discover_media, probe_many
+    from roughcut_core.media import probe_many
     from roughcut_core.picture import PictureAnalyzer, PictureOptions
 
-    paths, errors = discover_media(args.inputs)
+    paths, errors = find_media(args.inputs)
     cache = None if args.no_cache else AnalysisCache(args.cache_dir)
     analyzer = PictureAnalyzer(PictureOptions(sample_fps=args.sample_fps, detector=args.detector,
                                               landmarks=not args.no_landmarks), cache=cache)

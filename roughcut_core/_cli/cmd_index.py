@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 
 from ._common_args import add_analysis_args, add_json_flag
-from .common import print_json
+from .common import print_json, sidecar_summary
 
 
 def register(sub) -> None:
@@ -56,6 +56,9 @@ def run(args) -> int:
         url = engine.url
     for err in report.errors:
         print(f"roughcut: {err}", file=sys.stderr)
+    sidecars = sidecar_summary(args.inputs)
+    if sidecars:
+        print(f"roughcut: {sidecars}", file=sys.stderr)
     if args.json:
         print_json({"index": url, **report.to_json()})
     else:

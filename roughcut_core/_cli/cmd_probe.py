@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 from ._common_args import add_json_flag
-from .common import print_json, progress, report_errors
+from .common import find_media, print_json, progress, report_errors
 
 
 def register(sub) -> None:
@@ -20,9 +20,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from roughcut_core.media import discover_media, probe_many
+    from roughcut_core.media import probe_many
 
-    paths, errors = discover_media(args.inputs)
+    paths, errors = find_media(args.inputs)
     assets = []
     for path in progress(paths, total=len(paths), desc="probing", unit="file"):
         found, failed = probe_many([path])

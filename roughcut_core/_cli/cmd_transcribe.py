@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 
 from ._common_args import add_analysis_args, add_json_flag
-from .common import print_json, progress, report_errors
+from .common import find_media, print_json, progress, report_errors
 
 
 def register(sub) -> None:
@@ -29,10 +29,10 @@ def register(sub) -> None:
 def run(args) -> int:
     from roughcut_core import MediaError
     from roughcut_core.cache import AnalysisCache
-    from roughcut_core.media import discover_media, probe_many
+    from roughcut_core.media import probe_many
     from roughcut_core.speech import AsrOptions, SpeechTranscriber
 
-    paths, errors = discover_media(args.inputs)
+    paths, errors = find_media(args.inputs)
     options = AsrOptions(model=args.asr_model, device=args.device, compute_type=args.compute_type,
                          language=args.language, beam_size=args.beam_size, refine=not args.raw)
     cache = None if args.no_cache else AnalysisCache(args.cache_dir)

@@ -22,6 +22,26 @@ def report_errors(errors: Iterable[Exception]) -> int:
     return n
 
 
+def find_media(inputs) -> tuple[list, list]:
+    """:func:`~roughcut_core.media.discover_media` for a command: (media paths, errors). The
+    sidecars a folder held (transcripts, .rttm, .edl...) are skipped quietly: one summary line
+    on stderr says how many, instead of one error line each."""
+    from roughcut_core.media import scan_media
+
+    scan = scan_media(inputs)
+    if scan.sidecars:
+        print(f"roughcut: {scan.summary()}", file=sys.stderr)
+    return list(scan.found), list(scan.errors)
+
+
+def sidecar_summary(inputs) -> str:
+    """The sidecars line of :func:`find_media` for a command that discovers media elsewhere
+    (``roughcut index``): "" when the folders held none. It only lists folders."""
+    from roughcut_core.media import scan_media
+
+    return scan_media(inputs).summary()
+
+
 def progress(iterable=None, total=None, desc: str = "", unit: str = "it"):
     """A tqdm bar on stderr, shown only on a terminal (quiet in pipes and tests)."""
     from tqdm import tqdm

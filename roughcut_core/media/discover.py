@@ -4,11 +4,13 @@ Contract of :func:`discover_media`:
 - A file named explicitly is always returned (``probe`` decides whether it is usable);
   a missing input is an error "file not found".
 - A folder is walked recursively in sorted order. Hidden files and folders (``.DS_Store``,
-  ``.git``...) and our own sidecars (``*.json``, ``*.otio``, ``*.html``, ``*.fountain``,
-  ``*.fdx``, ``*.pdf``, ``*.txt``) are skipped quietly; files with a media extension
-  (:data:`MEDIA_EXTENSIONS`) are returned; every other file yields one MediaError
-  "not a media file (...)" so the user sees what was left out. A folder holding no media
-  at all is itself an error.
+  ``.git``...) are skipped quietly; so are known non-media sidecars (:data:`SIDECAR_EXTENSIONS`:
+  our own outputs, screenplays, transcripts and word timings such as ``.txt``/``.tsv``/
+  ``.align``/``.srt``, diarization ``.rttm``/``.uem``, interchange ``.edl``/``.xml``/``.aaf``,
+  camera-card metadata), which :func:`scan_media` counts for a one-line summary
+  (:meth:`MediaScan.summary`). Files with a media extension (:data:`MEDIA_EXTENSIONS`) are
+  returned; every other file yields one MediaError "not a media file (...)" so the user sees
+  what was left out. A folder holding no media at all is itself an error.
 - Each path is returned once, in input order, even when inputs overlap.
 - Nothing but a regular readable file is returned: a named pipe, socket, device, symlink
   loop or unreadable file (named or found in a folder) becomes one MediaError with its own
@@ -20,6 +22,8 @@ copy is not a second take. Each dropped copy gives one warning naming both files
 from __future__ import annotations
 
 import os
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Union
 
@@ -35,7 +39,15 @@ AUDIO_EXTENSIONS = frozenset({
     ".opus", ".wma", ".caf", ".ac3", ".mka", ".w64", ".rf64",
 })
 MEDIA_EXTENSIONS: frozenset[str] = VIDEO_EXTENSIONS | AUDIO_EXTENSIONS
-SIDECAR_EXTENSIONS = frozenset({".json", ".otio", ".html", ".fountain", ".fdx", ".pdf", ".txt"})
+SIDECAR_EXTENSIONS = frozenset({
+    # roughcut's own outputs and screenplays
+    ".json", ".otio", ".otiod", ".otioz", ".html", ".fountain", ".fdx", ".pdf", ".txt", ".md",
+    # transcripts, subtitles, word/phone timings, diarization and annotation files
+    ".tsv", ".csv", ".align", ".lab", ".textgrid", ".ctm", ".stm", ".rttm", ".uem", ".srt", ".vtt",
+    ".sbv", ".ass", ".ssa", ".xhtml", ".rtf", ".doc", ".docx", ".log",
+    # interchange and NLE/camera metadata (XML sidecars, AVCHD/XDCAM card files, thumbnails)
+    ".edl", ".xml", ".fcpxml", ".aaf", ".ale", ".xmp", ".thm", ".bim", ".smi", ".cpi", ".mpl", ".bdm",
+})
 # Camera raw formats FFmpeg cannot decode: worth a specific hint rather than "not media".
 _CAMERA_RAW = frozenset({".r3d", ".braw", ".ari", ".arx", ".crm", ".cine"})
 
@@ -44,10 +56,35 @@ def is_media_name(path: Union[str, Path]) -> bool:
     return Path(path).suffix.lower() in MEDIA_EXTENSIONS
 
 
+@dataclass(frozen=True)
+class MediaScan:
+    """What :func:`scan_media` found: media to probe, errors, and the sidecars skipped quietly."""
+
+    found: tuple[Path, ...]
+    errors: tuple[MediaError, ...]
+    sidecars: tuple[Path, ...] = ()
+
+    def summary(self) -> str:
+        """``"5 sidecar files skipped (3 .tsv, 2 .rttm)"``, or "" when none were."""
+        if not self.sidecars:
+            return ""
+        kinds = Counter(p.suffix.lower() for p in self.sidecars).most_common()
+        n = len(self.sidecars)
+        return (f"{n} sidecar file{'s' if n != 1 else ''} skipped ("
+                + ", ".join(f"{k} {ext}" for ext, k in kinds) + ")")
+
+
 def discover_media(inputs: Iterable[Union[str, Path]]) -> tuple[list[Path], list[MediaError]]:
     """(media paths to probe, one MediaError per input or folder entry left out)."""
+    scan = scan_media(inputs)
+    return list(scan.found), list(scan.errors)
+
+
+def scan_media(inputs: Iterable[Union[str, Path]]) -> MediaScan:
+    """:func:`discover_media` with the quietly skipped sidecars as well (see the module contract)."""
     found: list[Path] = []
     errors: list[MediaError] = []
+    sidecars: list[Path] = []
     seen: set[str] = set()
 
     def add(path: Path) -> None:
@@ -61,7 +98,9 @@ def discover_media(inputs: Iterable[Union[str, Path]]) -> tuple[list[Path], list
         if path.is_dir():
             before = len(found)
             for child, error in _walk(path):
-                if error is not None:
+                if error is _SIDECAR:
+                    sidecars.append(child)
+                elif error is not None:
                     errors.append(error)
                 else:
                     add(child)
@@ -74,11 +113,15 @@ def discover_media(inputs: Iterable[Union[str, Path]]) -> tuple[list[Path], list
                 errors.append(exc)
                 continue
             add(path)
-    return found, errors
+    return MediaScan(tuple(found), tuple(errors), tuple(sidecars))
+
+
+_SIDECAR = object()  # _walk's mark for a sidecar skipped quietly
 
 
 def _walk(root: Path):
-    """(path, None) for media and (path, MediaError) for other files, sorted, recursive."""
+    """(path, None) for media, (path, _SIDECAR) for sidecars and (path, MediaError) for other
+    files, sorted, recursive."""
     unreadable: list[OSError] = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable.append, followlinks=False):
         yield from _folder_errors(unreadable, dirpath)
@@ -89,6 +132,7 @@ def _walk(root: Path):
             path = Path(dirpath) / name
             ext = path.suffix.lower()
             if ext in SIDECAR_EXTENSIONS:
+                yield path, _SIDECAR
                 continue
             if ext in MEDIA_EXTENSIONS:
                 try:

@@ -58,6 +58,17 @@ SIGNALS: dict[str, tuple[str, str]] = {
     "blink_at_cut": ("picture.expression", "0/1: eyes closed at the first or last frame of the reading"),
     "face_size": ("picture.expression", "0..1: speaker's face height / frame height while speaking"),
     "face_sharpness": ("picture.expression", "variance of the Laplacian of the speaker's face crop (higher = sharper)"),
+    # Performance: delivery relative to the same speaker's other readings of the line, in units
+    # of that speaker's usual take-to-take spread (perform.delivery; z-scores, clipped to +-3).
+    "rel_f0_level": ("perform.delivery", "z: median F0 against the speaker's other readings of the line"),
+    "rel_f0_var": ("perform.delivery", "z: F0 variability (s.d. in semitones), same reference"),
+    "rel_f0_contour": ("perform.delivery", "z: F0 slope over the reading (rising > 0), same reference"),
+    "rel_int_level": ("perform.delivery", "z: mean speech level, same reference"),
+    "rel_int_var": ("perform.delivery", "z: variability of the level, same reference"),
+    "rel_hf_energy": ("perform.delivery", "z: high-frequency energy share (spectral tilt/brightness), same reference"),
+    "rel_rate": ("perform.delivery", "z: speech rate (words/s, else syllable peaks/s), same reference"),
+    "rel_pausing": ("perform.delivery", "z: share of the reading spent in pauses, same reference"),
+    "rel_irregularity": ("perform.delivery", "z: frame-to-frame F0/amplitude perturbation (jitter/shimmer-like), same reference"),
     # Script intent (script.intent, compared with the signals above).
     "intent_match": ("script.intent", "0..1: how well the delivery matches the scripted direction (0.5 = nothing to compare)"),
     "intent_words": ("script.intent", "label: the editor's phrase, e.g. 'angry read, as scripted'"),

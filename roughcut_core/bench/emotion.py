@@ -66,16 +66,58 @@ def _scenes(examples) -> list[list[int]]:
     return [[g[e] for e in EMOTIONS] for g in groups.values() if len(g) == len(EMOTIONS)]
 
 
-def intent_rate(examples, raw, scenes, model) -> float:
+def delivery_extras(examples) -> dict:
+    """Per take, what ``perform.delivery`` needs beyond the feature row, measured as the
+    pipeline does on a reading without word times: rate = 1 / speech span (the first to the
+    last 10 ms frame within 30 dB of the loudest; the line is the same within a scene, so
+    lines per second orders takes as words per second would), pausing = share of that span
+    under -35 dB re the loudest frame, and the voice irregularity over it."""
+    from ..perform.delivery import voice_irregularity
+    from ..perform.prosody import frame_levels
+    from ..speech.audio_io import decode_audio
+
+    rate, pausing, irr = [], [], []
+    for e in examples:
+        x = decode_audio(e.path, 16000)
+        lv = frame_levels(x, 16000)
+        loud = np.flatnonzero(lv >= lv.max() - 30.0)
+        a, b = int(loud[0]), int(loud[-1]) + 1
+        rate.append(1.0 / max((b - a) * 0.01, 0.2))
+        pausing.append(float((lv[a:b] <= lv.max() - 35.0).mean()))
+        irr.append(voice_irregularity(x[a * 160: b * 160 + 240], 16000))
+    return {"rate": rate, "pausing": pausing, "irregularity": irr}
+
+
+def relative_cue_rows(examples, raw, scenes, extras) -> dict:
+    """``{example index: {rel_* signal: z}}`` for the takes of ``scenes``: each take against
+    the same speaker's takes of the same line (the scene), over that speaker's pooled spread
+    (``perform.delivery.relative_cues``, as ``perform.reading`` computes it per line)."""
+    from ..perform.delivery import CUES, SIGNAL_PREFIX, cue_values, relative_cues
+
+    rows = [k for sc in scenes for k in sc]
+    groups = [si for si, sc in enumerate(scenes) for _ in sc]
+    speakers = [examples[k].speaker for k in rows]
+    values = cue_values(raw[rows], {c: [extras[c][k] for k in rows] for c in extras})
+    z = relative_cues(values, groups, speakers)
+    out: dict = {}
+    for k, zr in zip(rows, z):
+        out.setdefault(k, {}).update({SIGNAL_PREFIX + c: float(v) for c, v in zip(CUES, zr) if np.isfinite(v)})
+    return out
+
+
+def intent_rate(examples, raw, scenes, model, extras=None, per_emotion=None) -> float:
     from ..model import ScriptLine
     from ..perform.features import FEATURE_NAMES
     from ..perform.reading import emotion_signals
     from ..script.intent import intent_match, parse_intent
 
+    rel = relative_cue_rows(examples, raw, scenes, extras) if extras is not None else {}
     hits = total = 0
     for scene in scenes:
         feats = raw[scene]
         sig = emotion_signals(feats, ["A"] * len(scene), model)
+        for s, k in zip(sig, scene):
+            s.update(rel.get(k, {}))
         # delivery relative to the scene's median, as perform.reading computes it per line
         idx = {n: FEATURE_NAMES.index(n) for n in ("lvl_mean", "f0_p50", "f0_range", "peak_rate")}
         med = {n: float(np.median(feats[:, i])) for n, i in idx.items()}
@@ -92,6 +134,8 @@ def intent_rate(examples, raw, scenes, model) -> float:
             best = int(np.argmax(scores))
             hits += examples[scene[best]].emotion == target
             total += 1
+            if per_emotion is not None:
+                per_emotion.setdefault(target, []).append(examples[scene[best]].emotion == target)
     return hits / total if total else float("nan")
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from ..model import Alternate, Cut, EditDecision, LineReading, Marker, Script
 from ..timebase import (Rate, convert_frames, seconds_to_frame_ceil, seconds_to_frame_floor,
                         seconds_to_frames)
 from .assemble import AssemblyOptions, assemble, idioms
+from .blinkcuts import move_off_blinks
 from .cutpoints import Handles, cut_range, neighbours
 from .ranking import Candidate, rank_readings
 from .splitedits import add_reaction_shots, apply_split_edits
@@ -34,6 +35,9 @@ class EditOptions:
     split_edits: Optional[str] = None  # "L" or "J": picture and sound cut apart between setups
     reaction_shots: bool = True     # cutaways to a listener over long speeches
     reaction_after: float = 4.0     # seconds of speech that make a speech "long"
+    # (path, rate, first, last) -> {source frame: eye openness}: moves cut frames off blinks
+    # within the handles (``blinkcuts``); None = cut points on speech alone.
+    eye_probe: Optional[Callable] = None
 
 
 def _source_range(c: Candidate, handles: Handles) -> tuple[int, int]:
@@ -144,6 +148,7 @@ def build_cut(script: Script, takes: dict, readings: Sequence[LineReading],
             mid = min(max(mid, lo), max(lo, hi))
             ranges[k] = (ranges[k][0], mid)
             ranges[k + 1] = (mid, ranges[k + 1][1])
+    ranges, blink_notes = move_off_blinks(picks, ranges, options.eye_probe, options.handles)
     decisions, warnings, rec = [], [], 0
     mixed = {str(c.take.rate) for c in picks if c is not None}
     if len(mixed) > 1:
@@ -161,7 +166,7 @@ def build_cut(script: Script, takes: dict, readings: Sequence[LineReading],
             rec += gap_len
             continue
         src_in, src_out = ranges[k]
-        why = _why(c, line.character, idiom_words[k])
+        why = _why(c, line.character, idiom_words[k]) + blink_notes[k]
         color = "Blue" if c.acceptable else "Red"
         marker = Marker(frame=0, name=f"{line.id} {line.character}", note=f"{line.text} — {'; '.join(why)}",
                         color=color)

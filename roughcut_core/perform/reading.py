@@ -32,13 +32,14 @@ import numpy as np
 
 from ..errors import RoughcutError
 from ..model import LineReading, Script, Transcript
+from .delivery import CUES, SIGNAL_PREFIX, cue_values, irregularity_of, relative_cues
 from .emotion import EMOTIONS, dsp_arousal, load_default_model
 from .features import normalise_by_group, utterance_features
 from .prosody import HOP_S, frame_levels, semitones, yin_f0
 
 log = logging.getLogger(__name__)
 
-VERSION = "2"
+VERSION = "3"
 PAUSE_S = 0.3
 _SCRIPT_WORD = re.compile(r"[A-Za-z0-9']+")
 PAD_S = 0.05
@@ -87,6 +88,8 @@ def measure(samples: np.ndarray, sr: int, t0: float, spans: Sequence[tuple[float
             q10, q90 = np.percentile(st, [10, 90])
             out["pitch_range_st"] = float(q90 - q10)
             out["f0_median_hz"] = float(np.median(f0[voiced]))
+    if mask.any():
+        out["irregularity"] = irregularity_of(levels, f0, mask)
     out["features"] = utterance_features(samples, sr, rel or None).round(5).tolist()
     return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items() if v is not None}
 
@@ -145,6 +148,7 @@ def attach_performance(readings: Sequence[LineReading], transcripts: Mapping[str
             raw[k]["rate_wps"] = round(n_script / raw[k]["speech_s"], 4)
             signals[k]["rate_wps"] = raw[k]["rate_wps"]
     _relative(readings, raw, ok, signals, speaker)
+    _relative_cues(readings, raw, ok, signals, speaker, lines)
     if ok:
         feats = np.array([raw[k]["features"] for k in ok])
         for k, extra in zip(ok, emotion_signals(feats, [speaker[k] for k in ok], model)):
@@ -204,3 +208,27 @@ def _relative(readings, raw, ok, signals, speaker) -> None:
         f0s = by_speaker.get(speaker[k])
         if f0s and "f0_median_hz" in raw[k]:
             signals[k]["pitch_mean_rel_st"] = round(float(semitones(raw[k]["f0_median_hz"], median(f0s))), 3)
+
+
+def _relative_cues(readings, raw, ok, signals, speaker, lines) -> None:
+    """The ``rel_*`` delivery cues (``perform.delivery``): each reading against the same
+    speaker's other readings of its line. Rate is the line's words over the time taken (word
+    times when known, else the reading's span); pausing the share of that time in pauses."""
+    if not ok:
+        return
+    feats = np.array([raw[k]["features"] for k in ok])
+    rate, pausing, irr = [], [], []
+    for k in ok:
+        r, m = readings[k], raw[k]
+        text = lines[r.line_id].text if r.line_id in lines else (r.text or "")
+        n_words = len(_SCRIPT_WORD.findall(text))
+        span = m.get("speech_s") or max(0.0, r.end - r.start)
+        rate.append(n_words / span if n_words and span > 0.2 else None)
+        pausing.append(m["pause_total_s"] / span if "pause_total_s" in m and span > 0.2 else None)
+        irr.append(m.get("irregularity"))
+    values = cue_values(feats, {"rate": rate, "pausing": pausing, "irregularity": irr})
+    z = relative_cues(values, [(speaker[k], readings[k].line_id) for k in ok], [speaker[k] for k in ok])
+    for row, k in zip(z, ok):
+        for cue, v in zip(CUES, row):
+            if np.isfinite(v):
+                signals[k][SIGNAL_PREFIX + cue] = round(float(v), 3)

@@ -21,9 +21,13 @@ Stable API (read by ``edit/ranking.py``; keep it backward compatible):
   signal that bears on it) the score is 0.5 and ``words`` is "" — a neutral vote, not a
   judgement. The score compares readings of the same line; it is not a calibrated probability.
 
-Without an emotion distribution in the signals (no trained model), a scripted emotion is
-compared with the reading's relative delivery through ``PROFILES`` (the sign of loudness, mean
-pitch, pitch range and rate that each emotion tends to have, after Juslin & Laukka 2003).
+Without an emotion distribution in the signals (no trained model), the direction is compared
+with the reading's delivery relative to the same speaker's other readings of the line (the
+``rel_*`` cues of ``perform.delivery``: pitch level/variability/contour, level and its
+variability, spectral tilt, rate, pausing, voice irregularity) through the published cue
+profiles in ``perform.delivery.PROFILES`` (Juslin & Laukka 2003; Murray & Arnott 1993; Banse &
+Scherer 1996). Readings without those cues fall back to ``PROFILES`` below (signs of loudness,
+mean pitch, pitch range and rate).
 
 The mapping from script words to delivery is the table ``CUES`` below: one row per cue word
 stem, with the emotion it implies, the arousal it implies and its loudness / pace. It is hand
@@ -242,6 +246,21 @@ def _profile_agreement(signals: Mapping, emotion: str) -> Optional[float]:
     return None if den == 0 else 0.5 + 0.5 * num / den
 
 
+def _delivery_fit(signals: Mapping, intent: Intent) -> Optional[float]:
+    """``perform.delivery.profile_fit`` of the reading's ``rel_*`` cues against the profile the
+    intent implies (emotion row, or arousal alone, shifted by loudness and pace); None when the
+    reading has no relative cues or the intent implies none."""
+    try:
+        from ..perform.delivery import cues_from_signals, expected_profile, profile_fit
+    except ImportError:
+        return None
+    z = cues_from_signals(signals)
+    if not z:
+        return None
+    want = expected_profile(intent.emotion, intent.arousal, intent.loudness, intent.pace)
+    return profile_fit(z, want) if want else None
+
+
 def _cue_label(cues: tuple[str, ...]) -> str:
     """How an editor refers to an undirected cue: 'the action line', 'the "!"', 'the CAPS on OUT'."""
     for c in cues:
@@ -273,10 +292,16 @@ def intent_match(signals: Mapping, intent: Optional[Intent]) -> tuple[float, str
         emo_agree = min(1.0, p_exp / max(p_best * max(expected.values()), 1e-6))
         conf = float(signals.get("emotion_conf", 1.0) or 0.0)
         parts.append((2.0 * max(0.2, conf), emo_agree))
-    elif intent.emotion:
-        prof = _profile_agreement(signals, intent.emotion)
-        if prof is not None:
-            parts.append((1.0, prof))
+    else:
+        # No emotion model: the reading's delivery against the same speaker's other readings
+        # (``rel_*`` cues) compared with the direction's published cue profile.
+        rel = _delivery_fit(signals, intent)
+        if rel is not None:
+            parts.append((3.0, rel))
+        elif intent.emotion:
+            prof = _profile_agreement(signals, intent.emotion)
+            if prof is not None:
+                parts.append((1.0, prof))
     arousal = signals.get("arousal")
     ar_agree = None
     if intent.arousal is not None and isinstance(arousal, (int, float)):

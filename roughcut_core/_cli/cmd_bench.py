@@ -9,11 +9,11 @@ import argparse
 import importlib
 import sys
 
-AREAS = ("speech", "audio", "align", "picture", "quality", "bridge", "emotion", "perception", "reliability", "search", "cutdown", "analyses", "ops")
+AREAS = ("speech", "audio", "align", "picture", "quality", "bridge", "emotion", "perception", "reliability", "search", "cutdown", "analyses", "ops", "speed")
 
 
 def register(sub) -> None:
-    p = sub.add_parser("bench", help="run benchmarks (speech, audio, align, picture, quality, bridge, emotion, perception, reliability, search, cutdown, analyses, ops, all)")
+    p = sub.add_parser("bench", help="run benchmarks (speech, audio, align, picture, quality, bridge, emotion, perception, reliability, search, cutdown, analyses, ops, speed, all)")
     p.add_argument("area", choices=(*AREAS, "all"))
     p.add_argument("rest", nargs=argparse.REMAINDER, help="options passed to the area's benchmark")
     p.set_defaults(func=run)

@@ -57,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from ._common_args import apply_gpu_flag
+
+    try:
+        apply_gpu_flag(args)
+    except RoughcutError as exc:
+        parser.error(f"--gpu: {exc}")
     level = logging.WARNING - 10 * min(args.verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     try:

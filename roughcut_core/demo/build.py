@@ -178,16 +178,23 @@ def build_demo_scene(out_dir: Union[str, Path], seed: int = 0, *, width: int = 6
 
 def load_ground_truth(path: Union[str, Path]) -> dict:
     """Read a demo ground truth (a ``ground_truth.json`` or the scene folder holding one)."""
+    return read_truth(path, TRUTH_SCHEMA, "demo ground truth")
+
+
+def read_truth(path: Union[str, Path], schema: str, what: str) -> dict:
+    """A ground-truth JSON object (the file, or the folder holding ``ground_truth.json``) whose
+    ``schema`` is ``schema``; anything else raises :class:`SchemaError` naming the file and
+    ``what`` was expected (the demo and ``scenegen`` both read theirs with it)."""
     path = Path(path)
     if path.is_dir():
         path = path / "ground_truth.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise SchemaError(f"{path}: no demo ground truth here") from exc
+        raise SchemaError(f"{path}: no {what} here") from exc
     except (OSError, ValueError) as exc:
-        raise SchemaError(f"{path}: unreadable demo ground truth ({exc})") from exc
-    if not isinstance(data, dict) or data.get("schema") != TRUTH_SCHEMA:
+        raise SchemaError(f"{path}: unreadable {what} ({exc})") from exc
+    if not isinstance(data, dict) or data.get("schema") != schema:
         found = data.get("schema") if isinstance(data, dict) else type(data).__name__
-        raise SchemaError(f"{path}: expected schema {TRUTH_SCHEMA!r}, found {found!r}")
+        raise SchemaError(f"{path}: expected schema {schema!r}, found {found!r}")
     return data

@@ -18,12 +18,10 @@ Everything is a pure function of (seed, small, width, height) and the shared med
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional, Union
 
-from ..errors import SchemaError
 from ..fileio import atomic_write_json, atomic_write_text
 from .actors import load_actor
 from .plan import ScenePlan, plan_scene
@@ -129,15 +127,6 @@ def build_scene(out_dir: Union[str, Path], seed: int = 0, *, small: bool = False
 
 def load_truth(path: Union[str, Path]) -> dict:
     """Read a generated scene's ground truth (the JSON file or the folder holding it)."""
-    path = Path(path)
-    if path.is_dir():
-        path = path / "ground_truth.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise SchemaError(f"{path}: no generated-scene ground truth here") from exc
-    except (OSError, ValueError) as exc:
-        raise SchemaError(f"{path}: unreadable ground truth ({exc})") from exc
-    if not isinstance(data, dict) or data.get("schema") != TRUTH_SCHEMA:
-        raise SchemaError(f"{path}: expected schema {TRUTH_SCHEMA!r}")
-    return data
+    from ..demo.build import read_truth
+
+    return read_truth(path, TRUTH_SCHEMA, "generated-scene ground truth")

@@ -178,46 +178,30 @@ def _rate_v4(seed: int) -> Fraction:
 
 def plan_scene(seed: int, small: bool = False) -> ScenePlan:
     """The plan for scene ``seed`` (``small``: 3 lines and one take per setup, for tests)."""
-    if int(seed) >= LEGACY_SEEDS:
-        return _plan_v4(seed, small)
+    v4 = int(seed) >= LEGACY_SEEDS
     rng = _rng(seed, 2)
-    chars = _cast(seed)
+    frame = _rng(seed, 6)  # framing draws (v4) never disturb the legacy stream
+    chars = _cast_v4(seed) if v4 else _cast(seed)
     exchange = _EXCHANGES[int(seed) % len(_EXCHANGES)]
     texts = exchange[:3] if small else exchange
     first = int(rng.integers(2))
     lines = tuple(Line(f"1-{n}", chars[(first + n - 1) % 2].name, t) for n, t in enumerate(texts, start=1))
-    rate = RATES[int(seed) % len(RATES)] if not small else Fraction(25)
-    setups = [Setup("WIDE", (chars[0].name, chars[1].name), "WS", WIDE_FACE)]
+    rate = Fraction(25) if small else _rate_v4(seed) if v4 else RATES[int(seed) % len(RATES)]
+    wide = round(float(frame.uniform(*WIDE_RANGE_V4)), 4) if v4 else WIDE_FACE
+    setups = [Setup("WIDE", (chars[0].name, chars[1].name), "WS", wide)]
     for ch in chars:
         size, height = SINGLE_SIZES[int(rng.integers(len(SINGLE_SIZES)))]
-        setups.append(Setup(f"{size}_{ch.name}", (ch.name,), size, height))
-    per_setup = 1 if small else 2
-    takes = [Take(f"{s.name}_T{k}", s, k, i * per_setup + k - 1)
-             for i, s in enumerate(setups) for k in range(1, per_setup + 1)]
-    takes = _inject_defects(takes, lines, rng, small)
-    return ScenePlan(int(seed), f"Scene {seed}", chars, lines, rate, tuple(setups), tuple(takes))
-
-
-def _plan_v4(seed: int, small: bool) -> ScenePlan:
-    rng = _rng(seed, 2)
-    frame = _rng(seed, 6)
-    chars = _cast_v4(seed)
-    exchange = _EXCHANGES[int(seed) % len(_EXCHANGES)]
-    texts = exchange[:3] if small else exchange
-    first = int(rng.integers(2))
-    lines = tuple(Line(f"1-{n}", chars[(first + n - 1) % 2].name, t) for n, t in enumerate(texts, start=1))
-    rate = _rate_v4(seed) if not small else Fraction(25)
-    setups = [Setup("WIDE", (chars[0].name, chars[1].name), "WS", round(float(frame.uniform(*WIDE_RANGE_V4)), 4))]
-    for ch in chars:
-        size, _ = SINGLE_SIZES[int(rng.integers(len(SINGLE_SIZES)))]
-        height = round(float(frame.uniform(*SIZE_RANGES_V4[size])), 4)
-        setups.append(Setup(f"{size}_{ch.name}", (ch.name,), size, height, round(float(frame.uniform(0.38, 0.62)), 3)))
+        if v4:
+            height = round(float(frame.uniform(*SIZE_RANGES_V4[size])), 4)
+            setups.append(Setup(f"{size}_{ch.name}", (ch.name,), size, height, round(float(frame.uniform(0.38, 0.62)), 3)))
+        else:
+            setups.append(Setup(f"{size}_{ch.name}", (ch.name,), size, height))
     per_setup = 1 if small else 2
     takes = [Take(f"{s.name}_T{k}", s, k, i * per_setup + k - 1)
              for i, s in enumerate(setups) for k in range(1, per_setup + 1)]
     takes = _inject_defects(takes, lines, rng, small)
     return ScenePlan(int(seed), f"Scene {seed}", chars, lines, rate, tuple(setups), tuple(takes),
-                     drop_frame=rate in DROP_FRAME_RATES)
+                     drop_frame=v4 and rate in DROP_FRAME_RATES)
 
 
 def _inject_defects(takes: list[Take], lines: tuple[Line, ...], rng: np.random.Generator, small: bool) -> list[Take]:

@@ -23,7 +23,6 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from ..fileio import atomic_output
 from .actors import Actor
 from .plan import ScenePlan, Setup, Take, spoken_text
 
@@ -250,40 +249,11 @@ class Layout:
 
 def encode(path: Path, frame_at: Callable[[int], np.ndarray], frames: int, audio: np.ndarray,
            rate: Fraction, width: int, height: int, timecode: Optional[str] = None) -> None:
-    """``timecode``: start timecode label written as the video stream's ``timecode`` tag (the
-    MP4 muxer turns it into a ``tmcd`` track; ``;`` before the frames means drop-frame)."""
-    import av
+    """``frame_at(i)`` gives RGB frames; ``timecode``: start timecode label written as the video
+    stream's ``timecode`` tag (the MP4 muxer turns it into a ``tmcd`` track; ``;`` before the
+    frames means drop-frame). The muxing is the demo's (``demo.encode.mux_mp4``)."""
+    from ..demo.encode import mux_mp4
 
-    with atomic_output(Path(path), suffix=".mp4", mode=0o644) as tmp:
-        with av.open(str(tmp), mode="w", format="mp4") as container:
-            video = container.add_stream("libx264", rate=rate)
-            if timecode:
-                video.metadata["timecode"] = timecode
-            video.width, video.height = width, height
-            video.pix_fmt = "yuv420p"
-            tb = Fraction(1) / rate
-            video.time_base = tb
-            video.codec_context.time_base = tb
-            video.options = {"preset": "superfast", "crf": "24", "g": str(2 * int(round(float(rate))))}
-            sound = container.add_stream("aac", rate=SR, layout="stereo")
-            sound.time_base = Fraction(1, SR)
-            sound.bit_rate = 128000
-            sound.options = {"aac_coder": "fast"}
-            planar = np.ascontiguousarray(audio.T.astype(np.float32))
-            sent = 0
-            for i in range(frames):
-                pic = av.VideoFrame.from_ndarray(frame_at(i), format="rgb24").reformat(format="yuv420p")
-                pic.pts = i
-                pic.time_base = tb
-                container.mux(video.encode(pic))
-                until = min(planar.shape[1], int((i + 1) * SR / rate))
-                while sent < until:
-                    chunk = np.ascontiguousarray(planar[:, sent:sent + 1024])
-                    block = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="stereo")
-                    block.sample_rate = SR
-                    block.pts = sent
-                    block.time_base = Fraction(1, SR)
-                    container.mux(sound.encode(block))
-                    sent += chunk.shape[1]
-            container.mux(video.encode(None))
-            container.mux(sound.encode(None))
+    mux_mp4(Path(path), frame_at, frames, audio, rate, width, height, frame_format="rgb24", timecode=timecode,
+            video_options={"preset": "superfast", "crf": "24", "g": str(2 * int(round(float(rate))))},
+            audio_bit_rate=128000)

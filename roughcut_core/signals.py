@@ -23,7 +23,7 @@ SIGNALS: dict[str, tuple[str, str]] = {
     "clipping": ("audio.reading", "0..1: share of the reading's samples at full scale"),
     "noise_db": ("audio.reading", "dB: steady noise bed under the words over the room tone (0 = none)"),
     "overlap": ("audio.reading", "0..1: share of the reading overlapped by another character's reading in the file"),
-    "defect_evidence": ("align.evidence", "label: acoustic / asr / noise / search - what decided the defects"),
+    "defect_evidence": ("align.evidence", "label: acoustic / asr / noise / search / order - what decided the defects"),
     "acoustic_worst": ("align.evidence", "ratio: worst word's DTW cost over the median, against other takes"),
     # Performance: delivery (perform.delivery, on the refined word times of the reading).
     "rate_wps": ("perform.delivery", "words per second from the first word's start to the last word's end"),

@@ -317,6 +317,13 @@ def _acted(args, work) -> dict:
         out["learned_weights"] = weights
         out["learned"] = {label: rate([s for s in with_model if keep(s)], weights)
                           for label, keep in groups.items() if any(keep(s) for s in with_model)}
+        # The default install (no emotion model): feedback and held-out scenes on DSP signals.
+        fb_dsp = [attach_signals(s, model=None) for s in feedback]
+        cuts = [(s, evaluate_scene(s)[0]) for s in fb_dsp]
+        weights = _learn(work, "bench-acted-dsp", [(cut, editor_fixes(s, cut)) for s, cut in cuts])
+        out["learned_weights_dsp"] = weights
+        out["learned_dsp"] = {label: rate([s for s in dsp if keep(s)], weights)
+                              for label, keep in groups.items() if any(keep(s) for s in dsp)}
     return out
 
 
@@ -371,11 +378,13 @@ def run(argv) -> int:
             if label in acted:
                 d, m = acted[label]["dsp"], acted[label]["model"]
                 lr = (acted.get("learned") or {}).get(label, (None,))
-                arow.append([label, m[2], d[1], d[0], m[0], lr[0]])
+                ld = (acted.get("learned_dsp") or {}).get(label, (None,))
+                arow.append([label, m[2], d[1], d[0], ld[0], m[0], lr[0]])
         print(f"\nActed takes, intent match of the cut (emotion model trained on RAVDESS actors "
               f"{' '.join(acted['train_actors'])}; feedback from {' '.join(acted['feedback_actors'])}; "
               f"held out {' '.join(acted['eval_actors'])} + TESS):")
-        print(markdown_table(["scenes", "directed lines", "chance", "hand-set, DSP signals", "hand-set, trained model",
-                              "learned after feedback"], arow))
+        print(markdown_table(["scenes", "directed lines", "chance", "hand-set, DSP signals",
+                              "learned after feedback, DSP", "hand-set, trained model",
+                              "learned after feedback, model"], arow))
     print(f"\nRegenerate a synthetic 10-minute scene (150 lines x 8 takes): {results['synthetic_10min_regenerate_s']} s")
     return 0

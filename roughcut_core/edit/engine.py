@@ -104,6 +104,24 @@ def script_judges(script: Script) -> tuple[dict, frozenset, frozenset, frozenset
     return judges, frozenset(quiet), frozenset(beats), pauses
 
 
+def script_profiles(script: Script) -> dict:
+    """line id → ``{"cues": expected relative cues, "emotions": expected distribution}`` for
+    each directed line (``script.intent`` + ``perform.delivery``): what the ``intent_*``
+    component terms of the ranking compare a reading with. Empty without those modules."""
+    try:
+        from ..perform.delivery import expected_profile
+        from ..script.intent import script_intents
+    except ImportError:
+        return {}
+    out = {}
+    for lid, i in script_intents(script).items():
+        if i.has_direction:
+            cues = expected_profile(i.emotion, i.arousal, i.loudness, i.pace)
+            if cues or i.emotions:
+                out[lid] = {"cues": cues, "emotions": i.distribution()}
+    return out
+
+
 def scene_openings(lines) -> frozenset:
     """Indices of the lines that open a scene (a new location): where the cut establishes."""
     out, prev = set(), object()
@@ -130,7 +148,7 @@ def build_cut(script: Script, takes: dict, readings: Sequence[LineReading],
     lines = [l for s in script.scenes if scene_id in (None, s.id) for l in s.lines]
     judges, quiet, beats, pauses = script_judges(script)
     ranked = rank_readings(readings, takes, options.weights, intents=judges, quiet_lines=quiet,
-                           pause_lines=pauses)
+                           pause_lines=pauses, profiles=script_profiles(script))
     pairs = [(l.id, l.character) for l in lines]
     openings = scene_openings(lines)
     picks = assemble(pairs, ranked, options.assembly, establish_at=openings)

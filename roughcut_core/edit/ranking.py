@@ -21,7 +21,7 @@ from typing import Callable, Optional, Sequence
 
 from ..model import LineReading, QualityFlag, Transcript
 from ..timebase import Rate
-from .signalterms import SIGNAL_TERMS, signal_terms
+from .signalterms import INTENT_PARTS, SIGNAL_TERMS, intent_parts, signal_terms
 
 # Penalty per defect (subtracted from the alignment score). A restart costs little because the
 # reading's span is the clean re-delivery; a truncated reading is unusable.
@@ -85,8 +85,10 @@ def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
 # are all 1.0 except ``pace`` (0: no preference until an editor shows one); a learned per-show
 # model (``roughcut_core.learn``) reweights the same terms.
 TERMS = ("match", *(f"defect_{d}" for d in DEFECT_PENALTY), "sound", "focus", "preferred", "pace",
-         *SIGNAL_TERMS)
-HAND_WEIGHTS = {t: (0.0 if t == "pace" else 1.0) for t in TERMS}
+         *SIGNAL_TERMS, *INTENT_PARTS)
+# pace and the intent components start at 0: the hand-set ranking does not use them; a show's
+# feedback (``roughcut feedback``) may.
+HAND_WEIGHTS = {t: (0.0 if t == "pace" or t in INTENT_PARTS else 1.0) for t in TERMS}
 
 # Usability = logistic(SLOPE * (raw - MIDPOINT)): 0.5 at the acceptability threshold, about
 # 0.9 for a complete clean reading with no perception signals, higher or lower as the signals
@@ -128,6 +130,7 @@ class LineContext:
     quiet_intent: bool = False
     pauses_ok: bool = False
     medians: dict = field(default_factory=dict)
+    profile: Optional[dict] = None  # {"cues": {cue: z}, "emotions": {label: p}} of the line's direction
 
 
 def reading_terms(reading: LineReading, take: TakeInfo, typical_duration: Optional[float] = None,
@@ -183,6 +186,7 @@ def reading_terms(reading: LineReading, take: TakeInfo, typical_duration: Option
                              quiet_intent=ctx.quiet_intent, directed=ctx.intent is not None,
                              pauses_ok=ctx.pauses_ok, medians=ctx.medians)
     terms.update(sig)
+    terms.update(intent_parts(reading.signals, ctx.profile))
     # The perception reasons, the weightiest first, after the defects (which always lead).
     reasons.extend(words for _, words in sorted(said, key=lambda p: -p[0]) if words not in reasons)
     return terms, reasons, bad
@@ -204,7 +208,7 @@ def rank_reading(reading: LineReading, take: TakeInfo, weights: Optional[dict] =
 
 
 def _line_context(rs: Sequence[LineReading], takes: dict, intent: Optional[IntentJudge],
-                  quiet: bool, pauses_ok: bool = False) -> LineContext:
+                  quiet: bool, pauses_ok: bool = False, profile: Optional[dict] = None) -> LineContext:
     clar = [c for r in rs if not r.defects and (c := _clarity(r, takes[r.path])) is not None]
     medians = {}
     for key in ("pitch_range_st", "energy_dyn_db"):
@@ -218,7 +222,8 @@ def _line_context(rs: Sequence[LineReading], takes: dict, intent: Optional[Inten
                        best_clarity=max(clar, default=None),
                        expressive_median=statistics.median(expr) if expr else None,
                        character=next((r.character for r in rs if r.character), None),
-                       intent=intent, quiet_intent=quiet, pauses_ok=pauses_ok, medians=medians)
+                       intent=intent, quiet_intent=quiet, pauses_ok=pauses_ok, medians=medians,
+                       profile=profile)
 
 
 def _versus(c: Candidate, best: Candidate, weights: dict) -> Optional[str]:
@@ -233,13 +238,16 @@ def _versus(c: Candidate, best: Candidate, weights: dict) -> Optional[str]:
              "clarity": "less distinct words", "level": "quieter", "overlap": "overlapped",
              "blink": "blinks at the cut", "expressive": "less expressive face",
              "pace": "slower delivery", "lip_sync": "lips less in sync", "preferred": "not the circled take",
-             "lively": "flatter read", "hesitation": "hesitates"}.get(term, term.replace("_", " "))
+             "lively": "flatter read", "hesitation": "hesitates",
+             "intent_pitch": "pitch further from the script", "intent_energy": "energy further from the script",
+             "intent_timing": "timing further from the script", "intent_voice": "voice quality further from the script",
+             "intent_model": "emotion further from the script"}.get(term, term.replace("_", " "))
     return f"behind take {PurePath(best.take.path).stem}: {label}"
 
 
 def rank_readings(readings: Sequence[LineReading], takes: dict, weights: Optional[dict] = None,
                   intents: Optional[dict] = None, quiet_lines: frozenset = frozenset(),
-                  pause_lines: frozenset = frozenset()) -> dict:
+                  pause_lines: frozenset = frozenset(), profiles: Optional[dict] = None) -> dict:
     """line id → candidates best first, each with its within-line ``rank`` (1 = best) and its
     own reasons (a lower-ranked one also says what put it behind the best).
 
@@ -247,7 +255,9 @@ def rank_readings(readings: Sequence[LineReading], takes: dict, weights: Optiona
     None); ``intents`` maps line id → an intent judge ``(signals) -> (score, words) | None``
     for lines whose script says how to deliver them; ``quiet_lines`` are lines the script
     asks to be quiet (a low level is then no fault), ``pause_lines`` lines whose script asks
-    for a pause ((beat), ...: a stop mid-line is then no hesitation)."""
+    for a pause ((beat), ...: a stop mid-line is then no hesitation); ``profiles`` maps line id
+    → the direction's expected cues and emotions (``engine.script_profiles``) for the
+    ``intent_*`` component terms."""
     by_line: dict[str, list[LineReading]] = {}
     for r in readings:
         if r.path in takes:
@@ -255,7 +265,7 @@ def rank_readings(readings: Sequence[LineReading], takes: dict, weights: Optiona
     out: dict[str, list[Candidate]] = {}
     for line_id, rs in by_line.items():
         ctx = _line_context(rs, takes, (intents or {}).get(line_id), line_id in quiet_lines,
-                            line_id in pause_lines)
+                            line_id in pause_lines, (profiles or {}).get(line_id))
         cands = [rank_reading(r, takes[r.path], weights, context=ctx) for r in rs]
         cands.sort(key=lambda c: (-c.raw, c.take.path, c.reading.start))
         ranked = []

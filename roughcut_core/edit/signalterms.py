@@ -29,11 +29,25 @@ Term (signal → contribution):
   read with more life in it over a flatter one;
 - ``hesitation`` (``pause_max_s``, the longest gap between words), unless the script asks for
   pauses (``(beat)``, ``...``): down to -0.08 for a 0.75 s stop mid-line.
+
+Intent components (:func:`intent_parts`, ``INTENT_PARTS``), for the learned per-show ranker:
+the same scripted direction judged on one family of cues at a time, each ±0.25 around 0 —
+``intent_pitch`` (``rel_f0_level/var/contour``), ``intent_energy`` (``rel_int_level/var``,
+``rel_hf_energy``), ``intent_timing`` (``rel_rate``, ``rel_pausing``), ``intent_voice``
+(``rel_irregularity``), against the direction's cue profile (``perform.delivery``), and
+``intent_model`` (the trained emotion model's probability of the scripted emotion against its
+best guess). They are relative to the actor's own takes, so they transfer across actors; their
+hand-set weight is 0 (``intent`` already combines them), and a show's feedback can move them
+(an editor who hears emotion in the pitch more than in the loudness).
 """
 from __future__ import annotations
 
 from typing import Optional
 
+INTENT_PARTS = ("intent_pitch", "intent_energy", "intent_timing", "intent_voice", "intent_model")
+_PART_CUES = {"intent_pitch": ("f0_level", "f0_var", "f0_contour"),
+              "intent_energy": ("int_level", "int_var", "hf_energy"),
+              "intent_timing": ("rate", "pausing"), "intent_voice": ("irregularity",)}
 SIGNAL_TERMS = ("on_camera", "lip_sync", "snr", "level", "clarity", "intent", "expressive", "blink", "overlap",
                 "lively", "hesitation")
 
@@ -138,3 +152,30 @@ def signal_terms(signals: dict, *, character: Optional[str] = None, clarity: Opt
         t["overlap"] = -0.15 * _clip(ov / 0.5, 0.0, 1.0)
         said.append((abs(t["overlap"]), "overlaps other dialogue"))
     return t, said
+
+
+def intent_parts(signals: dict, profile: Optional[dict]) -> dict:
+    """``{part: contribution}`` for ``INTENT_PARTS`` (module doc); all 0 without a profile.
+    ``profile``: ``{"cues": {cue: expected z}, "emotions": {label: p}}`` for the line."""
+    out = dict.fromkeys(INTENT_PARTS, 0.0)
+    if not profile:
+        return out
+    want = profile.get("cues") or {}
+    if want:
+        from ..perform.delivery import cues_from_signals, profile_fit
+
+        z = cues_from_signals(signals)
+        for part, cues in _PART_CUES.items():
+            sub = {c: want[c] for c in cues if c in want}
+            fit = profile_fit(z, sub) if sub and z else None
+            if fit is not None:
+                out[part] = round(0.5 * (fit - 0.5), 5)
+    emotions = profile.get("emotions") or {}
+    probs = {e: _num(signals, f"emotion_{e}") for e in emotions}
+    if emotions and all(v is not None for v in probs.values()):
+        total = sum(probs.values()) or 1.0
+        p_exp = sum(emotions[e] * probs[e] / total for e in emotions)
+        p_best = max(probs.values()) / total
+        agree = min(1.0, p_exp / max(p_best * max(emotions.values()), 1e-6))
+        out["intent_model"] = round(0.5 * (agree - 0.5), 5)
+    return out

@@ -17,6 +17,7 @@ from .cache import AnalysisCache
 from .edit import EditOptions, TakeInfo, build_cut
 from .errors import RoughcutError
 from .model import Cut, LineReading, MediaAsset, QualityFlag, Script, Transcript
+from .stagetime import StageTimer
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,9 @@ class AssetAnalysis:
     picture: object = None
     audio: object = None
     errors: tuple[str, ...] = ()
+    # wall seconds per stage of this file's analysis ("speech", "sound", "picture"; a stage
+    # answered by the cache is timed too, so a warm run shows near-zero): see ``stagetime``
+    timings: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -78,32 +82,56 @@ class RoughCutPipeline:
         return self._picture
 
     def analyze_asset(self, asset: MediaAsset) -> AssetAnalysis:
-        """Speech, sound quality and picture for one file; stage failures become errors."""
+        """Speech, sound quality and picture for one file; stage failures become errors.
+
+        The result's ``timings`` holds each stage's wall seconds (:class:`StageTimer`)."""
+        timer = StageTimer()
         errors: list[str] = []
-        transcript = audio = picture = None
+        transcript, audio = self._analyze_sound(asset, errors, timer)
+        picture = self._analyze_picture(asset, transcript, errors, timer)
+        return AssetAnalysis(asset=asset, transcript=transcript, picture=picture, audio=audio,
+                             errors=tuple(errors), timings=timer.as_dict())
+
+    def analyze_assets(self, assets: Sequence[MediaAsset], workers: Optional[int] = None,
+                       on_done=None) -> list[AssetAnalysis]:
+        """:meth:`analyze_asset` for every file, in input order, with the sound stages (ASR,
+        which releases the GIL, and sound quality) of the next file running on a second
+        thread while this file's picture is analysed. See :mod:`.analysis_overlap`."""
+        from .analysis_overlap import analyze_overlapped
+
+        return analyze_overlapped(self, assets, workers=workers, on_done=on_done)
+
+    def _analyze_sound(self, asset: MediaAsset, errors: list, timer: "StageTimer"):
+        transcript = audio = None
         if asset.has_audio:
             try:
-                transcript = self.speech.transcribe(asset.path, asset=asset)
+                with timer.stage("speech"):
+                    transcript = self.speech.transcribe(asset.path, asset=asset)
             except RoughcutError as exc:
                 errors.append(str(exc))
             if self.options.audio_quality:
                 try:
                     from .audio import analyze_audio_quality
 
-                    audio = analyze_audio_quality(asset.path, asset=asset, cache=self.cache)
+                    with timer.stage("sound"):
+                        audio = analyze_audio_quality(asset.path, asset=asset, cache=self.cache)
                 except (RoughcutError, ImportError) as exc:
                     errors.append(f"{asset.path}: sound quality not analysed: {exc}")
         else:
             errors.append(f"{asset.path}: no audio stream, so no dialogue to cut")
-        if asset.has_video and self.options.picture:
-            try:
-                # Speech activity lets the picture stage tell whose mouth moves while words are said.
-                picture = self.picture_analyzer.analyze(
+        return transcript, audio
+
+    def _analyze_picture(self, asset: MediaAsset, transcript, errors: list, timer: "StageTimer"):
+        if not (asset.has_video and self.options.picture):
+            return None
+        try:
+            # Speech activity lets the picture stage tell whose mouth moves while words are said.
+            with timer.stage("picture"):
+                return self.picture_analyzer.analyze(
                     asset.path, asset=asset, speech_activity=transcript.words if transcript else None)
-            except (RoughcutError, ImportError) as exc:
-                errors.append(f"{asset.path}: picture not analysed: {exc}")
-        return AssetAnalysis(asset=asset, transcript=transcript, picture=picture, audio=audio,
-                             errors=tuple(errors))
+        except (RoughcutError, ImportError) as exc:
+            errors.append(f"{asset.path}: picture not analysed: {exc}")
+            return None
 
     def align(self, script: Script, analyses: Sequence[AssetAnalysis]) -> tuple[LineReading, ...]:
         """Readings of every take; then a cross-take pass clears "defects" that every take

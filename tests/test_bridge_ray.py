@@ -107,3 +107,32 @@ def test_job_through_the_app_on_ray(ray_address, grid_clip, tmp_path):
         assert job["state"] == "done", job
         plan = c.get(f"/v1/jobs/{job_id}/plan").json()
         assert plan["schema"] == "roughcut.hostplan/1" and plan["items"]
+
+
+@pytest.mark.slow
+def test_ray_path_gives_the_local_cut(ray_address, demo_scene, tmp_path):
+    """Issue 23: two takes of the demo scene analysed as Ray tasks and in this process
+    assemble into the same cut (same files, frames and lines, decision for decision)."""
+    from roughcut_core.bench.speed_run import cut_fingerprint
+    from roughcut_core.cache import AnalysisCache
+    from roughcut_core.media import probe
+    from roughcut_core.pipeline import PipelineOptions, RoughCutPipeline
+    from roughcut_core.script import load_script
+
+    from bridge_server.executors import LocalExecutor, RayExecutor
+    from bridge_server.models import ModelPool
+
+    assets = [probe(p) for p in sorted(demo_scene.media_paths)[:2]]
+    options = PipelineOptions(picture=False)
+    local = LocalExecutor(ModelPool(AnalysisCache(tmp_path / "local-cache"))).analyze(options, assets)
+    remote = RayExecutor(ray_address, str(tmp_path / "ray-cache")).analyze(options, assets)
+    by_path = {}
+    for name, results in (("local", local), ("ray", remote)):
+        analyses = [r for _, r, _ in sorted(results, key=lambda t: t[0])]
+        assert not any(isinstance(a, Exception) for a in analyses), analyses
+        by_path[name] = analyses
+    script = load_script(demo_scene.script_path)
+    cuts = {name: RoughCutPipeline(options).assemble(script, analyses).cut for name, analyses in by_path.items()}
+    assert cut_fingerprint(cuts["local"]), "no decisions in the local cut"
+    assert cut_fingerprint(cuts["ray"]) == cut_fingerprint(cuts["local"])
+    assert list((tmp_path / "ray-cache").rglob("*.json")), "the Ray workers did not analyse"

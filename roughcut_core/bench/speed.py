@@ -56,7 +56,9 @@ def run_child(spec: dict, work: Path, timeout: float) -> dict:
                           capture_output=True, text=True, env=env, timeout=timeout)
     wall = time.perf_counter() - tick
     if proc.returncode != 0:
-        raise RuntimeError(f"speed run ({spec['mode']}) failed with {proc.returncode}: {proc.stderr[-2000:]}")
+        lines = [l for l in proc.stderr.strip().splitlines() if l.strip()] or ["no output"]
+        raise RuntimeError(f"speed run ({spec['mode']}) failed with {proc.returncode}: {lines[-1]} "
+                           f"(spec {spec_path}): {proc.stderr[-2000:]}")
     res = json.loads(proc.stdout.strip().splitlines()[-1])
     res["process_wall_s"] = wall
     return res
@@ -201,8 +203,24 @@ def run(argv=None) -> int:
     p.add_argument("--ray-seeds", type=int, default=4, help="scenes in the Ray run's day of dailies")
     p.add_argument("--quick", action="store_true", help="short run for development")
     p.add_argument("--timeout", type=float, default=7200)
+    p.add_argument("--gpu", action="store_true",
+                   help="GPU path (roughcut_core.gpu_path): ASR on CUDA with large-v3-turbo unless --asr-model")
+    p.add_argument("--save", metavar="FILE", help="also write the raw results (JSON) here")
+    p.add_argument("--from-json", metavar="FILE", help="print the table of saved results; measure nothing")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
+    if args.from_json:
+        print(_table(json.loads(Path(args.from_json).read_text(encoding="utf-8"))))
+        return 0
+    if args.gpu:
+        from roughcut_core.errors import RoughcutError
+        from roughcut_core.gpu_path import gpu_settings
+
+        try:
+            args.device, args.asr_model = gpu_settings(args.asr_model)
+        except RoughcutError as exc:
+            print(f"roughcut bench speed: --gpu: {exc}", file=sys.stderr)
+            return 2
     multiples = tuple(args.multiples or ((1, 2) if args.quick else (1, 2, 4)))
     files_per_seed = args.files_per_seed or (2 if args.quick else None)
     bridge_jobs = args.bridge_jobs if args.bridge_jobs is not None else (4 if args.quick else 10)
@@ -216,10 +234,13 @@ def run(argv=None) -> int:
         if args.ray:
             from .speed_ray import run_ray_bench
 
+            same = [r for r in res["multiples"] if r["multiple"] == args.ray_seeds]
             res["ray"] = run_ray_bench(material, work / "ray", args.ray_seeds, files_per_seed, options,
-                                       args.timeout, log)
+                                       args.timeout, log, local=same[0] if same else None)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    if args.save:
+        Path(args.save).write_text(json.dumps(res, indent=2), encoding="utf-8")
     if args.json:
         print(json.dumps(res, indent=2))
     else:

@@ -50,7 +50,9 @@ def _empty_task_ms(ray, n: int = 20) -> float:
 
 
 def run_ray_bench(material: Path, work: Path, seeds: int, files_per_seed: Optional[int], options: dict,
-                  timeout: float, log=print) -> dict:
+                  timeout: float, log=print, local: Optional[dict] = None) -> dict:
+    """The Ray run (see the module docstring); ``local``: the local path's cold result for the
+    same bin when the caller has it (:mod:`.speed_run`), else it is measured here first."""
     import ray
 
     from roughcut_core.media import probe_many
@@ -64,10 +66,11 @@ def run_ray_bench(material: Path, work: Path, seeds: int, files_per_seed: Option
 
     work.mkdir(parents=True, exist_ok=True)
     b = _bin_for(material, work, seeds, files_per_seed, log)
-    log(f"ray: {len(b.media)} takes, {b.media_seconds / 60:.1f} min: local cut first (for the same-cut check) ...")
-    local = run_child({"mode": "cold", "media": [str(p) for p in b.media], "script": str(b.script),
-                       "cache_dir": str(work / "cache-local"), "out_dir": str(work / "out-local"),
-                       "options": options}, work / "run-local", timeout)
+    if local is None:
+        log(f"ray: {len(b.media)} takes, {b.media_seconds / 60:.1f} min: local cut first (for the same-cut check) ...")
+        local = run_child({"mode": "cold", "media": [str(p) for p in b.media], "script": str(b.script),
+                           "cache_dir": str(work / "cache-local"), "out_dir": str(work / "out-local"),
+                           "options": options}, work / "run-local", timeout)
     log("ray: starting head + 2 worker nodes ...")
     tick = time.perf_counter()
     cluster = start_local_cluster()

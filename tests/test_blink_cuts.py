@@ -29,11 +29,11 @@ def test_cut_frames_move_off_a_blink_inside_the_handles_and_say_so():
     a, b = plain.src_in, plain.src_out
     closed = {("/m/A_T1.mov", k) for k in (a - 1, a, a + 1, b - 1, b)}
     d = _cut(_probe_closed(closed, [])).decisions[0]
-    # the nearest open-eyed frame, within the reading's handle zone
-    assert d.src_in == a - 2
-    assert d.src_out == b - 1 and d.src_out - 1 == b - 2
-    assert any("in moved 2 frames off a blink" in r for r in d.reasons)
-    assert any("out moved 1 frame off a blink" in r for r in d.reasons)
+    # the nearest open-eyed frame clear of the blink's edges, within the reading's handle zone
+    assert d.src_in == a - 3
+    assert d.src_out == b - 2
+    assert any("in moved 3 frames off a blink" in r for r in d.reasons)
+    assert any("out moved 2 frames off a blink" in r for r in d.reasons)
     # the words stay whole: the first word's frame and the last word's end are inside
     take, readings = make_take("/m/A_T1.mov", "a", ("ALICE",), "CU", n=1)
     r = readings[0]

@@ -235,10 +235,20 @@ def _one_scene(kind, seed, work, pipeline, results, state) -> list:
     from ..pipeline import describe_takes
     takes = describe_takes(usable, readings)
     tick = time.perf_counter()
-    cut = build_cut(script, takes, readings, EditOptions(alternates=8))
+    plain = build_cut(script, takes, readings, EditOptions(alternates=8))
     regen_s = time.perf_counter() - tick
+    # The cut as `roughcut cut` makes it: cut frames moved off blinks by the face-mesh probe.
+    from ..edit.blinkcuts import blinks_at_cuts
+    from ..picture.expression import make_eye_probe
+
+    probe = make_eye_probe()
+    cut = build_cut(script, takes, readings, EditOptions(alternates=8, eye_probe=probe))
     q = cut_quality(cut, truth, root)
-    q.update(analyse_s=round(analyse_s, 2), regenerate_s=round(regen_s, 3), blinks_at_cuts=_blinks(cut, readings),
+    b_plain, m_plain = blinks_at_cuts(plain, probe)
+    b_cut, m_cut = blinks_at_cuts(cut, probe)
+    q.update(analyse_s=round(analyse_s, 2), regenerate_s=round(regen_s, 3),
+             blinks_at_cuts=f"{b_cut}/{m_cut}" if m_cut else _blinks(cut, readings),
+             blinks_at_cuts_speech_only=f"{b_plain}/{m_plain}" if m_plain else None,
              **_ranking_stats(script, readings, takes, truth, root))
     name = f"{kind} seed {seed}"
     results[name] = q
@@ -349,6 +359,9 @@ def run(argv) -> int:
     results["learning_demo"] = _demo_learning(args, work, state)
     if not args.no_acted:
         results["acted"] = _acted(args, work)
+    from .blinks import blink_validation
+
+    results["blinks"] = blink_validation()
     results["synthetic_10min_regenerate_s"] = round(_synthetic_regen_seconds(), 3)
     (work / "quality.json").write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
     if args.json:
@@ -386,5 +399,16 @@ def run(argv) -> int:
         print(markdown_table(["scenes", "directed lines", "chance", "hand-set, DSP signals",
                               "learned after feedback, DSP", "hand-set, trained model",
                               "learned after feedback, model"], arow))
+    bl = results.get("blinks") or {}
+    if "skipped" in bl:
+        print(f"\nBlinks: skipped ({bl['skipped']})")
+    elif bl:
+        print("\nBlink detection on hand-labelled real blinks (GRID, 5 clips; in-sample, see bench/blinks.py):")
+        print(markdown_table(["detector", "precision (frames)", "recall (frames)", "tp", "fp", "fn"],
+                             [[k, v["precision"], v["recall"], v["tp"], v["fp"], v["fn"]]
+                              for k, v in bl.items() if isinstance(v, dict)]))
+        print(f"closures with a detected shut frame: {bl['closures_detected']}/{bl['closures']}; "
+              f"labelled shut frames as planned cut frames on a blink: {bl['cut_frames_on_blink_before']} -> "
+              f"{bl['cut_frames_on_blink_after']} after moving within +-{6} frames")
     print(f"\nRegenerate a synthetic 10-minute scene (150 lines x 8 takes): {results['synthetic_10min_regenerate_s']} s")
     return 0

@@ -8,7 +8,7 @@ Contract: ``move_off_blinks(picks, ranges, probe, handles) -> (ranges, notes)``.
   code). ``handles``: the engine's ``cutpoints.Handles``.
 - The frame that shows at a cut is the in frame and the frame before the out (``out - 1``).
   When that frame's openness is under ``CLOSED_BELOW`` the cut moves to the nearest frame whose
-  eyes are open, searching outward from the planned cut but only inside the reading's handle
+  eyes are open and whose neighbours are open too (not the half-shut edge of the blink), searching outward from the planned cut but only inside the reading's handle
   zone: the in point between ``HANDLE_SLACK`` x the pre-roll before the first word (and never
   into the previous word of the recording) and the first word's frame; the out point between
   the last word's end frame and the same slack past it (never into the next word, never past
@@ -49,15 +49,22 @@ def _limits(c, handles: Handles) -> tuple[int, int, int, int]:
     return min(lo, core_in), core_in, core_out, max(hi, core_out)
 
 
+def _open(states: dict, k: int) -> bool:
+    v = states.get(k)
+    return v is not None and v >= CLOSED_BELOW
+
+
 def _nearest_open(states: dict, start: int, lo: int, hi: int) -> Optional[int]:
-    """The frame in [lo, hi] nearest ``start`` whose openness is known and open."""
-    for d in range(0, max(hi - lo, 0) + 1):
-        for k in (start - d, start + d) if d else (start,):
-            if lo <= k <= hi:
-                v = states.get(k)
-                if v is not None and v >= CLOSED_BELOW:
-                    return k
-    return None
+    """The frame in [lo, hi] nearest ``start`` whose eyes are open and not at the edge of a
+    blink (its neighbours, where known, open too: the lid is half down on the frames either
+    side of a shut one); failing that, the nearest open frame."""
+    order = [k for d in range(0, max(hi - lo, 0) + 1) for k in ((start - d, start + d) if d else (start,))
+             if lo <= k <= hi]
+    clear = [k for k in order if _open(states, k)
+             and all(states.get(j) is None or _open(states, j) for j in (k - 1, k + 1))]
+    if clear:
+        return clear[0]
+    return next((k for k in order if _open(states, k)), None)
 
 
 def move_off_blinks(picks: Sequence, ranges: Sequence, probe: Optional[Probe],

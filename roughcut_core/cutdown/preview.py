@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..edit.render import SAMPLE_RATE, _audio
+from ..edit.render import _audio, flush, mux_sound, open_streams
 from ..errors import MediaError, RoughcutError
 from ..fileio import atomic_output
 from .reframe import CropKey, crop_at
@@ -98,10 +98,7 @@ def render_cutdown(otio_path, out_path, *, width: int = 540) -> tuple[Path, dict
     n_frames = n_samples = 0
     with atomic_output(out_path, suffix=".mp4") as tmp:
         with av.open(str(tmp), "w") as oc:
-            vs = oc.add_stream("libx264", rate=rate)
-            vs.width, vs.height, vs.pix_fmt = ow, oh, "yuv420p"
-            vs.options = {"preset": "veryfast", "crf": "26"}
-            aus = oc.add_stream("aac", rate=SAMPLE_RATE, layout="stereo")
+            vs, aus = open_streams(oc, rate, ow, oh)
             for clip in tl.video_tracks()[0].find_clips():
                 m = clip.metadata.get("roughcut") or {}
                 path = clip.media_reference.target_url
@@ -127,19 +124,9 @@ def render_cutdown(otio_path, out_path, *, width: int = 540) -> tuple[Path, dict
                 want_frames = clip_start + int(round((f1 - f0) * rate / crate))
                 while last is not None and n_frames < want_frames:
                     n_frames += _encode(vs, oc, last, n_frames, rate)
-                want = int(round(Fraction(n_frames) / rate * SAMPLE_RATE)) - n_samples
                 samples = _audio(path, Fraction(f0) / crate, Fraction(f1) / crate)
-                samples = np.pad(samples[:, :want], ((0, 0), (0, max(0, want - samples.shape[1]))))
-                for s in range(0, want, 1024):
-                    af = av.AudioFrame.from_ndarray(np.ascontiguousarray(samples[:, s:s + 1024]),
-                                                    format="fltp", layout="stereo")
-                    af.sample_rate, af.pts = SAMPLE_RATE, n_samples + s
-                    for pkt in aus.encode(af):
-                        oc.mux(pkt)
-                n_samples += want
-            for stream in (vs, aus):
-                for pkt in stream.encode(None):
-                    oc.mux(pkt)
+                n_samples = mux_sound(oc, aus, samples, n_frames, n_samples, rate)
+            flush(oc, vs, aus)
     return out_path, {"frames": n_frames, "seconds": round(time.perf_counter() - started, 3),
                       "width": ow, "height": oh}
 

@@ -84,6 +84,36 @@ def _audio(path: str, t0: Fraction, t1: Fraction) -> np.ndarray:
     return out
 
 
+def open_streams(oc, rate: Fraction, width: int, height: int):
+    """(video, audio) output streams of a preview: H.264 ``width``x``height`` at ``rate``, stereo AAC."""
+    vs = oc.add_stream("libx264", rate=rate)
+    vs.width, vs.height, vs.pix_fmt = width, height, "yuv420p"
+    vs.options = {"preset": "veryfast", "crf": "26"}
+    return vs, oc.add_stream("aac", rate=SAMPLE_RATE, layout="stereo")
+
+
+def mux_sound(oc, aus, samples: np.ndarray, n_frames: int, n_samples: int, rate: Fraction) -> int:
+    """Sound follows picture: encode as many of ``samples`` (2 x n, padded with silence) as the
+    ``n_frames`` written so far need after the ``n_samples`` already written; returns the new count."""
+    import av
+
+    want = int(round(Fraction(n_frames) / rate * SAMPLE_RATE)) - n_samples
+    samples = np.pad(samples[:, :want], ((0, 0), (0, max(0, want - samples.shape[1]))))
+    for s in range(0, want, 1024):
+        af = av.AudioFrame.from_ndarray(np.ascontiguousarray(samples[:, s:s + 1024]), format="fltp", layout="stereo")
+        af.sample_rate, af.pts = SAMPLE_RATE, n_samples + s
+        for pkt in aus.encode(af):
+            oc.mux(pkt)
+    return n_samples + want
+
+
+def flush(oc, *streams) -> None:
+    """Drain the encoders of ``streams`` into ``oc``."""
+    for stream in streams:
+        for pkt in stream.encode(None):
+            oc.mux(pkt)
+
+
 def _black_frame(width: int, height: int):
     import av
 
@@ -108,10 +138,7 @@ def render_preview(otio_path, out_path, *, width: int = 640) -> Path:
     height = int(round(width * 9 / 16 / 2)) * 2
     with atomic_output(out_path, suffix=".mp4") as tmp:
         with av.open(str(tmp), "w") as oc:
-            vs = oc.add_stream("libx264", rate=rate)
-            vs.width, vs.height, vs.pix_fmt = width, height, "yuv420p"
-            vs.options = {"preset": "veryfast", "crf": "26"}
-            aus = oc.add_stream("aac", rate=SAMPLE_RATE, layout="stereo")
+            vs, aus = open_streams(oc, rate, width, height)
             black = _black_frame(width, height)
             n_frames, n_samples = 0, 0
             for item in video:
@@ -128,18 +155,7 @@ def render_preview(otio_path, out_path, *, width: int = 640) -> Path:
                     for pkt in vs.encode(f):
                         oc.mux(pkt)
                     n_frames += 1
-                # Sound follows picture: as many samples as the frames written so far need.
-                want = int(round(Fraction(n_frames) / rate * SAMPLE_RATE)) - n_samples
-                samples = _audio(src, t0, t1) if src else np.zeros((2, want), np.float32)
-                samples = np.pad(samples[:, :want], ((0, 0), (0, max(0, want - samples.shape[1]))))
-                for s in range(0, want, 1024):
-                    af = av.AudioFrame.from_ndarray(np.ascontiguousarray(samples[:, s:s + 1024]),
-                                                    format="fltp", layout="stereo")
-                    af.sample_rate, af.pts = SAMPLE_RATE, n_samples + s
-                    for pkt in aus.encode(af):
-                        oc.mux(pkt)
-                n_samples += want
-            for stream in (vs, aus):
-                for pkt in stream.encode(None):
-                    oc.mux(pkt)
+                samples = _audio(src, t0, t1) if src else np.zeros((2, 0), np.float32)
+                n_samples = mux_sound(oc, aus, samples, n_frames, n_samples, rate)
+            flush(oc, vs, aus)
     return out_path

@@ -99,11 +99,14 @@ class SearchEngine(abc.ABC):
 
     @abc.abstractmethod
     def _candidates(self, groups: Sequence[Sequence[str]], phrases: Sequence[Sequence[str]],
-                    require_all: bool, filters: Filters, limit: int, ranked: bool = True) -> list[Candidate]:
+                    require_all: bool, filters: Filters, limit: int, ranked: bool = True,
+                    exact: Sequence[Sequence[str]] = ()) -> list[Candidate]:
         """Utterances matching the term groups (each group: alternatives, OR) and phrases;
         all groups when ``require_all`` else any; passing ``filters``; best engine rank first
         (``ranked``) or in index order (cheap: the engine stops after ``limit``).
-        With no groups and no phrases: every utterance passing the filters, in index order."""
+        With no groups and no phrases: every utterance passing the filters, in index order.
+        ``exact``: every quoted phrase of the query (each must occur in the results; checked
+        after the engine, an engine may use them to narrow its reads)."""
 
     @abc.abstractmethod
     def _similar_terms(self, word: str, phon: str) -> set[str]:
@@ -179,7 +182,7 @@ class SearchEngine(abc.ABC):
         # only common words: every ranking would read huge posting lists, so take the first
         # matches in index order and let the scoring below rank them
         pool = max(50, limit * 5) if phrases == list(plan.phrases) and not common else max(100, limit * 5)
-        cands = self._candidates(groups, phrases, True, plan.filters, pool, ranked=not common)
+        cands = self._candidates(groups, phrases, True, plan.filters, pool, ranked=not common, exact=plan.phrases)
         if plan.phrases:
             cands = [c for c in cands if _has_phrases(c.doc.words, plan.phrases)]
         if not cands and len(words) + len(plan.phrases) > 1:  # nothing has every word: any word

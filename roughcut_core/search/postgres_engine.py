@@ -267,14 +267,17 @@ class PostgresEngine(SearchEngine):
                 (base, len(base) + 1, base + os.sep)).fetchall())
         return [self._file(r) for r in rows]
 
-    def _candidates(self, groups, phrases, require_all, filters, limit, ranked=True) -> list[Candidate]:
-        """Matches are read through the GIN index only (a bitmap scan, never a walk in id order
+    def _candidates(self, groups, phrases, require_all, filters, limit, ranked=True, exact=()) -> list[Candidate]:
+        """Matches are read through the GIN indexes only (a bitmap scan, never a walk in id order
         that can cross the whole table for a rare phrase or filter combination), and at most
-        :data:`MATCH_CAP` of them are ranked: queries whose words are all common stay bounded."""
+        :data:`MATCH_CAP` of them are ranked: queries whose words are all common stay bounded.
+        The filters and the phrases' word pairs with a common word are key tokens
+        (:func:`~.rows.search_keys`) looked up in the second GIN index; when the words are all
+        common those keys drive the read and the words are checked row by row."""
         where, args = filter_sql(filters, POSTGRES)
         keys = _filter_keys(filters)
-        if require_all:
-            keys += [t for p in phrases if all(w in STOPWORDS for w in p) for t in pair_tokens(list(p), STOPWORDS)]
+        if require_all:  # word pairs holding a common word, of every phrase that must occur
+            keys += [t for p in (*phrases, *exact) for t in pair_tokens(list(p), STOPWORDS)]
         if keys:  # the index of key tokens narrows the rows; the exact clauses still decide
             where.insert(0, "to_tsvector('simple', d.keys) @@ to_tsquery('simple', %s)")
             args.insert(0, " & ".join(f"'{k}'" for k in dict.fromkeys(keys)))

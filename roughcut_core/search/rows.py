@@ -13,7 +13,7 @@ from .model import SearchDoc
 from .text import tokens
 
 # Key tokens (PostgreSQL's ``rc_docs.keys``, a second GIN index): what the filters ask for, and
-# adjacent pairs of common words, so a filter or a phrase made only of common words is
+# adjacent word pairs that hold a common word, so a filter or a phrase with common words is
 # selective inside the index instead of being checked row by row. They start with "0" and a
 # letter, which no word token does; the exact filter clauses are still applied to every row.
 KEY_PREFIX = {"character": "0c", "shot": "0s", "motion": "0m", "sound": "0a", "pair": "0p"}
@@ -29,8 +29,9 @@ def key_token(kind: str, value: str) -> str:
 
 
 def pair_tokens(toks, common) -> list[str]:
-    """Key tokens of adjacent token pairs that are both ``common``, in order."""
-    return [key_token("pair", f"{a}0{b}") for a, b in zip(toks, toks[1:]) if a in common and b in common]
+    """Key tokens of adjacent token pairs with at least one ``common`` token, in order (a
+    phrase's rare word is selective by itself; its common neighbours are not)."""
+    return [key_token("pair", f"{a}0{b}") for a, b in zip(toks, toks[1:]) if a in common or b in common]
 
 
 def search_keys(character, speaker, face_names, shot_size, camera_motion, sounds, terms: str, common) -> str:

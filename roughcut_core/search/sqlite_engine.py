@@ -205,7 +205,7 @@ class SqliteEngine(SearchEngine):
                                    (base, len(base) + 1, base + os.sep)).fetchall()
         return [self._file(r) for r in rows]
 
-    def _candidates(self, groups, phrases, require_all, filters, limit, ranked=True) -> list[Candidate]:
+    def _candidates(self, groups, phrases, require_all, filters, limit, ranked=True, exact=()) -> list[Candidate]:
         where, args = filter_sql(filters, SQLITE)
         head = (f"SELECT d.content_key, f.path, f.rate_num, f.rate_den, f.start_frame, f.drop_frame, "
                 f"{_DOC_SELECT}")

@@ -13,6 +13,8 @@ so the same cached analysis serves any transcript. Audio-only or undecodable fil
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 from dataclasses import dataclass, replace
 from typing import Optional
 
@@ -25,9 +27,14 @@ from ..media.keys import content_key
 from .decode import iter_decoded, prefetch
 from .speaking import mark_speaking
 
-VERSION = "2.1"  # 2.0: tiled small-face detection, dlib faceprints per track (issue 13); 2.1: head yaw per face
-EMBED_EVERY = 2
-FACEPRINT_EVERY = 2  # dlib descriptor on every 2nd sample (~25 ms a face)
+VERSION = "2.2"  # 2.0: tiled small-face detection, dlib faceprints per track (issue 13); 2.1: head yaw per face; 2.2: adaptive sampling, identity work per face location (issue 23)
+# Identity work is per face *location*, not per sample (issue 23): a face gets its LBP texture
+# when no overlapping box got one in the last EMBED_PERIOD_S, its dlib descriptor (~90 ms of CPU
+# a face on 2 cores) when none got one in the last FACEPRINT_PERIOD_S, and both again after a
+# cut; so every track has at least one of each, and a track's mean is over several.
+EMBED_PERIOD_S = 1.0
+FACEPRINT_PERIOD_S = 3.0
+_SAME_PLACE_IOU = 0.3
 ANALYZER = "picture"
 
 
@@ -39,6 +46,9 @@ class PictureOptions:
     min_face_score: float = 0.5
     landmarks: bool = True
     shots: bool = True
+    # adaptive sampling (media.feed.SampleSchedule): with speech activity given, ``sample_fps``
+    # inside speech (padded) and for a second after each cut, ``sparse_fps`` elsewhere
+    sparse_fps: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -73,15 +83,37 @@ def assign_speaking(analysis: PictureAnalysis, speech_intervals) -> PictureAnaly
     return replace(analysis, faces=faces, tracks=tracks)
 
 
-def _ranges(times: list[float], step: float) -> list[tuple[float, float]]:
-    """Merge sorted instants into [start, end) ranges (gaps > 1.5 steps split them)."""
+def _iou(a, b) -> float:
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    iw = max(0.0, min(ax + aw, bx + bw) - max(ax, bx))
+    ih = max(0.0, min(ay + ah, by + bh) - max(ay, by))
+    inter = iw * ih
+    union = aw * ah + bw * bh - inter
+    return inter / union if union > 0 else 0.0
+
+
+def _due(last: list, t: float, box, period: float) -> bool:
+    """True (and recorded in ``last``) when no box overlapping ``box`` had this work done in the
+    last ``period`` seconds; ``last`` keeps only recent entries, so it stays a few items long."""
+    last[:] = [(lt, lb) for lt, lb in last if t - lt < period]
+    if any(_iou(lb, box) > _SAME_PLACE_IOU for _, lb in last):
+        return False
+    last.append((t, tuple(box)))
+    return True
+
+
+def _ranges(times: list[float], step) -> list[tuple[float, float]]:
+    """Merge sorted instants into [start, end) ranges (gaps > 1.5 steps split them). ``step``
+    is seconds, or a function of the time (the sampling period there, for adaptive sampling)."""
+    at = step if callable(step) else (lambda _t: step)
     out: list[list[float]] = []
     for t in times:
-        if out and t - out[-1][1] <= 1.5 * step:
+        if out and t - out[-1][1] <= 1.5 * at(out[-1][1]):
             out[-1][1] = t
         else:
             out.append([t, t])
-    return [(a, b + step) for a, b in out]
+    return [(a, b + at(b)) for a, b in out]
 
 
 class PictureAnalyzer:
@@ -116,31 +148,71 @@ class PictureAnalyzer:
         p["detector"] = f"blazeface-{self.detector_kind}/ai-edge-litert"
         return p
 
-    def analyze(self, path, asset: MediaAsset | None = None, speech_activity=None) -> PictureAnalysis:
+    def schedule_for(self, speech_activity=None):
+        """The sample schedule: adaptive (dense in padded speech, sparse elsewhere) when speech
+        activity is known, else uniform at ``sample_fps``; and the cache params it adds."""
+        from ..media.feed import SampleSchedule, speech_ranges
+
+        opts = self.options
+        if speech_activity is None or opts.sample_fps <= 0 or opts.sparse_fps >= opts.sample_fps:
+            return SampleSchedule.uniform(opts.sample_fps) if opts.sample_fps > 0 else None, {}
+        dense = speech_ranges(speech_activity)
+        digest = hashlib.sha1(json.dumps([[round(a, 2), round(b, 2)] for a, b in dense]).encode()).hexdigest()
+        return SampleSchedule(opts.sample_fps, opts.sparse_fps, dense), {"dense_ranges": digest[:16]}
+
+    def analyze(self, path, asset: MediaAsset | None = None, speech_activity=None,
+                consumers=()) -> PictureAnalysis:
+        """``consumers``: extra analysers fed every decoded frame of this pass on the decode
+        thread (``media.feed``); a cache hit decodes nothing, so they are not fed then."""
         from ..serialize import from_dict, to_jsonable
 
         path = str(path)
         if asset is not None and not asset.has_video:
             raise MediaError(path, "no video stream (audio-only file?)")
+        schedule, extra = self.schedule_for(speech_activity)
+        params = {**self.params(), **extra}
         key = None
         if self.cache is not None:
             key = asset.content_key if asset is not None and asset.content_key else content_key(path)
-            hit = self.cache.get(key, ANALYZER, VERSION, self.params())
+            hit = self.cache.get(key, ANALYZER, VERSION, params)
             if hit is not None:
                 result = replace(from_dict(PictureAnalysis, hit), path=path)
                 return assign_speaking(result, speech_activity) if speech_activity is not None else result
-        result = self._run(path)
+        result = self._run(path, schedule, consumers)
         if self.cache is not None:
-            self.cache.put(key, ANALYZER, VERSION, self.params(), to_jsonable(result))
+            self.cache.put(key, ANALYZER, VERSION, params, to_jsonable(result))
         return assign_speaking(result, speech_activity) if speech_activity is not None else result
 
-    def _run(self, path: str) -> PictureAnalysis:
+    def _frames(self, path: str, schedule, consumers):
+        """The decode pass (run on the prefetch thread): shot detection and any extra consumers
+        see every decoded frame there, and a detected cut densifies the schedule after it (so
+        the sampling is decided by the frames alone, the same on every run). Yields
+        (frame, cuts so far, shot detector)."""
+        from ..media.feed import AFTER_CUT_S
+        from .shots import ShotBoundaries
+
+        shot_det = None
+        n_cuts = 0
+        for fr in iter_decoded(path, self.options.sample_fps, max_width=self.options.proxy_width,
+                               schedule=schedule):
+            if shot_det is None and self.options.shots:
+                shot_det = ShotBoundaries(fr.fps)
+            if shot_det is not None:
+                shot_det.feed(fr.t, fr.small)
+                if len(shot_det._cuts) > n_cuts:
+                    n_cuts = len(shot_det._cuts)
+                    if schedule is not None:
+                        schedule.add_dense(fr.t, fr.t + AFTER_CUT_S)
+            for c in consumers:
+                c.feed(fr)
+            yield fr, n_cuts, shot_det
+
+    def _run(self, path: str, schedule=None, consumers=()) -> PictureAnalysis:
         import cv2
 
         from .detector import detect_multiscale
         from .identities import face_embedding
         from .pose import yaw_from_keypoints, yaw_from_mesh
-        from .shots import ShotBoundaries
         from .tracks import build_tracks
 
         opts = self.options
@@ -155,14 +227,16 @@ class PictureAnalyzer:
         means: list[tuple[float, float, float]] = []  # (t, mean luma, dark fraction) per decoded frame
         interlaced = decoded = n_samples = 0
         prev_grey, prev_t = None, None
-        for fr in prefetch(iter_decoded(path, opts.sample_fps, max_width=opts.proxy_width)):
-            if decoded == 0 and opts.shots:
-                shot_det = ShotBoundaries(fr.fps)
+        # (t, box) of the last identity work per face location; emptied at each cut
+        last_embed: list[tuple[float, tuple]] = []
+        last_print: list[tuple[float, tuple]] = []
+        seen_cuts = 0
+        for fr, n_cuts, shot_det in prefetch(self._frames(path, schedule, consumers)):
             decoded += 1
             interlaced += fr.interlaced
             means.append((fr.t, *D.frame_stats(fr.small)))
-            if shot_det is not None:
-                shot_det.feed(fr.t, fr.small)
+            if n_cuts != seen_cuts:
+                seen_cuts, last_embed, last_print = n_cuts, [], []
             grey = cv2.cvtColor(fr.small, cv2.COLOR_RGB2GRAY)
             if fr.rgb is None:
                 prev_grey, prev_t = grey, fr.t
@@ -181,11 +255,13 @@ class PictureAnalyzer:
                                      score=round(det.score, 4),
                                      mouth_open=None if mesh is None else round(mesh.mouth_open, 4),
                                      yaw=None if yaw is None else round(yaw, 1)))
-                # identity texture once per EMBED_EVERY samples: a track's mean needs few faces
-                emb = face_embedding(mesh.crop) if mesh is not None and n_samples % EMBED_EVERY == 0 else None
+                # identity texture and faceprint per face location and period (see EMBED_PERIOD_S):
+                # a track's mean needs few faces
+                emb = (face_embedding(mesh.crop)
+                       if mesh is not None and _due(last_embed, fr.t, det.box, EMBED_PERIOD_S) else None)
                 # float16: ~2 KB a face until tracks are known (about 60 MB for an hour with two faces)
                 embeddings.append(None if emb is None else emb.astype(np.float16))
-                fp = self._embedder.embed(rgb, det.box) if n_samples % FACEPRINT_EVERY == 0 else None
+                fp = self._embedder.embed(rgb, det.box) if _due(last_print, fr.t, det.box, FACEPRINT_PERIOD_S) else None
                 faceprints.append(fp)
             samples.append((round(fr.t, 4), boxes))
             n_samples += 1
@@ -195,7 +271,9 @@ class PictureAnalyzer:
         # last decoded frame + one nominal frame (the decode pass is the ground truth here)
         duration = means[-1][0] + 1.0 / (fr.fps or 25.0)
         bounds = shot_det.boundaries() if shot_det is not None else []
-        faces, tracks = build_tracks(samples, bounds)
+        # sparse stretches are 1 / sparse_fps apart: a face seen on each is still one track
+        gap = 1.0 if schedule is None or schedule.ratio == 1 else max(1.0, 1.5 / schedule.sparse_fps)
+        faces, tracks = build_tracks(samples, bounds, max_gap=gap)
         track_embeddings = ()
         if landmarker is not None and faces:
             sums: dict[int, list[np.ndarray]] = {}
@@ -232,7 +310,7 @@ class PictureAnalyzer:
                       for a, b in zip(edges, edges[1:]) if b > a)
         whole = describe_range(0.0, duration + 1e-6)
         longest = max(shots, key=lambda s: s.end - s.start) if shots else None
-        flags = self._flags(means, sample_focus, sample_exposure, interlaced, decoded, duration)
+        flags = self._flags(means, sample_focus, sample_exposure, interlaced, decoded, duration, schedule)
         return PictureAnalysis(
             path=path, shot_size=whole["shot_size"], people=whole["people"], focus=whole["focus"],
             faces=faces, tracks=tracks, shots=shots, motion=longest.motion if longest else "static",
@@ -240,7 +318,8 @@ class PictureAnalyzer:
             analyzer=AnalyzerInfo(ANALYZER, VERSION, self.params()),
             track_embeddings=track_embeddings, duration=round(duration, 4), track_faceprints=track_faceprints)
 
-    def _flags(self, means, sample_focus, sample_exposure, interlaced, decoded, duration) -> tuple[QualityFlag, ...]:
+    def _flags(self, means, sample_focus, sample_exposure, interlaced, decoded, duration,
+               schedule=None) -> tuple[QualityFlag, ...]:
         flags: list[QualityFlag] = []
         step = (means[-1][0] / max(1, len(means) - 1)) if len(means) > 1 else 0.04
         black = [t for t, m, dark in means if D.is_black(m, dark)]
@@ -254,6 +333,8 @@ class PictureAnalyzer:
             flags.append(QualityFlag("interlaced", 0.0, round(duration, 4), 0.5,
                                      f"{interlaced}/{decoded} decoded frames interlaced"))
         period = 1.0 / self.options.sample_fps if self.options.sample_fps > 0 else 1.0
+        if schedule is not None and schedule.ratio > 1:
+            period = schedule.period_at
         soft = [t for t, focus, ratio in sample_focus if ratio is not None and focus < D.SOFT_FOCUS]
         for a, b in _ranges(soft, period):
             flags.append(QualityFlag("soft_focus", round(a, 4), round(b, 4), 0.5, f"face focus < {D.SOFT_FOCUS}"))

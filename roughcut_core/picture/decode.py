@@ -117,9 +117,16 @@ def stream_info(path) -> StreamInfo:
 
 
 def iter_decoded(path, sample_fps: float, max_width: int = 640,
-                 small_width: int = SMALL_WIDTH) -> Iterator[DecodedFrame]:
-    """One streamed pass; see the module docstring. ``sample_fps <= 0`` samples nothing."""
+                 small_width: int = SMALL_WIDTH, schedule=None) -> Iterator[DecodedFrame]:
+    """One streamed pass; see the module docstring. ``sample_fps <= 0`` samples nothing.
+    ``schedule`` (a :class:`~roughcut_core.media.feed.SampleSchedule`) replaces the uniform
+    ``k / sample_fps`` instants with its own (adaptive sampling); it is read as decoding goes."""
     import av
+
+    if schedule is None and sample_fps > 0:
+        from ..media.feed import SampleSchedule
+
+        schedule = SampleSchedule.uniform(sample_fps)
 
     container = _open(path)
     try:
@@ -136,11 +143,11 @@ def iter_decoded(path, sample_fps: float, max_width: int = 640,
                 cc.skip_frame = "NONREF"
             except Exception:  # some decoders refuse; decoding every frame is still correct
                 pass
-        period = 1.0 / sample_fps if sample_fps > 0 else float("inf")
+        target = schedule.next_after(-1.0) if schedule is not None else float("inf")  # next sample instant
         fps = float(st.average_rate or st.guessed_rate or 25)
         tb = st.time_base
         start = None
-        next_k = 0
+        next_k = 0  # samples taken so far
         prev = None  # (t, frame, index)
         index = 0
 
@@ -164,7 +171,7 @@ def iter_decoded(path, sample_fps: float, max_width: int = 640,
                     # Intra-only: skip packets more than two frames before the next sample time
                     # (they can never be the nearest frame to it), so they are never decoded.
                     dur = float(packet.duration * tb) if packet.duration else 0.05
-                    if float(packet.pts * tb) - start + 2 * dur < next_k * period:
+                    if float(packet.pts * tb) - start + 2 * dur < target:
                         continue
                 for frame in packet.decode():
                     if frame.pts is None:
@@ -180,9 +187,10 @@ def iter_decoded(path, sample_fps: float, max_width: int = 640,
                     pt, pframe, pidx = prev
                     # prev is final now: it is a sample if it is nearer than this frame to the next sample time
                     is_sample = False
-                    while next_k * period <= t and abs(pt - next_k * period) <= abs(t - next_k * period):
+                    while target <= t and abs(pt - target) <= abs(t - target):
                         is_sample = True
                         next_k += 1
+                        target = schedule.next_after(target)
                     yield build(pframe, pt, pidx, is_sample, next_k - 1)
                     prev = (t, frame, index)
                     index += 1
@@ -194,9 +202,10 @@ def iter_decoded(path, sample_fps: float, max_width: int = 640,
             raise MediaError(path, "video stream has no decodable frames")
         pt, pframe, pidx = prev
         is_sample = False
-        while next_k * period <= pt + period / 2:
+        while schedule is not None and target <= pt + schedule.period_at(pt) / 2:
             is_sample = True
             next_k += 1
+            target = schedule.next_after(target)
         yield build(pframe, pt, pidx, is_sample, next_k - 1)
     finally:
         container.close()

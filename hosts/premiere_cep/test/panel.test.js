@@ -14,15 +14,11 @@ const assert = require('node:assert/strict');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { spawn } = require('child_process');
 const { project, loaded } = require('./scenarios');
+const { GRID, PYTHON, startBridge, stopBridge } = require('./bridge');
 
-const REPO = path.resolve(__dirname, '..', '..', '..');
 const PANEL = 'file://' + path.resolve(__dirname, '..', 'index.html');
 const CHROMIUM = process.env.ROUGHCUT_CHROMIUM || '/usr/bin/chromium';
-const PYTHON = process.env.ROUGHCUT_PYTHON || path.join(REPO, '.venv', 'bin', 'python');
-const MEDIA = process.env.ROUGHCUT_SHARED_MEDIA || path.join(REPO, '..', 'shared', 'media');
-const GRID = path.join(MEDIA, 'video_faces_speaking', 'grid_bbaf2n.mpg');
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -31,36 +27,18 @@ const missing = !fs.existsSync(CHROMIUM) ? `no Chromium at ${CHROMIUM} (apt-get 
 
 let browser, bridge, bridgeHome, bridgeInfo;
 
-async function startBridge() {
-  bridgeHome = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-panel-bridge-'));
-  // the bridge reads only allowed folders (--allow): its own home and the shared media
-  const allow = [bridgeHome, ...(fs.existsSync(MEDIA) ? [MEDIA] : [])].flatMap((d) => ['--allow', d]);
-  bridge = spawn(PYTHON, ['-m', 'bridge_server', '--port', '0', '--log-level', 'warning', ...allow], {
-    cwd: REPO, env: { ...process.env, ROUGHCUT_BRIDGE_HOME: bridgeHome }, stdio: ['ignore', 'ignore', 'inherit'] });
-  const file = path.join(bridgeHome, 'config', 'bridge.json');
-  for (let i = 0; i < 600; i++) {
-    if (fs.existsSync(file)) {
-      const info = JSON.parse(fs.readFileSync(file, 'utf8'));
-      try { if ((await fetch(info.url + '/v1/ping')).ok) return info; } catch (e) { /* not yet */ }
-    }
-    if (bridge.exitCode !== null) throw new Error(`bridge exited with ${bridge.exitCode}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('bridge did not start within 60 s');
-}
-
 test.before(async () => {
   if (missing) return;
   const { chromium } = require('playwright-core');
-  [browser, bridgeInfo] = await Promise.all([chromium.launch({ executablePath: CHROMIUM, args: FLAGS }), startBridge()]);
+  let started;
+  [browser, started] = await Promise.all([chromium.launch({ executablePath: CHROMIUM, args: FLAGS }),
+    startBridge('rc-panel-bridge-')]);
+  ({ proc: bridge, home: bridgeHome, info: bridgeInfo } = started);
 });
 
 test.after(async () => {
   if (browser) await browser.close();
-  if (bridge && bridge.exitCode === null) {
-    bridge.kill('SIGTERM');
-    await new Promise((r) => bridge.once('exit', r));
-  }
+  await stopBridge(bridge);
 });
 
 /* Open the panel with a fake Premiere; `home` is what the panel sees as ROUGHCUT_BRIDGE_HOME. */

@@ -12,20 +12,16 @@ const assert = require('node:assert/strict');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { spawn } = require('child_process');
 const { plan, project, loaded } = require('./scenarios');
 const { makeUxp } = require('./fake_uxp');
 
 const UXP = path.resolve(__dirname, '..', '..', 'premiere_uxp');
-const REPO = path.resolve(__dirname, '..', '..', '..');
 const { planOps } = require(path.join(UXP, 'plan_ops.js'));
 const { applyPlanUxp } = require(path.join(UXP, 'apply_uxp.js'));
 const { readBinUxp } = require(path.join(UXP, 'read_bin_uxp.js'));
 const { makeFlow, uxpSupported } = require(path.join(UXP, 'panel_flow.js'));
 const TPF = 10594584000n;
-const PYTHON = process.env.ROUGHCUT_PYTHON || path.join(REPO, '.venv', 'bin', 'python');
-const MEDIA = process.env.ROUGHCUT_SHARED_MEDIA || path.join(REPO, '..', 'shared', 'media');
-const GRID = path.join(MEDIA, 'video_faces_speaking', 'grid_bbaf2n.mpg');
+const { GRID, PYTHON, startBridge, stopBridge } = require('./bridge');
 
 function variants() {
   const withAudio = plan();
@@ -161,26 +157,8 @@ test('version split: 25.6 and later run the UXP panel', () => {
 const noBridge = fs.existsSync(PYTHON) ? null : `no Python at ${PYTHON} (set ROUGHCUT_PYTHON)`;
 let bridge, bridgeHome;
 
-async function startBridge() {
-  bridgeHome = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-uxp-bridge-'));
-  const allow = [bridgeHome, ...(fs.existsSync(MEDIA) ? [MEDIA] : [])].flatMap((d) => ['--allow', d]);
-  bridge = spawn(PYTHON, ['-m', 'bridge_server', '--port', '0', '--log-level', 'warning', ...allow], {
-    cwd: REPO, env: { ...process.env, ROUGHCUT_BRIDGE_HOME: bridgeHome }, stdio: ['ignore', 'ignore', 'inherit'] });
-  const file = path.join(bridgeHome, 'config', 'bridge.json');
-  for (let i = 0; i < 600; i++) {
-    if (fs.existsSync(file)) {
-      const info = JSON.parse(fs.readFileSync(file, 'utf8'));
-      try { if ((await fetch(`${info.url}/v1/ping`)).ok) return info; } catch (e) { /* not yet */ }
-    }
-    if (bridge.exitCode !== null) throw new Error(`bridge exited with ${bridge.exitCode}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('bridge did not start within 60 s');
-}
-test.before(async () => { if (!noBridge) await startBridge(); });
-test.after(async () => {
-  if (bridge && bridge.exitCode === null) { bridge.kill('SIGTERM'); await new Promise((r) => bridge.once('exit', r)); }
-});
+test.before(async () => { if (!noBridge) ({ proc: bridge, home: bridgeHome } = await startBridge('rc-uxp-bridge-')); });
+test.after(async () => { await stopBridge(bridge); });
 
 function flowFor(uxp, home) {
   return makeFlow({ ppro: uxp.ppro, fetch, readTextFile: (p) => fs.promises.readFile(p, 'utf8'),

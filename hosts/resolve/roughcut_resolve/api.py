@@ -225,7 +225,24 @@ class MediaPoolItem(_Named):
         return [_str(f) for f in _list(_call(self.raw, "GetFlagList"))]
 
 
-class Timeline(_Named):
+class _Marked(_Named):
+    """AddMarker / GetMarkers, alike on Timeline and TimelineItem."""
+    __slots__ = ()
+
+    def add_marker(self, frame: int, color: str, name: str, note: str, duration: int,
+                   custom_data: str = "") -> bool:
+        """On a Timeline, frameId is RELATIVE to the timeline start [live: davinci-resolve-mcp PR #66]."""
+        return _ok(_call(self.raw, "AddMarker", float(frame), color, name, note, float(duration), custom_data))
+
+    def markers(self) -> Dict[int, Dict[str, Any]]:
+        """{frame: marker info}; {} when the host answers anything but a dict."""
+        value = _call(self.raw, "GetMarkers")
+        if not isinstance(value, dict):
+            return {}
+        return {_int(k): dict(v) for k, v in value.items() if _int(k) is not None and isinstance(v, dict)}
+
+
+class Timeline(_Marked):
     def start_frame(self) -> Optional[int]:
         """Absolute: 01:00:00:00 at 24 fps = 86400 [doc]."""
         return _int(_call(self.raw, "GetStartFrame"))
@@ -261,17 +278,6 @@ class Timeline(_Named):
     def set_track_name(self, kind: str, index: int, name: str) -> bool:
         return _ok(_call(self.raw, "SetTrackName", kind, int(index), name))
 
-    def add_marker(self, frame: int, color: str, name: str, note: str, duration: int,
-                   custom_data: str = "") -> bool:
-        """frameId is RELATIVE to the timeline start [live: davinci-resolve-mcp PR #66]."""
-        return _ok(_call(self.raw, "AddMarker", float(frame), color, name, note, float(duration), custom_data))
-
-    def markers(self) -> Dict[int, Dict[str, Any]]:
-        value = _call(self.raw, "GetMarkers")
-        if not isinstance(value, dict):
-            return {}
-        return {_int(k): dict(v) for k, v in value.items() if _int(k) is not None and isinstance(v, dict)}
-
     def get_setting(self, key: str) -> str:
         return _str(_call(self.raw, "GetSetting", key))
 
@@ -283,7 +289,7 @@ class Timeline(_Named):
         return _ok(_call(self.raw, "SetClipsLinked", [i.raw for i in items], bool(linked)))
 
 
-class TimelineItem(_Named):
+class TimelineItem(_Marked):
     def start(self) -> Optional[int]:
         return _int(_call(self.raw, "GetStart"))
 
@@ -314,16 +320,6 @@ class TimelineItem(_Named):
     def set_property(self, key: str, value: Any) -> bool:
         """Inspector property (Pan, Tilt, ZoomX, ZoomY...; README "TimelineItem.SetProperty")."""
         return _ok(_call(self.raw, "SetProperty", key, value))
-
-    def add_marker(self, frame: int, color: str, name: str, note: str, duration: int,
-                   custom_data: str = "") -> bool:
-        return _ok(_call(self.raw, "AddMarker", float(frame), color, name, note, float(duration), custom_data))
-
-    def markers(self) -> Dict[int, Dict[str, Any]]:
-        value = _call(self.raw, "GetMarkers")
-        if not isinstance(value, dict):
-            return {}
-        return {_int(k): dict(v) for k, v in value.items() if _int(k) is not None and isinstance(v, dict)}
 
     def add_take(self, item: MediaPoolItem, start_frame: int, end_frame: int) -> bool:
         """Adds a take (source frames, end exclusive like AppendToTimeline [inferred])."""

@@ -13,6 +13,16 @@ TRACK_KINDS = ("video", "audio", "subtitle")
 AUDIO_TRACK_TYPES = ("mono", "stereo", "5.1", "5.1film", "7.1", "7.1film", "adaptive")
 
 
+def add_marker(markers: dict, frame, color, name, note, duration, custom) -> bool:
+    """AddMarker on a timeline or an item: False for a bad argument or a frame that has one already."""
+    if not (is_num(frame) and color in MARKER_COLORS and isinstance(name, str) and isinstance(note, str)
+            and is_num(duration) and duration >= 1 and float(frame) not in markers):
+        return False
+    markers[float(frame)] = {"color": color, "name": name, "note": note, "duration": float(duration),
+                             "customData": custom}
+    return True
+
+
 class FakeTimeline(Bridge):
     _kind = "timeline"
 
@@ -124,13 +134,7 @@ class FakeTimeline(Bridge):
     @api(fail=False, mutates=True)
     def AddMarker(self, frame, color, name, note, duration, custom=""):
         # frameId is RELATIVE to the timeline start and echoed back unchecked (HOST_API A3.6)
-        if not (is_num(frame) and color in MARKER_COLORS and isinstance(name, str) and isinstance(note, str)
-                and is_num(duration) and duration >= 1 and isinstance(custom, str)
-                and float(frame) not in self.markers):
-            return False
-        self.markers[float(frame)] = {"color": color, "name": name, "note": note, "duration": float(duration),
-                                      "customData": custom}
-        return True
+        return isinstance(custom, str) and add_marker(self.markers, frame, color, name, note, duration, custom)
 
     @api(fail=dict)
     def GetMarkers(self):
@@ -279,13 +283,7 @@ class FakeTimelineItem(Bridge):
 
     @api(fail=False, mutates=True)
     def AddMarker(self, frame, color, name, note, duration, custom=""):
-        if self.ghost or not (is_num(frame) and color in MARKER_COLORS and isinstance(name, str)
-                              and isinstance(note, str) and is_num(duration) and duration >= 1
-                              and float(frame) not in self.markers):
-            return False
-        self.markers[float(frame)] = {"color": color, "name": name, "note": note, "duration": float(duration),
-                                      "customData": custom}
-        return True
+        return not self.ghost and add_marker(self.markers, frame, color, name, note, duration, custom)
 
     @api(fail=dict)
     def GetMarkers(self):

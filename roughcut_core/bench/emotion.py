@@ -12,7 +12,10 @@ RAVDESS actors 01-16 and TESS speaker YAF; non-commercial, read in place, nothin
   that emotion's parenthetical (``(angrily)``, ``(sadly)``...), every take is scored with
   ``script.intent.intent_match`` on its signals (``perform.reading.emotion_signals``, speaker
   z-scores over the scene's 7 takes), and a hit is when the top-scoring take is the one acted
-  in that emotion. Chance = 1/7. Reported with the trained model and with DSP only.
+  in that emotion. Chance = 1/7. Reported with the trained model and with DSP only (the
+  default install: the ``rel_*`` delivery cues against the actor's own takes with the
+  literature profiles of ``perform.delivery``, and for comparison the earlier DSP path without
+  them). The profiles are not fitted to any of these takes.
 Features are computed once per file (about 0.1 s of CPU each).
 """
 from __future__ import annotations
@@ -189,12 +192,17 @@ def run(argv) -> int:
         hi = np.array([e.emotion in ("angry", "fear", "surprise", "happy") for e in sub])
         lo = np.array([e.emotion in ("sad", "neutral") for e in sub])
         scenes = _scenes(sub)
-        r_model = intent_rate(sub, raw[mask], scenes, model)
-        r_dsp = intent_rate(sub, raw[mask], scenes, None)
+        extras = delivery_extras(sub)
+        r_model = intent_rate(sub, raw[mask], scenes, model, extras)
+        r_dsp_old = intent_rate(sub, raw[mask], scenes, None)
+        per: dict = {}
+        r_dsp = intent_rate(sub, raw[mask], scenes, None, extras, per_emotion=per)
         result["sets"][name] = {**ev, "dsp_arousal_auc": _auc(ar[hi], ar[lo]), "scenes": len(scenes),
-                                "intent_match_rate_model": r_model, "intent_match_rate_dsp": r_dsp}
+                                "intent_match_rate_model": r_model, "intent_match_rate_dsp": r_dsp,
+                                "intent_match_rate_dsp_without_relative_cues": r_dsp_old,
+                                "intent_match_dsp_per_emotion": {k: round(float(np.mean(v)), 3) for k, v in per.items()}}
         rows.append((name, ev["n"], ev["accuracy"], ev["balanced_accuracy"], ev["arousal_corr"],
-                     _auc(ar[hi], ar[lo]), len(scenes), r_model, r_dsp, 1 / 7))
+                     _auc(ar[hi], ar[lo]), len(scenes), r_model, r_dsp, r_dsp_old, 1 / 7))
     audio_s = float(sum(durations))
     result["audio_s"] = round(audio_s, 1)
     result["features_rtf"] = round(audio_s / feat_s, 1) if feat_s > 0 else None
@@ -204,8 +212,8 @@ def run(argv) -> int:
         print(json.dumps(result, indent=2))
         return 0
     print(markdown_table(("set", "takes", "emotion acc (7)", "balanced acc", "model arousal r",
-                          "DSP arousal AUC", "scenes", "intent match (model)", "intent match (DSP)",
-                          "chance"), rows))
+                          "DSP arousal AUC", "scenes", "intent match (model)", "intent match (DSP, relative cues)",
+                          "intent match (DSP, before)", "chance"), rows))
     print(f"\ntrained on {int(tr.sum())} takes of RAVDESS actors {args.train} (calm counted as neutral); "
           f"features for {len(examples)} files ({audio_s:.0f} s of audio) in {feat_s:.0f} s "
           f"(real-time factor {result['features_rtf']}); peak RSS {result['peak_rss_mb']} MiB")

@@ -24,6 +24,8 @@ import time
 from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
+
 from . import markdown_table
 
 SHARED = Path(os.environ.get("ROUGHCUT_SHARED_MEDIA", Path(__file__).resolve().parents[2].parent / "shared" / "media"))
@@ -65,10 +67,91 @@ def bench_shots(tolerance: int = 2) -> dict:
         fades = _fades(ref_csv.with_name(ref_csv.name.replace("_scenes.csv", "_output.txt")), ref)
         in_fade = [any(a - tolerance <= h <= b + tolerance for h in hyp) for a, b in fades]
         rows.append({"file": video.name, "reference": ref, "detected": hyp, "nearest_offset": nearest,
-                     "fades": fades, "in_fade": in_fade})
+                     "fades": fades, "in_fade": in_fade, "reference_events": reference_fade_offsets(
+                         video, ref_csv.with_name(ref_csv.name.replace("_scenes.csv", "_output.txt")))})
     p = tp / (tp + fp) if tp + fp else None
     r = tp / (tp + fn) if tp + fn else None
     return {"tolerance": tolerance, "precision": p, "recall": r, "tp": tp, "fp": fp, "fn": fn, "files": rows}
+
+
+TRANSITION_SOURCES = MOTION_SOURCES + ("video_speech_timecode/autoeditor_example.mp4",
+                                       "shot_cuts/pyscenedetect_testvideo.mp4")
+SINGLE_SHOT = ("archival_film/moviepy_chaplin.mp4", "video_faces_speaking/grid_bbaf2n.mpg",
+               "video_faces_speaking/openmpf_video_01.mp4")  # documented single-shot clips
+
+
+def bench_transitions(tolerance: int = 2) -> dict:
+    """Synthetic transitions with known boundaries between real frames (``analyses.transitions``):
+    every ordered pair of sources x (cut; fade and dissolve of 6/12/24/48 frames), fed to the
+    picture stage's ``ShotBoundaries`` at 25 fps; hit = exactly one boundary within ``tolerance``.
+    Plus false boundaries on documented single-shot real clips."""
+    import cv2
+
+    from ..analyses.transitions import TRANSITION_KINDS, transition_clip
+    from ..picture.decode import SMALL_WIDTH, iter_decoded
+    from ..picture.shots import ShotBoundaries
+
+    frames = [_frame(SHARED / s) for s in TRANSITION_SOURCES if (SHARED / s).exists()]
+    rows = []
+    for kind in TRANSITION_KINDS:
+        for length in ((0,) if kind == "cut" else (6, 12, 24, 48)):
+            hit = extra = n = 0
+            offs: list[int] = []
+            for i in range(len(frames)):
+                for j in range(len(frames)):
+                    if i == j:
+                        continue
+                    clip, ref = transition_clip(frames[i], frames[j], kind, length=max(1, length), seed=i * 7 + j)
+                    sb = ShotBoundaries(25.0)
+                    for k, f in enumerate(clip):
+                        sb.feed(k / 25.0, cv2.resize(f, (SMALL_WIDTH, SMALL_WIDTH * 9 // 16), interpolation=cv2.INTER_AREA))
+                    got = [int(round(c * 25)) for c in sb.boundaries()]
+                    n += 1
+                    near = [g for g in got if abs(g - ref) <= tolerance]
+                    hit += bool(near)
+                    extra += len(got) - (1 if near else 0)
+                    if got:
+                        offs.append(min(got, key=lambda g: abs(g - ref)) - ref)
+            rows.append({"kind": kind, "length": length, "n": n, "recall": hit / n if n else None,
+                         "false": extra, "median_abs_offset": float(np.median(np.abs(offs))) if offs else None})
+    single = []
+    for rel in SINGLE_SHOT:
+        if (SHARED / rel).exists():
+            sb = ShotBoundaries(25.0)
+            for fr in iter_decoded(str(SHARED / rel), 0.0):
+                sb.feed(fr.t, fr.small)
+            single.append({"file": Path(rel).name, "false_boundaries": sb.boundaries()})
+    return {"tolerance": tolerance, "rows": rows, "single_shot": single}
+
+
+def reference_fade_offsets(video: Path, listing: Path) -> list[dict]:
+    """The reference listing's fade events against this file's own frames: each OUT/IN event
+    re-measured with the listing's stated rule (a frame is dark when >= 95 % of its pixels are
+    below intensity 8), on every decoded frame. A constant offset means the reference was made
+    by a decoder that numbered the frames differently, not a detector error."""
+    import av
+
+    if not listing.exists():
+        return []
+    marks = []
+    for line in listing.read_text().splitlines():
+        parts = [p.strip() for p in line.split("|")]
+        if len(parts) >= 3 and parts[0] in ("IN", "OUT") and parts[2].isdigit():
+            marks.append((parts[0], int(parts[2])))
+    dark = []
+    with av.open(str(video)) as c:
+        for f in c.decode(video=0):
+            a = f.to_ndarray(format="rgb24")[::4, ::4]
+            dark.append(float((a.mean(axis=2) < 8).mean()) >= 0.95)
+    events = [("OUT" if d else "IN", i) for i, (p, d) in enumerate(zip([False] + dark, dark)) if i and p != d]
+    events = [("IN", 0)] + events if dark and not dark[0] else events
+    out = []
+    for kind, ref in marks:
+        same = [i for k, i in events if k == kind]
+        if same:
+            got = min(same, key=lambda i: abs(i - ref))
+            out.append({"event": kind, "reference": ref, "measured": got, "offset": ref - got})
+    return out
 
 
 def _fades(path: Path, ref: list[int]) -> list[tuple[int, int]]:
@@ -205,6 +288,7 @@ def run(argv) -> int:
     out: dict = {}
     if "shots" in parts:
         out["shots"] = bench_shots(args.tolerance)
+        out["transitions"] = bench_transitions(args.tolerance)
     if "motion" in parts:
         out["motion"] = bench_motion()
     if "sound" in parts:
@@ -223,6 +307,18 @@ def run(argv) -> int:
                               "detected inside the gap"],
                              [[f["file"], f["reference"], f["detected"], f["nearest_offset"], f["fades"], f["in_fade"]]
                               for f in s["files"]]))
+        for f in s["files"]:
+            if f.get("reference_events"):
+                print(f"\nReference fade events of {f['file']} re-measured on this decode (>= 95 % of pixels < 8):\n")
+                print(markdown_table(["event", "reference frame", "measured frame", "reference - measured"],
+                                     [[e["event"], e["reference"], e["measured"], e["offset"]] for e in f["reference_events"]]))
+        t = out["transitions"]
+        print(f"\n### Synthetic transitions between real frames (+-{t['tolerance']} frames, 25 fps)\n")
+        print(markdown_table(["kind", "length (frames)", "clips", "recall", "extra boundaries", "median |offset|"],
+                             [[r["kind"], r["length"], r["n"], r["recall"], r["false"], r["median_abs_offset"]]
+                              for r in t["rows"]]))
+        print("\nFalse boundaries on documented single-shot real clips: "
+              + ", ".join(f"{x['file']}: {len(x['false_boundaries'])}" for x in t["single_shot"]))
     for key, title in (("motion", "Camera motion (known crops over real frames)"),
                        ("sound", "Sound events (0.5 s windows, known mixes)")):
         if key in out:

@@ -6,8 +6,10 @@ Two detectors run side by side on the small frames: ``AdaptiveDetector`` (hard c
 relative to its neighbours, so fast handheld motion is not taken for a cut)
 and ``ThresholdDetector`` (fades through black; the cut is placed mid-fade, as PySceneDetect
 does). Content cuts next to a black frame are dropped (the fade detector owns those), and so
-are fade cuts before any picture has been seen (a black leader is not a shot). Cuts closer than
-``min_shot`` seconds to an earlier one are merged.
+are fade cuts before any picture has been seen (a black leader is not a shot). A third detector
+(``picture.dissolve``) finds cross-dissolves, which PySceneDetect misses, and places each at its
+midpoint; one within ``DISSOLVE_FADE_GAP`` decoded frames of a fade cut is dropped (the fade's
+own dimming). Cuts closer than ``min_shot`` seconds to an earlier one are merged.
 
 We drive the detectors directly instead of through ``SceneManager`` so the file is decoded once
 for the whole picture stage (PySceneDetect's own backends would decode it a second time).
@@ -22,6 +24,9 @@ from fractions import Fraction
 import numpy as np
 
 from .describe import frame_stats, is_black
+from .dissolve import DissolveDetector
+
+DISSOLVE_FADE_GAP = 60  # decoded frames
 
 
 class ShotBoundaries:
@@ -41,6 +46,9 @@ class ShotBoundaries:
         self._last_tc = None
         self._black = deque(maxlen=1024)  # (frame, is black): enough history for detector delay
         self._seen_picture = False
+        self._dissolve = DissolveDetector()
+        self._frame_t: dict[int, float] = {}
+        self._fade_frames: list[int] = []
         self.params = {"content_threshold": content_threshold, "fade_threshold": fade_threshold,
                        "min_shot": min_shot}
 
@@ -63,6 +71,8 @@ class ShotBoundaries:
         for cut in fade.process_frame(tc, bgr) or ():
             if self._seen_picture:
                 self._cuts.append(float(cut.seconds))
+                self._fade_frames.append(int(cut.frame_num))
+        self._dissolve.feed(frame, small_rgb)
         if not black:
             self._seen_picture = True
 
@@ -73,10 +83,16 @@ class ShotBoundaries:
 
     def boundaries(self) -> list[float]:
         cuts = list(self._cuts)
+        fades = list(self._fade_frames)
         if self._last_tc is not None:
             for det in self._detectors:
                 for cut in det.post_process(self._last_tc) or ():
                     cuts.append(float(cut.seconds))
+                    if det is self._detectors[1]:
+                        fades.append(int(cut.frame_num))
+        for f in self._dissolve.boundaries():
+            if all(abs(f - g) > DISSOLVE_FADE_GAP for g in fades):
+                cuts.append(float(f / self.fps))
         merged: list[float] = []
         for c in sorted(cuts):
             if c <= 0:

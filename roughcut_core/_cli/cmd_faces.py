@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 
 from ._common_args import add_json_flag
-from .common import find_media, print_json, progress, report_errors
+from .common import analysis_error, find_media, print_json, probed, report_errors
 
 
 def register(sub) -> None:
@@ -53,7 +53,6 @@ def _speech(path):
 def run(args) -> int:
     from roughcut_core import MediaError
     from roughcut_core.cache import AnalysisCache
-    from roughcut_core.media import probe_many
     from roughcut_core.picture import PictureAnalyzer, PictureOptions
 
     paths, errors = find_media(args.inputs)
@@ -61,23 +60,15 @@ def run(args) -> int:
     analyzer = PictureAnalyzer(PictureOptions(sample_fps=args.sample_fps, detector=args.detector,
                                               landmarks=not args.no_landmarks), cache=cache)
     rows = []
-    for path in progress(paths, total=len(paths), desc="faces", unit="file"):
-        # probe first: an unusable file gets the probe's reason, never raw FFmpeg errno text
-        assets, failed = probe_many([path])
-        errors += failed
-        if not assets:
-            continue
-        if not assets[0].has_video:
+    for path, asset in probed(paths, errors, "faces"):
+        if not asset.has_video:
             errors.append(MediaError(path, "no video stream (audio-only file?)"))
             continue
         try:
-            speech = _speech(path) if assets[0].has_audio else None
-            rows.append(_row(analyzer.analyze(path, asset=assets[0], speech_activity=speech)))
-        except MediaError as exc:
-            errors.append(exc)
+            speech = _speech(path) if asset.has_audio else None
+            rows.append(_row(analyzer.analyze(path, asset=asset, speech_activity=speech)))
         except Exception as exc:  # noqa: BLE001 - one odd file must not stop the batch
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            errors.append(MediaError(path, f"could not be analysed ({type(exc).__name__}: {first})"))
+            errors.append(analysis_error(path, exc))
     report_errors(errors)
     if args.json:
         print_json(rows)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 
 from ._common_args import add_analysis_args, add_json_flag
-from .common import find_media, print_json, progress, report_errors
+from .common import analysis_error, find_media, print_json, probed, report_errors
 
 
 def register(sub) -> None:
@@ -27,9 +27,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from roughcut_core import MediaError
     from roughcut_core.cache import AnalysisCache
-    from roughcut_core.media import probe_many
     from roughcut_core.speech import AsrOptions, SpeechTranscriber
 
     paths, errors = find_media(args.inputs)
@@ -38,19 +36,11 @@ def run(args) -> int:
     cache = None if args.no_cache else AnalysisCache(args.cache_dir)
     transcriber = SpeechTranscriber(options, cache=cache)
     results = []
-    for path in progress(paths, total=len(paths), desc="transcribing", unit="file"):
-        # probe first: an unusable file gets the probe's reason, never raw FFmpeg errno text
-        assets, failed = probe_many([path])
-        errors += failed
-        if not assets:
-            continue
+    for path, asset in probed(paths, errors, "transcribing"):
         try:
-            results.append(transcriber.transcribe(path, asset=assets[0]))
-        except MediaError as exc:
-            errors.append(exc)
+            results.append(transcriber.transcribe(path, asset=asset))
         except Exception as exc:  # noqa: BLE001 - one odd file must not stop the batch
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            errors.append(MediaError(path, f"could not be analysed ({type(exc).__name__}: {first})"))
+            errors.append(analysis_error(path, exc))
     report_errors(errors)
     if args.json:
         print_json([{"path": t.path, "language": t.language, "duration": t.duration,

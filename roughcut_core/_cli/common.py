@@ -42,6 +42,29 @@ def sidecar_summary(inputs) -> str:
     return scan_media(inputs).summary()
 
 
+def probed(paths, errors: list, desc: str):
+    """(path, asset) for each of ``paths`` the probe accepts, under one progress bar; each file
+    it refuses adds the probe's reason to ``errors`` (never raw FFmpeg errno text)."""
+    from roughcut_core.media import probe_many
+
+    for path in progress(paths, total=len(paths), desc=desc, unit="file"):
+        assets, failed = probe_many([path])
+        errors += failed
+        if assets:
+            yield path, assets[0]
+
+
+def analysis_error(path, exc: Exception):
+    """The error line of a file whose analysis raised ``exc``: a MediaError as it is, anything
+    else as "could not be analysed (Type: first line)" (one odd file must not stop the batch)."""
+    from roughcut_core.errors import MediaError
+
+    if isinstance(exc, MediaError):
+        return exc
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return MediaError(path, f"could not be analysed ({type(exc).__name__}: {first})")
+
+
 def progress(iterable=None, total=None, desc: str = "", unit: str = "it"):
     """A tqdm bar on stderr, shown only on a terminal (quiet in pipes and tests)."""
     from tqdm import tqdm

@@ -90,16 +90,19 @@ def test_older_index_is_upgraded_in_place(index_url):  # noqa: F811
     if e.name == "sqlite":
         for col in ("camera_motion", "sounds"):
             e.db.execute(f"ALTER TABLE docs DROP COLUMN {col}")
+        e.db.execute("ALTER TABLE files DROP COLUMN has_video")
         e.db.execute("UPDATE meta SET value='1' WHERE key='schema_version'")
     else:
         e.db.execute("DROP INDEX rc_docs_keys")
         for col in ("camera_motion", "sounds", "keys"):
             e.db.execute(f"ALTER TABLE rc_docs DROP COLUMN {col}")
+        e.db.execute("ALTER TABLE rc_files DROP COLUMN has_video")
         e.db.execute("UPDATE rc_meta SET value='1' WHERE key='schema_version'")
     e.close()
     e = connect(index_url)  # upgraded in place
     try:
-        assert e.get_file("o1").doc_version == "1"  # so `roughcut index` re-makes its documents
+        old = e.get_file("o1")
+        assert old.doc_version == "1" and old.has_video  # so `roughcut index` re-makes its documents
         assert _starts(e.search('"the rain" character:mara shot:ms')) == [("A.mov", 1.0)]
         assert _starts(e.search('"and the" character:mara')) == [("A.mov", 5.0)]
         assert _starts(e.search('"the the"')) == [("A.mov", 5.0)]  # a pair of common words

@@ -46,7 +46,8 @@ def _file_record(asset, path: str, st: os.stat_result, partial: bool = False) ->
     return IndexedFile(content_key=asset.content_key, path=path, size=st.st_size, mtime=st.st_mtime,
                        duration=float(asset.duration or 0.0), rate_num=rate.num if rate else 25,
                        rate_den=rate.den if rate else 1, start_frame=int(asset.start_frame or 0),
-                       drop_frame=bool(asset.drop_frame), doc_version=DOC_VERSION + ("-partial" if partial else ""))
+                       drop_frame=bool(asset.drop_frame), doc_version=DOC_VERSION + ("-partial" if partial else ""),
+                       has_video=bool(asset.has_video))
 
 
 class _CachePolicy:

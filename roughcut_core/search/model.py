@@ -27,6 +27,7 @@ class IndexedFile:
     start_frame: int = 0
     drop_frame: bool = False
     doc_version: str = DOC_VERSION
+    has_video: bool = True  # False: a sound-only file (its search results are audio items)
 
     @property
     def bin(self) -> str:

@@ -14,8 +14,8 @@ from typing import Iterable, Optional, Sequence
 
 from .engine import STOPWORDS, Candidate, SearchEngine, SearchIndexError
 from .model import SCHEMA_VERSION, IndexedFile, ScriptLineRecord, SearchDoc
-from .rows import (ADDED_COLUMNS, DOC_COLUMNS, doc_from_values, doc_terms, doc_values, key_token, pair_tokens,
-                   search_keys, unpad)
+from .rows import (ADDED_COLUMNS, ADDED_FILE_COLUMNS, DOC_COLUMNS, FILE_COLUMNS, doc_from_values, doc_terms,
+                   doc_values, file_from_row, file_values, key_token, pair_tokens, search_keys, unpad)
 from .sqlfilters import POSTGRES, filter_sql
 from .text import phonetic
 
@@ -25,7 +25,7 @@ _SCHEMA = [
     "CREATE TABLE IF NOT EXISTS rc_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     """CREATE TABLE IF NOT EXISTS rc_files(content_key TEXT PRIMARY KEY, path TEXT NOT NULL, size BIGINT,
        mtime DOUBLE PRECISION, duration DOUBLE PRECISION, rate_num INTEGER, rate_den INTEGER,
-       start_frame BIGINT, drop_frame BOOLEAN, doc_version TEXT)""",
+       start_frame BIGINT, drop_frame BOOLEAN, doc_version TEXT, has_video BOOLEAN NOT NULL DEFAULT TRUE)""",
     "CREATE INDEX IF NOT EXISTS rc_files_path ON rc_files(path text_pattern_ops)",
     """CREATE TABLE IF NOT EXISTS rc_docs(id BIGSERIAL PRIMARY KEY, content_key TEXT NOT NULL, seq INTEGER,
        start_s DOUBLE PRECISION, end_s DOUBLE PRECISION, text TEXT, terms TEXT, words TEXT, speaker TEXT,
@@ -50,6 +50,7 @@ _SCHEMA = [
        scene_id TEXT, character TEXT, text TEXT)""",
 ]
 _TABLES = ("rc_files", "rc_docs", "rc_vocab", "rc_script_lines")
+_FILE_COLS = ", ".join(FILE_COLUMNS)
 _DOC_SELECT = ", ".join(f"d.{c}" for c in DOC_COLUMNS if c != "terms")
 _SAFE = re.compile(r"^[a-z0-9]+$")
 MATCH_CAP = 2000  # most matching utterances one candidate query reads and ranks
@@ -138,6 +139,8 @@ class PostgresEngine(SearchEngine):
                     # documents incrementally (their files' doc_version is older)
                     for col, decl in (*ADDED_COLUMNS, ("keys", "TEXT NOT NULL DEFAULT ''")):
                         self.db.execute(f"ALTER TABLE rc_docs ADD COLUMN IF NOT EXISTS {col} {decl}")
+                    for col, decl in ADDED_FILE_COLUMNS:
+                        self.db.execute(f"ALTER TABLE rc_files ADD COLUMN IF NOT EXISTS {col} {decl}")
                     self._fill_keys()
                 else:
                     for t in _TABLES:
@@ -198,9 +201,7 @@ class PostgresEngine(SearchEngine):
                                        (file.path, file.content_key)).fetchall():
                 self._delete_key(db, other)
             self._delete_key(db, file.content_key)
-            db.execute("INSERT INTO rc_files VALUES(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                       (file.content_key, file.path, file.size, file.mtime, file.duration, file.rate_num,
-                        file.rate_den, file.start_frame, bool(file.drop_frame), file.doc_version))
+            db.execute(f"INSERT INTO rc_files({_FILE_COLS}) VALUES(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)", file_values(file))
             cols = ", ".join(DOC_COLUMNS)
             with db.cursor() as cur:
                 with cur.copy(f"COPY rc_docs(content_key, {cols}, keys) FROM STDIN") as copy:
@@ -246,12 +247,10 @@ class PostgresEngine(SearchEngine):
 
     @staticmethod
     def _file(row) -> IndexedFile:
-        return IndexedFile(content_key=row[0], path=row[1], size=row[2], mtime=row[3], duration=row[4],
-                           rate_num=row[5], rate_den=row[6], start_frame=row[7], drop_frame=bool(row[8]),
-                           doc_version=row[9])
+        return file_from_row(row)
 
     def get_file(self, content_key: str) -> Optional[IndexedFile]:
-        row = self._run(lambda db: db.execute("SELECT * FROM rc_files WHERE content_key=%s",
+        row = self._run(lambda db: db.execute(f"SELECT {_FILE_COLS} FROM rc_files WHERE content_key=%s",
                                               (content_key,)).fetchone())
         return self._file(row) if row else None
 
@@ -259,11 +258,11 @@ class PostgresEngine(SearchEngine):
         import os
 
         if not folder:
-            rows = self._run(lambda db: db.execute("SELECT * FROM rc_files ORDER BY path").fetchall())
+            rows = self._run(lambda db: db.execute(f"SELECT {_FILE_COLS} FROM rc_files ORDER BY path").fetchall())
         else:
             base = folder.rstrip(os.sep)
             rows = self._run(lambda db: db.execute(
-                "SELECT * FROM rc_files WHERE path=%s OR left(path, %s)=%s ORDER BY path",
+                f"SELECT {_FILE_COLS} FROM rc_files WHERE path=%s OR left(path, %s)=%s ORDER BY path",
                 (base, len(base) + 1, base + os.sep)).fetchall())
         return [self._file(r) for r in rows]
 

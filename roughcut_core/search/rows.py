@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 
-from .model import SearchDoc
+from .model import IndexedFile, SearchDoc
 from .text import tokens
 
 # Key tokens (PostgreSQL's ``rc_docs.keys``, a second GIN index): what the filters ask for, and
@@ -51,6 +51,25 @@ DOC_COLUMNS = ("seq", "start_s", "end_s", "text", "terms", "words", "speaker", "
                "shot_size", "faces", "face_names", "scene_id", "line_ids", "quality", "camera_motion", "sounds")
 # columns added to an older store in place (schema 1 -> 2), with their SQL type and default
 ADDED_COLUMNS = (("camera_motion", "TEXT NOT NULL DEFAULT ''"), ("sounds", "TEXT NOT NULL DEFAULT ''"))
+
+
+FILE_COLUMNS = ("content_key", "path", "size", "mtime", "duration", "rate_num", "rate_den", "start_frame",
+                "drop_frame", "doc_version", "has_video")  # the order of the file rows' columns
+# file columns added to an older store in place (schema 1 -> 2)
+ADDED_FILE_COLUMNS = (("has_video", "BOOLEAN NOT NULL DEFAULT TRUE"),)
+
+
+def file_values(f: IndexedFile) -> tuple:
+    """The :data:`FILE_COLUMNS` values of ``f``."""
+    return (f.content_key, f.path, f.size, f.mtime, f.duration, f.rate_num, f.rate_den, f.start_frame,
+            bool(f.drop_frame), f.doc_version, bool(f.has_video))
+
+
+def file_from_row(row) -> IndexedFile:
+    """The :class:`IndexedFile` of a row read as ``SELECT <FILE_COLUMNS>``."""
+    return IndexedFile(content_key=row[0], path=row[1], size=row[2], mtime=row[3], duration=row[4],
+                       rate_num=row[5], rate_den=row[6], start_frame=row[7], drop_frame=bool(row[8]),
+                       doc_version=row[9], has_video=bool(row[10]) if len(row) > 10 and row[10] is not None else True)
 
 
 def padded(items) -> str:

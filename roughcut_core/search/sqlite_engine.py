@@ -17,7 +17,8 @@ from typing import Iterable, Optional, Sequence
 
 from .engine import Candidate, SearchEngine, SearchIndexError
 from .model import SCHEMA_VERSION, IndexedFile, ScriptLineRecord, SearchDoc
-from .rows import ADDED_COLUMNS, DOC_COLUMNS, doc_from_values, doc_terms, doc_values
+from .rows import (ADDED_COLUMNS, ADDED_FILE_COLUMNS, DOC_COLUMNS, FILE_COLUMNS, doc_from_values, doc_terms,
+                   doc_values, file_from_row, file_values)
 from .sqlfilters import SQLITE, filter_sql
 from .text import deletes, phonetic
 
@@ -25,7 +26,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files(content_key TEXT PRIMARY KEY, path TEXT NOT NULL, size INTEGER,
   mtime REAL, duration REAL, rate_num INTEGER, rate_den INTEGER, start_frame INTEGER,
-  drop_frame INTEGER, doc_version TEXT);
+  drop_frame INTEGER, doc_version TEXT, has_video BOOLEAN NOT NULL DEFAULT TRUE);
 CREATE INDEX IF NOT EXISTS files_path ON files(path);
 CREATE TABLE IF NOT EXISTS docs(id INTEGER PRIMARY KEY, content_key TEXT NOT NULL, seq INTEGER,
   start_s REAL, end_s REAL, text TEXT, terms TEXT, words TEXT, speaker TEXT, character TEXT,
@@ -41,6 +42,7 @@ CREATE TABLE IF NOT EXISTS script_lines(pos INTEGER PRIMARY KEY, line_id TEXT UN
   character TEXT, text TEXT);
 """
 _TABLES = ("files", "docs", "docs_fts", "vocab", "vocab_del", "script_lines")
+_FILE_COLS = ", ".join(FILE_COLUMNS)
 _DOC_SELECT = ", ".join(f"d.{c}" for c in DOC_COLUMNS if c != "terms")
 
 
@@ -101,6 +103,10 @@ class SqliteEngine(SearchEngine):
                     for col, decl in ADDED_COLUMNS:
                         if col not in have:
                             db.execute(f"ALTER TABLE docs ADD COLUMN {col} {decl}")
+                    have = {r[1] for r in db.execute("PRAGMA table_info(files)")}
+                    for col, decl in ADDED_FILE_COLUMNS:
+                        if col not in have:
+                            db.execute(f"ALTER TABLE files ADD COLUMN {col} {decl}")
                 else:
                     for t in _TABLES:  # documents are rebuilt from the analysis cache on the next index
                         db.execute(f"DROP TABLE IF EXISTS {t}")
@@ -146,9 +152,7 @@ class SqliteEngine(SearchEngine):
                                        (file.path, file.content_key)).fetchall():
                 self._delete_key(other)
             self._delete_key(file.content_key)
-            db.execute("INSERT INTO files VALUES(?,?,?,?,?,?,?,?,?,?)",
-                       (file.content_key, file.path, file.size, file.mtime, file.duration, file.rate_num,
-                        file.rate_den, file.start_frame, int(file.drop_frame), file.doc_version))
+            db.execute(f"INSERT INTO files({_FILE_COLS}) VALUES(?,?,?,?,?,?,?,?,?,?,?)", file_values(file))
             cols = ", ".join(DOC_COLUMNS)
             marks = ", ".join("?" * (len(DOC_COLUMNS) + 1))
             for doc in docs:
@@ -188,20 +192,18 @@ class SqliteEngine(SearchEngine):
     # ---- reads -----------------------------------------------------------------------------
     @staticmethod
     def _file(row) -> IndexedFile:
-        return IndexedFile(content_key=row[0], path=row[1], size=row[2], mtime=row[3], duration=row[4],
-                           rate_num=row[5], rate_den=row[6], start_frame=row[7], drop_frame=bool(row[8]),
-                           doc_version=row[9])
+        return file_from_row(row)
 
     def get_file(self, content_key: str) -> Optional[IndexedFile]:
-        row = self.db.execute("SELECT * FROM files WHERE content_key=?", (content_key,)).fetchone()
+        row = self.db.execute(f"SELECT {_FILE_COLS} FROM files WHERE content_key=?", (content_key,)).fetchone()
         return self._file(row) if row else None
 
     def files_under(self, folder: str) -> list[IndexedFile]:
         if not folder:
-            rows = self.db.execute("SELECT * FROM files ORDER BY path").fetchall()
+            rows = self.db.execute(f"SELECT {_FILE_COLS} FROM files ORDER BY path").fetchall()
         else:
             base = folder.rstrip(os.sep)
-            rows = self.db.execute("SELECT * FROM files WHERE path=? OR substr(path, 1, ?)=? ORDER BY path",
+            rows = self.db.execute(f"SELECT {_FILE_COLS} FROM files WHERE path=? OR substr(path, 1, ?)=? ORDER BY path",
                                    (base, len(base) + 1, base + os.sep)).fetchall()
         return [self._file(r) for r in rows]
 

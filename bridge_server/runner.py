@@ -206,7 +206,7 @@ class JobRunner:
             return
         from roughcut_core.search.indexer import index_analysis
 
-        note = index_analysis(result, url=self.search_index)
+        note = index_analysis(result, url=self.search_index, cache=self.cache)
         if note:
             log.warning("job %s: %s", job_id, note)
 

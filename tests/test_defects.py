@@ -33,11 +33,18 @@ def bank():
     return {w: resample_poly(trim(c), 1, 3).astype(np.float32) for w, c in zip(words, clips)}
 
 
-def _take(bank, spoken, *, path, rng, noise_db=None, cut_after=None, next_line=True, heard=None):
+def _take(bank, spoken, *, path, rng, noise_db=None, cut_after=None, next_line=True, heard=None, head=()):
     """(audio, transcript, reading span) of a take: room tone, the line, a pause, the next line.
-    ``heard`` replaces the transcript's words of the line (the recogniser's version)."""
+    ``heard`` replaces the transcript's words of the line (the recogniser's version); ``head``
+    is an aborted attempt said before the line and a 0.45 s stop, which the recogniser dropped."""
     room = lambda n: (rng.standard_normal(n) * 10 ** (-62 / 20)).astype(np.float32)  # noqa: E731
     parts, words, t = [room(int(0.5 * SR))], [], 0.5
+    for w in head:
+        parts += [0.3 * bank[w], room(int(0.05 * SR))]
+        t += bank[w].size / SR + 0.05
+    if head:
+        parts.append(room(int(0.4 * SR)))
+        t += 0.4
     line_words = []
     for w in spoken:
         clip = 0.3 * bank[w]
@@ -113,6 +120,15 @@ def scene(bank):
     add("flub", [("kitchen" if w == "train" else w) for w in clean], ("substitution",))
     # Real dropped word: "never" is not in the audio.
     add("drop", [w for w in clean if w != "never"], ("missing_words",))
+    # An added word the recogniser took for a changed one ("kitchen" heard as "chicken" in
+    # place of a word): the kind is the one the sound shows.
+    added = clean[:3] + ["kitchen"] + clean[3:]
+    add("add_heard_sub", added, ("substitution",),
+        heard=lambda ws: [("chicken" if w.text == "kitchen" else w.text, w, 0.9) for w in ws])
+    # A dropped word the recogniser heard as a changed one.
+    add("drop_heard_sub", [w for w in clean if w != "last"], ("substitution",))
+    # An aborted attempt ("the last", a stop) the recogniser dropped: the reading is the second.
+    add("restart_head", clean, (), head=("the", "last"))
     # Camera cut after three words.
     add("cut", clean, ("truncated",), cut_after=3)
     # Noise burst over the words (the recogniser still gave words; they are not evidence).
@@ -140,7 +156,8 @@ def decided(scene):
 @pytest.mark.parametrize("take,expected", [
     ("misheard", ()), ("misheard_drop", ()),
     ("flub", ("substitution",)), ("drop", ("missing_words",)), ("cut", ("truncated",)),
-    ("clean0", ()), ("clean1", ()),
+    ("clean0", ()), ("clean1", ()), ("add_heard_sub", ("ad_lib",)), ("drop_heard_sub", ("missing_words",)),
+    ("restart_head", ("restart",)),
 ])
 def test_defects_follow_the_audio_not_the_recogniser(decided, take, expected):
     r = decided[(take, "1-1")]

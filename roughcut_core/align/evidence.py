@@ -26,9 +26,10 @@ missed. In this order:
    takes say them: the recogniser misheard, and the defects are removed. A moderate difference
    (under ``strong_ratio``) also needs every reference (three or more) to show it or the
    recogniser to be sure of the deviating words (lowest probability >= ``asr_sure``)
-   (``verdict``). When the recogniser gave several word-level kinds, the one the audio shows is
-   kept (``_pair``: a reference word squeezed to nothing → ``missing_words``, a reading word
-   with no counterpart → ``ad_lib``, else ``substitution``); a confirmed ``truncated`` keeps no
+   (``verdict``). The kind kept is the one the audio shows in most references
+   (``kinds.deviation_kind``: a stretch of the reference with no counterpart in the reading →
+   ``missing_words``, a stretch of the reading that meets only a junction of the reference →
+   ``ad_lib``, else ``substitution``), replacing the recogniser's; a confirmed ``truncated`` keeps no
    word-level defect (the cut explains them). When the line has no other reading, a
    ``substitution``/``ad_lib`` stands only if the recogniser was sure of the deviating words.
 5. A ``restart`` whose aborted attempt lies inside another line's reading is dropped.
@@ -53,7 +54,6 @@ log = logging.getLogger(__name__)
 SR = 16000
 WORD_DEFECTS = ("substitution", "missing_words", "ad_lib", "off_script")
 CHECKED = (*WORD_DEFECTS, "truncated")
-SQUEEZED = 0.45   # a word matched onto less than this share of its length has no counterpart
 
 
 @dataclass(frozen=True)
@@ -99,20 +99,11 @@ def _clip(r: LineReading, tr: Optional[Transcript], audio: np.ndarray, pad: floa
     return _Clip(feats, t0, tuple(words))
 
 
-def _compression(warp: ac.Warp, span: tuple[int, int]) -> float:
-    """Target frames the path visits for query frames [a, b), over b - a (1 = same length;
-    near 0 = the word has no counterpart on the other side)."""
-    a, b = span
-    if b <= a:
-        return 1.0
-    return len(np.unique(warp.path[a:b])) / float(b - a)
-
-
-def _pair(ref_tight: _Clip, ref_pad: _Clip, r_tight: _Clip, r_pad: _Clip) -> Optional[tuple[float, float, str]]:
+def _pair(ref_tight: _Clip, ref_pad: _Clip, r_tight: _Clip, r_pad: _Clip,
+          kind_over: float = 1.5) -> Optional[tuple[float, float, str]]:
     """(worst word cost, median word cost, kind) of the two deliveries, both directions. The
-    kind of the worst word: ``missing_words`` when it is a reference word the reading squeezes
-    to almost nothing, ``ad_lib`` when it is a reading word the reference has no room for,
-    else ``substitution``."""
+    kind, when the worst word costs over ``kind_over`` × the median, is the one the frames show
+    (``kinds.deviation_kind``: ``missing_words``, ``ad_lib`` or ``substitution``)."""
     w1 = ac.dtw(ref_tight.feats, r_pad.feats)
     w2 = ac.dtw(r_tight.feats, ref_pad.feats)
     if w1 is None or w2 is None:
@@ -124,12 +115,15 @@ def _pair(ref_tight: _Clip, ref_pad: _Clip, r_tight: _Clip, r_pad: _Clip) -> Opt
     if not scored:
         return None
     top, side, k = max(scored)
+    base = float(np.median([c for c, _, _ in scored]))
     kind = "substitution"
-    if side == 1 and _compression(w1, ref_tight.words[k]) < SQUEEZED:
-        kind = "missing_words"
-    elif side == 2 and _compression(w2, r_tight.words[k]) < SQUEEZED:
-        kind = "ad_lib"
-    return top, float(np.median([c for c, _, _ in scored])), kind
+    if top > kind_over * base:
+        from .kinds import deviation_kind
+
+        dev = deviation_kind(ref_tight.feats, r_tight.feats)
+        if dev is not None:
+            kind = dev[0]
+    return top, base, kind
 
 
 def _deviating_prob(r: LineReading, tr: Optional[Transcript], line_tokens: set,
@@ -267,13 +261,11 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
         elif seen and "truncated" in defects:
             # the cut explains the difference (a last word cut in half is heard as another word)
             defects = [d for d in defects if d not in WORD_DEFECTS]
-        elif seen and len([d for d in defects if d in WORD_DEFECTS]) > 1:
-            # the recogniser gave several kinds: keep the one the audio shows (a word said in
-            # place of another is heard as "substitution + ad-lib" when it sounds like two)
-            pick = kind if kind in defects and kind != "ad_lib" else "substitution"
-            defects = [d for d in defects if d not in WORD_DEFECTS or d == pick]
-            if pick not in defects:
-                defects.insert(0, pick)
+        elif seen and kind and any(d in WORD_DEFECTS for d in defects):
+            # the kind is the one the sound shows (most references), not the recogniser's: it
+            # mishears around a flub (an added word heard as a changed one, a dropped word
+            # filled back in, one word heard as two)
+            defects = [kind] + [d for d in defects if d not in WORD_DEFECTS]
         log.debug("evidence %s %s %s: keep=%s ratios %s prob %s", r.path, r.line_id, r.defects, keep, ratios, prob)
         out.append(replace(r, defects=tuple(defects),
                            signals=_signals(r, defect_evidence="acoustic", acoustic_worst=round(worst, 3))))

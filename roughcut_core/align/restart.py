@@ -8,7 +8,12 @@ DTW against the start of the stretch after it. When it matches closely (mean cos
 ``MATCH_COST``, beginning within ``ALIGN_S`` of the restart), the reading becomes a restart: its
 ``start``/``word_span`` cover the final attempt (words starting after the pause), ``full_span``
 the whole delivery, ``restart`` is added and the recogniser's word-level defects (the repeated
-words heard as extra or wrong words) are dropped. A ``restart`` the aligner found from the words
+words heard as extra or wrong words) are dropped. When the reading itself holds no such pause, the
+stretch just before it is checked the same way (``_head_before``: the recogniser often drops the
+aborted attempt or leaves it to no line): a sounding stretch of ``MIN_HEAD_S``..``MAX_HEAD_S``,
+ending a pause before the reading, not running into the previous reading, whose sound matches
+the reading's start makes the reading a restart (``start`` stays, ``full_span`` reaches back to
+the words inside that stretch when there are any). A ``restart`` the aligner found from the words
 is kept only when the aborted attempt's sound matches the start of the final attempt the same
 way (else the reading covers the whole delivery again, without ``restart``). Nothing else
 changes.
@@ -100,6 +105,52 @@ def _verified(r: LineReading, tr: Optional[Transcript], audio: np.ndarray, level
     return _is_restart(audio, t0, pause, r.end, max_offset=VERIFY_OFFSET_S)
 
 
+MAX_HEAD_S = 1.6    # an aborted attempt before the reading: at most this long ...
+MAX_GAP_S = 1.2     # ... and ending at most this long before the reading's sound starts
+
+
+def _head_before(r: LineReading, levels: FileLevels, audio: np.ndarray, prev_end: float) -> Optional[tuple[float, float]]:
+    """(start, end) of an aborted attempt said just before ``r`` (the recogniser often drops it
+    or leaves it unread): the last sounding stretch in [``prev_end``, ``r.start``) that ends a
+    pause (``PAUSE_S`` or longer) before the reading's sound, is ``MIN_HEAD_S``..``MAX_HEAD_S``
+    long, and whose sound matches the start of the reading (``_is_restart``)."""
+    f = FRAME_S
+    loud = levels.level_db >= levels.floor_db + QUIET_DB
+    onset = int(_run_start(levels, r.start, limit=0.3) / f)
+    lo = max(int(prev_end / f) + 1, onset - int((MAX_HEAD_S + MAX_GAP_S) / f))
+    k = onset - int(PAUSE_S / f)
+    while k > lo and not loud[k]:
+        k -= 1
+    if k <= lo or (onset - k) * f > MAX_GAP_S:
+        return None
+    end = k + 1
+    gap = int(0.12 / f)   # short stops inside the attempt
+    while k > lo and loud[max(lo, k - gap):k].any():
+        k = max(lo, k - gap) + int(np.flatnonzero(loud[max(lo, k - gap):k])[0])
+    if k <= lo + 1:
+        return None   # runs into the previous reading: not a separate attempt
+    h0, h1 = k * f, end * f
+    if not MIN_HEAD_S <= h1 - h0 <= MAX_HEAD_S:
+        return None
+    if not _is_restart(audio, h0, (h1, onset * f), r.end):
+        return None
+    return h0, h1
+
+
+def _with_head(r: LineReading, tr: Optional[Transcript], head: tuple[float, float]) -> LineReading:
+    """``r`` as a restart whose aborted attempt is ``head``: ``full_span`` from the first
+    transcript word inside the head (``word_span`` when it has none)."""
+    a, b = r.word_span
+    first = a
+    if tr is not None:
+        first = next((i for i in range(a - 1, -1, -1) if tr.words[i].end <= head[0] - 0.05), -1) + 1
+        first = first if first < a and tr.words[first].start < head[1] else a
+    sig = dict(r.signals)
+    sig["defect_evidence"] = "acoustic"
+    defects = [d for d in r.defects if d not in WORD_DEFECTS] + ["restart"]
+    return replace(r, full_span=(first, b), defects=tuple(defects), signals=sig)
+
+
 def acoustic_restarts(readings: Sequence[LineReading], transcripts: Mapping[str, Transcript],
                       audio: Mapping[str, np.ndarray], levels: Mapping[str, FileLevels]) -> list[LineReading]:
     from ..audio.reading_sound import measure
@@ -122,6 +173,11 @@ def acoustic_restarts(readings: Sequence[LineReading], transcripts: Mapping[str,
             continue
         pause = _first_pause(levels[r.path], r.start, r.end)
         if pause is None or not _is_restart(audio[r.path], r.start, pause, r.end):
+            prev_end = max((o.end for o in readings if o.path == r.path and o is not r and o.end <= r.start + 0.05),
+                           default=0.0)
+            head = _head_before(r, levels[r.path], audio[r.path], prev_end)
+            if head is not None:
+                out[k] = _with_head(r, transcripts.get(r.path), head)
             continue
         tr = transcripts.get(r.path)
         a, b = r.word_span

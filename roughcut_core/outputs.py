@@ -30,6 +30,20 @@ def _thumbnailer():
     return thumb
 
 
+def _lanes(result) -> tuple:
+    """Camera-motion and sound-event lanes for the review page (none without file analyses)."""
+    fa = getattr(result, "file_analyses", None)
+    if not fa:
+        return ()
+    try:
+        from .analyses.lanes import review_lanes
+
+        return review_lanes(result.cut, fa)
+    except Exception as exc:  # a lane must not cost the review page
+        log.warning("no analysis lanes on the review page: %s", exc)
+        return ()
+
+
 def write_outputs(result, otio_path=None, report_path=None, plan_path=None) -> dict:
     cut, script = result.cut, result.script
     assets = {a.asset.path: a.asset for a in result.analyses}
@@ -40,5 +54,6 @@ def write_outputs(result, otio_path=None, report_path=None, plan_path=None) -> d
     if plan_path:
         written["plan"] = atomic_write_json(plan_path, cut_to_hostplan(cut, assets))
     if report_path:
-        written["report"] = atomic_write_text(report_path, render_review_page(cut, script, _thumbnailer()))
+        written["report"] = atomic_write_text(report_path, render_review_page(cut, script, _thumbnailer(),
+                                                                              lanes=_lanes(result)))
     return written

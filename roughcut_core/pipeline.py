@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -28,6 +28,7 @@ class PipelineOptions:
     picture: bool = True
     audio_quality: bool = True
     performance: bool = True  # delivery, vocal arousal/emotion, face and intent signals per reading
+    analyses: bool = True  # shots, camera motion, sound events per file (issue 20): signals + markers
     cache_dir: Optional[str] = None
     use_cache: bool = True
     edit: EditOptions = field(default_factory=EditOptions)
@@ -53,6 +54,8 @@ class CutResult:
     takes: dict
     analyses: tuple[AssetAnalysis, ...]
     errors: tuple[str, ...] = ()
+    # path -> file analyses (``analyses.analyze``: shots, camera motion, sound events), issue 20
+    file_analyses: dict = field(default_factory=dict)
 
 
 class RoughCutPipeline:
@@ -63,6 +66,7 @@ class RoughCutPipeline:
         self.cache = cache or AnalysisCache(options.cache_dir, enabled=options.use_cache)
         self._speech = None
         self._picture = None
+        self._analyses_memo: dict = {}  # (path, content key) -> file analyses (issue 20), last 256
 
     @property
     def speech(self):
@@ -124,14 +128,52 @@ class RoughCutPipeline:
     def _analyze_picture(self, asset: MediaAsset, transcript, errors: list, timer: "StageTimer"):
         if not (asset.has_video and self.options.picture):
             return None
+        consumer = self._file_analysis_consumer(asset)
         try:
             # Speech activity lets the picture stage tell whose mouth moves while words are said.
             with timer.stage("picture"):
-                return self.picture_analyzer.analyze(
-                    asset.path, asset=asset, speech_activity=transcript.words if transcript else None)
+                pic = self.picture_analyzer.analyze(
+                    asset.path, asset=asset, speech_activity=transcript.words if transcript else None,
+                    consumers=(consumer,) if consumer is not None else ())
+            if consumer is not None and consumer.frames:
+                with timer.stage("analyses"):
+                    self._file_analysis(asset, consumer)
+            return pic
         except (RoughcutError, ImportError) as exc:
             errors.append(f"{asset.path}: picture not analysed: {exc}")
             return None
+
+    def _file_analysis_consumer(self, asset: MediaAsset):
+        """A shots + camera-motion consumer to ride on the picture stage's decode (issue 20), or
+        None when the analyses are off or already cached for this file."""
+        if not self.options.analyses:
+            return None
+        try:
+            from .analyses.analyze import PictureConsumer, _fps, picture_cached
+
+            return None if picture_cached(asset, self.cache) else PictureConsumer(_fps(asset))
+        except Exception as exc:  # an extra analysis never costs the picture stage
+            log.warning("%s: file analyses not attached: %s", asset.path, exc)
+            return None
+
+    def _file_analysis(self, asset: MediaAsset, consumer=None) -> Optional[dict]:
+        """Shots, camera motion track and sound events of one file (``analyses.analyze``),
+        cached by content; kept on the pipeline for the scene steps (last 256 files)."""
+        memo = self._analyses_memo
+        key = (asset.path, asset.content_key)
+        if key in memo:
+            return memo[key]
+        try:
+            from .analyses.analyze import analyze_asset
+
+            res = analyze_asset(asset, self.cache, consumer=consumer, include_track=True)
+        except Exception as exc:  # never lose the cut over an extra analysis
+            log.warning("%s: file analyses failed: %s", asset.path, exc)
+            res = None
+        if len(memo) >= 256:
+            memo.pop(next(iter(memo)))
+        memo[key] = res
+        return res
 
     def align(self, script: Script, analyses: Sequence[AssetAnalysis]) -> tuple[LineReading, ...]:
         """Readings of every take; then a cross-take pass clears "defects" that every take
@@ -171,8 +213,22 @@ class RoughCutPipeline:
 
             readings = add_performance_signals(script, usable, readings, cache=self.cache,
                                                picture=self.options.picture)
+        file_analyses = {}
+        if self.options.analyses:  # camera motion / music per reading (issue 20)
+            from .analyses.reading import add_analysis_signals
+
+            file_analyses = {a.asset.path: self._file_analysis(a.asset) for a in usable}
+            file_analyses = {p: v for p, v in file_analyses.items() if v}
+            readings = add_analysis_signals(readings, file_analyses)
         takes = describe_takes(usable, readings, characters=cast)
         cut = build_cut(script, takes, readings, self.options.edit)
+        if file_analyses:  # room tone for the sound editor: markers only, the cut is unchanged
+            try:
+                from .analyses.reading import room_tone_markers
+
+                cut = replace(cut, markers=tuple(cut.markers) + room_tone_markers(cut, file_analyses))
+            except Exception as exc:
+                log.warning("room-tone markers skipped: %s", exc)
         if self.options.picture:  # continuity hints (issue 20): markers only, the cut is unchanged
             try:
                 from .analyses.continuity import add_continuity_markers, named_pictures
@@ -183,7 +239,7 @@ class RoughCutPipeline:
                 log.warning("continuity hints skipped: %s", exc)
         errors = tuple(e for a in analyses for e in a.errors)
         return CutResult(cut=cut, script=script, readings=tuple(readings), takes=takes,
-                         analyses=tuple(analyses), errors=errors)
+                         analyses=tuple(analyses), errors=errors, file_analyses=file_analyses)
 
 
 def selects_script(analyses: Sequence[AssetAnalysis]) -> tuple[Script, tuple[LineReading, ...]]:

@@ -69,6 +69,17 @@ SIGNALS: dict[str, tuple[str, str]] = {
     "rel_rate": ("perform.delivery", "z: speech rate (words/s, else syllable peaks/s), same reference"),
     "rel_pausing": ("perform.delivery", "z: share of the reading spent in pauses, same reference"),
     "rel_irregularity": ("perform.delivery", "z: frame-to-frame F0/amplitude perturbation (jitter/shimmer-like), same reference"),
+    # File analyses (analyses.reading, from analyses.analyze: camera motion and sound events).
+    "camera_motion": ("analyses.reading", "label: camera motion over the reading (static, pan_left, ..., handheld, complex)"),
+    "camera_shake": ("analyses.reading", "0..1: high-frequency camera jitter over the reading (1 = twice the handheld level)"),
+    "camera_search": ("analyses.reading", "0..1: the frame wanders back and forth (1 - net move / path of the smoothed pan)"),
+    "camera_move_in": ("analyses.reading", "frame widths/s: camera move over the reading's first 0.4 s"),
+    "camera_move_out": ("analyses.reading", "frame widths/s: camera move over the reading's last 0.4 s"),
+    "camera_pan_in": ("analyses.reading", "frame widths/s, signed: content x motion over the first 0.4 s (< 0: camera pans right)"),
+    "camera_pan_out": ("analyses.reading", "frame widths/s, signed: content x motion over the last 0.4 s"),
+    "camera_tilt_in": ("analyses.reading", "frame widths/s, signed: content y motion over the first 0.4 s (> 0: camera tilts up)"),
+    "camera_tilt_out": ("analyses.reading", "frame widths/s, signed: content y motion over the last 0.4 s"),
+    "music_under": ("analyses.reading", "0..1: share of the reading with music under the dialogue"),
     # Script intent (script.intent, compared with the signals above).
     "intent_match": ("script.intent", "0..1: how well the delivery matches the scripted direction (0.5 = nothing to compare)"),
     "intent_words": ("script.intent", "label: the editor's phrase, e.g. 'angry read, as scripted'"),

@@ -4,12 +4,13 @@ Contract: ``analyze_asset(asset, cache)`` -> JSON-ready dict
 ``{"path", "rate", "frame_count", "shots": [{"start_frame", "end_frame" (exclusive),
 "camera_motion": {"kind", "magnitude"}, "motion_detail": {...}}], "sound_events": [{"start",
 "end", "label", "score"}], "room_tone": [{"start", "end"}], "music_under_dialogue": [...],
-"noise_floor_db"}``. Frames count from the file's first frame (0) at the asset's rational rate.
+"noise_floor_db"}`` (+ ``"motion_track": [[t, dt, dx, dy, log_zoom], ...]`` on request). Frames count from the file's first frame (0) at the asset's rational rate.
 
-Picture: ONE streamed PyAV pass (``picture.decode.iter_decoded``, no proxies) gives every decoded
-frame a small RGB image; the 96-wide version feeds the picture stage's PySceneDetect detectors
-(``picture.shots.ShotBoundaries``, same settings as the picture stage), a 160-wide grey version
-feeds the sparse optical flow (``analyses.motion``). Motion pairs that straddle a cut are dropped.
+Picture: the 96-wide RGB thumbnail of every decoded frame feeds the picture stage's shot detectors
+(``picture.shots.ShotBoundaries``: PySceneDetect + cross-dissolves) and, in grey, the sparse optical
+flow (``analyses.motion``); motion pairs that straddle a cut are dropped. The frames come from the
+picture stage's own decode when a :class:`PictureConsumer` rides on it (``media.feed``; the
+pipeline does this), else from one streamed PyAV pass here (``picture.decode.iter_decoded``).
 For long-GOP codecs only reference frames are decoded (as the picture stage does).
 Sound: 16 kHz mono mix decoded with PyAV, ``analyses.sound``. Files without sound have no events.
 Each half is cached separately under the file's content key (``analyses.picture`` /
@@ -25,9 +26,9 @@ import numpy as np
 from ..cache import AnalysisCache
 from ..errors import MediaError
 
-PICTURE_VERSION = "2"  # 2: points tracked along, refreshed every 8 pairs
+PICTURE_VERSION = "3"  # 3: cross-dissolves; flow on the shared decode's 96-px frames; motion track
 SOUND_VERSION = "2"  # 2: 4 s VAD blocks, local-envelope peaks, music under speech at 0.28
-MOTION_WIDTH = 160
+MOTION_WIDTH = 96  # = picture.decode.SMALL_WIDTH: the picture stage's decode feeds these frames as is
 
 
 def _fps(asset) -> Fraction:
@@ -35,55 +36,99 @@ def _fps(asset) -> Fraction:
     return Fraction(r.num, r.den) if r is not None else Fraction(25)
 
 
-def picture_analysis(path, fps: Fraction, frame_count: int, motion_width: int = MOTION_WIDTH) -> dict:
-    """Shots with camera motion for one video file (uncached; see ``analyze_asset``)."""
-    import cv2
+class PictureConsumer:
+    """Shots + camera motion from frames someone else decodes (``media.feed`` consumer protocol:
+    ``feed(frame)`` with ``frame.t`` and ``frame.small``, a ``MOTION_WIDTH``-wide RGB thumbnail,
+    in time order; frames are not kept). ``result(frame_count)`` -> the ``picture_analysis`` dict,
+    or None when nothing was fed (e.g. the picture stage was served from its cache)."""
 
-    from ..picture.decode import SMALL_WIDTH, iter_decoded
-    from ..picture.shots import ShotBoundaries
-    from .motion import REFRESH, classify_motion, to_grey, track_motion
+    def __init__(self, fps: Fraction):
+        from ..picture.shots import ShotBoundaries
 
-    shots = ShotBoundaries(float(fps))
-    times: list[float] = []
-    motions: list = []
-    prev = pts = None
-    for fr in iter_decoded(path, 0.0, small_width=motion_width):
-        small = fr.small
+        self.fps = Fraction(fps)
+        self._shots = ShotBoundaries(float(self.fps))
+        self._times: list[float] = []
+        self._motions: list = []
+        self._prev = self._pts = None
+
+    def feed(self, frame) -> None:
+        self.feed_small(frame.t, frame.small)
+
+    def feed_small(self, t: float, small: np.ndarray) -> None:
+        import cv2
+
+        from ..picture.decode import SMALL_WIDTH
+        from .motion import REFRESH, to_grey, track_motion
+
         h, w = small.shape[:2]
-        tiny = cv2.resize(small, (SMALL_WIDTH, max(1, int(round(h * SMALL_WIDTH / w)))),
-                          interpolation=cv2.INTER_AREA)
-        shots.feed(fr.t, tiny)
+        if w != MOTION_WIDTH:
+            small = cv2.resize(small, (MOTION_WIDTH, max(1, int(round(h * MOTION_WIDTH / w)))),
+                               interpolation=cv2.INTER_AREA)
+        h, w = small.shape[:2]
+        tiny = small if w == SMALL_WIDTH else cv2.resize(
+            small, (SMALL_WIDTH, max(1, int(round(h * SMALL_WIDTH / w)))), interpolation=cv2.INTER_AREA)
+        self._shots.feed(t, tiny)
         grey = to_grey(small)
-        if prev is not None:
-            m, pts = track_motion(prev, grey, None if len(motions) % REFRESH == 0 else pts)
-            motions.append(m)
-        times.append(fr.t)
-        prev = grey
-    if not times:
+        if self._prev is not None:
+            m, self._pts = track_motion(self._prev, grey, None if len(self._motions) % REFRESH == 0 else self._pts)
+            self._motions.append(m)
+        self._times.append(float(t))
+        self._prev = grey
+
+    @property
+    def frames(self) -> int:
+        return len(self._times)
+
+    def result(self, frame_count: int) -> Optional[dict]:
+        from .motion import classify_motion
+
+        if not self._times:
+            return None
+        fps, times, motions = self.fps, self._times, self._motions
+        bounds = self._shots.boundaries()
+        cuts = [int(round(c * fps)) for c in bounds]
+        last = int(round(times[-1] * fps)) + 1
+        total = max(frame_count or 0, last)
+        edges = [0] + [c for c in cuts if 0 < c < total] + [total]
+        frame_of = np.array([int(round(t * fps)) for t in times])
+        out = []
+        for a, b in zip(edges, edges[1:]):
+            idx = np.flatnonzero((frame_of >= a) & (frame_of < b)).tolist()
+            # pair i is decoded frame i -> i + 1: both lie in the shot, as idx is contiguous
+            cm = classify_motion([times[i] for i in idx], [motions[i] for i in idx[:-1]])
+            out.append({"start_frame": a, "end_frame": b, "camera_motion": cm.to_json(),
+                        "motion_detail": cm.detail_json()})
+        # the per-pair track (time of the pair's first frame, dx, dy, log zoom) for per-reading
+        # signals; pairs straddling a cut are left out, None = not measured (flat picture)
+        cut_t = [c / float(fps) for c in edges[1:-1]]
+        track = []
+        for i, m in enumerate(motions):
+            if m is None or any(times[i] < c <= times[i + 1] for c in cut_t):
+                continue
+            track.append([round(times[i], 4), round(times[i + 1] - times[i], 4), round(m.dx, 5),
+                          round(m.dy, 5), round(m.log_scale, 5)])
+        return {"shots": out, "decoded_frames": len(times), "boundaries_s": bounds, "motion_track": track}
+
+
+def picture_analysis(path, fps: Fraction, frame_count: int, motion_width: int = MOTION_WIDTH) -> dict:
+    """Shots with camera motion for one video file, decoding it itself (see ``analyze_asset``)."""
+    from ..picture.decode import iter_decoded
+
+    consumer = PictureConsumer(fps)
+    for fr in iter_decoded(path, 0.0, small_width=motion_width):
+        consumer.feed(fr)
+    res = consumer.result(frame_count)
+    if res is None:
         raise MediaError(path, "video stream has no decodable frames")
-    cuts = [int(round(c * fps)) for c in shots.boundaries()]
-    last = int(round(times[-1] * fps)) + 1
-    total = max(frame_count, last)
-    edges = [0] + [c for c in cuts if 0 < c < total] + [total]
-    frame_of = np.array([int(round(t * fps)) for t in times])
-    out = []
-    for a, b in zip(edges, edges[1:]):
-        idx = np.flatnonzero((frame_of >= a) & (frame_of < b)).tolist()
-        sel_t = [times[i] for i in idx]
-        # pair i is decoded frame i -> i + 1: both lie in the shot, as idx is contiguous
-        sel_m = [motions[i] for i in idx[:-1]]
-        cm = classify_motion(sel_t, sel_m)
-        out.append({"start_frame": a, "end_frame": b, "camera_motion": cm.to_json(),
-                    "motion_detail": cm.detail_json()})
-    return {"shots": out, "decoded_frames": len(times), "boundaries_s": shots.boundaries()}
+    return res
 
 
-def sound_analysis(path) -> dict:
-    """Sound events of one file (uncached); a file without sound gives no events."""
+def sound_analysis(path, audio16k: Optional[np.ndarray] = None) -> dict:
+    """Sound events of one file (uncached); ``audio16k``: its 16 kHz mono mix when already decoded."""
     from ..speech.audio_io import decode_audio
     from .sound import sound_events
 
-    audio = decode_audio(path, 16000)
+    audio = decode_audio(path, 16000) if audio16k is None else np.asarray(audio16k, dtype=np.float32)
     res = sound_events(audio)
     return {"sound_events": [e.to_json() for e in res.events],
             "room_tone": [{"start": round(a, 3), "end": round(b, 3)} for a, b in res.room_tone],
@@ -91,20 +136,40 @@ def sound_analysis(path) -> dict:
             "noise_floor_db": round(res.noise_floor_db, 2)}
 
 
-def analyze_asset(asset, cache: Optional[AnalysisCache] = None) -> dict:
-    """All analyses of one probed asset (``media.probe``), each half served from the cache."""
+def analyze_asset(asset, cache: Optional[AnalysisCache] = None, consumer: Optional[PictureConsumer] = None,
+                  audio16k: Optional[np.ndarray] = None, include_track: bool = False) -> dict:
+    """All analyses of one probed asset (``media.probe``), each half served from the cache.
+    ``consumer``: a :class:`PictureConsumer` that rode on another stage's decode of this file (its
+    result is used when it was fed; otherwise the file is decoded here). ``audio16k``: the file's
+    16 kHz mono mix when already decoded. ``include_track``: add the per-frame-pair ``motion_track``
+    (for the per-reading signals; left out of ``analyze --json``)."""
     cache = cache or AnalysisCache(enabled=False)
     fps = _fps(asset)
     result = {"path": asset.path, "rate": f"{fps.numerator}/{fps.denominator}" if asset.rate else None,
               "frame_count": asset.frame_count, "shots": [], "sound_events": [], "room_tone": [],
               "music_under_dialogue": [], "noise_floor_db": None}
     if asset.has_video:
-        params = {"motion_width": MOTION_WIDTH, "fps": str(fps), "frames": asset.frame_count}
-        pic = cache.get_or_compute(asset.content_key, "analyses.picture", PICTURE_VERSION, params,
-                                   lambda: picture_analysis(asset.path, fps, asset.frame_count))
+        def compute():
+            fed = consumer.result(asset.frame_count) if consumer is not None and consumer.frames else None
+            return fed or picture_analysis(asset.path, fps, asset.frame_count)
+
+        pic = cache.get_or_compute(asset.content_key, "analyses.picture", PICTURE_VERSION,
+                                   picture_params(asset), compute)
         result["shots"] = pic["shots"]
+        if include_track:
+            result["motion_track"] = pic.get("motion_track", [])
     if asset.has_audio:
         snd = cache.get_or_compute(asset.content_key, "analyses.sound", SOUND_VERSION, {"sr": 16000},
-                                   lambda: sound_analysis(asset.path))
+                                   lambda: sound_analysis(asset.path, audio16k))
         result.update(snd)
     return result
+
+
+def picture_params(asset) -> dict:
+    return {"motion_width": MOTION_WIDTH, "fps": str(_fps(asset)), "frames": asset.frame_count}
+
+
+def picture_cached(asset, cache: Optional[AnalysisCache]) -> bool:
+    """Whether the picture half is in the cache (then no consumer needs to ride on a decode)."""
+    return bool(cache is not None and asset.content_key and cache.get(
+        asset.content_key, "analyses.picture", PICTURE_VERSION, picture_params(asset)) is not None)

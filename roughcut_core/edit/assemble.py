@@ -12,6 +12,9 @@ picks the sequence with the lowest total cost. Editing idioms are costs:
 - no jump cuts: cutting between two takes of the same setup is expensive;
 - continuity: staying in the same recording (a through edit) costs nothing, cutting costs a
   little, and cutting during a quick exchange costs more (keep a setup through it);
+- motion match: cutting from a shot whose camera is moving at the out point into one moving
+  the opposite way at the in point (``camera_pan_*``/``camera_tilt_*`` signals, issue 20) costs
+  ``opposed_motion``;
 - pacing: optional preference for shorter deliveries (tight preset / target duration);
 - favour a character: lower cost for readings that show that character.
 
@@ -45,6 +48,7 @@ class AssemblyWeights:
     favour: float = 0.5
     intensify: float = 0.35
     max_wide_share: float = 0.5
+    opposed_motion: float = 0.5
 
 
 PRESETS = {
@@ -117,7 +121,25 @@ def transition_cost(a: Candidate, b: Candidate, w: AssemblyWeights, opts: Assemb
     cost = w.cut
     if a.duration < opts.quick_line_seconds and b.duration < opts.quick_line_seconds:
         cost += w.quick_exchange
+    if w.opposed_motion and opposed_motion(a.reading.signals, b.reading.signals):
+        cost += w.opposed_motion
     return cost
+
+
+MOVING = 0.12  # frame widths / s: a camera move an editor sees at the cut
+
+
+def opposed_motion(out_sig: dict, in_sig: dict) -> bool:
+    """Both ends move (faster than ``MOVING``) and in opposite directions (negative dot product
+    of the content motion at the out point and at the in point)."""
+    try:
+        ax, ay = float(out_sig["camera_pan_out"]), float(out_sig["camera_tilt_out"])
+        bx, by = float(in_sig["camera_pan_in"]), float(in_sig["camera_tilt_in"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    if (ax * ax + ay * ay) ** 0.5 < MOVING or (bx * bx + by * by) ** 0.5 < MOVING:
+        return False
+    return ax * bx + ay * by < 0
 
 
 def _wide_share(picks: Sequence[Optional[Candidate]], lines, candidates, establish_at: frozenset) -> tuple[int, int]:

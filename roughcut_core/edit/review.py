@@ -6,6 +6,9 @@ each reading with a score bar (its calibrated usability and within-line rank) an
 ranking terms behind it (intent, sound, on camera, blinks...: green helped, red cost) — and
 the coverage report. Thumbnails are embedded as data URIs, so the file travels alone.
 ``thumbnail(path, seconds) -> bytes | None`` is injected (the picture stage provides it).
+``lanes`` (optional, ``analyses.lanes.review_lanes``): rows under the timeline, one per lane
+(camera motion, sound events), segments placed in record frames on the same scale as the
+clips (proportional to the cut's duration); the cut's markers (continuity warnings, room tone) are listed under "Notes".
 """
 from __future__ import annotations
 
@@ -37,13 +40,48 @@ table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #333;pad
 .bar span.track{display:block;width:120px;background:#2a2d33;border-radius:3px}
 .t{display:inline-block;font-size:10px;padding:0 4px;margin:1px;border-radius:3px;background:#2a2d33}
 .t.up{color:#7d7}.t.down{color:#f88}
+.lane{position:relative;height:18px;margin:2px 20px;background:#1d2024;border-radius:3px}
+.lane b{position:absolute;top:0;height:18px;font:10px/18px system-ui;overflow:hidden;white-space:nowrap;
+color:#111;border-right:1px solid #15171a;padding-left:2px}.lanename{margin:4px 20px 0;font-size:11px;color:#aaa}
+.note.Yellow{color:#fd6}.note.Green{color:#8d8}.note.Red{color:#f77}
 """
+
+# Lane segment colours by label (camera motion classes, sound event labels).
+_LANE_COLOURS = {"static": "#6a8", "handheld": "#e76", "complex": "#d9a", "speech": "#7be", "music": "#c9f",
+                 "laughter": "#fc6", "applause": "#fa6", "silence": "#666", "noise": "#a98"}
+
+
+def _lanes_html(lanes, cut: Cut) -> str:
+    """Lane rows (see module contract) scaled to the cut's duration."""
+    e = html.escape
+    total = max(1, cut.duration)
+    out = []
+    for lane in lanes or ():
+        segs = []
+        for sg in lane.segments:
+            left, width = 100.0 * sg.rec_in / total, 100.0 * max(1, sg.rec_out - sg.rec_in) / total
+            colour = _LANE_COLOURS.get(sg.label, "#8ac" if sg.label.startswith(("pan", "tilt", "zoom")) else "#999")
+            segs.append(f'<b style="left:{left:.3f}%;width:{width:.3f}%;background:{colour}" '
+                        f'title="{e(sg.detail or sg.label)}">{e(sg.label)}</b>')
+        out.append(f'<div class="lanename">{e(lane.name)}</div><div class="lane">{"".join(segs)}</div>')
+    return "".join(out)
+
+
+def _notes_html(cut: Cut) -> str:
+    e = html.escape
+    marks = [m for m in cut.markers if m.name.startswith(("continuity", "room tone"))]
+    if not marks:
+        return ""
+    items = "".join(f'<li class="note {e(m.color)}">{e(frames_to_timecode(cut.start_frame + m.frame, cut.rate, cut.drop_frame))} '
+                    f'{e(m.name)}: {e(m.note)}</li>' for m in sorted(marks, key=lambda m: m.frame))
+    return f"<h2>Notes</h2><ul>{items}</ul>"
+
 
 # Terms shown on the page, in an editor's words (the ranking's named terms).
 _TERM_LABELS = {"intent": "intent", "snr": "sound SNR", "sound": "sound", "level": "level",
                 "on_camera": "on camera", "lip_sync": "lip sync", "clarity": "clarity",
                 "expressive": "face", "blink": "blink", "overlap": "overlap", "focus": "focus",
-                "preferred": "circled", "pace": "pace"}
+                "preferred": "circled", "pace": "pace", "camera": "camera"}
 
 
 def _setup_colors(cut: Cut) -> dict:
@@ -80,7 +118,8 @@ def _terms(terms: dict) -> str:
     return "".join(chips)
 
 
-def render_review_page(cut: Cut, script: Script, thumbnail: Optional[ThumbnailFn] = None) -> str:
+def render_review_page(cut: Cut, script: Script, thumbnail: Optional[ThumbnailFn] = None,
+                       lanes=()) -> str:
     e = html.escape
     colors = _setup_colors(cut)
     total = max(1, cut.duration)
@@ -124,7 +163,7 @@ def render_review_page(cut: Cut, script: Script, thumbnail: Optional[ThumbnailFn
             f"<style>{_CSS}</style></head><body><header><h1>{e(cut.name)}</h1>"
             f"<div>{len([d for d in cut.decisions if not d.gap])} clips · {seconds:.1f} s at {cut.rate} fps · "
             f"{cov.get('lines_in_cut', 0)}/{cov.get('lines', 0)} lines</div></header>"
-            f"<div class='timeline'>{''.join(clips)}</div><main><section><h2>Script</h2><table>"
+            f"<div class='timeline'>{''.join(clips)}</div>{_lanes_html(lanes, cut)}<main><section><h2>Script</h2><table>"
             f"<tr><th>Line</th><th>Who</th><th>Text</th><th>Chosen take, why, alternates</th></tr>"
-            f"{''.join(rows)}</table></section><aside><h2>Setups</h2>{legend}{coverage}</aside></main>"
+            f"{''.join(rows)}</table></section><aside><h2>Setups</h2>{legend}{coverage}{_notes_html(cut)}</aside></main>"
             f"</body></html>")

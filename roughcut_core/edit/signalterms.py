@@ -29,6 +29,10 @@ Term (signal → contribution):
   read with more life in it over a flatter one;
 - ``hesitation`` (``pause_max_s``, the longest gap between words), unless the script asks for
   pauses (``(beat)``, ``...``): down to -0.08 for a 0.75 s stop mid-line.
+- ``camera`` (``camera_shake``, ``camera_search``, ``camera_move_in``/``camera_move_out`` from
+  ``analyses.reading``): a technical fault, down to -0.12 for a shaky frame and -0.06 for a
+  camera hunting back and forth during the line, and -0.03 per end where the frame is still
+  moving at the cut (a settled frame cuts better). ``music_under`` is said, never scored.
 
 Intent components (:func:`intent_parts`, ``INTENT_PARTS``), for the learned per-show ranker:
 the same scripted direction judged on one family of cues at a time, each ±0.25 around 0 —
@@ -49,7 +53,7 @@ _PART_CUES = {"intent_pitch": ("f0_level", "f0_var", "f0_contour"),
               "intent_energy": ("int_level", "int_var", "hf_energy"),
               "intent_timing": ("rate", "pausing"), "intent_voice": ("irregularity",)}
 SIGNAL_TERMS = ("on_camera", "lip_sync", "snr", "level", "clarity", "intent", "expressive", "blink", "overlap",
-                "lively", "hesitation")
+                "lively", "hesitation", "camera")
 
 # Signal-name aliases per concept, first present wins (perception stages own the names).
 EXPRESSIVE_KEYS = ("face_expressiveness", "expressiveness")
@@ -151,7 +155,28 @@ def signal_terms(signals: dict, *, character: Optional[str] = None, clarity: Opt
     if ov is not None and ov > 0.02:
         t["overlap"] = -0.15 * _clip(ov / 0.5, 0.0, 1.0)
         said.append((abs(t["overlap"]), "overlaps other dialogue"))
+    _camera_terms(signals, t, said)
     return t, said
+
+
+def _camera_terms(signals: dict, t: dict, said: list) -> None:
+    """The ``camera`` term (module contract), from the analyses' per-reading signals."""
+    shake, search = _num(signals, "camera_shake"), _num(signals, "camera_search")
+    if shake is not None and shake > 0.25:
+        t["camera"] -= 0.12 * _clip((shake - 0.25) / 0.75, 0.0, 1.0)
+        said.append((abs(t["camera"]), "shaky camera during the line"))
+    if search is not None and search > 0.5:
+        cost = 0.06 * _clip((search - 0.5) / 0.4, 0.0, 1.0)
+        t["camera"] -= cost
+        said.append((cost, "camera searching during the line"))
+    for key, where in (("camera_move_in", "head"), ("camera_move_out", "tail")):
+        mv = _num(signals, key)
+        if mv is not None and mv > 0.12:
+            t["camera"] -= 0.03
+            said.append((0.03, f"frame still moving at the {where} of the line"))
+    mu = _num(signals, "music_under")
+    if mu is not None and mu >= 0.3:
+        said.append((0.005, "music under the dialogue"))
 
 
 def intent_parts(signals: dict, profile: Optional[dict]) -> dict:

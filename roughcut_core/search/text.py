@@ -14,6 +14,12 @@ import unicodedata
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
 _VOWELS = set("aeiouy")
+# the phonetic key's consonant classes: two letters read as one sound, c/g before e/i/y, the rest
+_DIGRAPHS = {"ph": "F", "th": "T", "sh": "S", "zh": "S", "ch": "S", "ck": "K", "gh": ""}  # gh: night, though
+_SOFT = {"c": "S", "g": "J"}
+_LETTERS = {**dict.fromkeys("bp", "P"), **dict.fromkeys("fv", "F"), **dict.fromkeys("dt", "T"),
+            **dict.fromkeys("sz", "S"), **dict.fromkeys("cgkq", "K"), "j": "J", "x": "KS",
+            **{c: c.upper() for c in "lmnr"}}
 
 
 def fold(text: str) -> str:
@@ -45,51 +51,15 @@ def phonetic(word: str) -> str:
     out: list[str] = []
     i, n = 0, len(w)
     while i < n:
-        c = w[i]
-        nxt = w[i + 1] if i + 1 < n else ""
-        code = ""
-        step = 1
+        c, pair, step = w[i], w[i:i + 2], 1
         if c in _VOWELS:
             code = "A" if i == 0 else ""
-        elif c == "p" and nxt == "h":
-            code, step = "F", 2
-        elif c in "bp":
-            code = "P"
-        elif c in "fv":
-            code = "F"
-        elif c == "t" and nxt == "h":
-            code, step = "T", 2
-        elif c in "dt":
-            code = "T"
-        elif c in "sz":
-            code = "S"
-            if nxt == "h":
-                step = 2
-        elif c == "c":
-            if nxt == "h":
-                code, step = "S", 2
-            elif nxt in ("e", "i", "y"):
-                code = "S"
-            else:
-                code = "K"
-                if nxt == "k":
-                    step = 2
-        elif c == "g":
-            if nxt == "h":
-                code, step = "", 2  # night, though
-            elif nxt in ("e", "i", "y"):
-                code = "J"
-            else:
-                code = "K"
-        elif c == "j":
-            code = "J"
-        elif c in "kq":
-            code = "K"
-        elif c == "x":
-            code = "KS"
-        elif c in "lmnr":
-            code = c.upper()
-        # h, w and the rest carry no consonant of their own
+        elif pair in _DIGRAPHS:
+            code, step = _DIGRAPHS[pair], 2
+        elif c in _SOFT and w[i + 1:i + 2] in ("e", "i", "y"):
+            code = _SOFT[c]
+        else:
+            code = _LETTERS.get(c, "")  # h, w and the rest carry no consonant of their own
         if code and not (out and out[-1] == code):
             out.append(code)
         i += step

@@ -1,6 +1,8 @@
 """A line the recogniser garbled in every take is placed by script order (align.orderfill)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from roughcut_core.align.orderfill import fill_unheard, likeness
 from roughcut_core.model import LineReading, Scene, Script, ScriptLine, Transcript, Word
 
@@ -70,3 +72,50 @@ def test_likeness():
     assert likeness("The Lord lead net on tomorrow.", "The boat leaves at dawn tomorrow.") > 0.6
     assert likeness("Something really long paper.", "Say it to my face instead.") < 0.4
     assert likeness("Hello, THERE!", "hello there") == 1.0
+
+
+def test_a_line_heard_as_the_head_of_the_next_is_split_off():
+    """Real case (generated scene, tiny.en): the off-camera "It is not what it sounded like." was
+    heard as "Did it not work? It sounded like" and aligned as the head of the next line."""
+    from roughcut_core.align.orderfill import place_by_order, split_swallowed
+
+    lines = ("Long enough to hear the whole thing.", "It is not what it sounded like.",
+             "It sounded like you were selling the house.", "I was only asking a price.")
+    script = Script(scenes=(Scene("1", "INT. ROOM", tuple(
+        ScriptLine(f"1-{n}", "1", "AB"[n % 2], t) for n, t in enumerate(lines, start=1))),))
+    timed = [("Long", 3.6), ("enough", 3.8), ("to", 4.1), ("hear", 4.2), ("the", 4.4), ("whole", 4.5),
+             ("being.", 4.8), ("Did", 5.8), ("it", 5.9), ("not", 6.0), ("work?", 6.2), ("It", 6.5),
+             ("sounded", 6.8), ("like", 6.8), ("it", 8.2), ("was", 8.7), ("in", 9.2), ("the", 9.6),
+             ("house.", 9.7), ("I", 10.9), ("was", 11.0), ("only", 11.1), ("asking", 11.4), ("a", 11.6),
+             ("price.", 11.9)]
+    words = tuple(Word(w, t, t + 0.2) for w, t in timed)
+    tr = Transcript(path="a.mp4", language="en", words=words)
+    rds = [LineReading("a.mp4", "1-1", 3.6, 5.0, 1.0, character="B", word_span=(0, 7)),
+           LineReading("a.mp4", "1-3", 5.9, 9.9, 0.8, character="B", word_span=(8, 19),
+                       text="it not work? It sounded like it was in the house."),
+           LineReading("a.mp4", "1-4", 10.9, 12.1, 1.0, character="A", word_span=(19, 25))]
+    out = place_by_order(script, rds, {"a.mp4": tr})
+    assert len(out) == 4
+    head = next(r for r in out if r.line_id == "1-2")
+    rest = next(r for r in out if r.line_id == "1-3")
+    assert head.word_span == (7, 14) and head.start == 5.8 and head.end == 7.0
+    assert head.character == "A" and head.signals["defect_evidence"] == "order"
+    assert rest.word_span == (14, 19) and rest.start == 8.2 and rest.text == "it was in the house."
+    # a reading that is just its own line keeps all its words (the uncovered words before it
+    # are line 1-2's); one whose words are all its own is left alone
+    clean = [rds[0], LineReading("a.mp4", "1-3", 8.2, 9.9, 1.0, character="B", word_span=(14, 19)), rds[2]]
+    out = split_swallowed(script, clean, {"a.mp4": tr})
+    assert out[1] == clean[1] and [r.word_span for r in out[3:]] == [(7, 14)]
+    own = [rds[0], LineReading("a.mp4", "1-3", 5.8, 9.9, 1.0, character="B", word_span=(7, 19))]
+    words2 = words[:7] + tuple(Word(w, 5.8 + 0.4 * i, 6.0 + 0.4 * i) for i, w in
+                               enumerate("It sounded like you were selling the house .".split()[:8])) + words[19:]
+    tr2 = Transcript(path="a.mp4", language="en", words=words2)
+    own = [own[0], replace(own[1], word_span=(7, 15)), replace(rds[2], word_span=(15, 21))]
+    assert split_swallowed(script, own, {"a.mp4": tr2}) == tuple(own)
+    # the recogniser's alignment had called the swallowed line a first attempt ("restart")
+    restart = [rds[0], replace(rds[1], start=6.5, word_span=(11, 19), full_span=(8, 19), defects=("restart",)),
+               rds[2]]
+    out = place_by_order(script, restart, {"a.mp4": tr})
+    rest = next(r for r in out if r.line_id == "1-3")
+    assert rest.word_span == (14, 19) and rest.full_span is None and rest.defects == ()
+    assert next(r for r in out if r.line_id == "1-2").word_span == (7, 14)

@@ -1,6 +1,21 @@
-"""Lines the recogniser garbled in every take, placed by script order (issue 13).
+"""Lines the recogniser misheard, placed by script order (issue 13).
 
-Contract: ``fill_unheard(script, readings, transcripts)`` returns NEW readings only. A script
+Contract: ``place_by_order(script, readings, transcripts)`` returns all readings: those
+:func:`split_swallowed` re-cut, then those :func:`fill_unheard` adds.
+
+``split_swallowed``: in a file where line k has no reading but a script neighbour's reading (k+1,
+or k-1) does, the recogniser may have heard line k's words as part of the neighbour (the two
+share words, e.g. "... it sounded like." / "It sounded like ..."). The neighbour's words plus
+the uncovered words between it and line k's other neighbour are split in two where
+``likeness(part, line k) + likeness(rest, neighbour's line)`` is largest; the split is taken
+when line k's part is alike (>= ``MIN_LIKENESS``) and the two parts together explain the words
+clearly better than the neighbour alone (sum > neighbour's own likeness + ``SPLIT_GAIN``). The
+neighbour keeps its rest (start/end/word_span/text re-cut, defects as they were); when the
+neighbour is a ``restart`` whose "first attempt" is line k's part, the restart goes (the cut
+never falls inside a first attempt); line k's part
+becomes a new reading (score 0.5 x likeness, ``defect_evidence`` "order").
+
+``fill_unheard`` returns NEW readings only. A script
 line that has no reading in any file of its scene (the recogniser misheard it everywhere, so
 ``search.find_missing`` has no take to take a reference from) is looked for in each file where
 its script neighbours bracket it: the reading of the line just before it and of the line just
@@ -17,11 +32,13 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
-from typing import Mapping, Sequence
+from dataclasses import replace
+from typing import Mapping, Optional, Sequence
 
 from ..model import LineReading, Script, Transcript
 
 MIN_LIKENESS = 0.5
+SPLIT_GAIN = 0.5
 PAD = 0.05
 
 
@@ -84,3 +101,92 @@ def fill_unheard(script: Script, readings: Sequence[LineReading],
                     score=round(0.5 * alike, 4), take_id=ref.take_id, character=line.character,
                     word_span=(idx[0], idx[-1] + 1), text=heard, signals={"defect_evidence": "order"}))
     return tuple(new)
+
+
+def _split_one(line, own_line, words, idx: list[int], line_first: bool) -> Optional[tuple[int, float]]:
+    """Best split of ``idx`` (word indices in time order) into line's part and the neighbour's
+    part (line's part first when ``line_first``): (cut position, line's likeness) or None."""
+    whole = likeness(" ".join(words[i].text.strip() for i in idx), own_line.text)
+    best = None
+    for cut in range(1, len(idx)):
+        a, b = idx[:cut], idx[cut:]
+        mine, theirs = (a, b) if line_first else (b, a)
+        l_mine = likeness(" ".join(words[i].text.strip() for i in mine), line.text)
+        l_theirs = likeness(" ".join(words[i].text.strip() for i in theirs), own_line.text)
+        if best is None or l_mine + l_theirs > best[0]:
+            best = (l_mine + l_theirs, cut, l_mine)
+    if best is None or best[2] < MIN_LIKENESS or best[0] <= whole + SPLIT_GAIN:
+        return None
+    return best[1], best[2]
+
+
+def split_swallowed(script: Script, readings: Sequence[LineReading],
+                    transcripts: Mapping[str, Transcript]) -> tuple[LineReading, ...]:
+    """Readings with lines a neighbour swallowed split off (see the module contract): the
+    input order, re-cut neighbours in place, new readings after."""
+    out = list(readings)
+    for path, tr in transcripts.items():
+        if tr is None or not tr.words:
+            continue
+        for scene in script.scenes:
+            lines = list(scene.lines)
+            for k, line in enumerate(lines):
+                here = {r.line_id: i for i, r in enumerate(out) if r.path == path}
+                if line.id in here or not here:
+                    continue
+                for side in (1, -1):  # the next line's reading swallowed it as a head, or the previous as a tail
+                    j = k + side
+                    if not 0 <= j < len(lines) or lines[j].id not in here:
+                        continue
+                    ri = here[lines[j].id]
+                    nb = out[ri]
+                    other = k - side  # line k's other neighbour bounds the uncovered words
+                    bound = out[here[lines[other].id]] if 0 <= other < len(lines) and lines[other].id in here else None
+                    taken = _covered([r for r in out if r.path == path and r is not nb])
+                    a, b = nb.word_span
+                    if b <= a:
+                        continue
+                    if side == 1 and nb.full_span is not None:
+                        a = nb.full_span[0]  # a "restart" whose first attempt may be line k
+                    if side == 1:
+                        t0 = bound.end - PAD if bound is not None else -1.0
+                        gap = [i for i in range(a) if tr.words[i].start >= t0 and i not in taken]
+                        idx = gap + list(range(a, b))
+                    else:
+                        t1 = bound.start + PAD if bound is not None else float("inf")
+                        gap = [i for i in range(b, len(tr.words)) if tr.words[i].end <= t1 and i not in taken]
+                        idx = list(range(a, b)) + gap
+                    if len(idx) < 2 or idx[-1] - idx[0] + 1 != len(idx):
+                        continue
+                    found = _split_one(line, lines[j], tr.words, idx, line_first=side == 1)
+                    if found is None:
+                        continue
+                    cut, alike = found
+                    mine, theirs = (idx[:cut], idx[cut:]) if side == 1 else (idx[cut:], idx[:cut])
+                    text = lambda ix: " ".join(tr.words[i].text.strip() for i in ix)  # noqa: E731
+                    span = (theirs[0], theirs[-1] + 1)
+                    if side == 1 and nb.full_span is not None:
+                        if theirs[0] < nb.word_span[0]:
+                            continue  # the cut falls inside the first attempt: leave the restart be
+                        # the "first attempt" was line k: no restart left
+                        out[ri] = replace(nb, start=tr.words[theirs[0]].start, word_span=span, text=text(theirs),
+                                          full_span=None, defects=tuple(d for d in nb.defects if d != "restart"))
+                    elif span != nb.word_span:
+                        full = nb.full_span if nb.full_span is None or side == 1 else (nb.full_span[0], span[1])
+                        out[ri] = replace(nb, start=tr.words[theirs[0]].start if side == 1 else nb.start,
+                                          end=nb.end if side == 1 else tr.words[theirs[-1]].end,
+                                          word_span=span, text=text(theirs), full_span=full)
+                    reading = LineReading(
+                        path=path, line_id=line.id, start=tr.words[mine[0]].start, end=tr.words[mine[-1]].end,
+                        score=round(0.5 * alike, 4), take_id=nb.take_id, character=line.character,
+                        word_span=(mine[0], mine[-1] + 1), text=text(mine), signals={"defect_evidence": "order"})
+                    out.append(reading)
+                    break
+    return tuple(out)
+
+
+def place_by_order(script: Script, readings: Sequence[LineReading],
+                   transcripts: Mapping[str, Transcript]) -> tuple[LineReading, ...]:
+    """``split_swallowed`` then ``fill_unheard`` (see the module contract)."""
+    out = split_swallowed(script, readings, transcripts)
+    return out + fill_unheard(script, out, transcripts)

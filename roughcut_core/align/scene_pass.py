@@ -3,9 +3,9 @@
 Contract: ``decide_and_measure(script, readings, transcripts, *, errors=None)`` takes the
 readings of every take of a scene (after ``reconcile_readings``) and the transcripts by path,
 decodes each file's sound once (mono 16 kHz, PyAV), places lines the recogniser garbled in
-every take by script order (``orderfill.fill_unheard``, so the search below has references for
-them), and returns ``apply_evidence`` (defects decided on the evidence of all takes and the audio, missed readings
-found) followed by ``audio.reading_sound.reading_signals`` (``snr_db``, ``level_rel_db``,
+every take or heard as part of a neighbour by script order (``orderfill.place_by_order``; the
+search below then has references for them), and returns ``apply_evidence`` (defects decided on
+the evidence of all takes and the audio, missed readings found) followed by ``audio.reading_sound.reading_signals`` (``snr_db``, ``level_rel_db``,
 ``clipping``, ``noise_db``, ``overlap`` in ``signals``). A file that cannot be decoded keeps its
 readings as they were and adds one line naming it to ``errors`` (when given); the rest go on.
 """
@@ -16,7 +16,7 @@ from typing import Mapping, Optional, Sequence
 from ..errors import RoughcutError
 from ..model import LineReading, Script, Transcript
 from .evidence import SR, EvidenceOptions, apply_evidence
-from .orderfill import fill_unheard
+from .orderfill import place_by_order
 
 
 def decide_and_measure(script: Script, readings: Sequence[LineReading], transcripts: Mapping[str, Transcript],
@@ -32,7 +32,7 @@ def decide_and_measure(script: Script, readings: Sequence[LineReading], transcri
         except (RoughcutError, OSError) as exc:
             if errors is not None:
                 errors.append(f"{path}: sound not measured per reading: {exc}")
-    readings = tuple(readings) + fill_unheard(script, readings, transcripts)
+    readings = place_by_order(script, readings, transcripts)
     out = apply_evidence(script, readings, transcripts, audio, options)
     levels = {p: FileLevels.of(a, SR) for p, a in audio.items()}
     return reading_signals(out, levels)

@@ -139,3 +139,23 @@ def test_room_tone_markers_and_review_lanes():
                               lanes=tuple(lanes.values()))
     assert page.count('class="lane"') == 2 and ">handheld<" in page and ">silence<" in page
     assert "room tone 2.0 s" in page and "continuity: jump" in page
+
+
+@needs_media
+def test_laughter_on_synthetic_laughs_and_not_on_real_speech():
+    """Laughter cues (DSP) on SYNTHETIC "ha" bouts (seeds not used to set the floors) against real
+    speech from the shared media: most laugh windows found, few speech windows taken for laughs."""
+    from roughcut_core.analyses.fixtures import _norm, laughter, room_tone
+    from roughcut_core.analyses.sound import sound_events
+    from roughcut_core.speech.audio_io import decode_audio
+
+    rng = np.random.default_rng(1234)
+    x = np.concatenate([_norm(laughter(3.0, rng), -22) + room_tone(3.0, rng) for _ in range(4)])
+    res = sound_events(x)
+    laugh_s = sum(e.end - e.start for e in res.events if e.label == "laughter")
+    assert laugh_s >= 0.35 * len(x) / 16000, res.events
+    speech = decode_audio(SHARED / "speech_transcribed" / "jfk.flac", 16000)
+    res = sound_events(speech)
+    false_s = sum(e.end - e.start for e in res.events if e.label == "laughter")
+    assert false_s <= 0.1 * len(speech) / 16000
+    assert any(e.label == "speech" for e in res.events)

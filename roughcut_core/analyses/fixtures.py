@@ -5,7 +5,8 @@
   moves the other way: a crop moving right is a camera panning right.
 - ``sound_scene(speech, seed)``: 16 kHz mono mix of segments with known labels: real speech (given),
   generated music (chords of harmonic tones with note envelopes), steady coloured noise,
-  applause-like clap bursts, room tone (quiet noise + mains hum), and speech over music (-10 dB).
+  applause-like clap bursts, room tone (quiet noise + mains hum), and speech over music (-10 dB);
+  optionally SYNTHETIC laughter (``laughter``: source-filter "ha" bouts, not recorded laughs).
   Returns (audio, [(start, end, label, music_under)]).
 """
 from __future__ import annotations
@@ -115,6 +116,58 @@ def applause(dur: float, rng: np.random.Generator, rate: float = 10.0) -> np.nda
     return out
 
 
+def laughter(dur: float, rng: np.random.Generator) -> np.ndarray:
+    """SYNTHETIC laughter-like sound (no recorded laughter is available here): bouts of "ha" calls
+    at a random 4-6.5 Hz rate, each a breathy /h/ (noise through the vowel's formants) then a
+    voiced /a/ (glottal pulses at a per-bout pitch of 170-420 Hz falling over the bout, through
+    three formant resonators drawn per bout), with a decrescendo; bouts end in an inhaled breath.
+    Source-filter synthesis, randomised per call: a test signal for the DSP cues, not real laughs."""
+    from scipy.signal import lfilter
+
+    n = int(dur * SR)
+    out = np.zeros(n, np.float64)
+
+    def formants(x, fs):
+        y = np.zeros_like(x)
+        for f, bw in fs:
+            r = np.exp(-np.pi * bw / SR)
+            y += lfilter([1 - r], [1, -2 * r * np.cos(2 * np.pi * f / SR), r * r], x)
+        return y
+
+    t = float(rng.uniform(0.0, 0.15))
+    while t < dur - 0.3:
+        calls = int(rng.integers(3, 9))
+        f0 = float(rng.uniform(170, 420))
+        period = float(rng.uniform(1 / 6.5, 1 / 4.0))
+        fs = [(float(rng.uniform(650, 950)), 90.0), (float(rng.uniform(1050, 1500)), 120.0),
+              (float(rng.uniform(2300, 2900)), 180.0)]
+        for c in range(calls):
+            if t >= dur - 0.2:
+                break
+            amp = 1.0 - 0.5 * c / calls
+            h_len, v_len = rng.uniform(0.02, 0.05), rng.uniform(0.06, 0.12)
+            hn = int(h_len * SR)
+            h = formants(rng.normal(0, 1, hn), fs) * np.hanning(hn) * 0.35
+            vn = int(v_len * SR)
+            pitch = f0 * (1 - 0.15 * c / calls) * np.linspace(1.05, 0.95, vn) * (1 + rng.normal(0, 0.01))
+            phase = np.cumsum(pitch / SR)
+            pulses = np.diff(np.floor(phase), prepend=0.0) * 1.0
+            src = lfilter([1.0], [1, -0.9], pulses) + rng.normal(0, 0.03, vn)  # glottal tilt + breath
+            env = np.minimum(1.0, np.arange(vn) / (0.01 * SR)) * np.exp(-np.arange(vn) / (0.6 * vn))
+            v = formants(src, fs) * env
+            call = np.concatenate([h, v]) * amp
+            a = int(t * SR)
+            out[a:a + len(call)] += call[: max(0, n - a)]
+            t += period * float(rng.uniform(0.9, 1.1))
+        # inhale between bouts
+        inn = int(rng.uniform(0.15, 0.35) * SR)
+        a = int(t * SR)
+        breath = formants(rng.normal(0, 1, inn), [(1800.0, 900.0)]) * np.hanning(inn) * 0.05
+        out[a:a + inn] += breath[: max(0, n - a)]
+        t += inn / SR + float(rng.uniform(0.05, 0.3))
+    return out.astype(np.float32)
+
+
 def _norm(x: np.ndarray, db: float) -> np.ndarray:
     rms = float(np.sqrt(np.mean(x.astype(np.float64) ** 2))) + 1e-12
     return (x * (10 ** (db / 20) / rms)).astype(np.float32)
@@ -151,8 +204,9 @@ def _speech_runs(clean: np.ndarray, frame: float = 0.02, pause: float = 0.4):
     return [tuple(r) for r in merged]
 
 
-def sound_scene(speech: Sequence[np.ndarray], seed: int = 0, seg: float = 3.0):
-    """Known-label mix; ``speech`` are 16 kHz mono arrays (each >= ``seg`` seconds)."""
+def sound_scene(speech: Sequence[np.ndarray], seed: int = 0, seg: float = 3.0, with_laughter: bool = False):
+    """Known-label mix; ``speech`` are 16 kHz mono arrays (each >= ``seg`` seconds).
+    ``with_laughter`` adds two SYNTHETIC laughter segments (``laughter``) to the plan."""
     rng = np.random.default_rng(seed)
     parts, truth, pos = [], [], 0.0
     sp = [s for s in speech if len(s) >= seg * SR]
@@ -168,6 +222,8 @@ def sound_scene(speech: Sequence[np.ndarray], seed: int = 0, seg: float = 3.0):
         return _norm(last_speech[0], -22)
 
     plan = ["speech", "music", "silence", "noise", "applause", "silence", "speech+music", "music", "speech"]
+    if with_laughter:
+        plan = plan[:2] + ["laughter"] + plan[2:6] + ["laughter"] + plan[6:]
     for kind in plan:
         if kind == "speech":
             x = speech_seg() + room_tone(seg, rng)
@@ -179,6 +235,8 @@ def sound_scene(speech: Sequence[np.ndarray], seed: int = 0, seg: float = 3.0):
             x = _norm(applause(seg, rng, float(rng.uniform(6, 14))), -22)
         elif kind == "silence":
             x = room_tone(seg, rng)
+        elif kind == "laughter":
+            x = _norm(laughter(seg, rng), -22) + room_tone(seg, rng)
         else:
             x = speech_seg() + _norm(music(seg, rng), -32)
         parts.append(x[: int(seg * SR)])

@@ -27,10 +27,10 @@ from ..media.keys import content_key
 from .decode import iter_decoded, prefetch
 from .speaking import mark_speaking
 
-VERSION = "2.2"  # 2.0: tiled small-face detection, dlib faceprints per track (issue 13); 2.1: head yaw per face; 2.2: adaptive sampling, identity work per face location (issue 23)
-# Identity work is per face *location*, not per sample (issue 23): a face gets its LBP texture
-# when no overlapping box got one in the last EMBED_PERIOD_S, its dlib descriptor (~90 ms of CPU
-# a face on 2 cores) when none got one in the last FACEPRINT_PERIOD_S, and both again after a
+VERSION = "2.3"  # 2.0: tiled small-face detection, dlib faceprints per track (issue 13); 2.1: head yaw per face; 2.2: adaptive sampling, identity work per face location; 2.3: with back-off (issue 23)
+# Identity work is per face *location*, not per sample (issue 23; _PerPlace): a face gets its LBP
+# texture and its dlib descriptor (~90 ms of CPU a face) when first seen, then again after
+# EMBED_PERIOD_S / FACEPRINT_PERIOD_S, backing off to 8x that in a long take, and anew after a
 # cut; so every track has at least one of each, and a track's mean is over several.
 EMBED_PERIOD_S = 1.0
 FACEPRINT_PERIOD_S = 3.0
@@ -93,14 +93,34 @@ def _iou(a, b) -> float:
     return inter / union if union > 0 else 0.0
 
 
-def _due(last: list, t: float, box, period: float) -> bool:
-    """True (and recorded in ``last``) when no box overlapping ``box`` had this work done in the
-    last ``period`` seconds; ``last`` keeps only recent entries, so it stays a few items long."""
-    last[:] = [(lt, lb) for lt, lb in last if t - lt < period]
-    if any(_iou(lb, box) > _SAME_PLACE_IOU for _, lb in last):
+class _PerPlace:
+    """When a face location is due identity work again: at its first sight, then after
+    ``period``, 2x, 4x ... up to ``MAX_BACKOFF``x ``period`` (a long static take needs a few
+    samples for a track's mean, not hundreds). A location follows its face (the box is updated
+    on every sighting, IoU > ``_SAME_PLACE_IOU``), is forgotten when unseen for ``FORGET_S``, and
+    all are forgotten at a cut (``clear``). Holds a few entries, whatever the file length."""
+
+    MAX_BACKOFF = 8
+    FORGET_S = 2.0
+
+    def __init__(self, period: float):
+        self.period = period
+        self._places: list[list] = []  # [t of last work, t last seen, times worked, box]
+
+    def clear(self) -> None:
+        self._places = []
+
+    def due(self, t: float, box) -> bool:
+        self._places = [p for p in self._places if t - p[1] <= self.FORGET_S]
+        best = max(self._places, key=lambda p: _iou(p[3], box), default=None)
+        if best is None or _iou(best[3], box) <= _SAME_PLACE_IOU:
+            self._places.append([t, t, 1, tuple(box)])
+            return True
+        best[1], best[3] = t, tuple(box)
+        if t - best[0] >= self.period * min(self.MAX_BACKOFF, 2 ** (best[2] - 1)):
+            best[0], best[2] = t, best[2] + 1
+            return True
         return False
-    last.append((t, tuple(box)))
-    return True
 
 
 def _ranges(times: list[float], step) -> list[tuple[float, float]]:
@@ -227,16 +247,17 @@ class PictureAnalyzer:
         means: list[tuple[float, float, float]] = []  # (t, mean luma, dark fraction) per decoded frame
         interlaced = decoded = n_samples = 0
         prev_grey, prev_t = None, None
-        # (t, box) of the last identity work per face location; emptied at each cut
-        last_embed: list[tuple[float, tuple]] = []
-        last_print: list[tuple[float, tuple]] = []
+        # identity work per face location (see _PerPlace); forgotten at each cut
+        embed_due, print_due = _PerPlace(EMBED_PERIOD_S), _PerPlace(FACEPRINT_PERIOD_S)
         seen_cuts = 0
         for fr, n_cuts, shot_det in prefetch(self._frames(path, schedule, consumers)):
             decoded += 1
             interlaced += fr.interlaced
             means.append((fr.t, *D.frame_stats(fr.small)))
             if n_cuts != seen_cuts:
-                seen_cuts, last_embed, last_print = n_cuts, [], []
+                seen_cuts = n_cuts
+                embed_due.clear()
+                print_due.clear()
             grey = cv2.cvtColor(fr.small, cv2.COLOR_RGB2GRAY)
             if fr.rgb is None:
                 prev_grey, prev_t = grey, fr.t
@@ -258,10 +279,10 @@ class PictureAnalyzer:
                 # identity texture and faceprint per face location and period (see EMBED_PERIOD_S):
                 # a track's mean needs few faces
                 emb = (face_embedding(mesh.crop)
-                       if mesh is not None and _due(last_embed, fr.t, det.box, EMBED_PERIOD_S) else None)
+                       if mesh is not None and embed_due.due(fr.t, det.box) else None)
                 # float16: ~2 KB a face until tracks are known (about 60 MB for an hour with two faces)
                 embeddings.append(None if emb is None else emb.astype(np.float16))
-                fp = self._embedder.embed(rgb, det.box) if _due(last_print, fr.t, det.box, FACEPRINT_PERIOD_S) else None
+                fp = self._embedder.embed(rgb, det.box) if print_due.due(fr.t, det.box) else None
                 faceprints.append(fp)
             samples.append((round(fr.t, 4), boxes))
             n_samples += 1

@@ -8,7 +8,7 @@ Two archives: (1) 23.976 fps takes with a 01:00:00:00 start plus a 25 fps take a
 the timeline runs at 23.976 and the 25 fps hits are left out with a warning (a host would snap
 their out points off the source frames; before this was handled the fakes showed exactly
 that); (2) 25 fps takes and a sound-only file: its hit becomes an audio-only item.
-Skips with a reason when ../shared/hosts or node is absent (npm, for acorn, only if no copy).
+Skips with a reason when ../shared/hosts, node or npm (acorn for the ExtendScript fake) is absent.
 """
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
+from test_premiere_conformance import acorn_dir  # noqa: F401 (fixture: acorn installed as ../shared/hosts says)
 
 from roughcut_core.search import IndexedFile, SearchDoc, connect
 from roughcut_core.search.hostplan import plan_for_hits
@@ -31,24 +33,6 @@ pytestmark = [
     pytest.mark.skipif(not (SHARED / "fake_premiere.js").is_file(), reason="../shared/hosts is absent (the shared host fakes)"),
     pytest.mark.skipif(NODE is None, reason="node is not installed: the Premiere fakes run in node"),
 ]
-
-
-@pytest.fixture(scope="module")
-def acorn_dir(tmp_path_factory) -> Path:
-    """node_modules holding acorn (the ExtendScript fake parses the script as ES3 with it)."""
-    local = ROOT / "hosts" / "premiere_cep" / "test" / "node_modules"
-    if (local / "acorn").is_dir():
-        return local
-    npm = shutil.which("npm")
-    if npm is None:
-        pytest.skip("npm is not installed: the ExtendScript fake needs acorn from `npm ci`")
-    dest = tmp_path_factory.mktemp("host-deps")
-    for name in ("package.json", "package-lock.json"):
-        shutil.copy(SHARED / name, dest / name)
-    ci = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--prefer-offline"], cwd=dest, capture_output=True,
-                        text=True, timeout=300)
-    assert ci.returncode == 0, f"npm ci failed:\n{ci.stderr[-2000:]}"
-    return dest / "node_modules"
 
 
 def doc(seq, text, start, **kw) -> SearchDoc:
@@ -111,7 +95,7 @@ def _check_plan(name: str, plan: dict) -> None:
 
 
 @pytest.mark.parametrize("mode", ["jsx", "uxp"])
-def test_search_results_plan_on_the_premiere_fakes(plan_files, mode, acorn_dir):
+def test_search_results_plan_on_the_premiere_fakes(plan_files, mode, acorn_dir):  # noqa: F811
     name, plan, plan_json, media_json = plan_files
     _check_plan(name, plan)
     out = _apply(plan_json, media_json, mode, acorn_dir)

@@ -245,14 +245,10 @@ class PostgresEngine(SearchEngine):
 
         self._run(write)
 
-    @staticmethod
-    def _file(row) -> IndexedFile:
-        return file_from_row(row)
-
     def get_file(self, content_key: str) -> Optional[IndexedFile]:
         row = self._run(lambda db: db.execute(f"SELECT {_FILE_COLS} FROM rc_files WHERE content_key=%s",
                                               (content_key,)).fetchone())
-        return self._file(row) if row else None
+        return file_from_row(row) if row else None
 
     def files_under(self, folder: str) -> list[IndexedFile]:
         import os
@@ -264,7 +260,7 @@ class PostgresEngine(SearchEngine):
             rows = self._run(lambda db: db.execute(
                 f"SELECT {_FILE_COLS} FROM rc_files WHERE path=%s OR left(path, %s)=%s ORDER BY path",
                 (base, len(base) + 1, base + os.sep)).fetchall())
-        return [self._file(r) for r in rows]
+        return [file_from_row(r) for r in rows]
 
     def _candidates(self, groups, phrases, require_all, filters, limit, ranked=True, exact=()) -> list[Candidate]:
         """Matches are read through the GIN indexes only (a bitmap scan, never a walk in id order

@@ -190,13 +190,9 @@ class SqliteEngine(SearchEngine):
         self._write(write)
 
     # ---- reads -----------------------------------------------------------------------------
-    @staticmethod
-    def _file(row) -> IndexedFile:
-        return file_from_row(row)
-
     def get_file(self, content_key: str) -> Optional[IndexedFile]:
         row = self.db.execute(f"SELECT {_FILE_COLS} FROM files WHERE content_key=?", (content_key,)).fetchone()
-        return self._file(row) if row else None
+        return file_from_row(row) if row else None
 
     def files_under(self, folder: str) -> list[IndexedFile]:
         if not folder:
@@ -205,7 +201,7 @@ class SqliteEngine(SearchEngine):
             base = folder.rstrip(os.sep)
             rows = self.db.execute(f"SELECT {_FILE_COLS} FROM files WHERE path=? OR substr(path, 1, ?)=? ORDER BY path",
                                    (base, len(base) + 1, base + os.sep)).fetchall()
-        return [self._file(r) for r in rows]
+        return [file_from_row(r) for r in rows]
 
     def _candidates(self, groups, phrases, require_all, filters, limit, ranked=True, exact=()) -> list[Candidate]:
         where, args = filter_sql(filters, SQLITE)

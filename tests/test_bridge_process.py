@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from bridge_support import stop_process, wait_for_bridge
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -30,35 +31,11 @@ def _env(home: Path) -> dict:
     return env
 
 
-def _bridge_info(home: Path, pid: int, timeout: float = 90.0) -> dict:
-    deadline = time.monotonic() + timeout
-    path = home / "config" / "bridge.json"
-    while time.monotonic() < deadline:
-        try:
-            info = json.loads(path.read_text())
-            if info.get("pid") == pid and httpx.get(info["url"] + "/v1/ping", timeout=1).status_code == 200:
-                return info
-        except (OSError, ValueError, httpx.HTTPError):
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"bridge pid {pid} did not come up; log: {(home / 'server.log').read_text()[-3000:]}")
-
-
 def _start(home: Path) -> tuple[subprocess.Popen, dict]:
     log = open(home / "server.log", "ab")
     proc = subprocess.Popen([sys.executable, "-m", "bridge_server", "--port", "0", "--log-level", "warning"],
                             env=_env(home), cwd=str(REPO), stdout=log, stderr=subprocess.STDOUT)
-    return proc, _bridge_info(home, proc.pid)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+    return proc, wait_for_bridge(home, proc)
 
 
 def _sse(client: httpx.Client, url: str, until, timeout: float = 240.0) -> list[dict]:
@@ -136,7 +113,7 @@ def test_kill_9_mid_analysis_then_resume(demo_scene, tmp_path):
         assert all(it["src_in"] < it["src_out"] for it in plan["items"])
         client.close()
     finally:
-        _stop(proc)
+        stop_process(proc)
     assert not (home / "config" / "bridge.json").exists()  # a clean stop removes it
 
 

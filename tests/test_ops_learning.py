@@ -14,19 +14,8 @@ import random
 import pytest
 
 from roughcut_core._cli.main import main
-
-RATE = 24
-TRUE_W = {"pace": 2.0, "expressive": 1.0, "match": 0.2}
-
-
-def _clip(otio, path: str, a: int, b: int, meta=None):
-    ref = otio.schema.ExternalReference(target_url=path, available_range=otio.opentime.TimeRange(
-        otio.opentime.RationalTime(0, RATE), otio.opentime.RationalTime(10_000, RATE)))
-    c = otio.schema.Clip(name=path, media_reference=ref, source_range=otio.opentime.TimeRange(
-        otio.opentime.RationalTime(a, RATE), otio.opentime.RationalTime(b - a, RATE)))
-    if meta is not None:
-        c.metadata["roughcut"] = meta
-    return c
+from roughcut_core.bench.ops import RATE, TRUE_W
+from roughcut_core.bench.ops import _clip  # the bench's OTIO clip at RATE (same recipe)
 
 
 def _week(rng, week: int, n_lines: int, preset: str):

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from bridge_support import stop_process, wait_for_bridge
 
 pytestmark = [pytest.mark.timeout(240), pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[1]
@@ -106,24 +107,11 @@ def test_cli_killed_mid_analysis_leaves_a_sound_cache_and_reruns_identically(cli
 # -- the bridge ------------------------------------------------------------------------------------
 
 def _start_bridge(home: Path, allow: Path):
-    import httpx
-
     log = open(home / "server.log", "ab")
     proc = subprocess.Popen([sys.executable, "-m", "bridge_server", "--port", "0", "--log-level", "warning",
                              "--allow", str(allow), "--allow", str(home)],
                             env=_env(ROUGHCUT_BRIDGE_HOME=str(home)), cwd=str(REPO), stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, (home / "server.log").read_text()[-2000:]
-        try:
-            info = json.loads((home / "config" / "bridge.json").read_text())
-            if info.get("pid") == proc.pid and httpx.get(info["url"] + "/v1/ping", timeout=1).status_code == 200:
-                return proc, info
-        except (OSError, ValueError, httpx.HTTPError):
-            pass
-        time.sleep(0.1)
-    proc.kill()
-    raise AssertionError("the bridge did not come up")
+    return proc, wait_for_bridge(home, proc, poll=0.1)
 
 
 def _poll(client, job_id, pred, timeout=150.0) -> dict:
@@ -173,11 +161,7 @@ def test_bridge_killed_mid_analysis_loses_no_job_and_reruns_identically(clips, t
             assert _poll(c, again, lambda j: j["state"] in ("done", "failed"))["state"] == "done"
             rerun_plan = c.get(f"/v1/jobs/{again}/plan").json()
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)
     assert not list((home / "data" / "jobs").rglob("*.pkl"))
     assert list((home / "data" / "jobs" / job_id / "assets").glob("*.json"))
     _assert_cache_sound(home / "data" / "analysis")

@@ -1,0 +1,51 @@
+"""Real bridge processes in tests: wait until one answers, and stop a child process cleanly."""
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+
+def wait_for_bridge(home: Path, proc: subprocess.Popen, timeout: float = 90.0, poll: float = 0.2) -> dict:
+    """``home/config/bridge.json`` of the bridge ``proc`` once it answers ``/v1/ping``.
+
+    AssertionError with the end of ``home/server.log`` when ``proc`` exits first or nothing
+    answers within ``timeout`` s (``proc`` is then killed)."""
+    import httpx
+
+    log = home / "server.log"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, f"bridge exited with {proc.returncode}: {_tail(log)}"
+        try:
+            info = json.loads((home / "config" / "bridge.json").read_text())
+            if info.get("pid") == proc.pid and httpx.get(info["url"] + "/v1/ping", timeout=1).status_code == 200:
+                return info
+        except (OSError, ValueError, httpx.HTTPError):
+            pass
+        time.sleep(poll)
+    proc.kill()
+    raise AssertionError(f"bridge pid {proc.pid} did not come up in {timeout:.0f} s: {_tail(log)}")
+
+
+def stop_process(proc: subprocess.Popen, sig: int = signal.SIGTERM, wait: float = 20.0,
+                 kill_wait: float = 10.0) -> None:
+    """Send ``sig`` to ``proc`` if it still runs and wait ``wait`` s; past that, kill it and
+    wait ``kill_wait`` s more."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(sig)
+    try:
+        proc.wait(wait)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(kill_wait)
+
+
+def _tail(log: Path) -> str:
+    try:
+        return log.read_text(errors="replace")[-3000:]
+    except OSError:
+        return "(no server.log)"

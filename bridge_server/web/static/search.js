@@ -7,10 +7,12 @@
   const status = document.getElementById("search-status");
   const planLink = document.getElementById("plan-link");
 
+  const FILTERS = ["character", "shot", "motion", "sound"];
+
   function params() {
     const p = new URLSearchParams();
     p.set("q", document.getElementById("q").value.trim());
-    for (const k of ["character", "shot"]) {
+    for (const k of FILTERS) {
       const v = document.getElementById(k).value.trim();
       if (v) p.set(k, v);
     }
@@ -36,7 +38,7 @@
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const p = params();
-    if (!p.get("q") && !p.get("character") && !p.get("shot")) return;
+    if (!p.get("q") && !FILTERS.some((k) => p.get(k))) return;
     status.textContent = "Searching…";
     list.replaceChildren();
     planLink.hidden = true;

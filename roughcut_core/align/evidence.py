@@ -122,7 +122,7 @@ def _pair(ref_tight: _Clip, ref_pad: _Clip, r_tight: _Clip, r_pad: _Clip,
 
         dev = deviation_kind(ref_tight.feats, r_tight.feats)
         if dev is not None:
-            kind = dev[0]
+            kind = dev[0] if dev[2] is None else f"{dev[0]}|{dev[2]}"
     return top, base, kind
 
 
@@ -265,12 +265,20 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
             # the kind is the one the sound shows (most references), not the recogniser's: it
             # mishears around a flub (an added word heard as a changed one, a dropped word
             # filled back in, one word heard as two)
-            defects = [kind] + [d for d in defects if d not in WORD_DEFECTS]
+            defects = [_tie(kind, defects)] + [d for d in defects if d not in WORD_DEFECTS]
         log.debug("evidence %s %s %s: keep=%s ratios %s prob %s", r.path, r.line_id, r.defects, keep, ratios, prob)
         out.append(replace(r, defects=tuple(defects),
                            signals=_signals(r, defect_evidence="acoustic", acoustic_worst=round(worst, 3))))
     out.extend(found)
     return tuple(_restarts_inside_others(out, transcripts))
+
+
+def _tie(kind: str, heard: Sequence[str]) -> str:
+    """The audio's kind; where it reads ``"substitution|ad_lib"`` (an added word or a short word
+    replaced by a longer one, ``kinds.deviation_kind``) the recogniser breaks the tie: ``ad_lib``
+    when it heard an extra word."""
+    first, _, alt = kind.partition("|")
+    return alt if alt and alt in heard else first
 
 
 def _with_noise(r: LineReading) -> LineReading:

@@ -145,7 +145,7 @@ def _judge(script: Script, cand: LineReading, readings, transcripts, audio, leve
     seen, differ, kind, _ = verdict(pairs, prob if prob is not None else 0.0, options)
     if not seen:
         return None
-    return ((kind or "substitution"),) if differ else ()
+    return ((kind or "substitution").partition("|")[0],) if differ else ()
 
 
 def find_missing(script: Script, readings: Sequence[LineReading], transcripts: Mapping[str, Transcript],

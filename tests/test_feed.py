@@ -105,3 +105,20 @@ def test_overlapped_analysis_equals_one_by_one(tmp_path, grid_clip):
         assert [f.box for f in a.picture.faces] == [f.box for f in b.picture.faces]
         assert set(b.timings) >= {"speech", "sound", "picture"}
         assert all(isinstance(v, float) and v >= 0 and math.isfinite(v) for v in b.timings.values())
+
+
+def test_identity_work_per_face_location_backs_off():
+    from roughcut_core.picture.analyzer import _PerPlace
+
+    place = _PerPlace(3.0)
+    box = (0.4, 0.3, 0.2, 0.3)
+    times = [k * 0.25 for k in range(int(60 / 0.25))]  # one face, 4 samples a second, 60 s
+    worked = [t for t in times if place.due(t, box)]
+    assert worked[:4] == [0.0, 3.0, 9.0, 21.0] and len(worked) <= 6  # 3, 6, 12, 24 s apart
+    other = (0.05, 0.3, 0.2, 0.3)  # a second face elsewhere is due at once
+    assert place.due(60.0, other)
+    moving = [(0.4 + 0.01 * k, 0.3, 0.2, 0.3) for k in range(8)]  # the face drifts: still one place
+    assert not any(place.due(60.0 + 0.25 * k, b) for k, b in enumerate(moving))
+    assert place.due(70.0, box)  # unseen for more than FORGET_S: a new place
+    place.clear()  # a cut: every face is new
+    assert place.due(70.25, box)

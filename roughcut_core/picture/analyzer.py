@@ -219,8 +219,9 @@ class PictureAnalyzer:
                 shot_det = ShotBoundaries(fr.fps)
             if shot_det is not None:
                 shot_det.feed(fr.t, fr.small)
-                if len(shot_det._cuts) > n_cuts:
-                    n_cuts = len(shot_det._cuts)
+                found = len(getattr(shot_det, "_cuts", ()))  # cuts reported so far (online)
+                if found > n_cuts:
+                    n_cuts = found
                     if schedule is not None:
                         schedule.add_dense(fr.t, fr.t + AFTER_CUT_S)
             for c in consumers:

@@ -40,11 +40,11 @@ def _hist(rgb: np.ndarray) -> np.ndarray:
     frame's mean brightness (a fade dims every pixel alike, a dissolve brings other colours)."""
     import cv2
 
-    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV).reshape(-1, 3).astype(np.float32)
-    v = hsv[:, 2] / max(float(hsv[:, 2].mean()), 1.0)
-    h, _ = np.histogramdd(np.stack([hsv[:, 0], hsv[:, 1], v], axis=1), bins=(8, 4, 5),
-                          range=((0, 180), (0, 256), (0, 2.5)))
-    h = h.ravel()
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV).reshape(-1, 3)
+    v = hsv[:, 2].astype(np.float32)
+    vb = np.minimum((v * (2.0 / max(float(v.mean()), 1.0))).astype(np.int32), 4)  # 5 bins over 0..2.5
+    idx = (np.minimum(hsv[:, 0] // 23, 7).astype(np.int32) * 4 + (hsv[:, 1] // 64).astype(np.int32)) * 5 + vb
+    h = np.bincount(idx, minlength=160).astype(np.float64)
     return h / max(h.sum(), 1e-9)
 
 

@@ -16,7 +16,10 @@ missed. In this order:
    the neighbouring lines of that file (``search.find_missing``): found readings are flagged
    ``noise`` / ``truncated`` or judged like step 4; a next reading whose start the recogniser
    stretched over the missed line is re-placed (and its noise judged again). A silent gap gets
-   nothing (a dropped line stays dropped).
+   nothing (a dropped line stays dropped). Found readings are checked for restarts like step 1,
+   and a reading placed by script order from garbled words (``defect_evidence == "order"``) gets
+   its bounds from where another take's reading matches and is judged like a found one
+   (``search.judge_placed``).
 4. Word-level defects and ``truncated`` stand only with acoustic evidence: the reading is
    compared (MFCC + DTW, ``acoustic``) with up to ``max_refs`` readings of the same line in
    other takes (clean ones, heard at a similar level, when there are any), both ways, word by
@@ -238,6 +241,14 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
             snd = measure(levels[readings[k].path], start, readings[k].end)
             r = replace(readings[k], start=start)
             noisy[k] = _with_noise(r) if snd is not None and snd.noisy else r
+        # a found delivery may be a restart too (the search matched the final attempt)
+        found = acoustic_restarts(found, transcripts, audio, levels)
+        from .search import judge_placed
+
+        for k, r in enumerate(noisy):
+            if r.signals.get("defect_evidence") == "order" and not r.defects and r.path in audio:
+                # placed by script order from garbled words: bounds and defects from the sound
+                noisy[k] = judge_placed(script, r, noisy + found, transcripts, audio, levels, options)
     pool = noisy + found   # every reading of the scene, as references
     out: list[LineReading] = []
     for r in noisy:

@@ -110,14 +110,15 @@ MAX_GAP_S = 1.2     # ... and ending at most this long before the reading's soun
 
 
 def _head_before(r: LineReading, levels: FileLevels, audio: np.ndarray, prev_end: float) -> Optional[tuple[float, float]]:
-    """(start, end) of an aborted attempt said just before ``r`` (the recogniser often drops it
-    or leaves it unread): the last sounding stretch in [``prev_end``, ``r.start``) that ends a
-    pause (``PAUSE_S`` or longer) before the reading's sound, is ``MIN_HEAD_S``..``MAX_HEAD_S``
-    long, and whose sound matches the start of the reading (``_is_restart``)."""
+    """(start, end) of an aborted attempt said just before ``r`` (the recogniser often drops it,
+    or hands it to the reading before): the last sounding stretch before ``r.start``, with a stop
+    on both sides (the one before the reading ``PAUSE_S`` or longer), ``MIN_HEAD_S``..``MAX_HEAD_S``
+    long, starting no earlier than ``MAX_HEAD_S`` before ``prev_end`` (the end of the reading
+    before), and whose sound matches the start of the reading (``_is_restart``)."""
     f = FRAME_S
     loud = levels.level_db >= levels.floor_db + QUIET_DB
     onset = int(_run_start(levels, r.start, limit=0.3) / f)
-    lo = max(int(prev_end / f) + 1, onset - int((MAX_HEAD_S + MAX_GAP_S) / f))
+    lo = max(0, onset - int((MAX_HEAD_S + MAX_GAP_S) / f))
     k = onset - int(PAUSE_S / f)
     while k > lo and not loud[k]:
         k -= 1
@@ -127,8 +128,8 @@ def _head_before(r: LineReading, levels: FileLevels, audio: np.ndarray, prev_end
     gap = int(0.12 / f)   # short stops inside the attempt
     while k > lo and loud[max(lo, k - gap):k].any():
         k = max(lo, k - gap) + int(np.flatnonzero(loud[max(lo, k - gap):k])[0])
-    if k <= lo + 1:
-        return None   # runs into the previous reading: not a separate attempt
+    if k <= lo + 1 or k * f < prev_end - MAX_HEAD_S:
+        return None   # no stop before it: part of the speech before, not a separate attempt
     h0, h1 = k * f, end * f
     if not MIN_HEAD_S <= h1 - h0 <= MAX_HEAD_S:
         return None
@@ -151,6 +152,23 @@ def _with_head(r: LineReading, tr: Optional[Transcript], head: tuple[float, floa
     return replace(r, full_span=(first, b), defects=tuple(defects), signals=sig)
 
 
+def _trim_before(out: list, k: int, t: float, tr: Optional[Transcript]) -> None:
+    """The reading before ``out[k]`` in its file, when it runs past ``t`` (the recogniser gave
+    it the aborted attempt), ends before ``t`` and keeps only its words that start before it."""
+    r = out[k]
+    prev = [j for j, o in enumerate(out) if j != k and o.path == r.path and o.start < t < o.end]
+    for j in prev:
+        o = out[j]
+        a, b = o.word_span
+        if tr is not None:
+            b = next((i for i in range(a, b) if tr.words[i].start >= t - 0.05), b)
+        if b <= a:
+            continue
+        end = min(t, tr.words[b - 1].end) if tr is not None else t
+        out[j] = replace(o, end=round(end, 3), word_span=(a, b),
+                         text=" ".join(w.text for w in tr.words[a:b]) if tr is not None else o.text)
+
+
 def acoustic_restarts(readings: Sequence[LineReading], transcripts: Mapping[str, Transcript],
                       audio: Mapping[str, np.ndarray], levels: Mapping[str, FileLevels]) -> list[LineReading]:
     from ..audio.reading_sound import measure
@@ -171,13 +189,15 @@ def acoustic_restarts(readings: Sequence[LineReading], transcripts: Mapping[str,
         snd = measure(levels[r.path], r.start, r.end)
         if snd is None or snd.noisy:
             continue
-        pause = _first_pause(levels[r.path], r.start, r.end)
-        if pause is None or not _is_restart(audio[r.path], r.start, pause, r.end):
+        t0 = _run_start(levels[r.path], r.start)   # the recogniser's first word may start late
+        pause = _first_pause(levels[r.path], t0, r.end)
+        if pause is None or not _is_restart(audio[r.path], t0, pause, r.end):
             prev_end = max((o.end for o in readings if o.path == r.path and o is not r and o.end <= r.start + 0.05),
                            default=0.0)
             head = _head_before(r, levels[r.path], audio[r.path], prev_end)
             if head is not None:
                 out[k] = _with_head(r, transcripts.get(r.path), head)
+                _trim_before(out, k, head[0], transcripts.get(r.path))
             continue
         tr = transcripts.get(r.path)
         a, b = r.word_span

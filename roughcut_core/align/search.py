@@ -148,6 +148,26 @@ def _judge(script: Script, cand: LineReading, readings, transcripts, audio, leve
     return ((kind or "substitution").partition("|")[0],) if differ else ()
 
 
+def judge_placed(script: Script, r: LineReading, readings, transcripts, audio, levels, options) -> LineReading:
+    """A reading placed from the recogniser's garbled words (``orderfill``): its bounds are set
+    to where the line's best reference from another take matches inside them (± 0.3 s, widened
+    to the sounding run), then its defects are judged like a found reading's (``_judge``);
+    unchanged when there is no reference or no match."""
+    ref = _best_reference(r.line_id, readings, audio, exclude=r.path)
+    if ref is None or r.path not in levels:
+        return r
+    g0, g1 = max(0.0, r.start - 0.3), r.end + 0.3
+    hit = _locate(ref, audio, audio[r.path], g0, g1)
+    if hit is None:
+        return r
+    s, e = _sounding_run(levels[r.path], hit[0], hit[1], g0, g1, options.search_active_db)
+    tr = transcripts.get(r.path)
+    span = _words_in(tr, s, e)
+    placed = replace(r, start=round(s, 3), end=round(e, 3), word_span=span if span[1] > span[0] else r.word_span)
+    judged = _judge(script, placed, readings, transcripts, audio, levels, options)
+    return placed if judged is None else replace(placed, defects=judged)
+
+
 def find_missing(script: Script, readings: Sequence[LineReading], transcripts: Mapping[str, Transcript],
                  audio: Mapping[str, np.ndarray], levels: Mapping[str, FileLevels],
                  options) -> tuple[list[LineReading], dict[int, float]]:

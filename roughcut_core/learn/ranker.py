@@ -5,10 +5,10 @@ The model is linear in the named terms of ``roughcut_core.edit.ranking`` (score 
 explainable. It is fitted full-batch on preference pairs with a pairwise logistic (RankNet)
 loss plus an L2 pull towards the prior weights, so a handful of edits nudges the ranking
 instead of overturning it. The strength of that pull is chosen by cross-validation over
-the lines the feedback came from (:data:`L2_GRID`; folds never split a line), so weights move
-only as far as they keep predicting the editor's choices on lines they were not fitted on —
-a term that merely happens to correlate on a few lines (say, pace on two actors) is held
-back. Deterministic for the same inputs.
+the scenes (or, from one scene, the lines) the feedback came from (:data:`L2_GRID`; folds
+never split a line), so weights move only as far as they keep predicting the editor's choices
+on scenes they were not fitted on — a term that merely happens to correlate in one scene (say,
+pace for one actor) is held back. Deterministic for the same inputs.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from .feedback import FeedbackPair
 MARGIN_SCALE = 12.0
 
 
-L2_GRID = (0.02, 0.1, 0.5, 2.0)
+L2_GRID = (0.02, 0.1, 0.5, 2.0, 10.0)
 FOLDS = 4
 
 
@@ -35,18 +35,34 @@ def _accuracy(prior: dict, weights: dict, pairs: Sequence[FeedbackPair]) -> floa
     return hit / total if total else 0.0
 
 
+def _scene_of(line_id: str) -> str:
+    """The scene part of a line id ("12-3" -> "12", "ravdess_09-5" -> "ravdess_09")."""
+    return line_id.rsplit("-", 1)[0] if "-" in line_id else line_id
+
+
 def choose_l2(prior: dict, pairs: Sequence[FeedbackPair]) -> float:
-    """The L2 pull (from :data:`L2_GRID`) with the best held-out agreement over line folds;
-    ties go to the stronger pull. With fewer than ``FOLDS`` lines there is nothing to hold
-    out: a moderate pull (``L2_GRID[1]``)."""
+    """The L2 pull (from :data:`L2_GRID`) with the best held-out agreement; ties go to the
+    stronger pull. Folds never split a line; with feedback from two scenes or more they are
+    whole scenes (leave-scenes-out: a scene has its own actors and moments, and what the
+    weights learn must hold on scenes they were not fitted on — a taste of one actor's takes
+    is not the show's), else lines. With fewer than two groups there is nothing to hold out:
+    a moderate pull (``L2_GRID[1]``)."""
     lines = sorted({p.line_id for p in pairs})
-    if len(lines) < FOLDS:
+    scenes = sorted({_scene_of(lid) for lid in lines})
+    if len(scenes) >= 2:
+        groups = {lid: scenes.index(_scene_of(lid)) for lid in lines}
+        n_groups = len(scenes)
+    else:
+        groups = {lid: k for k, lid in enumerate(lines)}
+        n_groups = len(lines)
+    if n_groups < 2 or len(lines) < FOLDS:
         return L2_GRID[1]
-    fold_of = {lid: k % FOLDS for k, lid in enumerate(lines)}
+    folds = min(FOLDS, n_groups)
+    fold_of = {lid: g % folds for lid, g in groups.items()}
     best, best_score = L2_GRID[-1], -1.0
     for l2 in sorted(L2_GRID, reverse=True):
         score = 0.0
-        for f in range(FOLDS):
+        for f in range(folds):
             train = [p for p in pairs if fold_of[p.line_id] != f]
             test = [p for p in pairs if fold_of[p.line_id] == f]
             if train and test:

@@ -49,3 +49,16 @@ def _tail(log: Path) -> str:
         return log.read_text(errors="replace")[-3000:]
     except OSError:
         return "(no server.log)"
+
+
+def wait_for_job(client, job_id: str, pred, timeout: float = 30.0, poll: float = 0.05) -> dict:
+    """``GET /v1/jobs/<id>`` through ``client`` until ``pred(job)``; the job then. AssertionError
+    naming the last state seen after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    job = None
+    while time.monotonic() < deadline:
+        job = client.get(f"/v1/jobs/{job_id}").json()
+        if pred(job):
+            return job
+        time.sleep(poll)
+    raise AssertionError(f"job {job_id} never reached the expected state: {job}")

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from bridge_support import wait_for_job
 from fastapi.testclient import TestClient
 
 from bridge_server import security
@@ -252,13 +253,7 @@ class GateExecutor:
 
 
 def _wait(c, job_id, pred, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = c.get(f"/v1/jobs/{job_id}").json()
-        if pred(job):
-            return job
-        time.sleep(0.05)
-    raise AssertionError(f"job {job_id} never reached the expected state: {job}")
+    return wait_for_job(c, job_id, pred, timeout)
 
 
 def test_jobs_take_turns_and_cancel(tmp_path, script_file):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import random
 import threading
-import time
 from pathlib import Path
 
 import pytest
+from bridge_support import wait_for_job
 from fastapi.testclient import TestClient
 
 from bridge_server.app import create_app
@@ -47,13 +47,7 @@ def _samples(text: str) -> dict:
 
 
 def _wait(c, job_id, states, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = c.get(f"/v1/jobs/{job_id}").json()
-        if job["state"] in states:
-            return job
-        time.sleep(0.05)
-    raise AssertionError(f"job {job_id} stuck: {job}")
+    return wait_for_job(c, job_id, lambda job: job["state"] in states, timeout)
 
 
 def test_metrics_route_auth_and_content(tmp_path, monkeypatch):

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
+from bridge_support import wait_for_job
 from fastapi.testclient import TestClient
 
 from bridge_server.app import create_app
@@ -77,14 +78,7 @@ def clip(tmp_path) -> str:
 
 
 def _wait(c, job_id, pred, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    job = None
-    while time.monotonic() < deadline:
-        job = c.get(f"/v1/jobs/{job_id}").json()
-        if pred(job):
-            return job
-        time.sleep(0.02)
-    raise AssertionError(f"job {job_id} never reached the expected state: {job}")
+    return wait_for_job(c, job_id, pred, timeout, poll=0.02)
 
 
 # -- start latency ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from bridge_support import stop_process, wait_for_bridge
+from bridge_support import stop_process, wait_for_bridge, wait_for_job
 
 pytestmark = [pytest.mark.timeout(240), pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[1]
@@ -115,14 +115,7 @@ def _start_bridge(home: Path, allow: Path):
 
 
 def _poll(client, job_id, pred, timeout=150.0) -> dict:
-    deadline = time.monotonic() + timeout
-    job = None
-    while time.monotonic() < deadline:
-        job = client.get(f"/v1/jobs/{job_id}").json()
-        if pred(job):
-            return job
-        time.sleep(0.05)
-    raise AssertionError(f"job {job_id} never reached the expected state: {job}")
+    return wait_for_job(client, job_id, pred, timeout)
 
 
 def test_bridge_killed_mid_analysis_loses_no_job_and_reruns_identically(clips, tmp_path):

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import pytest
+from bridge_support import stop_process
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
@@ -73,12 +74,7 @@ def bridge(demo_scene, tmp_path_factory):
         yield {"url": url, "base": url.split("/app/")[0], "home": home, "scene": demo_scene,
                "shots": tmp_path_factory.mktemp("webapp-screenshots")}
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
+        stop_process(proc, signal.SIGINT, wait=15, kill_wait=5)
 
 
 @pytest.fixture(scope="module")

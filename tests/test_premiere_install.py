@@ -32,7 +32,7 @@ def test_unsigned_install_copies_the_panel_and_plans_debug_mode(tmp_path, platfo
     target = Path(r["target"])
     assert target.name == EXTENSION_ID
     for rel in ("CSXS/manifest.xml", "index.html", "js/panel.js", "js/host.js", "js/bridge_client.js",
-                "css/panel.css", "jsx/roughcut.jsx"):
+                "css/panel.css", "jsx/roughcut.jsx", "jsx/roughcut_json.jsx", "jsx/roughcut_plan.jsx"):
         assert (target / rel).is_file(), rel
     assert not (target / "test").exists()  # the node test harness never ships
     config = json.loads((target / "host_config.json").read_text())

@@ -32,7 +32,9 @@ missed. In this order:
    (``verdict``). The kind kept is the one the audio shows in most references
    (``kinds.deviation_kind``: a stretch of the reference with no counterpart in the reading →
    ``missing_words``, a stretch of the reading that meets only a junction of the reference →
-   ``ad_lib``, else ``substitution``), replacing the recogniser's; a confirmed ``truncated`` keeps no
+   ``ad_lib``, else ``substitution``), replacing the recogniser's; ``truncated`` also stands
+   when the file stops while the voice is still sounding (``cut_in_sound``), and the file's last
+   reading gets it then even when the recogniser did not say so; a confirmed ``truncated`` keeps no
    word-level defect (the cut explains them). When the line has no other reading, a
    ``substitution``/``ad_lib`` stands only if the recogniser was sure of the deviating words.
 5. A ``restart`` whose aborted attempt lies inside another line's reading is dropped.
@@ -250,9 +252,21 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
                 # placed by script order from garbled words: bounds and defects from the sound
                 noisy[k] = judge_placed(script, r, noisy + found, transcripts, audio, levels, options)
     pool = noisy + found   # every reading of the scene, as references
+    last_end: dict = {}
+    for r in pool:
+        last_end[r.path] = max(last_end.get(r.path, 0.0), r.end)
     out: list[LineReading] = []
     for r in noisy:
         defects = list(r.defects)
+        if "truncated" not in defects and r.end >= last_end.get(r.path, 0.0) \
+                and cut_in_sound(levels.get(r.path), r.end):
+            # the file's last reading, still sounding when the file stops: cut mid-line
+            r = replace(r, defects=(*r.defects, "truncated"),
+                        signals=_signals(r, defect_evidence=r.signals.get("defect_evidence", "acoustic")))
+            defects.append("truncated")
+            if not any(d in WORD_DEFECTS for d in defects):
+                out.append(r)
+                continue
         if r.path not in audio or "noise" in defects or not any(d in CHECKED for d in defects):
             out.append(r)
             continue
@@ -267,6 +281,8 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
         prob = _deviating_prob(r, transcripts.get(r.path), line_tokens.get(r.line_id, set()), lowest=True)
         seen, keep, kind, ratios = verdict(pairs, prob, options)
         worst = max(ratios, default=0.0)
+        if "truncated" in defects and cut_in_sound(levels.get(r.path), r.end):
+            keep = True   # the file stops while the voice is still sounding: cut, whatever DTW says
         if seen and not keep:
             defects = [d for d in defects if d not in CHECKED]
         elif seen and "truncated" in defects:
@@ -282,6 +298,28 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
                            signals=_signals(r, defect_evidence="acoustic", acoustic_worst=round(worst, 3))))
     out.extend(found)
     return tuple(_restarts_inside_others(out, transcripts))
+
+
+def cut_in_sound(levels: Optional[FileLevels], end: float, near: float = 0.3, tail: float = 0.1) -> bool:
+    """The file ends within ``near`` s after ``end`` with sound still on in its last ``tail`` s
+    (a frame ``restart.QUIET_DB`` over the floor) and no stop between: the take was cut
+    mid-delivery."""
+    from .restart import QUIET_DB
+
+    if levels is None or levels.duration - end > near:
+        return False
+    f = levels.duration / max(1, len(levels.level_db))
+    lv = levels.level_db
+    on = lv >= levels.floor_db + QUIET_DB
+    a = max(0, int(end / f) - 1)
+    last = on[max(0, len(lv) - max(1, int(tail / f))):]
+    if not last.any():
+        return False
+    quiet_run = run = 0
+    for x in on[a:]:
+        run = 0 if x else run + 1
+        quiet_run = max(quiet_run, run)
+    return quiet_run * f < 0.15
 
 
 def _tie(kind: str, heard: Sequence[str]) -> str:

@@ -7,13 +7,14 @@ nothing trained on it), 29-30 takes per actor of "Kids are talking by the door" 
 ``build_real_scene(out_dir, actor, transcriber, media=...)`` writes one scene per actor in the
 scenegen truth schema (so ``align_defects.score_scenes`` scores it): ``scene.fountain`` with one
 line (statement 01), ``media/T<nn>.wav`` (16 kHz mono; each take = the actor's real recording
-between 0.5 s of room tone) and ``ground_truth.json``. Of ``TAKES`` takes (the calmest
+between 0.5 s of its own room tone) and ``ground_truth.json``. Of ``TAKES`` takes (the calmest
 deliveries first: neutral, calm, happy, sad at normal intensity, then the rest), the first
 three stay clean and six get one real-audio defect each, in an order fixed by the actor:
 
 - ``truncated``: the file is cut at 55 % of the speech (the camera cut mid-line);
 - ``noise``: a 0.8 s burst of white noise (-6 dB re the speech peak) over the middle of the line;
-- ``restart``: the first two words ("Kids are"), 0.45 s of the room, then the whole line;
+- ``restart``: the first two words ("Kids are"), 0.45 s of the recording's room tone, then
+  the whole line;
 - ``drop``: "talking" spliced out;
 - ``flub``: "talking" replaced by the same actor's "sitting" from statement 02 in the same
   emotion, intensity and repetition ("Kids are sitting by the door");
@@ -132,7 +133,6 @@ def build_real_scene(out_dir: Union[str, Path], actor: str, transcriber,
     kinds = list(KINDS)
     rng.shuffle(kinds)
     plan = [None] * 3 + kinds
-    room = np.random.default_rng(1000 + int(actor)).normal(0, 0.0015, int(0.5 * SR)).astype(np.float32)
     takes, defects = [], []
     k = 0
     for row in base:
@@ -145,6 +145,10 @@ def build_real_scene(out_dir: Union[str, Path], actor: str, transcriber,
         w = _words(transcriber, path, x)
         if w is None:
             continue    # the recogniser cannot place the words: no honest splice on this take
+        # the recording's own room tone (before the first word), never a synthetic one: a
+        # different noise floor would itself read as "noise" to the detectors
+        quiet = x[:max(int(SR * 0.1), int((w["speech"][0] - 0.25) * SR))]
+        room = np.resize(quiet, int(0.5 * SR)).astype(np.float32)
         (s0, s1), (m0, m1) = w["speech"], w["mid"]
         i0, i1, j0, j1 = (int(t * SR) for t in (s0, s1, m0, m1))
         spoken = LINE
@@ -172,7 +176,7 @@ def build_real_scene(out_dir: Union[str, Path], actor: str, transcriber,
             spoken = "Kids are talking sitting by the door."
         elif kind == "restart":
             head = x[i0:j0]
-            gap = np.random.default_rng(k).normal(0, 0.0015, int(0.45 * SR)).astype(np.float32)
+            gap = np.resize(quiet, int(0.45 * SR)).astype(np.float32)
             x = np.concatenate([x[:i0], head, gap, x[i0:]])
             i1 += head.size + gap.size
             spoken = "Kids are ... Kids are talking by the door."

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import time
@@ -62,3 +63,24 @@ def wait_for_job(client, job_id: str, pred, timeout: float = 30.0, poll: float =
             return job
         time.sleep(poll)
     raise AssertionError(f"job {job_id} never reached the expected state: {job}")
+
+
+def stop_pid(pid: int, wait: float = 20.0) -> None:
+    """SIGTERM process ``pid`` (a detached bridge, not necessarily our child) and wait up to
+    ``wait`` s for it to vanish (reaping it when it is our child); SIGKILL it if it is still there."""
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    os.kill(pid, signal.SIGKILL)

@@ -11,12 +11,11 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import httpx
 import pytest
-from bridge_support import stop_process, wait_for_bridge
+from bridge_support import stop_pid, stop_process, wait_for_bridge
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -133,16 +132,4 @@ def test_serve_ensure_starts_once_and_reuses(tmp_path):
         assert json.loads((home / "config" / "bridge.json").read_text())["pid"] == pid
         assert (home / "data" / "bridge.log").exists()
     finally:
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                break
-            # the detached bridge is not our child: reap fails, so wait for it to vanish
-            try:
-                os.waitpid(pid, os.WNOHANG)
-            except ChildProcessError:
-                pass
-            time.sleep(0.2)
+        stop_pid(pid)

@@ -7,12 +7,11 @@ from __future__ import annotations
 import io
 import json
 import os
-import signal
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from bridge_support import stop_pid
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "hosts" / "resolve"))
@@ -27,19 +26,7 @@ def _stop_bridge(home: Path) -> None:
     info = read_bridge_info(str(home / "config"))
     if not info or not info.get("pid"):
         return
-    pid = int(info["pid"])
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.2)
-    os.kill(pid, signal.SIGKILL)
+    stop_pid(int(info["pid"]))
 
 
 @pytest.mark.slow

@@ -132,8 +132,11 @@ def doc_tokens(words) -> list[str]:
     """One token per stored word ('' for a word with none), keeping word positions."""
     out = []
     for w in words:
-        t = tokens(w[0])
-        out.append("".join(t))
+        text = w[0]
+        if text.isascii() and text.isalnum():  # the common case: tokens() would give text.lower()
+            out.append(text.lower())
+        else:
+            out.append("".join(tokens(text)))
     return out
 
 

@@ -28,6 +28,8 @@ def grid_frames(grid_clip):
     return _from_the_top(grid_clip)
 
 
+# 1.0: the seek lands on 1.44 s, t - 1 is near the start: decoded from the top;
+# 2.2: the seek lands on 2.4 s, the seek 1 s earlier lands on 1.44 s and decodes on to 2.2 s
 @pytest.mark.parametrize("t", [0.0, 0.04, 0.3, 1.0, 2.2])
 def test_decode_at_gives_the_first_frame_at_or_after_t(grid_clip, grid_frames, t):
     want = next(rgb for ft, rgb in grid_frames if ft >= t - 1e-6)
@@ -43,3 +45,4 @@ def test_thumbnail_at_zero_is_the_first_frame(grid_clip, grid_frames, tmp_path, 
     rgb = np.asarray(Image.open(io.BytesIO(extract_thumbnail(grid_clip, 0.0, width=360))).convert("RGB"), float)
     first, later = grid_frames[0][1].astype(float), grid_frames[12][1].astype(float)  # 0.48 s: the next keyframe
     assert np.abs(rgb - first).mean() < np.abs(rgb - later).mean() / 2
+

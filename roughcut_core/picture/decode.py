@@ -280,14 +280,22 @@ def _decode_at(path, t: float, max_width: int) -> np.ndarray:
     """RGB of the first frame at or after ``t`` s (the last frame when ``t`` is past the end).
 
     Seeks to the keyframe before ``t``; where the demuxer lands past ``t`` anyway (MPEG-PS, e.g.
-    GRID .mpg, seeks to the NEXT keyframe, so ``t`` = 0 showed the frame at 0.48 s), decodes
-    again from the file start, as picture/expression.py does. Near the start it never seeks."""
-    rgb = _decode_at_from(path, t, max_width, seek=t > 0.5)
-    return rgb if rgb is not None else _decode_at_from(path, t, max_width, seek=False)
+    GRID .mpg, seeks to the NEXT keyframe, so ``t`` = 0 showed the frame at 0.48 s), seeks again
+    1, 4, 16 and 64 s earlier, and only then decodes from the file start (as picture/expression.py
+    does), so a late thumbnail in a long file costs seconds of decoding, not the whole file.
+    Within 0.5 s of the start it never seeks."""
+    for back in (0.0, 1.0, 4.0, 16.0, 64.0):
+        if t - back <= 0.5:
+            break
+        rgb = _decode_at_from(path, t, max_width, seek_to=t - back)
+        if rgb is not None:
+            return rgb
+    return _decode_at_from(path, t, max_width, seek_to=None)
 
 
-def _decode_at_from(path, t: float, max_width: int, seek: bool) -> Optional[np.ndarray]:
-    """:func:`_decode_at` with or without the seek; None when a seek landed past ``t``."""
+def _decode_at_from(path, t: float, max_width: int, seek_to: Optional[float]) -> Optional[np.ndarray]:
+    """:func:`_decode_at` after a seek to ``seek_to`` s (None: from the file start); None when
+    the seek landed past ``t``."""
     import av
 
     container = _open(path)
@@ -297,9 +305,10 @@ def _decode_at_from(path, t: float, max_width: int, seek: bool) -> Optional[np.n
         tb = st.time_base
         first = st.start_time or 0
         target = first + int(round(max(0.0, t) / tb))
+        seek = seek_to is not None
         if seek:
             try:
-                container.seek(target, stream=st, backward=True, any_frame=False)
+                container.seek(first + int(round(seek_to / tb)), stream=st, backward=True, any_frame=False)
             except av.error.FFmpegError:
                 container.seek(0)
         best = None
@@ -308,7 +317,7 @@ def _decode_at_from(path, t: float, max_width: int, seek: bool) -> Optional[np.n
                 if frame.pts is None:
                     continue
                 if best is None and seek and frame.pts > target:
-                    return None  # landed past t: the caller decodes from the top
+                    return None  # landed past t: the caller seeks earlier
                 best = frame
                 if frame.pts >= target:
                     break

@@ -74,12 +74,14 @@ class DissolveDetector:
         cur_i, b, hb, db = frames[-1]
         if db:
             return
+        dark_at = [k for k, f in enumerate(frames) if f[3]]
+        last_dark = dark_at[-1] if dark_at else -1  # windows reaching back to it go through black
         for n in self.windows:
             if len(frames) <= n:
                 break
-            ia, a, ha, da = frames[-1 - n]
-            if da or any(f[3] for f in frames[-n:-1]):  # through black: the fade detector's
-                continue
+            ia, a, ha, _dark = frames[-1 - n]
+            if last_dark >= len(frames) - 1 - n:  # through black (so are all longer windows)
+                break
             if _bhatta(ha, hb) < HIST_MIN:
                 continue
             d = (b - a).ravel()

@@ -6,7 +6,10 @@
    the numbers do not depend on the user's data dir), cut with the default preset and scored
    with ``cutquality``: take accuracy, editor-pick accuracy, intent match on directed lines,
    share of lines on the speaker's single / on a wider shot, jump cuts, clipped words, blinks
-   at cut points (as measured by the face stage; "-" when it did not measure eyes).
+   at cut points ("shut/measured": the eye probe of ``picture.expression`` on the frame shown
+   at each cut of the cut as ``roughcut cut`` makes it, i.e. with cut frames moved off blinks;
+   ``blinks_at_cuts_speech_only`` in the JSON is the same count for cut points on speech
+   alone; "-" when no frame could be measured).
 2. Acted takes (``../shared/media/emotion_takes``, see ``emotion_scenes``): an emotion model is
    trained with ``roughcut_core.perform.train`` on RAVDESS ``--train-actors`` (in the work dir,
    never the user's install); scenes with parentheticals are built for the held-out actors
@@ -14,10 +17,13 @@
    and with the trained model, against chance. Nothing here was tuned on the evaluated actors.
 3. Learned vs hand-set: a simulated editor corrects the cut of some scenes (demo: the second
    seed, swapping to the ground truth's editor pick; acted takes: ``--feedback-actors``,
-   swapping to the take with the scripted emotion); the edited timelines go through the real
+   swapping to the take with the scripted emotion; with the trained model and DSP only); the
+   edited timelines go through the real
    ``roughcut feedback`` path (OTIO diff → preference pairs → ``PreferenceStore.update``); the
    learned weights then cut the held-out scenes, compared with the hand-set weights.
-4. Regeneration speed on a synthetic 10-minute scene.
+4. Blink detection on hand-labelled real blinks (``bench/blinks.py``: GRID clips; in-sample)
+   and labelled shut frames as cut frames before / after moving them.
+5. Regeneration speed on a synthetic 10-minute scene.
 """
 from __future__ import annotations
 

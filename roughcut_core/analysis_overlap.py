@@ -54,14 +54,19 @@ def analyze_overlapped(pipeline, assets: Sequence, workers: Optional[int] = None
     results = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="roughcut-sound") as pool:
         pending = {}
-        for i, asset in enumerate(assets):
-            for j in range(i, min(len(assets), i + LOOKAHEAD + 1)):
-                if j not in pending:
-                    pending[j] = pool.submit(sound, assets[j])
-            transcript, audio, errors, timer = pending.pop(i).result()
-            picture = pipeline._analyze_picture(asset, transcript, errors, timer)
-            results.append(AssetAnalysis(asset=asset, transcript=transcript, picture=picture, audio=audio,
-                                         errors=tuple(errors), timings=timer.as_dict()))
-            if on_done is not None:
-                on_done(i, results[-1])
+        try:
+            for i, asset in enumerate(assets):
+                for j in range(i, min(len(assets), i + LOOKAHEAD + 1)):
+                    if j not in pending:
+                        pending[j] = pool.submit(sound, assets[j])
+                transcript, audio, errors, timer = pending.pop(i).result()
+                picture = pipeline._analyze_picture(asset, transcript, errors, timer)
+                results.append(AssetAnalysis(asset=asset, transcript=transcript, picture=picture, audio=audio,
+                                             errors=tuple(errors), timings=timer.as_dict()))
+                if on_done is not None:
+                    on_done(i, results[-1])
+        except BaseException:
+            for fut in pending.values():  # an error or Ctrl-C: start no more work
+                fut.cancel()
+            raise
     return results

@@ -33,10 +33,10 @@ def _voiced(seg: np.ndarray) -> bool:
     seg = seg - seg.mean()
     if len(seg) < 320 or float(np.dot(seg, seg)) <= 0:
         return False
-    ac = np.correlate(seg, seg, mode="full")[len(seg) - 1:]
-    ac = ac / ac[0]
+    e0 = float(np.dot(seg, seg))
     lo, hi = int(SR / 420), int(SR / 125)
-    return float(ac[lo:hi].max()) >= 0.45
+    best = max(float(np.dot(seg[:-k], seg[k:])) for k in range(lo, hi))  # pitch lags only
+    return best / e0 >= 0.45
 
 
 def laughter_cues(x16k: np.ndarray, a: float, b: float) -> dict:
@@ -58,6 +58,8 @@ def laughter_cues(x16k: np.ndarray, a: float, b: float) -> dict:
         return out
     ac = ac / ac[0]
     out["rhythm"] = float(ac[14:27].max()) if len(ac) > 27 else 0.0
+    if out["rhythm"] < RHYTHM_MIN:  # no steady beat: the other cues cannot make it a laugh
+        return out
     # bursts: local envelope maxima above a third of the context's peak, at least 90 ms apart
     thr = env.max() / 3.0
     peaks = [i for i in range(1, n - 1) if env[i] >= thr and env[i] >= env[i - 1] and env[i] > env[i + 1]]

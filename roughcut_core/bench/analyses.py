@@ -186,6 +186,7 @@ def _frame(path: Path):
 
 
 def bench_motion() -> dict:
+    from ..analyses.analyze import MOTION_WIDTH
     from ..analyses.fixtures import MOTION_KINDS, moving_crops
     from ..analyses.motion import classify_motion, series_motion
 
@@ -196,7 +197,7 @@ def bench_motion() -> dict:
         rgb = _frame(SHARED / src)
         for kind in MOTION_KINDS:
             for seed, speed in enumerate((0.06, 0.12, 0.3)):
-                g = moving_crops(rgb, kind, n=25, speed=speed, seed=seed, noise=3.0)
+                g = moving_crops(rgb, kind, n=25, out_w=MOTION_WIDTH, speed=speed, seed=seed, noise=3.0)
                 t = [i / 25.0 for i in range(len(g))]
                 got = classify_motion(t, series_motion(g)).kind
                 conf[kind][got] += 1

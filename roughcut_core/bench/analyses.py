@@ -3,7 +3,7 @@
 - shots: ``../shared/media/shot_cuts/`` (PySceneDetect's test video and its reference scene list);
   precision/recall of boundaries within +-2 frames (``--tolerance``), and the signed offsets;
 - camera motion: known motion made by moving a crop window over real frames (GRID talking heads,
-  the OpenMPF event clip, the archival Chaplin film), 8 classes x 2 speeds per frame
+  the OpenMPF event clip, the archival Chaplin film), 9 classes x 3 speeds per frame, at the 96 px the pipeline uses
   (``analyses.fixtures.moving_crops``); per-class accuracy of ``analyses.motion``;
 - sound events: ``--seeds`` mixes of the shared speech (JFK, LibriVox, Sphinx digits) with generated
   music, coloured noise, clap bursts, room tone and SYNTHETIC laughter (source-filter "ha" bouts:

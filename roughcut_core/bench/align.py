@@ -193,6 +193,10 @@ def real_speech(transcriber, actors: Sequence[str], *, evidence: bool = True,
                 continue
             roots.append(root)
         out = score_scenes(transcriber, roots, evidence=evidence)
+        if roots:
+            from .align_features import feature_separation
+
+            out["features"] = feature_separation(roots)
     out["seeds"] = [f"RAVDESS {a}" for a in actors]
     return out
 
@@ -240,6 +244,9 @@ def _rows(result: dict) -> list[tuple]:
                              f"{_fmt(v['precision'])} / {_fmt(v['recall'])}", "≥ 0.9 / ≥ 0.8"))
             rows.append((label, "clean readings flagged", f"{g['clean_flagged']}/{g['clean']}", None))
             rows.append((label, "truth readings not found", g.get("missed_readings"), None))
+            for name, v in g.get("features", {}).items():
+                rows.append((label, f"{name} DTW cost clean / word-defect median (AUC, separated)",
+                             f"{v['clean_median']} / {v['defect_median']} ({v['auc']}, {v['separated']})", None))
     sp = result.get("speed", {})
     if sp:
         rows += [("speed", f"{sp['script_lines']} lines vs {sp['transcript_words']} words "

@@ -137,7 +137,9 @@ class RoughCutPipeline:
                     consumers=(consumer,) if consumer is not None else ())
             if consumer is not None and consumer.frames:
                 with timer.stage("analyses"):
-                    self._file_analysis(asset, consumer)
+                    # the picture stage ran the same shot detectors on the same frames
+                    bounds = [s.start for s in getattr(pic, "shots", ())[1:]] if not consumer.detects_shots else None
+                    self._file_analysis(asset, consumer, bounds)
             return pic
         except (RoughcutError, ImportError) as exc:
             errors.append(f"{asset.path}: picture not analysed: {exc}")
@@ -151,12 +153,15 @@ class RoughCutPipeline:
         try:
             from .analyses.analyze import PictureConsumer, _fps, picture_cached
 
-            return None if picture_cached(asset, self.cache) else PictureConsumer(_fps(asset))
+            if picture_cached(asset, self.cache):
+                return None
+            shared = bool(getattr(getattr(self.picture_analyzer, "options", None), "shots", False))
+            return PictureConsumer(_fps(asset), detect_shots=not shared)
         except Exception as exc:  # an extra analysis never costs the picture stage
             log.warning("%s: file analyses not attached: %s", asset.path, exc)
             return None
 
-    def _file_analysis(self, asset: MediaAsset, consumer=None) -> Optional[dict]:
+    def _file_analysis(self, asset: MediaAsset, consumer=None, boundaries_s=None) -> Optional[dict]:
         """Shots, camera motion track and sound events of one file (``analyses.analyze``),
         cached by content; kept on the pipeline for the scene steps (last 256 files)."""
         memo = self._analyses_memo
@@ -166,7 +171,8 @@ class RoughCutPipeline:
         try:
             from .analyses.analyze import analyze_asset
 
-            res = analyze_asset(asset, self.cache, consumer=consumer, include_track=True)
+            res = analyze_asset(asset, self.cache, consumer=consumer, include_track=True,
+                                boundaries_s=boundaries_s)
         except Exception as exc:  # never lose the cut over an extra analysis
             log.warning("%s: file analyses failed: %s", asset.path, exc)
             res = None

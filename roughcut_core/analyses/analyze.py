@@ -40,13 +40,15 @@ class PictureConsumer:
     """Shots + camera motion from frames someone else decodes (``media.feed`` consumer protocol:
     ``feed(frame)`` with ``frame.t`` and ``frame.small``, a ``MOTION_WIDTH``-wide RGB thumbnail,
     in time order; frames are not kept). ``result(frame_count)`` -> the ``picture_analysis`` dict,
-    or None when nothing was fed (e.g. the picture stage was served from its cache)."""
+    or None when nothing was fed (e.g. the picture stage was served from its cache).
+    ``detect_shots=False``: the host stage runs the same ``ShotBoundaries`` on the same frames, and
+    passes its cut times to ``result(frame_count, boundaries_s=...)`` (no second detector pass)."""
 
-    def __init__(self, fps: Fraction):
+    def __init__(self, fps: Fraction, detect_shots: bool = True):
         from ..picture.shots import ShotBoundaries
 
         self.fps = Fraction(fps)
-        self._shots = ShotBoundaries(float(self.fps))
+        self._shots = ShotBoundaries(float(self.fps)) if detect_shots else None
         self._times: list[float] = []
         self._motions: list = []
         self._prev = self._pts = None
@@ -65,9 +67,10 @@ class PictureConsumer:
             small = cv2.resize(small, (MOTION_WIDTH, max(1, int(round(h * MOTION_WIDTH / w)))),
                                interpolation=cv2.INTER_AREA)
         h, w = small.shape[:2]
-        tiny = small if w == SMALL_WIDTH else cv2.resize(
-            small, (SMALL_WIDTH, max(1, int(round(h * SMALL_WIDTH / w)))), interpolation=cv2.INTER_AREA)
-        self._shots.feed(t, tiny)
+        if self._shots is not None:
+            tiny = small if w == SMALL_WIDTH else cv2.resize(
+                small, (SMALL_WIDTH, max(1, int(round(h * SMALL_WIDTH / w)))), interpolation=cv2.INTER_AREA)
+            self._shots.feed(t, tiny)
         grey = to_grey(small)
         if self._prev is not None:
             m, self._pts = track_motion(self._prev, grey, None if len(self._motions) % REFRESH == 0 else self._pts)
@@ -76,16 +79,22 @@ class PictureConsumer:
         self._prev = grey
 
     @property
+    def detects_shots(self) -> bool:
+        return self._shots is not None
+
+    @property
     def frames(self) -> int:
         return len(self._times)
 
-    def result(self, frame_count: int) -> Optional[dict]:
+    def result(self, frame_count: int, boundaries_s=None) -> Optional[dict]:
         from .motion import classify_motion
 
         if not self._times:
             return None
+        if boundaries_s is None and self._shots is None:
+            raise ValueError("PictureConsumer(detect_shots=False) needs the host's boundaries_s")
         fps, times, motions = self.fps, self._times, self._motions
-        bounds = self._shots.boundaries()
+        bounds = [round(float(b), 4) for b in boundaries_s] if boundaries_s is not None else self._shots.boundaries()
         cuts = [int(round(c * fps)) for c in bounds]
         last = int(round(times[-1] * fps)) + 1
         total = max(frame_count or 0, last)
@@ -137,11 +146,13 @@ def sound_analysis(path, audio16k: Optional[np.ndarray] = None) -> dict:
 
 
 def analyze_asset(asset, cache: Optional[AnalysisCache] = None, consumer: Optional[PictureConsumer] = None,
-                  audio16k: Optional[np.ndarray] = None, include_track: bool = False) -> dict:
+                  audio16k: Optional[np.ndarray] = None, include_track: bool = False,
+                  boundaries_s=None) -> dict:
     """All analyses of one probed asset (``media.probe``), each half served from the cache.
     ``consumer``: a :class:`PictureConsumer` that rode on another stage's decode of this file (its
     result is used when it was fed; otherwise the file is decoded here). ``audio16k``: the file's
-    16 kHz mono mix when already decoded. ``include_track``: add the per-frame-pair ``motion_track``
+    16 kHz mono mix when already decoded. ``boundaries_s``: the host stage's shot cut times for a
+    consumer made with ``detect_shots=False``. ``include_track``: add the per-frame-pair ``motion_track``
     (for the per-reading signals; left out of ``analyze --json``)."""
     cache = cache or AnalysisCache(enabled=False)
     fps = _fps(asset)
@@ -150,7 +161,8 @@ def analyze_asset(asset, cache: Optional[AnalysisCache] = None, consumer: Option
               "music_under_dialogue": [], "noise_floor_db": None}
     if asset.has_video:
         def compute():
-            fed = consumer.result(asset.frame_count) if consumer is not None and consumer.frames else None
+            fed = (consumer.result(asset.frame_count, boundaries_s)
+                   if consumer is not None and consumer.frames else None)
             return fed or picture_analysis(asset.path, fps, asset.frame_count)
 
         pic = cache.get_or_compute(asset.content_key, "analyses.picture", PICTURE_VERSION,

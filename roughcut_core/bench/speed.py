@@ -123,6 +123,7 @@ def _derived(res: dict) -> dict:
         r["x_real_time"] = r["media_s"] / r["total_s"] if r["total_s"] else None
         r["s_per_media_s"] = r["total_s"] / r["media_s"] if r["media_s"] else None
         r["cpu_s_per_media_s"] = r["total_cpu_s"] / r["media_s"] if r["media_s"] else None
+        r["media_s_per_cpu_s"] = r["media_s"] / r["total_cpu_s"] if r["total_cpu_s"] else None
     small, big = rows[0], rows[-1]
     growth = {"from": small["multiple"], "to": big["multiple"],
               "media_ratio": big["media_s"] / small["media_s"],
@@ -139,9 +140,11 @@ def _table(res: dict) -> str:
     for r in res["multiples"]:
         rows.append([f"{r['multiple']}x", r["files"], r["media_s"], r["decode_s"], r["total_s"],
                      r["cut_over_decode"], r["x_real_time"], r["decode_cpu_s"], r["total_cpu_s"],
-                     r["cut_over_decode_cpu"], r["peak_rss_mb"], f"{r['lines_in_cut']}/{r['lines']}"])
+                     r["cut_over_decode_cpu"], r["media_s"] / r["total_cpu_s"], r["peak_rss_mb"],
+                     f"{r['lines_in_cut']}/{r['lines']}"])
     out.append(markdown_table(["size", "files", "media s", "decode s", "cut s", "cut ÷ decode", "x real time",
-                               "decode CPU s", "cut CPU s", "cut ÷ decode (CPU)", "peak RSS MiB", "lines cut"],
+                               "decode CPU s", "cut CPU s", "cut ÷ decode (CPU)", "media s per CPU s",
+                               "peak RSS MiB", "lines cut"],
                               rows))
     first = res["multiples"][0]
     stage_rows = [[stage, sec, first["media_s"] / sec if sec else None, sec / first["analyse_s"] if first["analyse_s"] else None]

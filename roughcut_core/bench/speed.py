@@ -167,6 +167,11 @@ def _table(res: dict) -> str:
         [f"regeneration from cache s ({regen['media_s'] / 60:.1f} min of takes)", regen["total_s"],
          f"< {TARGET_REGEN_S:g}", met(regen["total_s"] < TARGET_REGEN_S)],
         ["regeneration CPU s", regen["total_cpu_s"], "-", "-"],
+        ["regeneration: reading the analyses back s / scene-level steps s", f"{regen['analyse_s']:.2f} / "
+         f"{regen['assemble_s']:.2f}", "-", "-"],
+        ["regeneration: slowest analysis stage (a cache read should be ~0)",
+         ", ".join(f"{k} {v:.2f} s" for k, v in sorted((regen.get("stages_s") or {}).items(),
+                                                    key=lambda kv: -kv[1])[:1]) or "-", "-", "-"],
         ["regeneration, whole process s (interpreter start included)", regen["process_wall_s"], "-", "-"],
         ["regenerated cut = cold cut", "yes" if regen["same_cut_as_cold"] else "no", "yes",
          met(regen["same_cut_as_cold"])],

@@ -208,3 +208,26 @@ def test_dtw_aligns_a_delivery_to_itself_stretched(bank):
     assert np.all(np.diff(w.path) >= 0) and w.path[-1] == len(ac.features(slow)) - 1
     other = ac.dtw(ac.features(a), ac.features(np.concatenate([bank[w] for w in NEXT.split()])))
     assert other.cost > w.cost + 0.15
+
+
+def test_a_reference_with_an_uncaught_defect_is_no_evidence(bank):
+    """The only reference chosen has an added word nobody flagged: a clean reading misheard by
+    the recogniser must not be called a flub because of it (the reference differs from the
+    other clean takes too)."""
+    from dataclasses import replace
+
+    from roughcut_core.align.evidence import EvidenceOptions, apply_evidence
+
+    rng = np.random.default_rng(11)
+    clean = LINE.split()
+    takes = {"c0": (clean, ()), "c1": (clean, ()), "hidden_add": (clean[:3] + ["kitchen"] + clean[3:], ()),
+             "test": (clean, ("substitution",))}
+    readings, transcripts, audio = [], {}, {}
+    for name, (spoken, defects) in takes.items():
+        a, tr, n = _take(bank, spoken, path=name, rng=rng, next_line=False)
+        r = _reading(tr, n, "1-1", defects)
+        readings.append(replace(r, score=2.0) if name == "hidden_add" else r)
+        transcripts[name], audio[name] = tr, a
+    out = {r.path: r for r in apply_evidence(_script(), readings, transcripts, audio,
+                                             EvidenceOptions(max_refs=1, search=False))}
+    assert out["test"].defects == (), out["test"].signals

@@ -26,7 +26,9 @@ missed. In this order:
    word. A flubbed, dropped, added or cut-off word gives a word whose match costs far more than
    the rest of the pair (``> spike_ratio`` × the pair's median word cost and ``> spike_min``).
    When fewer than half the references show such a word, the words were said as the other
-   takes say them: the recogniser misheard, and the defects are removed. A moderate difference
+   takes say them: the recogniser misheard, and the defects are removed. A reference that itself
+   differs strongly from another clean reading of the line (a defect nobody caught) is no
+   evidence and its pair is left out (``_odd_reference``). A moderate difference
    (under ``strong_ratio``) also needs every reference (three or more) to show it or the
    recogniser to be sure of the deviating words (lowest probability >= ``asr_sure``)
    (``verdict``). The kind kept is the one the audio shows in most references
@@ -280,6 +282,15 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
         pairs = [_pair(clip(o, 0.0), clip(o, options.pad), clip(r, 0.0), clip(r, options.pad)) for o in refs]
         prob = _deviating_prob(r, transcripts.get(r.path), line_tokens.get(r.line_id, set()), lowest=True)
         seen, keep, kind, ratios = verdict(pairs, prob, options)
+        if keep:
+            # a reference that differs from the line's other clean readings too is the odd one
+            # (a defect nobody caught): its pair is no evidence against this reading
+            kept = [(o, p) for o, p in zip(refs, pairs)
+                    if not (_spikes(p, options) and _odd_reference(o, r, pool, clip, options, levels))]
+            if len(kept) < len(pairs):
+                seen, keep, kind, ratios = verdict([p for _, p in kept], prob, options)
+                if not kept:   # no evidence left: the recogniser's word stands only if it was sure
+                    seen, keep = 1, prob is not None and prob >= options.asr_sure
         worst = max(ratios, default=0.0)
         if "truncated" in defects and cut_in_sound(levels.get(r.path), r.end):
             keep = True   # the file stops while the voice is still sounding: cut, whatever DTW says
@@ -320,6 +331,23 @@ def cut_in_sound(levels: Optional[FileLevels], end: float, near: float = 0.3, ta
         run = 0 if x else run + 1
         quiet_run = max(quiet_run, run)
     return quiet_run * f < 0.15
+
+
+def _spikes(res: Optional[tuple[float, float, str]], options: "EvidenceOptions") -> bool:
+    return res is not None and res[0] > max(options.spike_min, options.spike_ratio * res[1])
+
+
+def _odd_reference(o: LineReading, r: LineReading, pool: Sequence[LineReading], clip, options,
+                   levels) -> bool:
+    """``o`` differs (a word spike, ``strong_ratio`` or more) from another clean reading of the
+    line than ``r``, heard at a similar level."""
+    others = [q for q in _references(o, pool, options.max_refs + 1, levels)
+              if (q.path, q.take_id) != (r.path, r.take_id) and q.path in levels]
+    for q in others[:1]:
+        res = _pair(clip(q, 0.0), clip(q, options.pad), clip(o, 0.0), clip(o, options.pad))
+        if res is not None and res[0] > max(options.spike_min, options.strong_ratio * res[1]):
+            return True
+    return False
 
 
 def _tie(kind: str, heard: Sequence[str]) -> str:

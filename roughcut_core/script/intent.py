@@ -280,6 +280,7 @@ def intent_match(signals: Mapping, intent: Optional[Intent]) -> tuple[float, str
         return 0.5, ""
     signals = signals or {}
     parts: list[tuple[float, float]] = []  # (weight, agreement 0..1)
+    rel = None
     label = intent.directed or _cue_label(intent.cues)
     measured = _measured_emotions(signals)
     emo_agree = None
@@ -330,7 +331,29 @@ def intent_match(signals: Mapping, intent: Optional[Intent]) -> tuple[float, str
     if len(parts) == 1 and beat_agree is not None:
         return round(score, 4), ("pause played, as scripted" if beat_agree == 1.0
                                  else f"no pause for {intent.beat or '(beat)'}")
+    if rel is not None and intent.emotion:
+        return round(score, 4), _delivery_words(signals, intent, rel, label)
     return round(score, 4), _words(signals, intent, score, measured, emo_agree, ar_agree, label)
+
+
+def _delivery_words(signals: Mapping, intent: Intent, fit: float, label: str) -> str:
+    """Editor's words from the relative-delivery fit: "angry delivery, as scripted" when it fits,
+    else whether the read is flatter or bigger than the direction asks (energy cues: level,
+    high-frequency energy, pitch level against the speaker's other takes)."""
+    adj = _ADJ.get(intent.emotion, intent.emotion)
+    if fit >= 0.6:
+        return f"{adj} delivery, as scripted"
+    energy = [signals.get(f"rel_{c}") for c in ("int_level", "hf_energy", "f0_level")]
+    energy = [float(v) for v in energy if isinstance(v, (int, float))]
+    want = (intent.arousal if intent.arousal is not None else 0.5) - 0.5
+    level = sum(energy) / len(energy) if energy else 0.0
+    if fit >= 0.45:
+        return f"nearly {adj} for {label}"
+    if want > 0 and level < 0:
+        return f"flat for {label}"
+    if want < 0 and level > 0:
+        return f"too big for {label}"
+    return f"not {adj} for {label}"
 
 
 def _words(signals, intent: Intent, score: float, measured: dict, emo_agree, ar_agree, label: str) -> str:

@@ -69,3 +69,20 @@ def test_eye_lid_detector_sees_a_real_blink_that_the_mesh_contour_misses():
     states = eyes_open_frames(str(clip), 22, 36, Rate(25))
     assert all(states[k] is not None and states[k] < CLOSED_BELOW for k in (28, 29))
     assert all(states[k] is not None and states[k] >= CLOSED_BELOW for k in (22, 23, 24, 25, 33, 34, 35, 36))
+
+
+@pytest.mark.timeout(120)
+def test_eye_probe_windows_are_kept_in_the_analysis_cache(tmp_path):
+    clip = MEDIA / "grid_lbax4n.mpg"
+    if not clip.exists():
+        pytest.skip(f"{clip} absent (../shared/media not laid out here)")
+    from roughcut_core.cache import AnalysisCache
+    from roughcut_core.picture.expression import make_eye_probe
+
+    store = {"cache": AnalysisCache(str(tmp_path)), "keys": {str(clip): "grid-lbax4n-test"}}
+    first = make_eye_probe(store=store)(str(clip), Rate(25), 27, 30)
+    cache = store["cache"]
+    stored = cache.get("grid-lbax4n-test", "picture.eyes", "1", {"first": 27, "last": 30, "rate": str(Rate(25))})
+    assert stored is not None and {int(k): v for k, v in stored} == first
+    # a new probe (a re-cut) reads the window back
+    assert make_eye_probe(store=store)(str(clip), Rate(25), 27, 30) == first

@@ -379,21 +379,38 @@ def eyes_open_frames(path: str, first: int, last: int, rate, models=None, contex
     return out
 
 
-def make_eye_probe(models=None):
+EYES_VERSION = "1"
+
+
+def make_eye_probe(models=None, store: Optional[dict] = None):
     """An ``EditOptions.eye_probe``: ``(path, rate, first, last) -> {frame: openness}`` over
     ``eyes_open_frames``, loading the face models on first use and remembering each window it
-    decoded (per probe object, nothing global)."""
+    decoded (per probe object, nothing global). ``store`` (optional, filled in by the caller
+    once known): ``{"cache": AnalysisCache, "keys": {path: content key}}`` keeps the windows in
+    the analysis cache (analyzer ``picture.eyes``), so a re-cut decodes nothing."""
     state: dict = {"models": models, "seen": {}}
 
-    def probe(path: str, rate, first: int, last: int) -> dict:
+    def compute(path, rate, first, last) -> dict:
         if state["models"] is None:
             from .detector import FaceDetector
             from .landmarks import FaceLandmarker
 
             state["models"] = (FaceDetector("full"), FaceLandmarker())
+        return eyes_open_frames(path, first, last, rate, state["models"])
+
+    def probe(path: str, rate, first: int, last: int) -> dict:
         key = (path, int(first), int(last))
-        if key not in state["seen"]:
-            state["seen"][key] = eyes_open_frames(path, int(first), int(last), rate, state["models"])
+        if key in state["seen"]:
+            return state["seen"][key]
+        cache = (store or {}).get("cache")
+        ckey = ((store or {}).get("keys") or {}).get(path)
+        if cache is not None and ckey:
+            rows = cache.get_or_compute(ckey, "picture.eyes", EYES_VERSION,
+                                        {"first": key[1], "last": key[2], "rate": str(rate)},
+                                        lambda: [[k, v] for k, v in compute(path, rate, key[1], key[2]).items()])
+            state["seen"][key] = {int(k): v for k, v in rows}
+        else:
+            state["seen"][key] = compute(path, rate, key[1], key[2])
         return state["seen"][key]
 
     return probe

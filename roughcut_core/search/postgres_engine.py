@@ -3,7 +3,10 @@
 Same layout as the embedded engine (see :mod:`.sqlite_engine`): ``rc_files``, ``rc_docs``
 (with a stored ``tsvector`` over ``terms``, ``simple`` configuration so both engines see the
 same tokens), ``rc_vocab`` (term, phonetic key; trigram GIN index: spelling variants are
-``term % word``), ``rc_script_lines``, ``rc_meta``. Each file is written in one transaction
+``term % word``), ``rc_script_lines``, ``rc_meta``. ``rc_docs.keys`` holds key tokens
+(:func:`~.rows.search_keys`: filter values, word pairs with a common word) under a second GIN
+index, so filters and phrases of common words are selective inside the index; a schema-1
+store is upgraded in place (new columns, keys filled in). Each file is written in one transaction
 holding an advisory lock on its content key; schema creation holds a global advisory lock,
 so several editors' processes can index into one archive at once.
 """

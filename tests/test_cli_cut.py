@@ -63,6 +63,8 @@ def test_review_page_is_self_contained(demo_cut):
     # per-reading score bars with the within-line rank, and the terms behind the choice
     assert 'class="bar"' in html and "rank 1" in html and 'class="t ' in html
     assert "http://" not in html and "https://" not in html
+    # camera-motion and sound-event lanes from the file analyses (issue 20)
+    assert '<div class="lanename">camera</div>' in html and '<div class="lanename">sound</div>' in html
 
 
 def test_cut_bad_inputs_are_reported_and_skipped(demo_scene, tmp_path, capsys):

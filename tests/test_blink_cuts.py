@@ -86,3 +86,32 @@ def test_eye_probe_windows_are_kept_in_the_analysis_cache(tmp_path):
     assert stored is not None and {int(k): v for k, v in stored} == first
     # a new probe (a re-cut) reads the window back
     assert make_eye_probe(store=store)(str(clip), Rate(25), 27, 30) == first
+
+
+@pytest.mark.timeout(180)
+def test_a_cut_planned_on_a_real_blink_moves_off_it():
+    """GRID lbax4n: the eyes are shut on frames 28-29 (27 and 30 half). A reading starting at
+    1.37 s has its in point (0.25 s pre-roll) on frame 28; with the real eye probe the cut
+    moves to an open-eyed frame clear of the blink, still before the first word."""
+    clip = MEDIA / "grid_lbax4n.mpg"
+    if not clip.exists():
+        pytest.skip(f"{clip} absent (../shared/media not laid out here)")
+    from roughcut_core.edit import TakeInfo
+    from roughcut_core.model import LineReading, Scene, Script, ScriptLine, Transcript, Word
+    from roughcut_core.picture.expression import make_eye_probe
+
+    rate = Rate(25)
+    words = tuple(Word(w, 1.37 + 0.3 * k, 1.37 + 0.3 * k + 0.25) for k, w in enumerate("lay blue at x".split()))
+    take = TakeInfo(path=str(clip), rate=rate, frame_count=75,
+                    transcript=Transcript(path=str(clip), language="en", words=words, duration=3.0),
+                    setup="CU", shot_size="CU", characters=("ANN",))
+    reading = LineReading(path=str(clip), line_id="1-1", start=words[0].start, end=words[-1].end, score=1.0,
+                          word_span=(0, len(words)), character="ANN")
+    script = Script(scenes=(Scene(id="1", heading="INT. ROOM", number="1", lines=(
+        ScriptLine(id="1-1", scene_id="1", character="ANN", text="lay blue at x"),)),), title="t")
+    plain = build_cut(script, {take.path: take}, [reading], EditOptions(reaction_shots=False)).decisions[0]
+    assert plain.src_in == 28  # speech-only cut point: on the blink
+    d = build_cut(script, {take.path: take}, [reading],
+                  EditOptions(reaction_shots=False, eye_probe=make_eye_probe())).decisions[0]
+    assert d.src_in not in (27, 28, 29, 30) and d.src_in <= int(1.37 * 25)
+    assert any("off a blink" in r for r in d.reasons)

@@ -2,8 +2,10 @@
 
 Runs the real pipeline (probe, speech, sound, picture, alignment, cast binding, per-reading
 signals: ``RoughCutPipeline.analyze_asset`` + ``align`` + ``add_picture_signals`` +
-``describe_takes``) on scenes from ``roughcut_core.scenegen`` (held-out seeds 3, 4, 5 by default;
-the perception code was tuned on seeds 0-2 only) and scores it against their ground truth:
+``describe_takes``) on scenes from ``roughcut_core.scenegen`` (by default seeds 21, 22, 23: six
+faces, voices and rates no change was designed on; seeds 0-11 and 14 were looked at while
+tuning, 12-20 were the held-out set of issue 13's third session) and scores it against their
+ground truth:
 
 - cast binding per setup: a setup (take) is right when the set of characters bound to it equals
   the characters it shows (``TakeInfo.characters``);
@@ -124,7 +126,7 @@ def score_scene(root: Path, pipeline) -> dict:
                 if tr["defect"] == kind:
                     kinds[kind]["truth"] += 1
                     kinds[kind]["tp"] += hit
-    return {"seed": truth["seed"], "rate": truth["rate"], "faces": {c: a["face"] for c, a in truth["actors"].items()},
+    return {"seed": truth["seed"], "rate": truth["rate"], "drop_frame": bool(truth.get("drop_frame")), "faces": {c: a["face"] for c, a in truth["actors"].items()},
             "setups": setups, "readings": onoff, "shot_sizes": sizes, "defects": kinds,
             "clean_readings": clean, "clean_flagged": clean_flagged, "seconds": round(wall, 1),
             "errors": errors + [e for a in analyses for e in a.errors]}
@@ -203,7 +205,7 @@ def _seeds(text: str) -> list[int]:
 
 def run(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="roughcut bench perception", description=__doc__.split("\n")[0])
-    parser.add_argument("--seeds", default="3,4,5", help="generated scenes to score (default held-out 3,4,5)")
+    parser.add_argument("--seeds", default="21,22,23", help="generated scenes to score (default held-out 21,22,23)")
     parser.add_argument("--scene-dir", help="where generated scenes live (reused when already built)")
     parser.add_argument("--cache-dir", help="analysis cache to reuse (default: a fresh temporary one)")
     parser.add_argument("--media", help="shared media folder (default ../shared/media)")
@@ -253,7 +255,8 @@ def _print(result: dict) -> None:
     s = result["summary"]
     print("## Perception on generated scenes (held-out seeds unless --seeds says otherwise)\n")
     print(markdown_table(["seed", "rate", "faces", "binding", "on/off camera", "shot size", "s"],
-                         [[sc["seed"], f"{sc['rate'][0]}/{sc['rate'][1]}", " + ".join(sc["faces"].values()),
+                         [[sc["seed"], f"{sc['rate'][0]}/{sc['rate'][1]}" + (" DF" if sc.get("drop_frame") else ""),
+                           " + ".join(sc["faces"].values()),
                            _acc(sc["setups"]), _acc(sc["readings"]), _acc(sc["shot_sizes"]), sc["seconds"]]
                           for sc in result["scenes"]]))
     print(f"\nall: binding {s['binding_accuracy']} over {s['setups']} setups (target 0.95), on/off camera "

@@ -67,6 +67,9 @@ class RoughCutPipeline:
         self._speech = None
         self._picture = None
         self._analyses_memo: dict = {}  # (path, content key) -> file analyses (issue 20), last 256
+        from .scenecache import SceneCacheStats
+
+        self.scene_cache = SceneCacheStats()  # scene-level cache hits/misses (``scenecache``)
 
     @property
     def speech(self):
@@ -207,10 +210,28 @@ class RoughCutPipeline:
                  readings: Optional[Sequence[LineReading]] = None) -> CutResult:
         """The cut of ``script``; with no script, a selects cut ordered by content."""
         usable = [a for a in analyses if a.asset.has_video and a.transcript is not None]
+        key = scene = None
         if script is None:
             script, readings = selects_script(usable)
-        elif readings is None:
-            readings = self.align(script, usable)
+        elif readings is None:  # a regeneration takes all signal work from the scene cache
+            from .scenecache import cached_scene
+
+            key, scene = cached_scene(self, script, usable)
+            if scene is None:
+                readings = self.align(script, usable)
+        if scene is None:
+            scene = self._scene_signals(script, usable, readings)
+            if key is not None:
+                from .scenecache import remember_scene
+
+                remember_scene(self, key, scene)
+        readings, cast, takes, file_analyses, named = scene
+        cut = build_cut(script, takes, readings, self.options.edit)
+        return self._finish(cut, script, readings, takes, analyses, file_analyses, named)
+
+    def _scene_signals(self, script, usable, readings):
+        """(readings, cast, takes, file analyses, named pictures or None) of the scene's signal
+        work after alignment: picture, performance and analysis signals, described takes."""
         cast = scene_characters(script, readings)
         if script is not None:
             readings = add_picture_signals(usable, readings, characters=cast)
@@ -227,7 +248,18 @@ class RoughCutPipeline:
             file_analyses = {p: v for p, v in file_analyses.items() if v}
             readings = add_analysis_signals(readings, file_analyses)
         takes = describe_takes(usable, readings, characters=cast)
-        cut = build_cut(script, takes, readings, self.options.edit)
+        named = None
+        if self.options.picture:
+            try:
+                from .analyses.continuity import named_pictures
+
+                named = named_pictures([(a.asset.path, a.picture) for a in usable], readings, cast)
+            except Exception as exc:  # a hint that cannot be made never costs the cut
+                log.warning("continuity hints skipped: %s", exc)
+        return readings, cast, takes, file_analyses, named
+
+    def _finish(self, cut, script, readings, takes, analyses, file_analyses, named) -> CutResult:
+        """The cut with its room-tone and continuity markers, as a :class:`CutResult`."""
         if file_analyses:  # room tone for the sound editor: markers only, the cut is unchanged
             try:
                 from .analyses.reading import room_tone_markers
@@ -235,12 +267,11 @@ class RoughCutPipeline:
                 cut = replace(cut, markers=tuple(cut.markers) + room_tone_markers(cut, file_analyses))
             except Exception as exc:
                 log.warning("room-tone markers skipped: %s", exc)
-        if self.options.picture:  # continuity hints (issue 20): markers only, the cut is unchanged
+        if named is not None:  # continuity hints (issue 20): markers only, the cut is unchanged
             try:
-                from .analyses.continuity import add_continuity_markers, named_pictures
+                from .analyses.continuity import add_continuity_markers
 
-                cut = add_continuity_markers(cut, named_pictures(
-                    [(a.asset.path, a.picture) for a in usable], readings, cast))
+                cut = add_continuity_markers(cut, named)
             except Exception as exc:  # a hint that cannot be made never costs the cut
                 log.warning("continuity hints skipped: %s", exc)
         errors = tuple(e for a in analyses for e in a.errors)

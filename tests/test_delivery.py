@@ -84,3 +84,18 @@ def test_acted_takes_the_direction_picks_the_acted_emotion_more_often_than_chanc
             hits += takes[int(np.argmax(scores))][1] == target
     assert hits >= 7, f"{hits} of 21 directed lines picked the acted emotion (chance 3)"
 
+
+
+def test_a_recording_heard_from_further_away_is_not_a_quieter_performance():
+    from roughcut_core.model import LineReading
+    from roughcut_core.perform.reading import _remove_recording_offsets
+
+    # the wide's mic is 6 dB down on every line; in the close-up, line 2 is played 5 dB up
+    rs = [LineReading(path=p, line_id=f"1-{i}", start=0.0, end=1.0, score=1.0) for p in ("CU", "WS") for i in range(4)]
+    v = np.zeros((8, len(CUES)))
+    lvl = CUES.index("int_level")
+    v[:4, lvl] = [-20, -15, -20, -20]
+    v[4:, lvl] = [-26, -26, -26, -26]
+    _remove_recording_offsets(v, rs, ["ANN"] * 8)
+    assert np.allclose(v[[0, 2, 3], lvl], v[[4, 6, 7], lvl])  # same read, same level after the mic offset
+    assert v[1, lvl] - v[5, lvl] == pytest.approx(5.0)       # the directed line keeps its lift

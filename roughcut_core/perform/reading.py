@@ -227,8 +227,47 @@ def _relative_cues(readings, raw, ok, signals, speaker, lines) -> None:
         pausing.append(m["pause_total_s"] / span if "pause_total_s" in m and span > 0.2 else None)
         irr.append(m.get("irregularity"))
     values = cue_values(feats, {"rate": rate, "pausing": pausing, "irregularity": irr})
+    _remove_recording_offsets(values, [readings[k] for k in ok], [speaker[k] for k in ok])
     z = relative_cues(values, [(speaker[k], readings[k].line_id) for k in ok], [speaker[k] for k in ok])
     for row, k in zip(z, ok):
         for cue, v in zip(CUES, row):
             if np.isfinite(v):
                 signals[k][SIGNAL_PREFIX + cue] = round(float(v), 3)
+
+
+# Cues that the microphone and the distance to it shift for a whole recording (a wide's boom
+# is further away: quieter and darker on every line), not the performance.
+_RECORDING_CUES = ("int_level", "hf_energy")
+_MIN_LINES_FOR_OFFSET = 3
+
+
+def _remove_recording_offsets(values: np.ndarray, readings, speakers) -> None:
+    """In place: for each speaker and recording with readings of at least
+    ``_MIN_LINES_FOR_OFFSET`` different lines, subtract the recording's typical deviation from
+    the lines' medians (the median over its lines, so one directed line does not set it) from
+    the level-like cues. A take played bigger on every line loses that here; a directed line
+    played bigger than the rest of its take keeps it."""
+    from collections import defaultdict
+
+    cols = [CUES.index(c) for c in _RECORDING_CUES]
+    by_line = defaultdict(list)
+    for k, r in enumerate(readings):
+        by_line[(speakers[k], r.line_id)].append(k)
+    dev = np.full((len(readings), len(cols)), np.nan)
+    for ks in by_line.values():
+        if len(ks) < 2:
+            continue
+        block = values[np.ix_(ks, cols)]
+        with np.errstate(all="ignore"):
+            dev[ks] = block - np.nanmedian(block, axis=0)
+    by_file = defaultdict(list)
+    for k, r in enumerate(readings):
+        by_file[(speakers[k], r.path)].append(k)
+    for ks in by_file.values():
+        if len({readings[k].line_id for k in ks}) < _MIN_LINES_FOR_OFFSET:
+            continue
+        with np.errstate(all="ignore"):
+            offset = np.nanmedian(dev[ks], axis=0)
+        offset = np.where(np.isfinite(offset), offset, 0.0)
+        for j, c in enumerate(cols):
+            values[ks, c] = values[ks, c] - offset[j]

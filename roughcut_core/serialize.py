@@ -56,25 +56,47 @@ def _hints(cls: type) -> dict:
     return typing.get_type_hints(cls)
 
 
-def _build(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
+@lru_cache(maxsize=None)
+def _shape(tp: Any) -> tuple:
+    """(kind, args) of a type hint, worked out once per hint (reading a long cached analysis
+    back calls :func:`_build` tens of thousands of times with the same few hints)."""
     origin = typing.get_origin(tp)
     if origin in (Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _build(args[0], value) if len(args) == 1 else value
+        return ("union1", args[0]) if len(args) == 1 else ("plain", None)
     if tp is Rate:
-        return Rate.parse(value)
+        return ("rate", None)
     if dataclasses.is_dataclass(tp):
-        return from_dict(tp, value)
+        return ("dataclass", None)
     if origin is tuple:
         args = typing.get_args(tp)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_build(args[0], v) for v in value)
-        return tuple(_build(a, v) for a, v in zip(args, value))
-    if tp is float and isinstance(value, int):
-        return float(value)
-    return value
+            return ("tuple_of", args[0])
+        return ("tuple", args)
+    if tp is float:
+        return ("float", None)
+    return ("plain", None)
+
+
+def _build(tp: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    kind, args = _shape(tp)
+    if kind == "plain":
+        return value
+    if kind == "float":
+        return float(value) if isinstance(value, int) else value
+    if kind == "tuple_of":
+        if _shape(args)[0] == "plain":  # tuple[str, ...] and the like: nothing to rebuild
+            return tuple(value)
+        return tuple(_build(args, v) for v in value)
+    if kind == "union1":
+        return _build(args, value)
+    if kind == "rate":
+        return Rate.parse(value)
+    if kind == "dataclass":
+        return from_dict(tp, value)
+    return tuple(_build(a, v) for a, v in zip(args, value))
 
 
 def from_dict(cls: type, data: dict) -> Any:

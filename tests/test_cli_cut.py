@@ -68,7 +68,7 @@ def test_review_page_is_self_contained(demo_cut):
 
 
 def test_cut_bad_inputs_are_reported_and_skipped(demo_scene, tmp_path, capsys):
-    (tmp_path / "notes.doc").write_text("not media")
+    (tmp_path / "notes.xyz").write_text("not media")
     (tmp_path / "empty.mov").write_bytes(b"")
     good = demo_scene.media_paths[0]
     rc = main(["cut", str(tmp_path), str(good), str(tmp_path / "missing.mov"), "--script",
@@ -76,7 +76,7 @@ def test_cut_bad_inputs_are_reported_and_skipped(demo_scene, tmp_path, capsys):
                "--cache-dir", str(tmp_path / "cache")])
     err = capsys.readouterr().err
     assert rc == 0 and (tmp_path / "c.otio").exists()
-    for name in ("notes.doc", "empty.mov", "missing.mov"):
+    for name in ("notes.xyz", "empty.mov", "missing.mov"):
         assert sum(name in line for line in err.splitlines()) == 1, err
     rc = main(["cut", str(tmp_path / "empty.mov"), "--script", str(demo_scene.script_path),
                "--out", str(tmp_path / "d.otio")])

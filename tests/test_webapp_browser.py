@@ -166,6 +166,8 @@ def test_review_play_swap_and_keys(bridge, browser):
     sync_api.expect(page.locator("#lines .line").first).to_be_visible(timeout=120_000)
     sync_api.expect(page.locator("#proxy-state")).to_contain_text("ready", timeout=180_000)
     assert page.locator("#strip .clip").count() >= 5
+    # camera-motion and sound-event lanes under the strip (issue 20)
+    assert page.locator('#lanes .lane[data-lane="sound"] span').count() >= 1
     # the strip's thumbnails load
     page.wait_for_function("() => [...document.querySelectorAll('#strip img')].some(i => i.complete && i.naturalWidth > 0)")
     assert page.evaluate("document.createElement('video').canPlayType('video/mp4; codecs=\"avc1.42E01E\"')") != "", \

@@ -284,4 +284,23 @@ class CutSession:
         return {"job_id": self.job_id, "name": cut.name, "version": self.version, "regen_ms": self.regen_ms,
                 "rate": [rate.num, rate.den], "duration": round(_seconds(cut.duration, rate), 3),
                 "coverage": cut.coverage, "warnings": list(cut.warnings),
-                "lines": lines, "strip": strip, "edits": {"swaps": self.swaps, "dropped": sorted(self.dropped)}}
+                "lines": lines, "strip": strip, "edits": {"swaps": self.swaps, "dropped": sorted(self.dropped)},
+                **self._analysis_lanes()}
+
+    def _analysis_lanes(self) -> dict:
+        """Camera-motion / sound-event lanes (seconds on the cut) and the continuity / room-tone
+        notes (issue 20); empty when the file analyses are off."""
+        cut, rate = self.cut, self.cut.rate
+        lanes = []
+        try:
+            from roughcut_core.analyses.lanes import review_lanes
+
+            for lane in review_lanes(cut, getattr(self.base, "file_analyses", None) or {}):
+                lanes.append({"name": lane.name, "segments": [
+                    {"start": round(_seconds(sg.rec_in, rate), 3), "duration": round(_seconds(sg.rec_out - sg.rec_in, rate), 3),
+                     "label": sg.label, "detail": sg.detail} for sg in lane.segments]})
+        except Exception as exc:  # a lane must not cost the review page
+            log.warning("job %s: no analysis lanes: %s", self.job_id, exc)
+        notes = [{"t": round(_seconds(m.frame, rate), 3), "name": m.name, "note": m.note, "color": m.color}
+                 for m in sorted(cut.markers, key=lambda m: m.frame) if m.name.startswith(("continuity", "room tone"))]
+        return {"lanes": lanes, "notes": notes}

@@ -31,6 +31,38 @@ function renderStrip() {
   }
 }
 
+// Camera-motion and sound-event lanes under the strip, on the same time scale (issue 20).
+const LANE_COLOURS = { static: "#3d7a5a", handheld: "#b5482f", complex: "#8a4a78", speech: "#2f6fa0", music: "#6a3fa0",
+  laughter: "#8a6d00", applause: "#a8631f", silence: "#555", noise: "#6b5d4f" };
+function renderLanes() {
+  const strip = document.getElementById("strip");
+  let box = document.getElementById("lanes");
+  if (!box) {
+    box = rc.el("div", { id: "lanes", role: "group", "aria-label": "Camera motion and sound events along the cut" });
+    strip.after(box);
+  }
+  box.replaceChildren();
+  const total = cut.duration || 1;
+  for (const lane of cut.lanes || []) {
+    const row = rc.el("div", { class: "lane", "data-lane": lane.name, title: lane.name });
+    row.style.cssText = "position:relative;height:16px;width:640px;margin:2px 0;background:#eee;overflow:hidden";
+    for (const sg of lane.segments) {
+      const b = rc.el("span", { text: sg.label, title: lane.name + ": " + (sg.detail || sg.label) + " at " + rc.fmtTime(sg.start) });
+      b.style.cssText = "position:absolute;top:0;height:16px;font-size:10px;line-height:16px;color:#fff;overflow:hidden;" +
+        "white-space:nowrap;border-right:1px solid #fff;padding-left:2px;box-sizing:border-box;background:" +
+        (LANE_COLOURS[sg.label] || (/^(pan|tilt|zoom)/.test(sg.label) ? "#00707a" : "#777"));
+      b.style.left = (100 * sg.start) / total + "%";
+      b.style.width = Math.max(0.3, (100 * sg.duration) / total) + "%";
+      row.append(b);
+    }
+    box.append(rc.el("div", { class: "hint", text: lane.name }), row);
+  }
+  if ((cut.notes || []).length) {
+    box.append(rc.el("ul", { class: "notes" }, ...cut.notes.map((n) =>
+      rc.el("li", { text: rc.fmtTime(n.t) + " " + n.name + ": " + n.note }))));
+  }
+}
+
 function bar(score) {
   const pct = Math.max(0, Math.min(100, Math.round((score || 0) * 100)));
   const b = rc.el("span", { class: "score", role: "meter", "aria-valuemin": "0", "aria-valuemax": "100",
@@ -94,6 +126,7 @@ function show(data, note) {
   cut = data;
   document.getElementById("cut-name").textContent = cut.name;
   renderStrip(); renderLines(); renderCoverage();
+  try { renderLanes(); } catch (err) { console.warn("analysis lanes not shown", err); }
   if (note) document.getElementById("regen").textContent = note;
   trackProxy(cut.proxy);
 }

@@ -219,6 +219,7 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
 
     levels = {p: FileLevels.of(a, SR) for p, a in audio.items()}
     line_tokens = {ln.id: {homophone_key(t) for t in normalize_words(ln.text)} for ln in script.lines}
+    line_sizes = {ln.id: len(normalize_words(ln.text)) for ln in script.lines}
     clips: dict = {}
     from .restart import acoustic_restarts
 
@@ -303,7 +304,8 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
             # the kind is the one the sound shows (most references), not the recogniser's: it
             # mishears around a flub (an added word heard as a changed one, a dropped word
             # filled back in, one word heard as two)
-            defects = [_tie(kind, defects)] + [d for d in defects if d not in WORD_DEFECTS]
+            extra = _heard_more(r, transcripts.get(r.path), line_sizes.get(r.line_id))
+            defects = [_tie(kind, defects, extra)] + [d for d in defects if d not in WORD_DEFECTS]
         log.debug("evidence %s %s %s: keep=%s ratios %s prob %s", r.path, r.line_id, r.defects, keep, ratios, prob)
         out.append(replace(r, defects=tuple(defects),
                            signals=_signals(r, defect_evidence="acoustic", acoustic_worst=round(worst, 3))))
@@ -350,12 +352,26 @@ def _odd_reference(o: LineReading, r: LineReading, pool: Sequence[LineReading], 
     return False
 
 
-def _tie(kind: str, heard: Sequence[str]) -> str:
-    """The audio's kind; where it reads ``"substitution|ad_lib"`` (an added word or a short word
-    replaced by a longer one, ``kinds.deviation_kind``) the recogniser breaks the tie: ``ad_lib``
-    when it heard an extra word."""
+def _heard_more(r: LineReading, tr: Optional[Transcript], line_size: Optional[int]) -> bool:
+    """The recogniser heard more words in the reading than the line has."""
+    from .normalize import normalize_words
+
+    if tr is None or not line_size:
+        return False
+    a, b = r.word_span
+    return sum(len(normalize_words(w.text)) for w in tr.words[a:b]) > line_size
+
+
+def _tie(kind: str, heard: Sequence[str], extra: bool = False) -> str:
+    """The audio's kind, except that an added word and a short word replaced by a longer one
+    sound alike (``kinds.deviation_kind``): ``ad_lib`` (or ``"substitution|ad_lib"``) stands only
+    when the recogniser heard an extra word too (``ad_lib`` among its defects or more words than
+    the line, ``extra``), else ``substitution``."""
     first, _, alt = kind.partition("|")
-    return alt if alt and alt in heard else first
+    add = first == "ad_lib" or alt == "ad_lib"
+    if add:
+        return "ad_lib" if ("ad_lib" in heard or extra) else "substitution"
+    return first
 
 
 def _with_noise(r: LineReading) -> LineReading:

@@ -17,7 +17,9 @@ When both a drop and an add show, the one with the higher cost peak wins. ``stre
 peak over the median local cost. Between ``ADD_SHARE`` and ``MAYBE_ADD_SHARE`` an added word and
 a short word replaced by a longer one look alike (measured: adds 0.00-0.33, such substitutions
 0.32-0.48): ``substitution`` is returned with ``alt="ad_lib"``, for the caller to break the tie
-(the recogniser heard an extra word). ``deviation_kind`` returns ``(kind, strength, alt)``. The recogniser's own word labels are not used: it mishears
+(the recogniser heard an extra word; ``evidence._tie`` also asks that for a clear ``ad_lib``, as
+a long word replacing a short one can fall under ``ADD_SHARE`` too). ``deviation_kind`` returns
+``(kind, strength, alt)``. The recogniser's own word labels are not used: it mishears
 around a flub (an added word heard as a changed one, a dropped word filled back in).
 Pure function of the frames.
 """

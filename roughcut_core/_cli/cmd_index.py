@@ -1,7 +1,9 @@
 """`roughcut index PATH... [--db URL] [--script FILE] [--json]`: analyse and index media for search.
 
 Files already indexed (same content) are skipped without any model work; moved files keep
-their entries; files gone from an indexed folder are dropped. The index is ``--db URL``,
+their entries; files gone from an indexed folder are dropped. Documents carry the camera
+motion and sound events of ``roughcut analyze`` (cached; ``--no-picture``: sound only), and
+non-speech regions (room tone, music...) are documents too. The index is ``--db URL``,
 else ``$ROUGHCUT_INDEX_URL``, else the embedded store in the user data dir; an unreachable
 server gets one stderr line and the embedded store is used instead. ``--json`` prints
 ``{"index": url, "indexed": [...], "unchanged": [...], "moved": [...], "removed": [...],

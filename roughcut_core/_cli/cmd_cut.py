@@ -82,7 +82,7 @@ def run(args) -> int:
                                                   target_duration=args.target_duration),
                          handles=Handles(*args.handles), weights=weights, split_edits=args.split_edits,
                          reaction_shots=not args.no_reactions,
-                         eye_probe=None if args.no_picture else _eye_probe()))
+                         eye_probe=None if args.no_picture else _eye_probe(args, usable)))
     pipeline = RoughCutPipeline(options)
     bar = progress(total=len(usable), desc="analysing", unit="file")
     # sound of the next file overlaps this file's picture (two cores; see analysis_overlap)
@@ -117,10 +117,13 @@ def run(args) -> int:
     return 0
 
 
-def _eye_probe():
-    """Cut frames off blinks (issue 14): the face-mesh eye probe, or None without it."""
+def _eye_probe(args, assets):
+    """Cut frames off blinks (issue 14): the face-mesh eye probe, or None without it. Its
+    windows are kept in the analysis cache (content keys), so a re-cut decodes nothing there."""
     try:
+        from roughcut_core.cache import AnalysisCache
         from roughcut_core.picture.expression import make_eye_probe
     except ImportError:
         return None
-    return make_eye_probe()
+    return make_eye_probe(store={"cache": AnalysisCache(args.cache_dir, enabled=not args.no_cache),
+                                 "keys": {a.path: a.content_key for a in assets}})

@@ -168,3 +168,32 @@ def test_cli_recut_does_no_signal_work(demo_scene, demo_scene_cut, tmp_path, mon
     assert main([*args, "--out", str(tmp_path / "again.otio")]) == 0
     assert calls == []
     assert (tmp_path / "again.otio").read_text() == (tmp_path / "first.otio").read_text()
+
+
+def test_probes_come_from_the_cache_until_the_file_changes(demo_scene, tmp_path, monkeypatch):
+    import shutil
+
+    from roughcut_core import media
+    from roughcut_core.probecache import probe_many_cached
+
+    src = sorted(Path(demo_scene.media_dir).glob("*.mp4"))[0]
+    clip = tmp_path / src.name
+    shutil.copyfile(src, clip)
+    bad = tmp_path / "not_media.mp4"
+    bad.write_bytes(b"\0" * 4096)
+    cache = AnalysisCache(tmp_path / "cache")
+    fresh, fresh_err = media.probe_many([clip, bad])
+    first, err1 = probe_many_cached([clip, bad], cache)
+    assert first == fresh and [str(e) for e in err1] == [str(e) for e in fresh_err] and len(err1) == 1
+
+    opened = []
+    real = media.probe_many
+    monkeypatch.setattr(media, "probe_many", lambda paths: opened.extend(paths) or real(paths))
+    again, err2 = probe_many_cached([clip, bad], cache)
+    assert again == fresh and opened == [bad] and len(err2) == 1  # the good file: no container opened
+
+    with open(clip, "ab") as fh:  # the file changes: probed again, new content key
+        fh.write(b"\0" * 16)
+    opened.clear()
+    changed, _ = probe_many_cached([clip], cache)
+    assert opened == [clip] and changed[0].content_key != fresh[0].content_key

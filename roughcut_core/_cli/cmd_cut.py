@@ -40,7 +40,6 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from roughcut_core.edit import AssemblyOptions, EditOptions, Handles
-    from roughcut_core.media import probe_many
     from roughcut_core.outputs import write_outputs
     from roughcut_core.pipeline import PipelineOptions, RoughCutPipeline
     from roughcut_core.script import load_script
@@ -59,7 +58,11 @@ def run(args) -> int:
     paths, duplicates = drop_duplicates([Path(os.path.abspath(p)) for p in paths])
     for line in duplicates:
         print(f"roughcut: {line}", file=sys.stderr)
-    assets, probe_errors = probe_many(paths)
+    from roughcut_core.cache import AnalysisCache
+    from roughcut_core.probecache import probe_many_cached
+
+    # a re-cut of unchanged files opens no container (probes kept by content key)
+    assets, probe_errors = probe_many_cached(paths, AnalysisCache(args.cache_dir, enabled=not args.no_cache))
     n_bad = report_errors([*bad, *probe_errors]) + len(duplicates)
     usable = [a for a in assets if a.has_video and a.has_audio]
     for a in assets:

@@ -57,6 +57,11 @@ def _hints(cls: type) -> dict:
 
 
 @lru_cache(maxsize=None)
+def _names(cls: type) -> frozenset:
+    return frozenset(f.name for f in dataclasses.fields(cls))
+
+
+@lru_cache(maxsize=None)
 def _shape(tp: Any) -> tuple:
     """(kind, args) of a type hint, worked out once per hint (reading a long cached analysis
     back calls :func:`_build` tens of thousands of times with the same few hints)."""
@@ -103,11 +108,11 @@ def from_dict(cls: type, data: dict) -> Any:
     """Rebuild a dataclass from plain JSON (no schema check)."""
     if not isinstance(data, dict):
         raise SchemaError(f"{cls.__name__}: expected an object, got {type(data).__name__}")
-    hints = _hints(cls)
-    names = {f.name for f in dataclasses.fields(cls)}
-    unknown = set(data) - names - {"schema"}
-    if unknown:
-        raise SchemaError(f"{cls.__name__}: unknown fields {sorted(unknown)}")
+    hints, names = _hints(cls), _names(cls)
+    if not names.issuperset(data.keys()):
+        unknown = set(data) - names - {"schema"}
+        if unknown:
+            raise SchemaError(f"{cls.__name__}: unknown fields {sorted(unknown)}")
     kwargs = {k: _build(hints[k], v) for k, v in data.items() if k in names}
     try:
         return cls(**kwargs)

@@ -127,8 +127,12 @@ def test_shot_boundaries_match_reference(shot_cuts_clip, shot_cuts_scenes_csv):
     ref = read_scene_starts(shot_cuts_scenes_csv)[1:]
     a = PictureAnalyzer(PictureOptions(landmarks=False)).analyze(shot_cuts_clip)
     found = [s.start for s in a.shots[1:]]
-    assert len(found) == len(ref) == 2
+    # the reference (a threshold detector) lists the two fades to black; the file also
+    # cross-dissolves from the leaf to the grating around frames 530-560 (29.97 fps), which
+    # the picture stage finds as a third boundary
+    assert len(ref) == 2 and len(found) == 3, (found, ref)
     assert all(abs(f - r) <= 0.25 for f, r in zip(found, ref)), (found, ref)
+    assert 530 / 29.97 <= found[2] <= 560 / 29.97, found
     assert a.shot_size == "insert" and a.people == 0
     assert any(f.kind == "black_frame" for f in a.flags)
 

@@ -26,6 +26,7 @@ from . import describe as D
 from ..media.keys import content_key
 from .decode import iter_decoded, prefetch
 from .speaking import mark_speaking
+from .tracks import iou as _iou
 
 VERSION = "2.3"  # 2.0: tiled small-face detection, dlib faceprints per track (issue 13); 2.1: head yaw per face; 2.2: adaptive sampling, identity work per face location; 2.3: with back-off (issue 23)
 # Identity work is per face *location*, not per sample (issue 23; _PerPlace): a face gets its LBP
@@ -81,16 +82,6 @@ def assign_speaking(analysis: PictureAnalysis, speech_intervals) -> PictureAnaly
         by_track.setdefault(fb.track, []).append(fb)
     tracks = tuple(replace(tr, boxes=tuple(by_track.get(tr.track, ()))) for tr in analysis.tracks)
     return replace(analysis, faces=faces, tracks=tracks)
-
-
-def _iou(a, b) -> float:
-    ax, ay, aw, ah = a
-    bx, by, bw, bh = b
-    iw = max(0.0, min(ax + aw, bx + bw) - max(ax, bx))
-    ih = max(0.0, min(ay + ah, by + bh) - max(ay, by))
-    inter = iw * ih
-    union = aw * ah + bw * bh - inter
-    return inter / union if union > 0 else 0.0
 
 
 class _PerPlace:

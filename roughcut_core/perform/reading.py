@@ -22,8 +22,10 @@ the default (``...``) loads the user's trained model if there is one.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+import warnings
 from dataclasses import replace
 from statistics import median
 from typing import Mapping, Optional, Sequence
@@ -258,7 +260,7 @@ def _remove_recording_offsets(values: np.ndarray, readings, speakers) -> None:
         if len(ks) < 2:
             continue
         block = values[np.ix_(ks, cols)]
-        with np.errstate(all="ignore"):
+        with _quiet_nan():
             dev[ks] = block - np.nanmedian(block, axis=0)
     by_file = defaultdict(list)
     for k, r in enumerate(readings):
@@ -266,8 +268,16 @@ def _remove_recording_offsets(values: np.ndarray, readings, speakers) -> None:
     for ks in by_file.values():
         if len({readings[k].line_id for k in ks}) < _MIN_LINES_FOR_OFFSET:
             continue
-        with np.errstate(all="ignore"):
+        with _quiet_nan():  # an all-NaN cue has no offset (0 below)
             offset = np.nanmedian(dev[ks], axis=0)
         offset = np.where(np.isfinite(offset), offset, 0.0)
         for j, c in enumerate(cols):
             values[ks, c] = values[ks, c] - offset[j]
+
+
+@contextlib.contextmanager
+def _quiet_nan():
+    """numpy's "All-NaN slice" / "Mean of empty slice" warnings off: a cue nobody measured is NaN."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield

@@ -74,8 +74,8 @@ def build_audio_scene(out_dir: Union[str, Path], seed: int) -> Path:
 
 
 def match(truth_readings: Sequence[dict], found: Sequence) -> dict:
-    """{truth index: found reading}, one to one, by line id and time overlap (as ``bench
-    perception`` matches)."""
+    """{truth index: found reading}, one to one, by line id and time overlap (``bench
+    perception`` matches with it too)."""
     pairs = []
     for i, t in enumerate(truth_readings):
         for k, r in enumerate(found):

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from . import markdown_table
+from .align_defects import match as match_readings
 
 KIND_LABELS = {"flub": ("substitution",), "drop": ("missing_words",), "add": ("ad_lib", "off_script"),
                "restart": ("restart",), "truncated": ("truncated",), "noise": ("noise",)}
@@ -55,25 +56,6 @@ def _analyse(pipeline, paths: Sequence[Path]):
 
     assets, errors = probe_many([str(p) for p in paths])
     return [pipeline.analyze_asset(a) for a in assets], list(errors)
-
-
-def _match(truth_readings: list, found: list):
-    """{truth index: found reading} one-to-one by line id and time overlap."""
-    pairs = []
-    for i, t in enumerate(truth_readings):
-        for k, r in enumerate(found):
-            if r.line_id == t["line_id"]:
-                ov = min(r.end, t["end"]) - max(r.start, t["start"])
-                if ov > -0.3:
-                    pairs.append((ov, i, k))
-    pairs.sort(reverse=True)
-    used_t, used_f, out = set(), set(), {}
-    for _, i, k in pairs:
-        if i not in used_t and k not in used_f:
-            used_t.add(i)
-            used_f.add(k)
-            out[i] = found[k]
-    return out
 
 
 def score_scene(root: Path, pipeline) -> dict:
@@ -107,7 +89,7 @@ def score_scene(root: Path, pipeline) -> dict:
         got_size = info.shot_size if info else "none"
         sizes.append({"take": t["name"], "want": want_size, "got": got_size, "ok": got_size == want_size})
         found = [r for r in readings if str(Path(r.path).resolve()) == path]
-        matched = _match(t["readings"], found)
+        matched = match_readings(t["readings"], found)
         for i, tr in enumerate(t["readings"]):
             r = matched.get(i)
             val = None if r is None else (r.signals or {}).get("on_camera")

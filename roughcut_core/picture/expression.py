@@ -204,65 +204,76 @@ def _frame_seconds(rate) -> float:
     return 1.0 / float(rate)
 
 
-def _frames(path: str, start: float, end: float, rate: Optional[Fraction], max_width: int = 640):
-    """(t, rgb) for the first frame at/after ``start``, every STEP_S, and the last before ``end``.
+def _decode_window(path: str, start: float, end: float, late_by: float):
+    """(t, av frame) for every frame in ``[start, end)`` seconds, in time order.
 
-    Seeks to 0.5 s before ``start``; where the demuxer lands after ``start`` anyway (MPEG-PS
-    seeks to the next keyframe), decodes again from the file start."""
-    picked = _frames_from(path, start, end, rate, max_width, seek=start > 0.5)
-    if picked is None:
-        picked = _frames_from(path, start, end, rate, max_width, seek=False)
-    return picked or []
-
-
-def _frames_from(path, start, end, rate, max_width, seek: bool):
+    Seeks to 0.5 s before ``start``; where the first frame lands more than ``late_by`` after
+    ``start`` anyway (MPEG-PS seeks to the next keyframe), decodes again from the file start.
+    FFmpeg errors reach the caller, which knows whether what it has so far is enough."""
     import av
 
-    from .decode import _fit, _open, _rotate, _video_stream
+    from .decode import _open, _video_stream
 
-    def rgb_of(frame):
-        w, h = _fit(frame.width, frame.height, max_width)
-        return _rotate(frame.reformat(w, h, format="rgb24").to_ndarray(), int(frame.rotation or 0))
-
-    container = _open(path)
-    try:
-        st = _video_stream(container, path)
-        tb, first = st.time_base, st.start_time or 0
-        if seek:
-            try:
-                container.seek(first + int((start - 0.5) / tb), stream=st, backward=True)
-            except av.error.FFmpegError:
-                container.seek(0)
-        picked, last, next_t = [], None, start
-        step = max(STEP_S, _frame_seconds(rate))
-        seen_any = False
+    for seek in ((True, False) if start > 0.5 else (False,)):
+        container = _open(path)
         try:
+            st = _video_stream(container, path)
+            tb, first = st.time_base, st.start_time or 0
+            if seek:
+                try:
+                    container.seek(first + int((start - 0.5) / tb), stream=st, backward=True)
+                except av.error.FFmpegError:
+                    container.seek(0)
+            seen_any = False
             for frame in container.decode(st):
                 if frame.pts is None:
                     continue
                 t = float((frame.pts - first) * tb)
                 if not seen_any:
                     seen_any = True
-                    if seek and t > start + 1e-6:
-                        return None  # landed past the start: the caller decodes from the top
+                    if seek and t > start + late_by:
+                        break  # landed past the start: decode again from the top
                 if t + 1e-6 < start:
                     continue
                 if t >= end - 1e-6:
-                    break
-                if t + 1e-6 >= next_t and len(picked) < MAX_SAMPLES:
-                    picked.append((t, rgb_of(frame)))
-                    next_t = t + step
-                    last = None
-                else:
-                    last = (t, frame)
-        except av.error.FFmpegError as exc:
-            if not picked:
-                raise MediaError(path, f"cannot decode video at {start:.2f} s: {exc}") from exc
-        if last is not None:
-            picked.append((last[0], rgb_of(last[1])))
-        return picked
+                    return
+                yield t, frame
+            else:
+                return
+        finally:
+            container.close()
+
+
+def _rgb(frame, max_width: int):
+    from .decode import _fit, _rotate
+
+    w, h = _fit(frame.width, frame.height, max_width)
+    return _rotate(frame.reformat(w, h, format="rgb24").to_ndarray(), int(frame.rotation or 0))
+
+
+def _frames(path: str, start: float, end: float, rate: Optional[Fraction], max_width: int = 640):
+    """(t, rgb) for the first frame at/after ``start``, every STEP_S, and the last before ``end``."""
+    import av
+
+    picked, last, next_t = [], None, start
+    step = max(STEP_S, _frame_seconds(rate))
+    window = _decode_window(path, start, end, late_by=1e-6)
+    try:
+        for t, frame in window:
+            if t + 1e-6 >= next_t and len(picked) < MAX_SAMPLES:
+                picked.append((t, _rgb(frame, max_width)))
+                next_t = t + step
+                last = None
+            else:
+                last = (t, frame)
+    except av.error.FFmpegError as exc:
+        if not picked:
+            raise MediaError(path, f"cannot decode video at {start:.2f} s: {exc}") from exc
     finally:
-        container.close()
+        window.close()
+    if last is not None:
+        picked.append((last[0], _rgb(last[1], max_width)))
+    return picked
 
 
 MAX_FACES = 3
@@ -418,44 +429,20 @@ def make_eye_probe(models=None, store: Optional[dict] = None):
 
 def _frames_every(path: str, start: float, end: float, spf: float) -> list:
     """(t, rgb) of every frame in ``[start, end)`` seconds (at most 120)."""
+    import av
+
     picked = []
-    for seek in (start > 0.5, False):
-        import av
-
-        from .decode import _fit, _open, _rotate, _video_stream
-
-        container = _open(path)
-        try:
-            st = _video_stream(container, path)
-            tb, first = st.time_base, st.start_time or 0
-            if seek:
-                try:
-                    container.seek(first + int((start - 0.5) / tb), stream=st, backward=True)
-                except av.error.FFmpegError:
-                    container.seek(0)
-            picked, landed_late = [], False
-            try:
-                for frame in container.decode(st):
-                    if frame.pts is None:
-                        continue
-                    t = float((frame.pts - first) * tb)
-                    if seek and not picked and t > start + spf:
-                        landed_late = True
-                        break
-                    if t + 1e-6 < start:
-                        continue
-                    if t >= end - 1e-6 or len(picked) >= 120:
-                        break
-                    w, h = _fit(frame.width, frame.height, 640)
-                    picked.append((t, _rotate(frame.reformat(w, h, format="rgb24").to_ndarray(),
-                                              int(frame.rotation or 0))))
-            except av.error.FFmpegError as exc:
-                if not picked:
-                    raise MediaError(path, f"cannot decode video at {start:.2f} s: {exc}") from exc
-        finally:
-            container.close()
-        if not landed_late:
-            return picked
+    window = _decode_window(path, start, end, late_by=spf)
+    try:
+        for t, frame in window:
+            if len(picked) >= 120:
+                break
+            picked.append((t, _rgb(frame, 640)))
+    except av.error.FFmpegError as exc:
+        if not picked:
+            raise MediaError(path, f"cannot decode video at {start:.2f} s: {exc}") from exc
+    finally:
+        window.close()
     return picked
 
 

@@ -16,7 +16,7 @@ import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Union
+from typing import Any, Callable, Iterator, TypeVar, Union
 
 _UMASK_LOCK = threading.Lock()
 
@@ -92,3 +92,27 @@ def atomic_write_text(path: Union[str, Path], text: str, mode: int | None = None
 
 def atomic_write_json(path: Union[str, Path], data: Any, mode: int | None = None) -> Path:
     return atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n", mode=mode)
+
+
+T = TypeVar("T")
+
+
+def read_jsonl(path: Union[str, Path], make: Callable[[dict], T], what: str) -> list[T]:
+    """``make(record)`` for each non-blank line of a JSON-lines file (``[]`` when it does not
+    exist). A line that is not JSON or that ``make`` rejects (``ValueError``/``TypeError``)
+    raises ``RoughcutError`` naming the file, the line number and ``what`` it should be."""
+    from .errors import RoughcutError
+
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return []
+    out = []
+    for n, raw in enumerate(lines, 1):
+        if not raw.strip():
+            continue
+        try:
+            out.append(make(json.loads(raw)))
+        except (ValueError, TypeError) as exc:
+            raise RoughcutError(f"{path}:{n}: unreadable {what}: {exc}") from exc
+    return out

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from ..errors import RoughcutError
-from ..fileio import atomic_write_json
+from ..fileio import atomic_write_json, read_jsonl
 from .feedback import FeedbackPair
 
 MODEL_SCHEMA = "roughcut.model/1"
@@ -100,21 +100,11 @@ class PairLog:
         return dest
 
     def load(self, show: str) -> list[tuple[float, FeedbackPair]]:
-        path = self._path(show)
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except FileNotFoundError:
-            return []
-        out = []
-        for n, raw in enumerate(lines, 1):
-            if raw.strip():
-                try:
-                    d = json.loads(raw)
-                    when = float(d.pop("time", 0.0))
-                    out.append((when, FeedbackPair(**d)))
-                except (ValueError, TypeError) as exc:
-                    raise RoughcutError(f"{path}:{n}: unreadable feedback pair: {exc}") from exc
-        return out
+        def timed_pair(d: dict) -> tuple[float, FeedbackPair]:
+            when = float(d.pop("time", 0.0))
+            return when, FeedbackPair(**d)
+
+        return read_jsonl(self._path(show), timed_pair, "feedback pair")
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from ..errors import RoughcutError
+from ..fileio import read_jsonl
 
 OUTCOMES = ("kept", "trimmed", "swapped", "dropped")
 TRIM_TOLERANCE = 2  # frames of in/out change still counted as "kept"
@@ -152,20 +153,7 @@ class AcceptanceStore:
         return sorted(p.stem for p in self.root.glob("*.jsonl")) if self.root.is_dir() else []
 
     def load(self, show: str) -> list[Decision]:
-        path = self._path(show)
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except FileNotFoundError:
-            return []
-        out = []
-        for n, raw in enumerate(lines, 1):
-            if not raw.strip():
-                continue
-            try:
-                out.append(Decision(**json.loads(raw)))
-            except (ValueError, TypeError) as exc:
-                raise RoughcutError(f"{path}:{n}: unreadable acceptance record: {exc}") from exc
-        return out
+        return read_jsonl(self._path(show), lambda d: Decision(**d), "acceptance record")
 
 
 def _shares(decisions: list[Decision]) -> dict:

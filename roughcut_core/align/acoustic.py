@@ -25,7 +25,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..audio.features import HOP_SECONDS, log_mel, mfcc
+from ..audio.features import HOP_SECONDS, log_mel, mfcc_of_log_mel
 
 FRAME_S = HOP_SECONDS
 
@@ -35,8 +35,9 @@ def features(audio: np.ndarray, sample_rate: int = 16000) -> np.ndarray:
     audio = np.asarray(audio, dtype=np.float32)
     if audio.size < int(0.05 * sample_rate):
         return np.zeros((0, 20), dtype=np.float32)
-    cep = mfcc(audio, sample_rate, n_mfcc=20)
-    energy = log_mel(audio, sample_rate).max(axis=1, keepdims=True)
+    lm = log_mel(audio, sample_rate)
+    cep = mfcc_of_log_mel(lm, n_mfcc=20)
+    energy = lm.max(axis=1, keepdims=True)
     feats = np.concatenate([cep[:, 1:20], energy], axis=1).astype(np.float64)
     mu = feats.mean(axis=0, keepdims=True)
     sd = feats.std(axis=0, keepdims=True) + 1e-6

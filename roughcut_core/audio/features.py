@@ -74,5 +74,9 @@ def _dct_matrix(n_in: int, n_out: int) -> np.ndarray:
 
 def mfcc(audio: np.ndarray, sample_rate: int = 16000, n_mfcc: int = 20, n_mels: int = 40) -> np.ndarray:
     """MFCC (frames, n_mfcc), float32, from :func:`log_mel`."""
-    lm = log_mel(audio, sample_rate, n_mels)
-    return (lm @ _dct_matrix(n_mels, n_mfcc).T).astype(np.float32)
+    return mfcc_of_log_mel(log_mel(audio, sample_rate, n_mels), n_mfcc)
+
+
+def mfcc_of_log_mel(lm: np.ndarray, n_mfcc: int = 20) -> np.ndarray:
+    """MFCC (frames, n_mfcc) of log mel frames already computed (one FFT pass for both)."""
+    return (lm @ _dct_matrix(lm.shape[1], n_mfcc).T).astype(np.float32)

@@ -233,8 +233,11 @@ class RoughCutPipeline:
         """(readings, cast, takes, file analyses, named pictures or None) of the scene's signal
         work after alignment: picture, performance and analysis signals, described takes."""
         cast = scene_characters(script, readings)
+        # one binding serves the reading signals, the takes and the continuity hints (it reads
+        # the readings' lines and times, which the signal steps below leave as they are)
+        binding = bind_scene_cast(usable, readings, cast)
         if script is not None:
-            readings = add_picture_signals(usable, readings, characters=cast)
+            readings = add_picture_signals(usable, readings, characters=cast, binding=binding)
         if script is not None and self.options.performance:
             from .perform import add_performance_signals
 
@@ -247,13 +250,14 @@ class RoughCutPipeline:
             file_analyses = {a.asset.path: self._file_analysis(a.asset) for a in usable}
             file_analyses = {p: v for p, v in file_analyses.items() if v}
             readings = add_analysis_signals(readings, file_analyses)
-        takes = describe_takes(usable, readings, characters=cast)
+        takes = describe_takes(usable, readings, characters=cast, binding=binding)
         named = None
         if self.options.picture:
             try:
                 from .analyses.continuity import named_pictures
 
-                named = named_pictures([(a.asset.path, a.picture) for a in usable], readings, cast)
+                named = named_pictures([(a.asset.path, a.picture) for a in usable], readings, cast,
+                                       binding=binding)
             except Exception as exc:  # a hint that cannot be made never costs the cut
                 log.warning("continuity hints skipped: %s", exc)
         return readings, cast, takes, file_analyses, named
@@ -309,19 +313,28 @@ def _setup_from_name(path: str) -> str:
     return _TAKE_SUFFIX.sub("", stem) or stem
 
 
-def describe_takes(analyses: Sequence[AssetAnalysis], readings: Sequence[LineReading],
-                   characters: Sequence[str] = ()) -> dict:
-    """path → TakeInfo: setup, who is on screen, focus relative to the setup, defects."""
-    binding = None
+def bind_scene_cast(analyses: Sequence[AssetAnalysis], readings: Sequence[LineReading],
+                    characters: Sequence[str] = ()):
+    """The scene's ``CastBinding`` (``picture.cast.bind_cast``: every setup and take at once,
+    faceprints x who speaks when), or None with no pictures or when naming fails (logged)."""
     pictures = [a.picture for a in analyses if a.picture is not None]
-    if pictures:
-        try:
-            from .picture.cast import bind_cast
+    if not pictures:
+        return None
+    try:
+        from .picture.cast import bind_cast
 
-            # every setup and take of the scene at once: faceprints x who speaks when
-            binding = bind_cast(pictures, readings, characters)
-        except Exception as exc:  # naming is a refinement: never lose the cut over it
-            log.warning("face naming failed: %s", exc)
+        return bind_cast(pictures, readings, characters)
+    except Exception as exc:  # naming is a refinement: never lose the cut over it
+        log.warning("face naming failed: %s", exc)
+        return None
+
+
+def describe_takes(analyses: Sequence[AssetAnalysis], readings: Sequence[LineReading],
+                   characters: Sequence[str] = (), binding=None) -> dict:
+    """path → TakeInfo: setup, who is on screen, focus relative to the setup, defects.
+    ``binding``: the scene's cast binding when the caller has it (else bound here)."""
+    if binding is None:
+        binding = bind_scene_cast(analyses, readings, characters)
     takes: dict = {}
     raw_focus: dict = {}
     for a in analyses:
@@ -361,16 +374,20 @@ def scene_characters(script: Optional[Script], readings: Sequence[LineReading]) 
 
 
 def add_picture_signals(analyses: Sequence[AssetAnalysis], readings: Sequence[LineReading],
-                        characters: Sequence[str] = ()) -> tuple:
+                        characters: Sequence[str] = (), binding=None) -> tuple:
     """Readings with the picture's per-reading signals (``on_camera``, ``speaker_in_frame``,
-    ``lip_sync``; see ``picture.cast``), after the cast is bound over the whole scene."""
+    ``lip_sync``; see ``picture.cast``), after the cast is bound over the whole scene
+    (``binding`` when the caller has it, else bound here)."""
     pictures = [a.picture for a in analyses if a.picture is not None]
     if not pictures:
         return tuple(readings)
+    if binding is None:
+        binding = bind_scene_cast(analyses, readings, characters)
+        if binding is None:
+            return tuple(readings)
     try:
-        from .picture.cast import bind_cast, reading_signals
+        from .picture.cast import reading_signals
 
-        binding = bind_cast(pictures, readings, characters)
         words = {a.asset.path: a.transcript.words for a in analyses if a.transcript is not None}
         return reading_signals(readings, pictures, binding, words)
     except Exception as exc:  # a refinement: never lose the cut over it

@@ -165,14 +165,16 @@ def as_markers(hints) -> tuple:
                         note=f"{h.reason} (confidence {h.confidence:.2f})", color="Yellow") for h in hints)
 
 
-def named_pictures(pairs, readings=(), characters=()) -> dict:
+def named_pictures(pairs, readings=(), characters=(), binding=None) -> dict:
     """path -> picture analysis whose face tracks carry the character bound by the picture stage's
-    cast binding (``picture.cast.bind_cast``; an unnamed person keeps its cluster id, so the
-    same face is still followed across clips). ``pairs``: (media path, PictureAnalysis)."""
-    from ..picture.cast import bind_cast
-
+    cast binding (``picture.cast.bind_cast``, or ``binding`` when the caller has it; an unnamed
+    person keeps its cluster id, so the same face is still followed across clips).
+    ``pairs``: (media path, PictureAnalysis)."""
     pairs = [(path, pic) for path, pic in pairs if pic is not None]
-    binding = bind_cast([pic for _, pic in pairs], readings, characters)
+    if binding is None:
+        from ..picture.cast import bind_cast
+
+        binding = bind_cast([pic for _, pic in pairs], readings, characters)
     out = {}
     for path, pic in pairs:
         tracks = tuple(replace(t, character=t.character or binding.label(pic.path, t.track)) for t in pic.tracks)

@@ -54,3 +54,19 @@ def test_probe_cli_prints_one_summary_line_not_one_error_per_sidecar(shared_medi
     assert len(lines) == 1 and "sidecar files skipped" in lines[0] and ".rttm" in lines[0], err
     assert "not a media file" not in err
 
+
+
+def test_an_image_sequence_is_one_error_not_one_per_frame(tmp_path):
+    root = tmp_path / "plates"
+    root.mkdir()
+    for i in range(1, 241):
+        (root / f"A001_C003.{i:04d}.dpx").write_bytes(b"dpx")
+    (root / "slate_photo.jpg").write_bytes(b"jpg")  # a lone still is not a sequence
+    (root / "a.mov").write_bytes(b"x")
+    scan = scan_media([root])
+    assert scan.found == (root / "a.mov",)
+    reasons = {os.path.basename(e.path): e.reason for e in scan.errors}
+    assert set(reasons) == {"A001_C003.0001.dpx", "slate_photo.jpg"}, reasons
+    assert reasons["A001_C003.0001.dpx"].startswith("image sequence of 240 .dpx frames (A001_C003.0001.dpx"
+                                                    " ... A001_C003.0240.dpx)")
+    assert reasons["slate_photo.jpg"] == "not a media file (extension '.jpg')"

@@ -10,7 +10,9 @@ Contract of :func:`discover_media`:
   camera-card metadata), which :func:`scan_media` counts for a one-line summary
   (:meth:`MediaScan.summary`). Files with a media extension (:data:`MEDIA_EXTENSIONS`) are
   returned; every other file yields one MediaError "not a media file (...)" so the user sees
-  what was left out. A folder holding no media at all is itself an error.
+  what was left out; numbered still frames of one image sequence (``plate.0001.dpx`` ...) give
+  one MediaError for the whole sequence, not one per frame. A folder holding no media at all
+  is itself an error.
 - Each path is returned once, in input order, even when inputs overlap.
 - Nothing but a regular readable file is returned: a named pipe, socket, device, symlink
   loop or unreadable file (named or found in a folder) becomes one MediaError with its own
@@ -22,6 +24,7 @@ copy is not a second take. Each dropped copy gives one warning naming both files
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +53,10 @@ SIDECAR_EXTENSIONS = frozenset({
 })
 # Camera raw formats FFmpeg cannot decode: worth a specific hint rather than "not media".
 _CAMERA_RAW = frozenset({".r3d", ".braw", ".ari", ".arx", ".crm", ".cine"})
+# Still-frame formats that VFX plates and film scans arrive in as numbered image sequences.
+_STILL_FRAME = frozenset({".dpx", ".exr", ".cin", ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".tga",
+                          ".bmp", ".hdr", ".webp"})
+_FRAME_NUMBER = re.compile(r"^(?P<stem>.*?)(?P<number>\d+)$")
 
 
 def is_media_name(path: Union[str, Path]) -> bool:
@@ -126,11 +133,17 @@ def _walk(root: Path):
     for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable.append, followlinks=False):
         yield from _folder_errors(unreadable, dirpath)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
+        names = sorted(n for n in filenames if not n.startswith("."))
+        sequences = _image_sequences(names)
+        in_sequence = {name for frames in sequences.values() for name in frames}
+        for name in names:
             path = Path(dirpath) / name
             ext = path.suffix.lower()
+            if name in in_sequence:
+                frames = sequences.get(name)
+                if frames:  # the sequence's first frame stands for all of it
+                    yield path, MediaError(path, _sequence_reason(frames))
+                continue
             if ext in SIDECAR_EXTENSIONS:
                 yield path, _SIDECAR
                 continue
@@ -148,6 +161,24 @@ def _walk(root: Path):
                 kind = f"extension '{ext}'" if ext else "no file extension"
                 yield path, MediaError(path, f"not a media file ({kind})")
     yield from _folder_errors(unreadable, root)
+
+
+def _image_sequences(names: list[str]) -> dict[str, list[str]]:
+    """{first frame's name: every frame's name} for each run of 2 or more still frames that share
+    a name apart from their frame number (``A001_C003.0001.dpx``, ``A001_C003.0002.dpx``...)."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for name in names:
+        stem, ext = os.path.splitext(name)
+        match = _FRAME_NUMBER.match(stem)
+        if ext.lower() in _STILL_FRAME and match:
+            groups.setdefault((match["stem"], ext.lower()), []).append(name)
+    return {frames[0]: frames for frames in groups.values() if len(frames) > 1}
+
+
+def _sequence_reason(frames: list[str]) -> str:
+    ext = os.path.splitext(frames[0])[1].lower()
+    return (f"image sequence of {len(frames)} {ext} frames ({frames[0]} ... {frames[-1]}), not video "
+            "or audio; render it to a movie file (e.g. ProRes) to use it")
 
 
 def _folder_errors(errors: list[OSError], fallback):

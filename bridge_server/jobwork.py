@@ -102,6 +102,22 @@ def pipeline_options(request: dict, cache_dir: str):
                            cache_dir=cache_dir, use_cache=True, edit=edit)
 
 
+def with_eye_probe(options, cache, assets):
+    """``options`` whose edit moves cut frames off blinks with the same eye probe as
+    ``roughcut cut`` (``picture.expression.make_eye_probe``), its windows kept in ``cache`` by
+    the ``assets``' content keys, so a regeneration decodes nothing twice. Unchanged when the
+    job has the picture off or the probe is already set. Applied where the cut is built (a
+    closure: never put in options that travel to analysis workers)."""
+    if not getattr(options, "picture", True) or options.edit.eye_probe is not None:
+        return options
+    try:
+        from roughcut_core.picture.expression import make_eye_probe
+    except ImportError:  # no picture stack: cut points on speech alone, as roughcut cut
+        return options
+    probe = make_eye_probe(store={"cache": cache, "keys": {a.path: a.content_key for a in assets}})
+    return replace(options, edit=replace(options.edit, eye_probe=probe))
+
+
 def load_job_script(spec: dict):
     """The job's Script from ``{"path"}`` or ``{"text", "format"}`` (None: a selects cut);
     ScriptError when unusable."""
@@ -288,7 +304,8 @@ class JobWork:
             raise JobFailed(("no clip could be analysed: " + "; ".join(self.failures[:5])) if self.failures
                             else "no clip could be analysed; see the per-asset errors")
         ordered = [self.analyses[i] for i in sorted(self.analyses)]
-        return RoughCutPipeline(self.options, cache=cache).assemble(self.script, ordered)
+        options = with_eye_probe(self.options, cache, [a.asset for a in ordered])  # cut frames off blinks
+        return RoughCutPipeline(options, cache=cache).assemble(self.script, ordered)
 
     def write(self, result) -> dict:
         from roughcut_core.outputs import write_outputs

@@ -63,7 +63,10 @@ class CutSession:
         self.request = request
         self.cache = cache
         self.base = result
-        self.options = options
+        from ..jobwork import with_eye_probe
+
+        # every regeneration moves cut frames off blinks as `roughcut cut` does (probe cached)
+        self.options = with_eye_probe(options, cache, [a.asset for a in result.analyses])
         self.lock = threading.Lock()
         self.swaps: dict = {}      # line id → candidate index (into candidates(line))
         self.dropped: set = set()
@@ -81,7 +84,7 @@ class CutSession:
 
         from ..jobwork import analysis_from_json, load_job_script, pipeline_options
 
-        options = pipeline_options(request, str(cache.root))
+        options = pipeline_options(request, str(cache.root))  # the blink probe is added in __init__
         script = load_job_script(request.get("script"))
         analyses, pipeline = [], None
         for idx, item in enumerate(request["media"]):
@@ -102,7 +105,10 @@ class CutSession:
                 analysis = pipeline.analyze_asset(asset)  # the analysis cache answers
             if analysis is not None:
                 analyses.append(analysis)
-        pipeline = pipeline or RoughCutPipeline(options, cache=cache)
+        from ..jobwork import with_eye_probe
+
+        options = with_eye_probe(options, cache, [a.asset for a in analyses])  # as the job's own cut
+        pipeline = RoughCutPipeline(options, cache=cache)
         result = pipeline.assemble(script, analyses)
         return cls(job_id, job_dir, request, cache, result, options)
 

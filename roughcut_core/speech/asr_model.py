@@ -8,10 +8,11 @@ Contract:
 - ``device="auto"`` picks CUDA (compute type float16) when CTranslate2 sees a GPU, else CPU
   (int8). ``compute_type="auto"`` follows the device.
 - faster-whisper and ctranslate2 are imported only inside these functions.
+- CPU threads: ``cputhreads.cpu_threads()`` ($OMP_NUM_THREADS when set, else the affinity count),
+  so N one-CPU Ray workers on a node do not each start a thread per core.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,8 +67,11 @@ def load_whisper(model: str, device: str = "auto", compute_type: str = "auto") -
 
     resolved = resolve_model(model)
     device, compute_type = choose_device(device, compute_type)
-    # CTranslate2 defaults to 4 threads; use every core we were given (this is the hot loop).
-    threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 4)
+    # CTranslate2 defaults to 4 threads; use our CPU share (this is the hot loop):
+    # $OMP_NUM_THREADS when set (Ray sets it per worker), else every core we were given.
+    from ..cputhreads import cpu_threads
+
+    threads = cpu_threads()
     try:
         whisper = WhisperModel(resolved.source, device=device, compute_type=compute_type,
                                cpu_threads=threads if device == "cpu" else 0, local_files_only=True)

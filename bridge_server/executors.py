@@ -11,6 +11,9 @@ Both executors have one interface::
 so one bad file never stops the others. Both run
 ``RoughCutPipeline.analyze_asset`` with the same options on the same files, so they produce
 the same analyses. ``import ray`` happens only inside :class:`RayExecutor`.
+:class:`RayExecutor` also keeps ``task_stats`` (index -> the worker's pid, CPU seconds, peak
+RSS and thread settings for that task) of its last ``analyze`` call, for benchmarks; its
+workers give torch/OpenCV (and CTranslate2, via ``roughcut_core.cputhreads``) their CPU share.
 """
 from __future__ import annotations
 
@@ -48,19 +51,69 @@ class LocalExecutor:
         self.pool.clear()
 
 
+def _limit_worker_threads() -> int:
+    """Give torch and OpenCV this worker's CPU share (:func:`roughcut_core.cputhreads.cpu_threads`:
+    ``$OMP_NUM_THREADS``, which Ray sets to the task's ``num_cpus``), so N one-CPU workers on a
+    node run N x 1 compute threads, not N x every core. CTranslate2 reads the same value in
+    ``speech.asr_model.load_whisper``. Returns the thread count."""
+    from roughcut_core.cputhreads import cpu_threads
+
+    n = cpu_threads()
+    try:
+        import torch
+
+        if torch.get_num_threads() != n:
+            torch.set_num_threads(n)
+    except ImportError:
+        pass
+    try:
+        import cv2
+
+        cv2.setNumThreads(n)
+    except ImportError:
+        pass
+    return n
+
+
 @functools.lru_cache(maxsize=2)
 def _worker_pipeline(options, cache_dir: str):
     """One pipeline per option set per Ray worker process, so a worker loads its models once."""
     from roughcut_core.cache import AnalysisCache
     from roughcut_core.pipeline import RoughCutPipeline
 
+    _limit_worker_threads()
     return RoughCutPipeline(options, cache=AnalysisCache(cache_dir, enabled=options.use_cache))
 
 
+def _worker_stats(cpu0: float) -> dict:
+    """What one task cost its worker process: CPU seconds (all threads), peak RSS (VmHWM) and
+    the thread settings it ran with."""
+    import os
+
+    stats = {"pid": os.getpid(), "cpu_s": time.process_time() - cpu0, "peak_rss_mb": None,
+             "omp_num_threads": os.environ.get("OMP_NUM_THREADS")}
+    try:
+        for line in open("/proc/self/status", encoding="ascii", errors="replace"):
+            if line.startswith("VmHWM:"):
+                stats["peak_rss_mb"] = int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    try:
+        import sys
+
+        if "torch" in sys.modules:
+            stats["torch_threads"] = sys.modules["torch"].get_num_threads()
+    except Exception:  # statistics only
+        pass
+    return stats
+
+
 def _analyze_on_worker(options, cache_dir: str, asset):
-    tick = time.perf_counter()
-    result = _worker_pipeline(options, cache_dir).analyze_asset(asset)
-    return result, time.perf_counter() - tick
+    tick, cpu0 = time.perf_counter(), time.process_time()
+    pipeline = _worker_pipeline(options, cache_dir)
+    _limit_worker_threads()  # again per task: a library may have raised it since
+    result = pipeline.analyze_asset(asset)
+    return result, time.perf_counter() - tick, _worker_stats(cpu0)
 
 
 class RayExecutor:
@@ -87,6 +140,7 @@ class RayExecutor:
         self.cluster_gpus = cluster_gpus
         self._gpus = gpus_per_task
         self._remote = ray.remote(_analyze_on_worker)
+        self.task_stats: dict = {}  # index -> worker stats (_worker_stats) of the last analyze call
 
     def gpus_for(self, options) -> float:
         if self._gpus is not None:
@@ -97,12 +151,13 @@ class RayExecutor:
         ray = self._ray
         task = self._remote.options(num_cpus=1, num_gpus=self.gpus_for(options), max_retries=1)
         pending = {task.remote(options, self.cache_dir, a): i for i, a in enumerate(assets)}
+        self.task_stats = {}
         while pending:
             done, _ = ray.wait(list(pending), num_returns=1)
             ref = done[0]
             idx = pending.pop(ref)
             try:
-                result, seconds = ray.get(ref)
+                result, seconds, self.task_stats[idx] = ray.get(ref)
             except Exception as exc:  # a failed task is one asset's error
                 cause = getattr(exc, "cause", None)
                 result, seconds = (cause if isinstance(cause, Exception) else exc), 0.0

@@ -22,6 +22,8 @@ the process's peak RSS. Per stage (smallest size): seconds and real-time factor.
 Wall-clock numbers depend on what else the machine runs, so the load average is reported and
 CPU seconds are given beside wall seconds. ``--ray`` adds the Ray scale-out run
 (:mod:`.speed_ray`). ``--quick``: 1 x and 2 x of two takes per seed, 4 bridge jobs.
+``roughcut bench speed dailies --work DIR``: hours of takes on a local Ray cluster, resumable
+(:mod:`.speed_dailies`); not part of ``bench all``.
 ``--json`` prints the raw results.
 """
 from __future__ import annotations
@@ -199,7 +201,14 @@ def _table(res: dict) -> str:
 
 
 def run(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="roughcut bench speed", description=__doc__.split("\n\n")[0])
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["dailies"]:  # `roughcut bench speed dailies ...`: the day of dailies on Ray
+        from .speed_dailies import run as run_dailies
+
+        return run_dailies(argv[1:])
+    p = argparse.ArgumentParser(prog="roughcut bench speed", description=__doc__.split("\n\n")[0],
+                                epilog="`roughcut bench speed dailies --work DIR` runs the day of dailies "
+                                       "on a local Ray cluster (bench/speed_dailies.py).")
     p.add_argument("--multiples", type=int, nargs="+", default=None, help="material sizes (default 1 2 4)")
     p.add_argument("--files-per-seed", type=int, default=None, help="only the first N takes of each scene")
     p.add_argument("--material-dir", help="keep the generated demo scenes here (reused by later runs)")

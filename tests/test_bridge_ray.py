@@ -68,8 +68,13 @@ def test_ray_tasks_give_the_local_result(ray_address, grid_clip, tmp_path):
     options = PipelineOptions(picture=False)
     local = list(LocalExecutor(ModelPool(AnalysisCache(tmp_path / "local-cache"))).analyze(options, [asset]))
     remote_cache = tmp_path / "ray-cache"
-    remote = list(RayExecutor(ray_address, str(remote_cache)).analyze(options, [asset]))
+    executor = RayExecutor(ray_address, str(remote_cache))
+    remote = list(executor.analyze(options, [asset]))
     assert [i for i, _, _ in remote] == [0]
+    # the worker reports what the task cost and ran with its CPU share (1 CPU -> 1 torch thread)
+    stats = executor.task_stats[0]
+    assert stats["cpu_s"] > 0 and stats["peak_rss_mb"] > 50 and stats["omp_num_threads"] == "1"
+    assert stats.get("torch_threads") in (None, 1)
     (_, a_local, _), (_, a_ray, _) = local[0], remote[0]
     assert not isinstance(a_ray, Exception), a_ray
     assert a_ray.transcript is not None and a_ray.transcript.words

@@ -19,6 +19,9 @@ def add_serve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ray-address", default=None, help="run per-asset analysis as tasks on this Ray cluster")
     p.add_argument("--ray-gpus-per-task", type=float, default=None,
                    help="GPUs each Ray analysis task asks for (default: 1 when the cluster has GPUs)")
+    p.add_argument("--ray-cpus-per-task", type=float, default=None,
+                   help="CPUs each Ray analysis task asks for (default 1); its ASR, torch and OpenCV "
+                        "threads follow (Ray sets OMP_NUM_THREADS to it)")
     p.add_argument("--workers", type=int, default=None, help="local analyses at once (default 1)")
     p.add_argument("--model-idle", type=float, default=None, metavar="SECONDS",
                    help="unload models unused for this long (default 600)")
@@ -34,6 +37,7 @@ def config_from_args(args):
 
     return load_config(host=args.host, port=args.port, allow_remote=args.allow_remote,
                        ray_address=args.ray_address, ray_gpus_per_task=args.ray_gpus_per_task,
+                       ray_cpus_per_task=getattr(args, "ray_cpus_per_task", None),
                        workers=args.workers, model_idle_s=args.model_idle, cache_dir=args.cache_dir,
                        allow=getattr(args, "allow", None))
 

@@ -84,7 +84,8 @@ def _build_executor(config: BridgeConfig, pool):
     if config.ray_address:
         from .executors import RayExecutor
 
-        return RayExecutor(config.ray_address, str(config.analysis_cache_dir), gpus_per_task=config.ray_gpus_per_task)
+        return RayExecutor(config.ray_address, str(config.analysis_cache_dir), gpus_per_task=config.ray_gpus_per_task,
+                           cpus_per_task=config.ray_cpus_per_task)
     from .executors import LocalExecutor
 
     return LocalExecutor(pool)

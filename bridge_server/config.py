@@ -52,6 +52,7 @@ class BridgeConfig:
     cache_dir: Optional[Path] = None
     ray_address: Optional[str] = None
     ray_gpus_per_task: Optional[float] = None  # None: 1 when the cluster has GPUs, else 0
+    ray_cpus_per_task: float = 1.0  # CPUs per Ray analysis task (its workers' OMP_NUM_THREADS)
     workers: int = 1  # local analyses at once; 1 = one analysis at a time per model on CPU
     model_idle_s: float = 600.0  # drop loaded models after this long unused
     max_body_bytes: int = 2 * 1024 * 1024
@@ -91,6 +92,8 @@ class BridgeConfig:
         if self.host not in LOOPBACK_HOSTS and not self.allow_remote:
             raise ValueError(f"refusing to listen on {self.host}: the bridge binds loopback only "
                              "unless --allow-remote is given")
+        if not self.ray_cpus_per_task > 0:
+            raise ValueError(f"--ray-cpus-per-task must be above 0, got {self.ray_cpus_per_task}")
 
 
 def default_dirs() -> tuple[Path, Path]:

@@ -91,7 +91,7 @@ def _worker_stats(cpu0: float) -> dict:
     import os
 
     stats = {"pid": os.getpid(), "cpu_s": time.process_time() - cpu0, "peak_rss_mb": None,
-             "omp_num_threads": os.environ.get("OMP_NUM_THREADS")}
+             "omp_num_threads": os.environ.get("OMP_NUM_THREADS"), "nice": os.nice(0)}
     try:
         for line in open("/proc/self/status", encoding="ascii", errors="replace"):
             if line.startswith("VmHWM:"):
@@ -120,12 +120,14 @@ class RayExecutor:
     """Runs each asset's analysis as a Ray task on an existing cluster (``address``).
 
     Tasks ask for ``gpus_per_task`` GPUs (default: 1 when the cluster has GPUs and the
-    options do not force the CPU, else 0) and 1 CPU. The analysis cache directory must be
+    options do not force the CPU, else 0) and ``cpus_per_task`` CPUs (default 1; Ray sets a
+    worker's OMP_NUM_THREADS to its share, and CTranslate2, torch and OpenCV follow it unless
+    the node's environment already sets OMP_NUM_THREADS). The analysis cache directory must be
     reachable by the workers (same machine, or a shared file system) for cache hits to count.
     """
 
     def __init__(self, address: str, cache_dir: str, gpus_per_task: Optional[float] = None,
-                 batch_size: int = 8, runtime_env: Optional[dict] = None):
+                 batch_size: int = 8, runtime_env: Optional[dict] = None, cpus_per_task: float = 1.0):
         import ray
 
         self._ray = ray
@@ -139,6 +141,7 @@ class RayExecutor:
         cluster_gpus = float(ray.cluster_resources().get("GPU", 0))
         self.cluster_gpus = cluster_gpus
         self._gpus = gpus_per_task
+        self.cpus_per_task = float(cpus_per_task)
         self._remote = ray.remote(_analyze_on_worker)
         self.task_stats: dict = {}  # index -> worker stats (_worker_stats) of the last analyze call
 
@@ -149,7 +152,7 @@ class RayExecutor:
 
     def analyze(self, options, assets: Sequence) -> Iterator[tuple[int, object, float]]:
         ray = self._ray
-        task = self._remote.options(num_cpus=1, num_gpus=self.gpus_for(options), max_retries=1)
+        task = self._remote.options(num_cpus=self.cpus_per_task, num_gpus=self.gpus_for(options), max_retries=1)
         pending = {task.remote(options, self.cache_dir, a): i for i, a in enumerate(assets)}
         self.task_stats = {}
         while pending:
@@ -164,7 +167,8 @@ class RayExecutor:
             yield idx, result, seconds
 
     def describe(self) -> dict:
-        return {"kind": "ray", "address": self.address, "cluster_gpus": self.cluster_gpus}
+        return {"kind": "ray", "address": self.address, "cluster_gpus": self.cluster_gpus,
+                "cpus_per_task": self.cpus_per_task}
 
     def close(self) -> None:
         if self._owns_connection:  # leave a connection someone else made (e.g. a test) alone

@@ -95,3 +95,23 @@ def test_process_monitor_sees_a_child_and_the_load(tmp_path):
     assert rec["peak_rss_mb"] >= 40 and rec["cpu_s"] >= 0.2
     assert mon.summary()["kinds"]["driver"]["processes"] == 1
     assert mon.load and "load average:" in log.read_text()
+
+
+def test_serve_ray_cpus_per_task_reaches_the_config(tmp_path, monkeypatch):
+    import argparse
+
+    import pytest
+
+    from bridge_server.__main__ import add_serve_args, config_from_args
+    from roughcut_core._cli.cmd_serve import _forwarded
+
+    monkeypatch.setenv("ROUGHCUT_BRIDGE_HOME", str(tmp_path))
+    p = argparse.ArgumentParser()
+    add_serve_args(p)
+    args = p.parse_args(["--ray-address", "head:6379", "--ray-cpus-per-task", "4", "--ray-gpus-per-task", "0.5"])
+    cfg = config_from_args(args)
+    assert cfg.ray_cpus_per_task == 4.0 and cfg.ray_gpus_per_task == 0.5
+    assert _forwarded(args)[-4:] == ["--ray-gpus-per-task", "0.5", "--ray-cpus-per-task", "4.0"]
+    assert config_from_args(p.parse_args([])).ray_cpus_per_task == 1.0
+    with pytest.raises(ValueError, match="--ray-cpus-per-task must be above 0"):
+        config_from_args(p.parse_args(["--ray-cpus-per-task", "0"]))

@@ -28,6 +28,7 @@ def _forwarded(args) -> list[str]:
     for folder in args.allow or ():
         out += ["--allow", os.path.abspath(folder)]
     for flag, value in (("--ray-address", args.ray_address), ("--ray-gpus-per-task", args.ray_gpus_per_task),
+                        ("--ray-cpus-per-task", getattr(args, "ray_cpus_per_task", None)),
                         ("--workers", args.workers), ("--model-idle", args.model_idle), ("--cache-dir", args.cache_dir)):
         if value is not None:
             out += [flag, str(value)]

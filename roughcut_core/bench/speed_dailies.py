@@ -15,6 +15,10 @@ seconds, the worker's CPU seconds and peak RSS). A killed run started again with
 on real work), then the finished ones, which are cache reads. Throughput is summed over the
 sessions that did real work.
 
+Ray starts its workers 15 nice levels below the raylet (``RAY_worker_niceness``, default 15); on
+a shared machine that starves them, so give ``RAY_worker_niceness=0`` in the environment to run
+them at the driver's level (the workers' nice level is reported).
+
 Reported: media seconds per wall second, takes per minute, per-task overhead
 ``(wall x slots - sum of task s) / tasks``, CPU seconds (workers, Ray's own processes, the
 driver) beside wall seconds, peak RSS per process kind, the load average during the run (also
@@ -160,6 +164,7 @@ def ray_session(b, scenes: dict[int, Path], work: Path, options: dict, worker_no
         cluster.shutdown()
         monitor.stop()
     record = {"session": session, "cluster_start_s": start_s, "empty_task_ms": empty_ms, "slots": slots,
+              "driver_nice": os.nice(0), "ray_worker_niceness": os.environ.get("RAY_worker_niceness"),
               "wall_s": wall, "computed_wall_s": computed_wall, "computed_takes": len(todo),
               "cache_read_takes": len(again), "assemble_s": assemble_s, "driver_cpu_s": time.process_time() - cpu0,
               "processes": monitor.summary(), "failed": [str(r) for r in results.values() if isinstance(r, Exception)]}
@@ -251,6 +256,7 @@ def summarize(work: Path, b_media_s: float, takes: int, local: Optional[dict], s
         "worker_peak_rss_mb": max((t.get("peak_rss_mb") or 0.0 for t in latest.values()), default=None),
         "omp_num_threads": sorted({str(t.get("omp_num_threads")) for t in latest.values()}),
         "torch_threads": sorted({str(t.get("torch_threads")) for t in latest.values()}),
+        "worker_nice": sorted({str(t.get("nice")) for t in latest.values()}),
         "process_kinds": kinds, "load": loads,
         "load_max": max((l[1] for l in loads), default=None),
         "load_mean": statistics.fmean(l[1] for l in loads) if loads else None,
@@ -282,8 +288,8 @@ def table(r: dict) -> str:
         ["cluster start s", r["cluster_start_s"]],
         ["worker CPU s in tasks (sum) / media s per CPU s", f"{r['worker_task_cpu_s']:.0f} / "
          f"{r['media_s_analysed'] / r['worker_task_cpu_s']:.2f}" if r["worker_task_cpu_s"] else "-"],
-        ["OMP_NUM_THREADS / torch threads seen in the workers", f"{', '.join(r['omp_num_threads'])} / "
-         f"{', '.join(r['torch_threads'])}"],
+        ["OMP_NUM_THREADS / torch threads / nice level seen in the workers", f"{', '.join(r['omp_num_threads'])} / "
+         f"{', '.join(r['torch_threads'])} / {', '.join(r.get('worker_nice') or ['-'])}"],
         ["cut of every scene from the Ray analyses s (scenes)", f"{r['assemble_s']:.1f} ({r['scenes_cut']})"
          if r.get("assemble_s") is not None else "-"],
         ["failed tasks", r["failed"]],

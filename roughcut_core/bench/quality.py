@@ -21,6 +21,12 @@
    edited timelines go through the real
    ``roughcut feedback`` path (OTIO diff → preference pairs → ``PreferenceStore.update``); the
    learned weights then cut the held-out scenes, compared with the hand-set weights.
+   A show's taste (``bench/taste.py``): a simulated editor who keeps choosing the tighter,
+   the louder or the more-face-on-screen reading (or has no taste: the intended take only)
+   corrects the cuts of some scenes of a show (generated: every other scene from the second;
+   acted: ``--feedback-actors``); the learned weights (promoted only when they win on the
+   show's held-out feedback lines) and the hand-set ones then cut the *other* scenes, and each
+   cut's agreement with that editor is reported.
 4. Blink detection on hand-labelled real blinks (``bench/blinks.py``: GRID clips; in-sample)
    and labelled shut frames as cut frames before / after moving them.
 5. Regeneration speed on a synthetic 10-minute scene.
@@ -297,6 +303,55 @@ def _demo_learning(args, work, state) -> dict:
     return out
 
 
+def _generated_shows(state) -> list:
+    """The generated scenes as ``taste.ShowScene`` (acceptable / intended from the truth:
+    the truth's acceptable readings; the editor picks' takes)."""
+    from .cutquality import _truth_index
+    from .taste import ShowScene
+
+    out = []
+    for name, (script, takes, readings, truth, root, _cut) in state.items():
+        idx = _truth_index(truth, Path(root))
+        picks = {p["line_id"]: set(p["takes"]) for p in truth.get("editor_picks", ())}
+
+        def truth_of(path, lid, idx=idx):
+            t = idx.get(str(Path(path).resolve()))
+            return t, (t["readings"].get(lid) if t else None)
+
+        def acceptable(path, lid, truth_of=truth_of):
+            return bool((truth_of(path, lid)[1] or {}).get("acceptable"))
+
+        def intended(path, lid, truth_of=truth_of, picks=picks):
+            t, r = truth_of(path, lid)
+            return bool(r and r.get("acceptable") and t["name"] in picks.get(lid, ()))
+
+        out.append(ShowScene(name, script, takes, tuple(readings), acceptable, intended))
+    return out
+
+
+def _generated_taste(work, state) -> dict:
+    from .taste import show_benchmark
+
+    shows = _generated_shows(state)
+    if len(shows) < 2:
+        return {}
+    feedback, held = shows[1::2], shows[0::2]
+    return show_benchmark(work, "bench-generated", feedback, held, tastes=("none", "tight", "loud", "face"))
+
+
+def _acted_taste(work, feedback, held) -> dict:
+    """The acted scenes as one show (DSP signals: the default install): feedback scenes and
+    held-out scenes (other actors, TESS)."""
+    from .taste import ShowScene, show_benchmark
+
+    def show(s):
+        return ShowScene(s.name, s.script, s.takes, s.readings, lambda p, l: True,
+                         lambda p, l, s=s: s.emotion_of.get(p) == s.target[l])
+
+    return show_benchmark(work, "bench-acted", [show(s) for s in feedback], [show(s) for s in held],
+                          tastes=("none", "tight", "loud"))
+
+
 def _acted(args, work) -> dict:
     from ..perform.train import extract, load_dataset, train
     from .emotion_scenes import (attach_signals, editor_fixes, evaluate_scene, ravdess_scenes,
@@ -340,7 +395,23 @@ def _acted(args, work) -> dict:
         out["learned_weights_dsp"] = weights
         out["learned_dsp"] = {label: rate([s for s in dsp if keep(s)], weights)
                               for label, keep in groups.items() if any(keep(s) for s in dsp)}
+        out["taste"] = _acted_taste(work, fb_dsp, dsp)
     return out
+
+
+def _print_taste(label: str, taste) -> None:
+    if not taste:
+        return
+    print(f"\nA show's taste ({label}): feedback from {', '.join(taste['feedback_scenes'])} "
+          f"({taste['feedback_lines']} lines); agreement with that editor on the held-out "
+          f"{', '.join(taste['held_out_scenes'])}:")
+    rows = [[t, v["editor"], v["lines"], v["editor_off_intended"], v["hand_agreement"], v["learned_agreement"],
+             v["hand_intended"], v["learned_intended"], "yes" if v["promoted"] else "no",
+             ", ".join(f"{k} {w}" for k, w in v["changed_weights"].items()) or "-"]
+            for t, v in taste.items() if isinstance(v, dict) and "editor" in v]
+    print(markdown_table(["taste", "editor keeps choosing", "held-out lines", "editor off the intended take",
+                          "agreement hand-set", "agreement learned", "intended hand-set", "intended learned",
+                          "promoted", "learned weights (changed)"], rows))
 
 
 def run(argv) -> int:
@@ -363,6 +434,7 @@ def run(argv) -> int:
     pipeline = RoughCutPipeline(PipelineOptions(cache_dir=str(work / "cache")))
     rows, results, state = _generated(args, work, pipeline)
     results["learning_demo"] = _demo_learning(args, work, state)
+    results["taste_generated"] = _generated_taste(work, state)
     if not args.no_acted:
         results["acted"] = _acted(args, work)
     from .blinks import blink_validation
@@ -405,6 +477,8 @@ def run(argv) -> int:
         print(markdown_table(["scenes", "directed lines", "chance", "hand-set, DSP signals",
                               "learned after feedback, DSP", "hand-set, trained model",
                               "learned after feedback, model"], arow))
+    _print_taste("generated scenes", results.get("taste_generated"))
+    _print_taste("acted takes, DSP signals", (results.get("acted") or {}).get("taste"))
     bl = results.get("blinks") or {}
     if "skipped" in bl:
         print(f"\nBlinks: skipped ({bl['skipped']})")

@@ -21,7 +21,7 @@ from typing import Callable, Optional, Sequence
 
 from ..model import LineReading, QualityFlag, Transcript
 from ..timebase import Rate
-from .signalterms import INTENT_PARTS, SIGNAL_TERMS, intent_parts, signal_terms
+from .signalterms import INTENT_PARTS, SIGNAL_TERMS, TASTE_TERMS, intent_parts, signal_terms, taste_terms
 
 # Penalty per defect (subtracted from the alignment score). A restart costs little because the
 # reading's span is the clean re-delivery; a truncated reading is unusable.
@@ -85,10 +85,11 @@ def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
 # are all 1.0 except ``pace`` (0: no preference until an editor shows one); a learned per-show
 # model (``roughcut_core.learn``) reweights the same terms.
 TERMS = ("match", *(f"defect_{d}" for d in DEFECT_PENALTY), "sound", "focus", "preferred", "pace",
-         *SIGNAL_TERMS, *INTENT_PARTS)
-# pace and the intent components start at 0: the hand-set ranking does not use them; a show's
-# feedback (``roughcut feedback``) may.
-HAND_WEIGHTS = {t: (0.0 if t == "pace" or t in INTENT_PARTS else 1.0) for t in TERMS}
+         *SIGNAL_TERMS, *INTENT_PARTS, *TASTE_TERMS)
+# pace, the taste terms (louder, more face) and the intent components start at 0: the hand-set
+# ranking does not use them; a show's feedback (``roughcut feedback``) may.
+TASTE_ONLY = frozenset(("pace", *TASTE_TERMS, *INTENT_PARTS))
+HAND_WEIGHTS = {t: (0.0 if t in TASTE_ONLY else 1.0) for t in TERMS}
 
 # Usability = logistic(SLOPE * (raw - MIDPOINT)): 0.5 at the acceptability threshold, about
 # 0.9 for a complete clean reading with no perception signals, higher or lower as the signals
@@ -187,6 +188,7 @@ def reading_terms(reading: LineReading, take: TakeInfo, typical_duration: Option
                              pauses_ok=ctx.pauses_ok, medians=ctx.medians)
     terms.update(sig)
     terms.update(intent_parts(reading.signals, ctx.profile))
+    terms.update(taste_terms(reading.signals, ctx.medians))
     # The perception reasons, the weightiest first, after the defects (which always lead).
     reasons.extend(words for _, words in sorted(said, key=lambda p: -p[0]) if words not in reasons)
     return terms, reasons, bad
@@ -198,8 +200,12 @@ def rank_reading(reading: LineReading, take: TakeInfo, weights: Optional[dict] =
     terms, reasons, bad = reading_terms(reading, take, typical_duration, best_clean, context)
     w = weights or HAND_WEIGHTS
     raw = sum(w.get(t, 0.0) * v for t, v in terms.items())
-    if w is not HAND_WEIGHTS and terms["pace"] and w.get("pace", 0.0) * terms["pace"] > 0.02:
-        reasons.append("brisk delivery" if terms["pace"] > 0 else "unhurried delivery")
+    if w is not HAND_WEIGHTS:  # the show's learned taste, in words, where it counts
+        for t, up, down in (("pace", "brisk delivery", "unhurried delivery"),
+                            ("loudness", "louder read", "quieter read"),
+                            ("face_size", "more face on screen", "less face on screen")):
+            if terms[t] and w.get(t, 0.0) * terms[t] > 0.02:
+                reasons.append(up if terms[t] > 0 else down)
     if not reasons:
         reasons.append("complete line" if terms["match"] >= 0.9 else f"line match {terms['match']:.2f}")
     return Candidate(reading=reading, take=take, score=usability(raw), reasons=tuple(reasons),
@@ -211,7 +217,7 @@ def _line_context(rs: Sequence[LineReading], takes: dict, intent: Optional[Inten
                   quiet: bool, pauses_ok: bool = False, profile: Optional[dict] = None) -> LineContext:
     clar = [c for r in rs if not r.defects and (c := _clarity(r, takes[r.path])) is not None]
     medians = {}
-    for key in ("pitch_range_st", "energy_dyn_db"):
+    for key in ("pitch_range_st", "energy_dyn_db", "face_size"):
         vals = [float(v) for r in rs if isinstance((v := r.signals.get(key)), (int, float))]
         if len(vals) >= 2:
             medians[key] = statistics.median(vals)
@@ -237,7 +243,8 @@ def _versus(c: Candidate, best: Candidate, weights: dict) -> Optional[str]:
              "sound": "sound problems", "focus": "softer picture", "on_camera": "speaker less on camera",
              "clarity": "less distinct words", "level": "quieter", "overlap": "overlapped",
              "blink": "blinks at the cut", "expressive": "less expressive face",
-             "pace": "slower delivery", "lip_sync": "lips less in sync", "preferred": "not the circled take",
+             "pace": "slower delivery", "loudness": "quieter read", "face_size": "less face on screen",
+             "lip_sync": "lips less in sync", "preferred": "not the circled take",
              "lively": "flatter read", "hesitation": "hesitates",
              "intent_pitch": "pitch further from the script", "intent_energy": "energy further from the script",
              "intent_timing": "timing further from the script", "intent_voice": "voice quality further from the script",

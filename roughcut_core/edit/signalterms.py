@@ -34,6 +34,12 @@ Term (signal → contribution):
   camera hunting back and forth during the line, and -0.03 per end where the frame is still
   moving at the cut (a settled frame cuts better). ``music_under`` is said, never scored.
 
+Taste terms (:func:`taste_terms`, ``TASTE_TERMS``), for the learned per-show ranker: what a
+show's editor may keep choosing that the hand-set ranking has no view on, each in -1..1 and
+hand-set weight 0 (as ``pace``, the brisker reading, in ``ranking``): ``loudness``
+(``loudness_rel_db`` / 6 dB, the louder/closer-miked reading) and ``face_size`` (``face_size``
+against the line's median, relative: more face on screen).
+
 Intent components (:func:`intent_parts`, ``INTENT_PARTS``), for the learned per-show ranker:
 the same scripted direction judged on one family of cues at a time, each ±0.25 around 0 —
 ``intent_pitch`` (``rel_f0_level/var/contour``), ``intent_energy`` (``rel_int_level/var``,
@@ -48,6 +54,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+TASTE_TERMS = ("loudness", "face_size")
 INTENT_PARTS = ("intent_pitch", "intent_energy", "intent_timing", "intent_voice", "intent_model")
 _PART_CUES = {"intent_pitch": ("f0_level", "f0_var", "f0_contour"),
               "intent_energy": ("int_level", "int_var", "hf_energy"),
@@ -203,4 +210,16 @@ def intent_parts(signals: dict, profile: Optional[dict]) -> dict:
         p_best = max(probs.values()) / total
         agree = min(1.0, p_exp / max(p_best * max(emotions.values()), 1e-6))
         out["intent_model"] = round(0.5 * (agree - 0.5), 5)
+    return out
+
+
+def taste_terms(signals: dict, medians: Optional[dict] = None) -> dict:
+    """``{term: -1..1}`` for ``TASTE_TERMS`` (module doc); 0 where the signal is absent."""
+    out = dict.fromkeys(TASTE_TERMS, 0.0)
+    loud = _num(signals, "loudness_rel_db")
+    if loud is not None:
+        out["loudness"] = round(_clip(loud / 6.0, -1.0, 1.0), 5)
+    face, med = _num(signals, "face_size"), (medians or {}).get("face_size")
+    if face is not None and med is not None:
+        out["face_size"] = round(_clip((face - med) / max(med, 0.05), -1.0, 1.0), 5)
     return out

@@ -1,0 +1,176 @@
+"""A show's taste: does the learned per-show ranker pick up a consistent editor's preference?
+
+Contract (used by ``roughcut bench quality``):
+- A :class:`ShowScene` is one scene of a show: script, takes, readings (with signals), and two
+  truths per (path, line id): ``acceptable`` (the editor would use the reading at all) and
+  ``intended`` (the take the script or the ground truth asks for).
+- A simulated editor (:data:`TASTES`) has a consistent taste over a *measured* quantity of the
+  reading (not over our score terms): ``tight`` the shortest reading (seconds from the first
+  to the last word), ``loud`` the loudest (``loudness_db``, mean speech level in dBFS),
+  ``face`` the most face on screen (``face_size``), or ``none`` (no taste: only the intended
+  take). Among the options the cut offered for a line (its choice and ranked alternates) that
+  are acceptable, the editor takes the one with the highest ``INTENDED_BONUS x intended +
+  z(taste)`` (the taste standardised over those options): the scripted take, unless another
+  one is clearly more to the editor's taste. Where nothing beats the cut's choice it stays.
+- :func:`show_benchmark` cuts the feedback scenes with the hand-set weights, lets the editor
+  correct them, learns through the real path (OTIO written and diffed: ``learn.diff_timelines``;
+  pairs logged, trained, registered and promoted only when they win on the show's held-out
+  lines: ``learn.learn_from_feedback``), then cuts the *other* scenes of the show with the
+  hand-set and with the learned weights and reports each cut's agreement with that editor
+  (share of lines whose chosen reading is the editor's pick) and with the intended takes.
+  Nothing is fitted to the held-out scenes.
+"""
+from __future__ import annotations
+
+import dataclasses
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+INTENDED_BONUS = 1.0
+
+
+@dataclass(frozen=True)
+class ShowScene:
+    name: str
+    script: object
+    takes: dict
+    readings: tuple
+    acceptable: Callable[[str, str], bool]
+    intended: Callable[[str, str], bool]
+
+
+def _duration(r) -> Optional[float]:
+    return -(r.end - r.start)
+
+
+def _signal(key: str) -> Callable:
+    def value(r) -> Optional[float]:
+        v = r.signals.get(key)
+        return float(v) if isinstance(v, (int, float)) and v == v else None
+    return value
+
+
+# name -> (what the editor keeps choosing, value of a reading: higher is more to the taste)
+TASTES: dict = {
+    "none": ("no taste: the intended take", None),
+    "tight": ("the tighter reading (shortest)", _duration),
+    "loud": ("the louder reading (speech level)", _signal("loudness_db")),
+    "face": ("more face on screen (face size)", _signal("face_size")),
+}
+
+
+def _reading_of(scene: ShowScene, path: str, lid: str):
+    rs = [r for r in scene.readings if r.path == path and r.line_id == lid]
+    return max(rs, key=lambda r: r.score) if rs else None
+
+
+def editor_pick(scene: ShowScene, decision, taste: str) -> str:
+    """The path the editor wants for ``decision``'s line among the options the cut offered."""
+    lid = decision.line_ids[0]
+    value = TASTES[taste][1]
+    paths = list(dict.fromkeys([decision.path, *(a.path for a in decision.alternates)]))
+    ok = [p for p in paths if scene.acceptable(p, lid)]
+    if not ok:
+        return decision.path
+    vals = {}
+    if value is not None:
+        for p in ok:
+            r = _reading_of(scene, p, lid)
+            v = value(r) if r is not None else None
+            if v is not None:
+                vals[p] = v
+    mu = statistics.fmean(vals.values()) if vals else 0.0
+    sd = statistics.pstdev(vals.values()) if len(vals) >= 2 else 0.0
+    def util(p: str) -> float:
+        z = (vals[p] - mu) / sd if sd > 1e-9 and p in vals else 0.0
+        return INTENDED_BONUS * float(scene.intended(p, lid)) + z
+    best = max(ok, key=lambda p: (util(p), p == decision.path))
+    return decision.path if util(best) <= util(decision.path) + 1e-9 and decision.path in ok else best
+
+
+def _clips(cut):
+    return [d for d in cut.decisions if not d.gap and d.video_track == 1 and d.line_ids]
+
+
+def editor_fixes(scene: ShowScene, cut, taste: str) -> list:
+    """The cut's decisions with each clip swapped to the editor's pick (the same source range
+    as the alternate the cut offered)."""
+    out = []
+    for d in cut.decisions:
+        if d.gap or d.video_track != 1 or not d.line_ids:
+            out.append(d)
+            continue
+        want = editor_pick(scene, d, taste)
+        alt = next((a for a in d.alternates if a.path == want), None)
+        out.append(d if alt is None or want == d.path else
+                   dataclasses.replace(d, path=alt.path, src_in=alt.src_in, src_out=alt.src_out))
+    return out
+
+
+def agreement(scene: ShowScene, cut, taste: str) -> tuple[int, int, int]:
+    """(lines where the cut chose the editor's pick, lines where it chose an intended take, lines)."""
+    clips = _clips(cut)
+    return (sum(editor_pick(scene, d, taste) == d.path for d in clips),
+            sum(bool(scene.intended(d.path, d.line_ids[0])) for d in clips), len(clips))
+
+
+def _cut(scene: ShowScene, weights: Optional[dict]):
+    from ..edit import EditOptions, build_cut
+
+    return build_cut(scene.script, scene.takes, scene.readings,
+                     EditOptions(weights=weights, alternates=8, reaction_shots=False))
+
+
+def learn_taste(work: Path, show: str, scenes: Sequence[ShowScene], taste: str) -> tuple[dict, dict]:
+    """(weights now current for ``show``, the promotion decision) after the editor corrected
+    the hand-set cuts of ``scenes``, through the real feedback path (see module doc)."""
+    from ..edit import write_otio
+    from ..learn import PreferenceStore, diff_timelines
+    from ..learn.registry import learn_from_feedback
+
+    folder = work / "taste" / show
+    folder.mkdir(parents=True, exist_ok=True)
+    prefs, ops = folder / "prefs", folder / "ops"
+    pairs = []
+    for k, s in enumerate(scenes):
+        cut = _cut(s, None)
+        gen = write_otio(cut, folder / f"{k}_generated.otio")
+        edited = write_otio(dataclasses.replace(cut, decisions=tuple(editor_fixes(s, cut, taste))),
+                            folder / f"{k}_edited.otio")
+        pairs.extend(diff_timelines(gen, edited).pairs)
+    decision = learn_from_feedback(show, pairs, root=ops, preferences_dir=prefs, when=0.0)
+    return PreferenceStore(prefs).load(show).weights, decision
+
+
+def show_benchmark(work: Path, show: str, feedback: Sequence[ShowScene], held_out: Sequence[ShowScene],
+                   tastes: Sequence[str] = ("none", "tight", "loud")) -> dict:
+    """Per taste: the learned weights' changed terms, the promotion decision, and on the
+    held-out scenes the hand-set and learned cuts' agreement with the editor and with the
+    intended takes (module doc)."""
+    from ..edit.ranking import HAND_WEIGHTS
+
+    out = {"feedback_scenes": [s.name for s in feedback], "held_out_scenes": [s.name for s in held_out],
+           "feedback_lines": sum(len(_clips(_cut(s, None))) for s in feedback)}
+    hand_cuts = {s.name: _cut(s, None) for s in held_out}
+    for taste in tastes:
+        weights, decision = learn_taste(work, f"{show}-{taste}", feedback, taste)
+        changed = {k: round(v, 3) for k, v in weights.items() if abs(v - HAND_WEIGHTS.get(k, 0.0)) > 1e-3}
+        hand = [0, 0, 0]
+        learned = [0, 0, 0]
+        overrides = 0
+        for s in held_out:
+            lc = _cut(s, weights)
+            for acc, cut in ((hand, hand_cuts[s.name]), (learned, lc)):
+                for i, v in enumerate(agreement(s, cut, taste)):
+                    acc[i] += v
+            overrides += sum(not s.intended(editor_pick(s, d, taste), d.line_ids[0]) for d in _clips(lc))
+        n = max(1, hand[2])
+        out[taste] = {"editor": TASTES[taste][0], "changed_weights": changed,
+                      "promoted": bool(decision.get("promoted")), "reason": decision.get("reason"),
+                      "pairs": decision.get("heldout_pairs"), "lines": hand[2],
+                      "hand_agreement": round(hand[0] / n, 4), "learned_agreement": round(learned[0] / max(1, learned[2]), 4),
+                      "hand_intended": round(hand[1] / n, 4), "learned_intended": round(learned[1] / max(1, learned[2]), 4),
+                      "editor_off_intended": round(overrides / max(1, learned[2]), 4)}
+    return out

@@ -32,7 +32,7 @@ def _pop_probabilities(doc) -> list[float]:
 @pytest.fixture(scope="module")
 def ray_address():
     try:
-        ctx = ray.init(num_cpus=2, num_gpus=0, include_dashboard=False, log_to_driver=False,
+        ctx = ray.init(address="local", num_cpus=2, num_gpus=0, include_dashboard=False, log_to_driver=False,
                        object_store_memory=200 * 1024 * 1024)
     except Exception as exc:  # e.g. no shared memory or ports in a sandbox
         pytest.skip(f"could not start a local Ray instance here: {type(exc).__name__}: {exc}")

@@ -17,7 +17,7 @@ def test_worker_death_mid_task_is_retried(tmp_path):
     from bridge_server.executors import RayExecutor
 
     try:
-        ctx = ray.init(num_cpus=2, num_gpus=0, include_dashboard=False, log_to_driver=False,
+        ctx = ray.init(address="local", num_cpus=2, num_gpus=0, include_dashboard=False, log_to_driver=False,
                        object_store_memory=100 * 1024 * 1024)
     except Exception as exc:  # e.g. no shared memory or ports in a sandbox
         pytest.skip(f"could not start a local Ray instance here: {type(exc).__name__}: {exc}")
@@ -35,7 +35,7 @@ def test_worker_death_mid_task_is_retried(tmp_path):
             fh.write(f"{_os.getpid()}\n")
         if asset == "b" and attempts == 0:
             _os._exit(1)  # the worker process dies: no exception, no result
-        return f"analysed {asset}", 0.01
+        return f"analysed {asset}", 0.01, {"pid": _os.getpid()}  # (result, seconds, worker stats)
 
     try:
         ex = RayExecutor(ctx.address_info["address"], str(marks))
@@ -65,7 +65,7 @@ def test_job_on_ray_survives_a_dead_worker(tmp_path, grid_clip):
     from bridge_server.executors import RayExecutor
 
     try:
-        ctx = ray.init(num_cpus=2, num_gpus=0, include_dashboard=False, log_to_driver=False,
+        ctx = ray.init(address="local", num_cpus=2, num_gpus=0, include_dashboard=False, log_to_driver=False,
                        object_store_memory=200 * 1024 * 1024)
     except Exception as exc:
         pytest.skip(f"could not start a local Ray instance here: {type(exc).__name__}: {exc}")

@@ -60,6 +60,46 @@ def test_no_dissolve_in_one_continuous_shot():
         assert _detect(clip) == []
 
 
+
+# DissolveDetector's exact output (boundaries, candidate windows) as measured by the plain
+# per-window loop it replaced; the vectorised ring buffer must reproduce it frame for frame.
+# (i, j, kind, length) -> (reference boundary, detected dissolve boundaries, candidate windows)
+DISSOLVE_GOLDEN = {
+    (0, 1, "dissolve", 6): (43, [43], 57), (0, 1, "dissolve", 24): (52, [51], 62),
+    (0, 1, "dissolve", 48): (64, [57], 61), (0, 1, "fade", 12): (55, [], 0), (0, 1, "cut", 1): (40, [], 0),
+    (1, 2, "dissolve", 6): (43, [43], 97), (1, 2, "dissolve", 24): (52, [52], 92),
+    (1, 2, "dissolve", 48): (64, [63], 78), (1, 2, "fade", 12): (55, [], 0), (1, 2, "cut", 1): (40, [], 0),
+    (2, 0, "dissolve", 6): (43, [43], 69), (2, 0, "dissolve", 24): (52, [53], 87),
+    (2, 0, "dissolve", 48): (64, [69], 100), (2, 0, "fade", 12): (55, [], 0), (2, 0, "cut", 1): (40, [40], 1),
+}
+
+
+@needs_media
+def test_dissolve_detector_output_is_the_golden_one():
+    """picture.dissolve on synthetic transitions and on a real file with a cross-dissolve gives
+    exactly the boundaries and the number of candidate windows of the reference loop."""
+    import cv2
+
+    from roughcut_core.analyses.transitions import transition_clip
+    from roughcut_core.picture.decode import iter_decoded
+    from roughcut_core.picture.dissolve import DissolveDetector
+
+    fr = _frames()
+    got = {}
+    for i, j, kind, length in DISSOLVE_GOLDEN:
+        clip, ref = transition_clip(fr[i], fr[j], kind, length=length, seed=i + 3 * j)
+        d = DissolveDetector()
+        for k, f in enumerate(clip):
+            d.feed(k, cv2.resize(f, (96, 54), interpolation=cv2.INTER_AREA))
+        got[(i, j, kind, length)] = (ref, d.boundaries(), len(d._cands))
+    assert got == DISSOLVE_GOLDEN
+    d = DissolveDetector()
+    for f in iter_decoded(str(SHARED / "shot_cuts" / "pyscenedetect_testvideo.mp4"), 0.0):
+        d.feed(f.index, f.small)
+    # the leaf-to-grating cross-dissolve (decoded reference frames 174-180), 129 candidate windows
+    assert d.boundaries() == [178] and len(d._cands) == 129
+    assert (174, 180, 178) in [c[:3] for c in d._cands]
+
 def _analysis():
     """A file analysis with a known motion track: 0-4 s shaky, 4-8 s static, 8-10 s pan right
     (content moving left), music under 4-6 s, room tone 6-8 s."""

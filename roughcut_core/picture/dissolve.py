@@ -20,8 +20,6 @@ the move reveals a wholly different picture: then it may read as a dissolve (see
 """
 from __future__ import annotations
 
-from collections import deque
-
 import numpy as np
 
 W, H = 64, 36
@@ -56,61 +54,83 @@ class DissolveDetector:
     def __init__(self, max_len: int = 54, min_gap: int = 12):
         self.windows = tuple(n for n in WINDOWS if n <= max_len) or (4,)
         self.min_gap = min_gap
-        self._buf: deque = deque(maxlen=max(self.windows) + 2 + SETTLE)  # (index, grey float, hist, dark)
+        # the last ``cap`` frames in a ring written twice (row p and p + cap), so any run of
+        # consecutive frames is one contiguous slice (no copies per window)
+        self._cap = cap = max(self.windows) + 2 + SETTLE
+        self._grey = np.zeros((2 * cap, W * H), np.float64)   # blurred grey, 0..255
+        self._sq = np.zeros(2 * cap, np.float64)              # its squared norm
+        self._unit = np.zeros((2 * cap, W * H), np.float32)   # zero-mean, unit-norm grey
+        self._shist = np.zeros((2 * cap, 160), np.float64)    # sqrt of the colour histogram
+        self._dark = np.zeros(2 * cap, bool)
+        self._index = np.zeros(2 * cap, np.int64)
+        self._count = 0
         self._cands: list[tuple] = []  # (A frame, B frame, boundary, change, residual)
 
     def feed(self, index: int, small_rgb: np.ndarray) -> None:
         import cv2
 
         rgb = cv2.resize(np.ascontiguousarray(small_rgb), (W, H), interpolation=cv2.INTER_AREA)
-        grey = cv2.GaussianBlur(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), (3, 3), 0).astype(np.float32)
-        self._buf.append((index, grey, _hist(rgb), float(grey.mean()) < 16.0))
-        frames = list(self._buf)
-        if len(frames) < SETTLE + 2:
+        grey = cv2.GaussianBlur(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), (3, 3), 0).astype(np.float64).ravel()
+        mean = float(grey.mean())
+        centred = grey - mean
+        cap = self._cap
+        p = self._count % cap
+        self._count += 1
+        rows = [p, p + cap]
+        self._grey[rows] = grey
+        self._sq[rows] = float(grey @ grey)
+        self._unit[rows] = centred / max(float(np.sqrt(centred @ centred)), 1e-9)
+        self._shist[rows] = np.sqrt(_hist(rgb))
+        self._dark[rows] = mean < 16.0
+        self._index[rows] = index
+        have = min(self._count, cap) - SETTLE  # frames up to B (B is SETTLE frames back, so the
+        if have < 2:                           # picture after it can show the change has ended)
             return
-        # B is SETTLE frames back, so the picture after it can show that the change has ended
-        after = [f[1] for f in frames[-SETTLE:]]
-        frames = frames[:-SETTLE]
-        cur_i, b, hb, db = frames[-1]
-        if db:
+        e = p + cap - SETTLE  # row of B
+        if self._dark[e]:
             return
-        dark_at = [k for k, f in enumerate(frames) if f[3]]
-        last_dark = dark_at[-1] if dark_at else -1  # windows reaching back to it go through black
-        for n in self.windows:
-            if len(frames) <= n:
-                break
-            ia, a, ha, _dark = frames[-1 - n]
-            if last_dark >= len(frames) - 1 - n:  # through black (so are all longer windows)
-                break
-            if _bhatta(ha, hb) < HIST_MIN:
-                continue
-            d = (b - a).ravel()
-            change = float(np.mean(np.abs(d)))
-            if change < PIX_MIN:
-                continue
-            # settled ends: the picture just before A and just after B moves much less than A->B
-            before = frames[-2 - n][1] if len(frames) > n + 1 else a
-            if (float(np.mean(np.abs(a - before))) > SETTLED * change
-                    or max(float(np.mean(np.abs(x - b))) for x in after) > SETTLED * change):
-                continue
-            # the same picture brighter or darker (a fade, a light switched on) is no dissolve:
-            # the ends of a dissolve are two pictures, their pixels barely correlate
-            av, bv = a.ravel() - a.mean(), b.ravel() - b.mean()
-            if float(av @ bv) / max(float(np.sqrt((av @ av) * (bv @ bv))), 1e-9) > SAME_CORR:
-                continue
-            inner = np.stack([f[1].ravel() for f in frames[-n:-1]]) - a.ravel()[None, :]
-            dd = float(d @ d)
-            alpha = inner @ d / dd
-            resid = inner - alpha[:, None] * d[None, :]
-            r = float(np.sqrt(np.mean(resid ** 2)) / np.sqrt(dd / d.size))
+        g = self._grey
+        dark_back = np.flatnonzero(self._dark[e - have + 1:e + 1][::-1])  # frames back from B
+        reach = int(dark_back[0]) if dark_back.size else have  # windows reaching a dark frame go through black
+        ns = np.array([n for n in self.windows if n < have and n < reach], np.int64)
+        if not ns.size:
+            return
+        b = g[e]
+        # the cheap tests for every window at once (most windows stop here)
+        hist_d = np.sqrt(np.maximum(0.0, 1.0 - self._shist[e - ns] @ self._shist[e]))  # Bhattacharyya
+        change_all = np.abs(g[e - ns] - b[None, :]).mean(axis=1)
+        ok = np.flatnonzero((hist_d >= HIST_MIN) & (change_all >= PIX_MIN))
+        if not ok.size:
+            return
+        ns, change_all = ns[ok], change_all[ok]
+        # settled ends: the picture just before A and just after B moves much less than A->B
+        after_move = max(float(np.mean(np.abs(g[e + k] - b))) for k in range(1, SETTLE + 1))
+        before = np.minimum(ns + 1, have - 1)  # the frame before A (A itself when none is kept)
+        before_move = np.abs(g[e - ns] - g[e - before]).mean(axis=1)
+        ok = (before_move <= SETTLED * change_all) & (after_move <= SETTLED * change_all)
+        # the same picture brighter or darker (a fade, a light switched on) is no dissolve:
+        # the ends of a dissolve are two pictures, their pixels barely correlate
+        ok &= self._unit[e - ns] @ self._unit[e] <= SAME_CORR
+        size = float(W * H)
+        for j in np.flatnonzero(ok):
+            n, change = int(ns[j]), float(change_all[j])
+            a = g[e - n]
+            d = b - a
+            # least-squares blend fit of the inner frames X as A + alpha (B - A), from dot
+            # products only: alpha = (X - A).d / d.d, residual^2 = |X - A|^2 - alpha^2 d.d
+            proj = g[e - n + 1:e] @ np.stack([a, d], axis=1)
+            ad, aa, dd = float(a @ d), float(a @ a), float(d @ d)
+            alpha = (proj[:, 1] - ad) / dd
+            resid2 = self._sq[e - n + 1:e] - 2.0 * proj[:, 0] + aa - alpha ** 2 * dd
+            r = float(np.sqrt(max(float(np.mean(resid2)), 0.0) / size) / np.sqrt(dd / size))
             if r > RESID_MAX:
                 continue
             mixed = int(np.sum((alpha > MIX_LO) & (alpha < MIX_HI)))
             if mixed < 2 or np.any(np.diff(alpha) < -0.12):
                 continue
-            idx = [f[0] for f in frames[-n:-1]] + [cur_i]
             k = int(np.argmax(np.append(alpha, 1.0) >= 0.5))
-            self._cands.append((ia, cur_i, idx[k], change, r))
+            self._cands.append((int(self._index[e - n]), int(self._index[e]),
+                                int(self._index[e - n + 1 + k]), change, r))
 
     def boundaries(self) -> list[int]:
         """One boundary per group of overlapping candidate windows: the window whose end frames

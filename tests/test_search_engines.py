@@ -66,6 +66,18 @@ def test_phrase_is_exact_and_in_order(dailies):
     assert hits[0].text == "never again will I trust him" and hits[0].speaker == "TOMAS"
 
 
+def test_quoted_phrase_with_a_hyphenated_word(engine):
+    """A stored word of two tokens ("well-known") is found by a quoted phrase written with or
+    without the hyphen, and the hit spans that word's time, not its neighbour's."""
+    put(engine, "k9", "/shoot/day3/C001.mov", [doc(0, "it was a well-known place by the sea", start=1.0),
+                                                doc(1, "the place was well lit and known", start=9.0)])
+    for q in ('"well-known place"', '"well known place"', '"well-known"'):
+        hits = engine.search(q)
+        assert [(h.path, h.start) for h in hits] == [("/shoot/day3/C001.mov", 2.2)], q
+    assert engine.search('"well-known place"')[0].end == pytest.approx(2.96)
+    assert engine.search('"known place"')[0].start == 2.2  # the hyphenated word starts the run
+
+
 def test_plain_words_rank_the_exact_run_first(dailies):
     hits = dailies.search("never again")
     assert hits[0].path.endswith("A001_C002.mov") and hits[0].start == 2.0

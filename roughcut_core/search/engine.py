@@ -31,10 +31,11 @@ with would you your""".split())
 
 
 def _has_phrases(words, phrases) -> bool:
-    """Whether every phrase (token tuple) occurs as a contiguous run of the words' tokens."""
+    """Whether every phrase (token tuple) occurs as a contiguous run of the words' tokens (a
+    stored word of several tokens, "well-known", gives each, as the engines index it)."""
     from .query import doc_tokens
 
-    toks = doc_tokens(words)
+    toks = doc_tokens(words)[0]
     for p in phrases:
         n = len(p)
         if not any(tuple(toks[i:i + n]) == tuple(p) for i in range(len(toks) - n + 1)):

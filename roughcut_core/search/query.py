@@ -128,24 +128,31 @@ def parse_query(text: str, filters: Optional[Filters] = None) -> QueryPlan:
     return QueryPlan(text=text, words=tuple(words), phrases=tuple(phrases), filters=f)
 
 
-def doc_tokens(words) -> list[str]:
-    """One token per stored word ('' for a word with none), keeping word positions."""
-    out = []
-    for w in words:
+def doc_tokens(words) -> tuple[list[str], list[int]]:
+    """(tokens, owner): the stored words' tokens in order, as the engines index them (a word of
+    several tokens, "well-known", gives each; a word with none gives ''), and for each token the
+    index of the word it came from, so a run of tokens maps back to word times."""
+    toks: list[str] = []
+    owner: list[int] = []
+    for i, w in enumerate(words):
         text = w[0]
         if text.isascii() and text.isalnum():  # the common case: tokens() would give text.lower()
-            out.append(text.lower())
-        else:
-            out.append("".join(tokens(text)))
-    return out
+            toks.append(text.lower())
+            owner.append(i)
+            continue
+        parts = tokens(text) or [""]
+        toks.extend(parts)
+        owner.extend([i] * len(parts))
+    return toks, owner
 
 
 def score_doc(query: tuple[str, ...], expansions: dict, words) -> tuple[float, int, int]:
     """(score 0..1.05, first matched word, last matched word + 1) of ``query`` over ``words``
-    (``(text, start, end)`` tuples); ``expansions`` maps a query token to its fuzzy terms."""
-    toks = doc_tokens(words)
+    (``(text, start, end)`` tuples); ``expansions`` maps a query token to its fuzzy terms. The
+    query is laid over the words' tokens (:func:`doc_tokens`); the span is in words."""
+    toks, owner = doc_tokens(words)
     if not query or not toks:
-        return (1.0 if not query else 0.0), 0, len(toks)
+        return (1.0 if not query else 0.0), 0, len(words)
 
     def m(q: str, d: str) -> float:
         if not d:
@@ -180,4 +187,4 @@ def score_doc(query: tuple[str, ...], expansions: dict, words) -> tuple[float, i
     matched = span[1] - span[0]
     precision = min(1.0, n / max(1, len([t for t in toks if t])))
     score = 0.7 * ordered + 0.3 * bag + 0.05 * precision * (1.0 if matched else 0.0)
-    return score, span[0], span[1]
+    return score, owner[span[0]], owner[span[1] - 1] + 1

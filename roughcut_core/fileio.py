@@ -116,3 +116,35 @@ def read_jsonl(path: Union[str, Path], make: Callable[[dict], T], what: str) -> 
         except (ValueError, TypeError) as exc:
             raise RoughcutError(f"{path}:{n}: unreadable {what}: {exc}") from exc
     return out
+
+
+@contextmanager
+def exclusive_lock(path: Union[str, Path]) -> Iterator[None]:
+    """Hold an exclusive advisory lock on ``path`` (created if missing, never removed) for the
+    ``with`` block, waiting for any other process holding it: the read-modify-write of a shared
+    file (a show's model index, its pair log) is then one step. POSIX ``flock``; Windows
+    ``msvcrt.locking`` on the first byte. Not re-entrant: do not nest on the same path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fh = open(path, "a+b")
+    try:
+        try:
+            import fcntl
+        except ImportError:  # Windows
+            import msvcrt
+
+            fh.seek(0)
+            msvcrt.locking(fh.fileno(), msvcrt.LK_LOCK, 1)
+            try:
+                yield
+            finally:
+                fh.seek(0)
+                msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+            return
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    finally:
+        fh.close()

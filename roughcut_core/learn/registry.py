@@ -15,6 +15,11 @@ version current only when it beats the current one on the *same* held-out pairs 
 :data:`MIN_GAIN`; otherwise it refuses with both numbers. Promotion (and rollback) also writes
 the weights into the show's :class:`~roughcut_core.learn.store.PreferenceStore`, which is what
 ``roughcut cut --show`` ranks with.
+
+Several processes may learn for one show at once (two ``roughcut feedback`` runs, the web app):
+every read-modify-write of a show's files (appending pairs, archiving them, numbering a new
+version, changing the current one) holds the show's lock file (``fileio.exclusive_lock``), so
+no version number is handed out twice and no history entry is lost.
 """
 from __future__ import annotations
 
@@ -27,7 +32,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from ..errors import RoughcutError
-from ..fileio import atomic_write_json, read_jsonl
+from ..fileio import atomic_write_json, exclusive_lock, read_jsonl
 from .feedback import FeedbackPair
 
 MODEL_SCHEMA = "roughcut.model/1"
@@ -80,8 +85,7 @@ class PairLog:
             return 0
         when = time.time() if when is None else when
         path = self._path(show)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "a", encoding="utf-8") as fh:
+        with exclusive_lock(path.with_suffix(".lock")), open(path, "a", encoding="utf-8") as fh:
             fh.write("".join(json.dumps({"time": when, **asdict(p)}) + "\n" for p in pairs))
         return len(pairs)
 
@@ -92,11 +96,12 @@ class PairLog:
         """Move the show's pairs aside (``pairs/archive/<show>-<time>.jsonl``): a reset starts
         the show's learning afresh but keeps what was learned from, for the record."""
         path = self._path(show)
-        if not path.exists():
-            return None
-        dest = self.root / "archive" / f"{show}-{int(time.time() * 1000)}.jsonl"
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        path.replace(dest)
+        with exclusive_lock(path.with_suffix(".lock")):
+            if not path.exists():
+                return None
+            dest = self.root / "archive" / f"{show}-{int(time.time() * 1000)}.jsonl"
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            path.replace(dest)
         return dest
 
     def load(self, show: str) -> list[tuple[float, FeedbackPair]]:
@@ -139,6 +144,10 @@ class ModelRegistry:
         except (OSError, ValueError) as exc:
             raise RoughcutError(f"{path}: unreadable model index: {exc}") from exc
 
+    def _lock(self, show: str):
+        """The show's lock (module doc): held around each change of its versions or index."""
+        return exclusive_lock(self._dir(show) / ".lock")
+
     def _write_index(self, show: str, index: dict) -> None:
         atomic_write_json(self._dir(show) / "index.json", index)
 
@@ -172,10 +181,11 @@ class ModelRegistry:
     def register(self, show: str, weights: dict, *, training: dict, heldout: dict, note: str = "") -> ModelVersion:
         from ..edit.ranking import TERMS
 
-        versions = [m.version for m in self.list(show)]
-        mv = ModelVersion(show, max(versions) + 1, dict(weights), tuple(TERMS), self.current(show).version,
-                          time.time(), dict(training), dict(heldout), note)
-        atomic_write_json(self._dir(show) / f"v{mv.version:04d}.json", {"schema": MODEL_SCHEMA, **asdict(mv)})
+        with self._lock(show):
+            versions = [m.version for m in self.list(show)]
+            mv = ModelVersion(show, max(versions) + 1, dict(weights), tuple(TERMS), self.current(show).version,
+                              time.time(), dict(training), dict(heldout), note)
+            atomic_write_json(self._dir(show) / f"v{mv.version:04d}.json", {"schema": MODEL_SCHEMA, **asdict(mv)})
         return mv
 
     def evaluate(self, show: str, version: int, heldout_pairs: Sequence[FeedbackPair]) -> dict:
@@ -224,6 +234,10 @@ class ModelRegistry:
         return {"show": show, "from": cur, "to": int(target)}
 
     def _set_current(self, show: str, version: int, action: str, numbers: dict) -> None:
+        with self._lock(show):
+            self._set_current_locked(show, version, action, numbers)
+
+    def _set_current_locked(self, show: str, version: int, action: str, numbers: dict) -> None:
         from .store import Preferences, PreferenceStore
 
         index = self._index(show)
@@ -244,11 +258,13 @@ class ModelRegistry:
     def note_reset(self, show: str) -> None:
         """The show's preferences were reset to the hand-set weights (``roughcut feedback
         --reset``, the web app's reset): version 0 is current again, recorded as ``reset``."""
-        index = self._index(show)
-        if int(index["current"]) != 0:
-            index["history"].append({"action": "reset", "from": int(index["current"]), "to": 0, "time": time.time()})
-            index["current"] = 0
-            self._write_index(show, index)
+        with self._lock(show):
+            index = self._index(show)
+            if int(index["current"]) != 0:
+                index["history"].append({"action": "reset", "from": int(index["current"]), "to": 0,
+                                         "time": time.time()})
+                index["current"] = 0
+                self._write_index(show, index)
 
     def index(self, show: str) -> dict:
         return self._index(show)

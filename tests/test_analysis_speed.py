@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -39,3 +40,76 @@ def test_whisper_honours_omp_num_threads():
     pytest.importorskip("faster_whisper")
     one, six = _whisper_threads("1"), _whisper_threads("6")
     assert six - one >= 4, (one, six)
+
+
+MEDIA = Path(__file__).resolve().parents[2] / "shared" / "media" / "video_faces_speaking"
+
+
+def test_thread_map_keeps_order_state_per_thread_and_errors_per_item():
+    import threading
+
+    from roughcut_core.threadmap import thread_map
+
+    made = []
+
+    def make_state():
+        made.append(threading.get_ident())
+        return {"thread": threading.get_ident()}
+
+    def work(x, state):
+        if x == 3:
+            raise ValueError("bad item 3")
+        return (x * x, state["thread"])
+
+    for workers in (1, 3):
+        made.clear()
+        out = thread_map(work, range(8), workers=workers, make_state=make_state)
+        assert [o.ok for o in out] == [k != 3 for k in range(8)]
+        assert [o.value[0] for o in out if o.ok] == [k * k for k in range(8) if k != 3]
+        assert isinstance(out[3].error, ValueError) and "bad item 3" in str(out[3].error)
+        # one state per thread that ran items, and each item saw its own thread's state
+        assert len(made) == len(set(made)) <= workers
+        assert {o.value[1] for o in out if o.ok} <= set(made)
+    assert thread_map(work, [], workers=4) == []
+
+
+def _grid(name):
+    clip = MEDIA / name
+    if not clip.exists():
+        pytest.skip(f"{clip} absent (../shared/media not laid out here)")
+    return str(clip)
+
+
+@pytest.mark.timeout(240)
+def test_face_signals_on_threads_equal_one_by_one(tmp_path):
+    """picture.expression.reading_face_signals on two threads (each with its own models) gives
+    exactly the values of the one-thread loop, a missing file gives {} for its reading only,
+    and the eye probe's prefetched windows equal windows probed one at a time."""
+    from roughcut_core.cache import AnalysisCache
+    from roughcut_core.media import probe
+    from roughcut_core.model import LineReading
+    from roughcut_core.picture.expression import make_eye_probe, reading_face_signals
+    from roughcut_core.timebase import Rate
+
+    a, b = _grid("grid_lbax4n.mpg"), _grid("grid_bbaf2n.mpg")
+    assets = {p: probe(p) for p in (a, b)}
+    missing = str(tmp_path / "gone.mp4")
+    assets[missing] = assets[a].__class__(**{**assets[a].__dict__, "path": missing, "content_key": ""})
+    spans = [(a, 0.9, 1.6), (b, 1.0, 1.7), (a, 1.9, 2.5), (missing, 0.5, 1.0), (b, 2.0, 2.4)]
+    readings = [LineReading(path=p, line_id=f"1-{k}", start=s, end=e, score=1.0)
+                for k, (p, s, e) in enumerate(spans)]
+    one = reading_face_signals(readings, assets, workers=1)
+    two = reading_face_signals(readings, assets, cache=AnalysisCache(str(tmp_path / "c")), workers=2)
+    assert one == two
+    assert two[3] == {} and all(two[k] for k in (0, 1, 2, 4))
+
+    windows = [(a, Rate(25), 20, 24), (b, Rate(25), 30, 33), (a, Rate(25), 40, 42)]
+    plain = make_eye_probe(workers=1)
+    expected = [plain(*w) for w in windows]
+    store = {"cache": AnalysisCache(str(tmp_path / "eyes")), "keys": {a: "grid-a", b: "grid-b"}}
+    threaded = make_eye_probe(store=store, workers=2)
+    threaded.prefetch(windows + [(missing, Rate(25), 1, 2)])  # a failing window is left to probe
+    assert [threaded(*w) for w in windows] == expected
+    assert store["cache"].get("grid-b", "picture.eyes", "1", {"first": 30, "last": 33, "rate": str(Rate(25))})
+    with pytest.raises(Exception):
+        threaded(missing, Rate(25), 1, 2)

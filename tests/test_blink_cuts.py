@@ -49,6 +49,22 @@ def test_no_blink_no_move_and_through_edits_are_not_probed():
     assert len(calls) == 2
 
 
+def test_a_prefetching_probe_is_given_every_window_the_cut_asks_for_first():
+    """``move_off_blinks`` hands ``probe.prefetch`` the windows of all visible cuts before the
+    loop; the loop then asks for those windows only, and the cut is the plain probe's."""
+    closed = {("/m/A_T1.mov", k) for k in range(0, 400, 7)}
+    plain_calls: list = []
+    plain = _cut(_probe_closed(closed, plain_calls), n=3)
+    calls: list = []
+    prefetched: list = []
+    probe = _probe_closed(closed, calls)
+    probe.prefetch = lambda windows: prefetched.extend((p, f, l) for p, _r, f, l in windows)
+    cut = _cut(probe, n=3)
+    assert [(d.src_in, d.src_out, d.reasons) for d in cut.decisions] == \
+        [(d.src_in, d.src_out, d.reasons) for d in plain.decisions]
+    assert calls == plain_calls and set(calls) <= set(prefetched) and len(prefetched) == len(calls)
+
+
 def test_a_blink_inside_the_words_stays_and_is_noted():
     plain = _cut(None).decisions[0]
     # eyes shut over the whole handle zone and the first word: nowhere to go

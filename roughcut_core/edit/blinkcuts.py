@@ -74,19 +74,17 @@ def move_off_blinks(picks: Sequence, ranges: Sequence, probe: Optional[Probe],
     notes: list[tuple[str, ...]] = [() for _ in picks]
     if probe is None:
         return out, notes
+    _prefetch(probe, picks, out, handles)
     for k, c in enumerate(picks):
         if c is None or out[k] is None:
             continue
         src_in, src_out = out[k]
-        prev = picks[k - 1] if k else None
-        nxt = picks[k + 1] if k + 1 < len(picks) else None
-        through_in = prev is not None and prev.take.path == c.take.path and out[k - 1] and out[k - 1][1] == src_in
-        through_out = nxt is not None and nxt.take.path == c.take.path and out[k + 1] and out[k + 1][0] == src_out
+        win_in, win_out = _windows(picks, out, k, handles)
         lo_in, hi_in, lo_out, hi_out = _limits(c, handles)
         said = []
         try:
-            if not through_in:
-                states = probe(c.take.path, c.take.rate, min(lo_in, src_in), max(hi_in, src_in))
+            if win_in is not None:
+                states = probe(*win_in)
                 v = states.get(src_in)
                 if v is not None and v < CLOSED_BELOW:
                     best = _nearest_open(states, src_in, lo_in, hi_in)
@@ -95,9 +93,8 @@ def move_off_blinks(picks: Sequence, ranges: Sequence, probe: Optional[Probe],
                     else:
                         said.append(f"in moved {abs(best - src_in)} frame{'s' if abs(best - src_in) != 1 else ''} off a blink")
                         src_in = best
-            if not through_out:
-                # the frame on screen at the out is out - 1
-                states = probe(c.take.path, c.take.rate, min(lo_out, src_out - 1), max(hi_out - 1, src_out - 1))
+            if win_out is not None:  # the frame on screen at the out is out - 1
+                states = probe(*win_out)
                 v = states.get(src_out - 1)
                 if v is not None and v < CLOSED_BELOW:
                     best = _nearest_open(states, src_out - 1, lo_out - 1, hi_out - 1)
@@ -111,6 +108,39 @@ def move_off_blinks(picks: Sequence, ranges: Sequence, probe: Optional[Probe],
         out[k] = (src_in, src_out)
         notes[k] = tuple(said)
     return out, notes
+
+
+def _windows(picks: Sequence, ranges: Sequence, k: int, handles: Handles) -> tuple:
+    """The probe windows ``(path, rate, first, last)`` pick ``k`` needs at its in and at its out
+    given ``ranges`` so far, each None where that cut is a through edit (the neighbouring pick
+    of the same recording meets it, so it is not a visible cut)."""
+    c = picks[k]
+    src_in, src_out = ranges[k]
+    prev = picks[k - 1] if k else None
+    nxt = picks[k + 1] if k + 1 < len(picks) else None
+    through_in = prev is not None and prev.take.path == c.take.path and ranges[k - 1] and ranges[k - 1][1] == src_in
+    through_out = nxt is not None and nxt.take.path == c.take.path and ranges[k + 1] and ranges[k + 1][0] == src_out
+    lo_in, hi_in, lo_out, hi_out = _limits(c, handles)
+    win_in = None if through_in else (c.take.path, c.take.rate, min(lo_in, src_in), max(hi_in, src_in))
+    win_out = None if through_out else (c.take.path, c.take.rate, min(lo_out, src_out - 1),
+                                         max(hi_out - 1, src_out - 1))
+    return win_in, win_out
+
+
+def _prefetch(probe, picks: Sequence, ranges: Sequence, handles: Handles) -> None:
+    """Give a probe that can measure windows together (``probe.prefetch``, e.g. on several
+    threads) every window the loop in :func:`move_off_blinks` will ask for, as planned before
+    any cut moves (a moved out can only turn a later in into a through edit, so the loop asks
+    for these windows or fewer) and gets the same answers a one-by-one probe gives."""
+    prefetch = getattr(probe, "prefetch", None)
+    if prefetch is None:
+        return
+    windows = [w for k, c in enumerate(picks) if c is not None and ranges[k] is not None
+               for w in _windows(picks, ranges, k, handles) if w is not None]
+    try:
+        prefetch(windows)
+    except Exception:  # the loop asks window by window and copes with failures itself
+        pass
 
 
 def blinks_at_cuts(cut, probe: Probe) -> tuple[int, int]:

@@ -18,7 +18,8 @@ The per-reading measurements (not the relative ones, which depend on the other r
 stored in the analysis cache under analyzer ``perform.reading``, keyed by the file's content key
 and the reading's word times. A file whose audio cannot be decoded leaves its readings without
 these signals and is logged with its path; the others go on. ``model=None`` forces DSP only;
-the default (``...``) loads the user's trained model if there is one.
+the default (``...``) loads the user's trained model if there is one. Readings are measured on
+``threadmap.thread_map``'s threads (the CPU share); the values equal a one-by-one loop's.
 """
 from __future__ import annotations
 
@@ -123,15 +124,21 @@ def attach_performance(readings: Sequence[LineReading], transcripts: Mapping[str
     """The readings with performance signals added (see module doc)."""
     if model is ...:
         model = load_default_model()
+    from ..threadmap import thread_map
+
     raw: list[Optional[dict]] = []
-    for r in readings:
-        try:
-            raw.append(_measure_reading(r, transcripts.get(r.path), (assets or {}).get(r.path), cache))
-        except RoughcutError as exc:
-            log.warning("performance signals skipped: %s", exc)
+    # readings measured on the CPU share's threads (decoding and numpy release the GIL); each
+    # measurement depends only on its reading, so the values are those of a plain loop
+    measured = thread_map(lambda r, _state: _measure_reading(r, transcripts.get(r.path),
+                                                             (assets or {}).get(r.path), cache), readings)
+    for r, res in zip(readings, measured):
+        if res.ok:
+            raw.append(res.value)
+        elif isinstance(res.error, RoughcutError):
+            log.warning("performance signals skipped: %s", res.error)
             raw.append(None)
-        except Exception as exc:  # a decoder error on one file must not lose the cut
-            log.warning("performance signals skipped: %s: %s", r.path, exc)
+        else:  # a decoder error on one file must not lose the cut
+            log.warning("performance signals skipped: %s: %s", r.path, res.error)
             raw.append(None)
     lines = {ln.id: ln for ln in script.lines} if script is not None else {}
     speaker = [r.character or (lines[r.line_id].character if r.line_id in lines else None) or r.path

@@ -393,37 +393,52 @@ def eyes_open_frames(path: str, first: int, last: int, rate, models=None, contex
 EYES_VERSION = "1"
 
 
-def make_eye_probe(models=None, store: Optional[dict] = None):
+def make_eye_probe(models=None, store: Optional[dict] = None, workers: Optional[int] = None):
     """An ``EditOptions.eye_probe``: ``(path, rate, first, last) -> {frame: openness}`` over
     ``eyes_open_frames``, loading the face models on first use and remembering each window it
     decoded (per probe object, nothing global). ``store`` (optional, filled in by the caller
     once known): ``{"cache": AnalysisCache, "keys": {path: content key}}`` keeps the windows in
-    the analysis cache (analyzer ``picture.eyes``), so a re-cut decodes nothing."""
-    state: dict = {"models": models, "seen": {}}
+    the analysis cache (analyzer ``picture.eyes``), so a re-cut decodes nothing.
 
-    def compute(path, rate, first, last) -> dict:
-        if state["models"] is None:
-            from .detector import FaceDetector
-            from .landmarks import FaceLandmarker
+    ``probe.prefetch([(path, rate, first, last), ...])`` measures the windows not yet known on
+    ``workers`` threads (default ``cputhreads.cpu_threads()``; one when ``models`` are given),
+    each with its own models; later ``probe`` calls for them are answered from memory. The
+    values equal what ``probe`` computes one window at a time."""
+    state: dict = {"main": _LazyModels(models), "seen": {}}
 
-            state["models"] = (FaceDetector("full"), FaceLandmarker())
-        return eyes_open_frames(path, first, last, rate, state["models"])
-
-    def probe(path: str, rate, first: int, last: int) -> dict:
+    def window(path, rate, first, last, lazy) -> dict:
         key = (path, int(first), int(last))
-        if key in state["seen"]:
-            return state["seen"][key]
         cache = (store or {}).get("cache")
         ckey = ((store or {}).get("keys") or {}).get(path)
         if cache is not None and ckey:
-            rows = cache.get_or_compute(ckey, "picture.eyes", EYES_VERSION,
-                                        {"first": key[1], "last": key[2], "rate": str(rate)},
-                                        lambda: [[k, v] for k, v in compute(path, rate, key[1], key[2]).items()])
-            state["seen"][key] = {int(k): v for k, v in rows}
-        else:
-            state["seen"][key] = compute(path, rate, key[1], key[2])
+            rows = cache.get_or_compute(
+                ckey, "picture.eyes", EYES_VERSION, {"first": key[1], "last": key[2], "rate": str(rate)},
+                lambda: [[k, v] for k, v in eyes_open_frames(path, key[1], key[2], rate, lazy.get()).items()])
+            return {int(k): v for k, v in rows}
+        return eyes_open_frames(path, key[1], key[2], rate, lazy.get())
+
+    def probe(path: str, rate, first: int, last: int) -> dict:
+        key = (path, int(first), int(last))
+        if key not in state["seen"]:
+            state["seen"][key] = window(path, rate, first, last, state["main"])
         return state["seen"][key]
 
+    def prefetch(windows) -> None:
+        from ..threadmap import thread_map
+
+        todo, keys = [], set()
+        for path, rate, first, last in windows:
+            key = (path, int(first), int(last))
+            if key not in state["seen"] and key not in keys:
+                keys.add(key)
+                todo.append((path, rate, key[1], key[2]))
+        n, make_state = _pool_settings(models, workers)
+        for w, res in zip(todo, thread_map(lambda w, lazy: window(*w, lazy), todo, workers=n,
+                                           make_state=make_state)):
+            if res.ok:  # a failing window is left to ``probe``, which raises for the caller
+                state["seen"][(w[0], w[2], w[3])] = res.value
+
+    probe.prefetch = prefetch
     return probe
 
 
@@ -449,36 +464,69 @@ def _frames_every(path: str, start: float, end: float, spf: float) -> list:
 VERSION = "5"
 
 
-def reading_face_signals(readings, assets, cache=None, models=None) -> list[dict]:
+def _face_models(num_threads=None):
+    from .detector import FaceDetector
+    from .landmarks import FaceLandmarker
+
+    return (FaceDetector("full", num_threads=num_threads), FaceLandmarker(num_threads=num_threads))
+
+
+class _LazyModels:
+    """One thread's face models, loaded on first use (a cache hit loads nothing)."""
+
+    def __init__(self, models=None, num_threads=None):
+        self._models, self._threads = models, num_threads
+
+    def get(self):
+        if self._models is None:
+            self._models = _face_models(self._threads)
+        return self._models
+
+
+def _pool_settings(models, workers):
+    """(workers, per-thread state factory) for the per-reading / per-window maps: given
+    ``models`` are one set, so one thread; else ``workers`` threads (default the CPU share),
+    each with its own one-thread models (the interpreters are not thread-safe; XNNPACK gives
+    the same numbers on any thread count)."""
+    from ..threadmap import default_workers
+
+    if models is not None:
+        return 1, (lambda: _LazyModels(models))
+    n = default_workers() if workers is None else int(workers)
+    threads = 1 if n > 1 else None
+    return n, (lambda: _LazyModels(None, threads))
+
+
+def reading_face_signals(readings, assets, cache=None, models=None, workers=None) -> list[dict]:
     """Face signals per reading (same order), each ``{}`` when the file has no video or cannot
     be decoded (logged with the path). ``assets``: path -> MediaAsset (rate, content key).
-    Cached per reading under analyzer ``picture.expression``."""
+    Cached per reading under analyzer ``picture.expression``. Readings are measured on
+    ``workers`` threads (default ``cputhreads.cpu_threads()``; ``models`` given: one thread),
+    each with its own models: the same results as one after another."""
     import logging
 
+    from ..threadmap import thread_map
+
     log = logging.getLogger(__name__)
-    out: list[dict] = []
-    for r in readings:
-        asset = assets.get(r.path)
-        if asset is None or not getattr(asset, "has_video", False):
-            out.append({})
-            continue
+    jobs = [(k, r, assets.get(r.path)) for k, r in enumerate(readings)]
+    jobs = [(k, r, a) for k, r, a in jobs if a is not None and getattr(a, "has_video", False)]
+
+    def one(job, lazy):
+        _k, r, asset = job
         params = {"start": round(r.start, 3), "end": round(r.end, 3)}
 
-        def compute(r=r, asset=asset):
-            nonlocal models
-            if models is None:
-                from .detector import FaceDetector
-                from .landmarks import FaceLandmarker
+        def compute():
+            return face_signals(r.path, r.start, r.end, asset.rate, lazy.get())
 
-                models = (FaceDetector("full"), FaceLandmarker())
-            return face_signals(r.path, r.start, r.end, asset.rate, models)
+        if cache is not None and getattr(asset, "content_key", None):
+            return cache.get_or_compute(asset.content_key, "picture.expression", VERSION, params, compute)
+        return compute()
 
-        try:
-            if cache is not None and getattr(asset, "content_key", None):
-                out.append(cache.get_or_compute(asset.content_key, "picture.expression", VERSION, params, compute))
-            else:
-                out.append(compute())
-        except Exception as exc:  # one bad file must not lose the other readings' signals
-            log.warning("face signals skipped: %s: %s", r.path, exc)
-            out.append({})
+    n, make_state = _pool_settings(models, workers)
+    out: list[dict] = [{} for _ in readings]
+    for (k, r, _a), res in zip(jobs, thread_map(one, jobs, workers=n, make_state=make_state)):
+        if res.ok:
+            out[k] = res.value
+        else:  # one bad file must not lose the other readings' signals
+            log.warning("face signals skipped: %s: %s", r.path, res.error)
     return out

@@ -113,3 +113,34 @@ def test_face_signals_on_threads_equal_one_by_one(tmp_path):
     assert store["cache"].get("grid-b", "picture.eyes", "1", {"first": 30, "last": 33, "rate": str(Rate(25))})
     with pytest.raises(Exception):
         threaded(missing, Rate(25), 1, 2)
+
+
+def test_mouth_activity_of_a_long_take_is_the_windowed_range_and_fast():
+    """picture.speaking.mouth_activity on a 10-minute, two-face take at 4 samples a second:
+    each face's activity is max - min of its own track's mouth_open within +-WINDOW s (the
+    contract, computed here by brute force), with samples exactly on the window's edge in, and
+    it costs well under the brute force's quadratic time."""
+    import random
+    import time
+
+    from roughcut_core.model import FaceBox
+    from roughcut_core.picture.speaking import WINDOW, mark_speaking, mouth_activity
+
+    rnd = random.Random(3)
+    faces = tuple(FaceBox(t=k * 0.25, box=(0.1, 0.1, 0.2, 0.2), score=0.9, track=tr,
+                          mouth_open=None if rnd.random() < 0.05 else rnd.random() * 0.05)
+                  for k in range(2400) for tr in (0, 1))
+    tick = time.process_time()
+    got = mouth_activity(faces)
+    took = time.process_time() - tick
+    want, tracks = {}, {}
+    for fb in faces:
+        if fb.mouth_open is not None:
+            tracks.setdefault(fb.track, []).append(fb)
+    for i, fb in enumerate(faces):
+        near = [o.mouth_open for o in tracks[fb.track] if abs(o.t - fb.t) <= WINDOW + 1e-6]
+        want[i] = None if fb.mouth_open is None else (max(near) - min(near) if len(near) > 1 else 0.0)
+    assert got == want
+    assert took < 0.5, took
+    marked = mark_speaking(faces, [(k * 2.0, k * 2.0 + 1.2) for k in range(300)])
+    assert {fb.speaking for fb in marked} == {None, False, True}

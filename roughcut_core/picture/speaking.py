@@ -49,23 +49,37 @@ def normalize_intervals(speech_intervals: Iterable, bridge: float | None = None)
     return merged
 
 
-def in_speech(t: float, intervals: list[tuple[float, float]]) -> bool:
-    i = bisect.bisect_right([s for s, _ in intervals], t) - 1
+def in_speech(t: float, intervals: list[tuple[float, float]], starts: Sequence[float] | None = None) -> bool:
+    """Whether ``t`` falls in one of the sorted, merged ``intervals``; ``starts`` (their start
+    times, when the caller asks many times) saves rebuilding them per call."""
+    starts = [s for s, _ in intervals] if starts is None else starts
+    i = bisect.bisect_right(starts, t) - 1
     return i >= 0 and intervals[i][0] <= t < intervals[i][1]
 
 
 def mouth_activity(faces: Sequence[FaceBox], window: float = WINDOW) -> dict[int, float | None]:
-    """Activity per index into ``faces`` (None when the face has no mouth measurement)."""
+    """Activity per index into ``faces`` (None when the face has no mouth measurement). Each
+    face looks only at its track's samples near it in time (sorted once per track), so a long
+    take costs n log n, not n squared; the samples compared are the same."""
     by_track: dict[int, list[tuple[float, float]]] = defaultdict(list)
     for fb in faces:
         if fb.mouth_open is not None:
             by_track[fb.track].append((fb.t, fb.mouth_open))
+    times: dict[int, list[float]] = {}
+    for track, samples in by_track.items():
+        samples.sort(key=lambda s: s[0])
+        times[track] = [t for t, _ in samples]
+    reach = window + 1e-6
     out: dict[int, float | None] = {}
     for i, fb in enumerate(faces):
         if fb.mouth_open is None:
             out[i] = None
             continue
-        near = [m for t, m in by_track[fb.track] if abs(t - fb.t) <= window + 1e-6]
+        samples, ts = by_track[fb.track], times[fb.track]
+        # candidates by bisection with a margin, then the exact test on each
+        lo = bisect.bisect_left(ts, fb.t - reach - 1e-9)
+        hi = bisect.bisect_right(ts, fb.t + reach + 1e-9)
+        near = [m for t, m in samples[lo:hi] if abs(t - fb.t) <= reach]
         out[i] = max(near) - min(near) if len(near) > 1 else 0.0
     return out
 
@@ -73,13 +87,14 @@ def mouth_activity(faces: Sequence[FaceBox], window: float = WINDOW) -> dict[int
 def mark_speaking(faces: Sequence[FaceBox], speech_intervals, min_activity: float = MIN_ACTIVITY,
                   window: float = WINDOW, share: float = SHARE) -> tuple[FaceBox, ...]:
     intervals = normalize_intervals(speech_intervals)
+    starts = [s for s, _ in intervals]
     activity = mouth_activity(faces, window)
     by_time: dict[float, list[int]] = defaultdict(list)
     for i, fb in enumerate(faces):
         by_time[round(fb.t, 6)].append(i)
     speaking: dict[int, bool | None] = {}
     for t, idxs in by_time.items():
-        talking = in_speech(t, intervals)
+        talking = in_speech(t, intervals, starts)
         known = [i for i in idxs if activity[i] is not None]
         for i in idxs:
             speaking[i] = None if activity[i] is None else False

@@ -15,7 +15,8 @@ Bin blue at F two now!
 
 
 def test_align_json_has_performance_signals(grid_clip, tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("ROUGHCUT_MODELS_DIR", str(tmp_path / "no-models"))  # default install: no model
+    monkeypatch.setenv("ROUGHCUT_MODELS_DIR", str(tmp_path / "no-models"))
+    monkeypatch.setenv("ROUGHCUT_EMOTION_MODEL", "none")  # the DSP-only path (no emotion model)
     script = tmp_path / "scene.fountain"
     script.write_text(SCRIPT)
     assert main(["align", "--script", str(script), str(grid_clip), "--json", "--cache-dir", str(tmp_path / "c")]) == 0

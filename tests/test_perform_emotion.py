@@ -64,7 +64,8 @@ def test_held_out_actors_are_recognised_well_above_chance(trained):
 def test_model_file_round_trip_and_checksum(trained, tmp_path, monkeypatch):
     model = trained[0]
     monkeypatch.setenv("ROUGHCUT_MODELS_DIR", str(tmp_path / "models"))
-    assert load_default_model() is None  # nothing trained yet: no model, no made-up emotions
+    monkeypatch.delenv("ROUGHCUT_EMOTION_MODEL", raising=False)
+    assert "source" in load_default_model().recipe  # nothing trained yet: the shipped EmoDB model
     sha = model.save(default_model_path())
     back = load_default_model()
     z = np.random.default_rng(1).standard_normal((3, model.weights.shape[0] - 1))
@@ -75,7 +76,9 @@ def test_model_file_round_trip_and_checksum(trained, tmp_path, monkeypatch):
     default_model_path().write_text(json.dumps(doc))
     with pytest.raises(RoughcutError, match="checksum"):
         EmotionModel.load(default_model_path())
-    assert load_default_model() is None  # a damaged file is skipped with a warning
+    assert "source" in load_default_model().recipe  # a damaged file is skipped with a warning
+    monkeypatch.setenv("ROUGHCUT_EMOTION_MODEL", "none")
+    assert load_default_model() is None  # no model, no made-up emotions
 
 
 def test_train_cli_writes_the_model_and_reports_held_out(tmp_path, monkeypatch):

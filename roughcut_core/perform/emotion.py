@@ -11,10 +11,15 @@ Contract:
   ``predict(Z) -> (probs (n, 7), arousal (n,))``; ``save(path)`` / ``load(path)`` as JSON that
   records the training recipe and a sha256 of the weights.
 - ``default_model_path()`` = ``$ROUGHCUT_MODELS_DIR`` or the user data dir + ``/models``,
-  file ``emotion-v1.json``. No model ships with the package: the acted-emotion corpora here are
-  non-commercial, so the user trains one (``roughcut train emotion --data DIR``) and
-  ``load_default_model()`` returns None until then; readings then get arousal from DSP and no
-  emotion distribution at all (never a made-up one).
+  file ``emotion-v1.json``: the user's own model (``roughcut train emotion --data DIR``).
+- ``SHIPPED_MODEL``: the model that ships in the package (``perform/models/``), trained on EmoDB
+  (CC0-1.0; source, commit, manifest and recipe in its ``recipe``; rebuilt with
+  ``python -m roughcut_core.perform.corpora``). EmoDB has no surprise takes, so the shipped
+  model never names surprise (its ``recipe["labels"]["surprise"]`` is 0); the intent match
+  then rests on the delivery cues for ``(surprised)``.
+- ``load_default_model()``: the user's model when there is a readable one, else the shipped one;
+  ``$ROUGHCUT_EMOTION_MODEL=none`` turns both off (readings then get arousal from DSP and no
+  emotion distribution at all, never a made-up one), ``=shipped`` skips the user's model.
 """
 from __future__ import annotations
 
@@ -65,6 +70,12 @@ def default_model_dir() -> Path:
 
 def default_model_path() -> Path:
     return default_model_dir() / MODEL_FILE
+
+
+SHIPPED_MODEL = Path(__file__).resolve().parent / "models" / "emotion-emodb-v1.json"
+# sha256 of the shipped model's weights (its "sha256" field), as measured in the notes of
+# perform/models/README.md; a different file is a different model and needs measuring again.
+SHIPPED_SHA256 = "4f51420d41a4a512af3048e4fa19e070da43aefe26cb30f331817c8df1ee3ecf"
 
 
 def _softmax(a: np.ndarray) -> np.ndarray:
@@ -160,14 +171,23 @@ class EmotionModel:
 
 
 def load_default_model(path=None) -> Optional[EmotionModel]:
-    """The user's trained model, or None when none was trained (logged reason on a bad file)."""
+    """The model the analysis uses (module doc): ``path`` when given, else the user's trained
+    model, else the shipped one; None when turned off or none is readable (a bad file is
+    skipped with a logged reason)."""
     import logging
 
-    path = Path(path) if path is not None else default_model_path()
-    if not path.exists():
-        return None
-    try:
-        return EmotionModel.load(path)
-    except RoughcutError as exc:
-        logging.getLogger(__name__).warning("%s", exc)
-        return None
+    if path is not None:
+        candidates = [Path(path)]
+    else:
+        choice = os.environ.get("ROUGHCUT_EMOTION_MODEL", "").strip().lower()
+        if choice in ("none", "off", "dsp"):
+            return None
+        candidates = ([] if choice == "shipped" else [default_model_path()]) + [SHIPPED_MODEL]
+    for candidate in candidates:
+        if not candidate.exists():
+            continue
+        try:
+            return EmotionModel.load(candidate)
+        except RoughcutError as exc:
+            logging.getLogger(__name__).warning("%s", exc)
+    return None

@@ -13,7 +13,8 @@ Speakers are kept apart: features are z-scored per speaker, and evaluation is sp
 never by file (``split_by_speaker``). The model file records the recipe: data folder, the
 speakers used, file count and a sha256 over the sorted ``(path, size)`` manifest, plus the
 sha256 of its weights. With the acted corpora shipped here (non-commercial), the trained model
-stays in the user's data dir and must not be redistributed in a commercial product.
+stays in the user's data dir and must not be redistributed in a commercial product; the model
+that ships in the package is trained on EmoDB (CC0) by ``perform.corpora``.
 """
 from __future__ import annotations
 
@@ -137,8 +138,11 @@ def arousal_targets(examples: Sequence[Example]) -> np.ndarray:
                      for e in examples])
 
 
-def train(examples: Sequence[Example], raw: np.ndarray, l2: float = 30.0, data_dir: str = "") -> EmotionModel:
-    """Fit the model on all ``examples`` (their raw feature rows ``raw``)."""
+def train(examples: Sequence[Example], raw: np.ndarray, l2: float = 30.0, data_dir: str = "",
+          source: Optional[dict] = None) -> EmotionModel:
+    """Fit the model on all ``examples`` (their raw feature rows ``raw``). ``source`` (e.g.
+    ``perform.corpora.SOURCES["emodb"]``: origin, commit, licence) is recorded in the recipe;
+    without it the recipe only warns that the data's licence applies."""
     z = normalise_by_group(raw, [e.speaker for e in examples])
     speakers = sorted({e.speaker for e in examples})
     recipe = {"data_dir": str(data_dir), "files": len(examples), "speakers": speakers,
@@ -147,6 +151,9 @@ def train(examples: Sequence[Example], raw: np.ndarray, l2: float = 30.0, data_d
               "arousal_targets": arousal_targets(examples).tolist(),
               "licence_note": "trained on the data above; respect its licence (e.g. RAVDESS/TESS "
                               "are non-commercial)"}
+    if source:
+        recipe["source"] = dict(source)
+        recipe["licence_note"] = f"trained on data licensed {source.get('licence', '?')} (see source)"
     return EmotionModel.fit(z, [e.emotion for e in examples], raw, l2=l2, recipe=recipe)
 
 
@@ -165,7 +172,8 @@ def evaluate(model: EmotionModel, examples: Sequence[Example], raw: np.ndarray) 
 
 
 def train_and_save(data_dir, out, holdout: Iterable[str] = (), l2: float = 30.0,
-                   progress: Optional[Callable[[int, int], None]] = None) -> dict:
+                   progress: Optional[Callable[[int, int], None]] = None,
+                   source: Optional[dict] = None) -> dict:
     """Train on every speaker of ``data_dir`` not in ``holdout``, save to ``out`` (e.g. under a
     ``$ROUGHCUT_MODELS_DIR`` for a benchmark) and return ``{"model", "sha256", "files",
     "speakers", "holdout": evaluate(...) | None}``. Raises RoughcutError when there is nothing
@@ -179,7 +187,7 @@ def train_and_save(data_dir, out, holdout: Iterable[str] = (), l2: float = 30.0,
     if not tr.any():
         raise RoughcutError(f"{data_dir}: every speaker is held out; nothing to train on")
     train_ex = [e for e, keep in zip(examples, tr) if keep]
-    model = train(train_ex, raw[tr], l2=l2, data_dir=str(data_dir))
+    model = train(train_ex, raw[tr], l2=l2, data_dir=str(data_dir), source=source)
     sha = model.save(out)
     result = evaluate(model, [e for e, keep in zip(examples, te) if keep], raw[te]) if te.any() else None
     return {"model": str(out), "sha256": sha, "files": len(train_ex),

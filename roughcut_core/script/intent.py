@@ -27,7 +27,8 @@ with the reading's delivery relative to the same speaker's other readings of the
 variability, spectral tilt, rate, pausing, voice irregularity) through the published cue
 profiles in ``perform.delivery.PROFILES`` (Juslin & Laukka 2003; Murray & Arnott 1993; Banse &
 Scherer 1996). Readings without those cues fall back to ``PROFILES`` below (signs of loudness,
-mean pitch, pitch range and rate).
+mean pitch, pitch range and rate). With an emotion distribution, the model's agreement and the
+same relative-delivery fit both count (weights 2 x confidence and 3).
 
 The mapping from script words to delivery is the table ``CUES`` below: one row per cue word
 stem, with the emotion it implies, the arousal it implies and its loudness / pace. It is hand
@@ -293,6 +294,11 @@ def intent_match(signals: Mapping, intent: Optional[Intent]) -> tuple[float, str
         emo_agree = min(1.0, p_exp / max(p_best * max(expected.values()), 1e-6))
         conf = float(signals.get("emotion_conf", 1.0) or 0.0)
         parts.append((2.0 * max(0.2, conf), emo_agree))
+        # The model's guess and the delivery against the actor's own takes are two views of
+        # the same reading: with both measured, both count (the words stay the model's).
+        fit = _delivery_fit(signals, intent)
+        if fit is not None:
+            parts.append((3.0, fit))
     else:
         # No emotion model: the reading's delivery against the same speaker's other readings
         # (``rel_*`` cues) compared with the direction's published cue profile.

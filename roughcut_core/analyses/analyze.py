@@ -67,11 +67,13 @@ class PictureConsumer:
             small = cv2.resize(small, (MOTION_WIDTH, max(1, int(round(h * MOTION_WIDTH / w)))),
                                interpolation=cv2.INTER_AREA)
         h, w = small.shape[:2]
-        if self._shots is not None:
-            tiny = small if w == SMALL_WIDTH else cv2.resize(
-                small, (SMALL_WIDTH, max(1, int(round(h * SMALL_WIDTH / w)))), interpolation=cv2.INTER_AREA)
-            self._shots.feed(t, tiny)
         grey = to_grey(small)
+        if self._shots is not None:
+            if w == SMALL_WIDTH:
+                self._shots.feed(t, small, grey=grey)
+            else:
+                self._shots.feed(t, cv2.resize(small, (SMALL_WIDTH, max(1, int(round(h * SMALL_WIDTH / w)))),
+                                               interpolation=cv2.INTER_AREA))
         if self._prev is not None:
             m, self._pts = track_motion(self._prev, grey, None if len(self._motions) % REFRESH == 0 else self._pts)
             self._motions.append(m)

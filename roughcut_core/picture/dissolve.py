@@ -33,21 +33,34 @@ SETTLE = 2          # frames after B that must be still (the change has ended)
 SETTLED = 0.35      # motion before A / after B, against the A->B change
 
 
+_HS_LUT = np.zeros((256, 3), np.uint8)  # per channel: hue bin (8) * 20, saturation bin (4) * 5
+_HS_LUT[:, 0] = np.minimum(np.arange(256) // 23, 7) * 20
+_HS_LUT[:, 1] = (np.arange(256) // 64) * 5
+_LEVELS = np.arange(256, dtype=np.float32)
+_SUM3 = np.ones((1, 3), np.float32)
+
+
 def _hist(rgb: np.ndarray) -> np.ndarray:
     """Colour histogram that a gain change leaves alone: hue, saturation and brightness over the
-    frame's mean brightness (a fade dims every pixel alike, a dissolve brings other colours)."""
+    frame's mean brightness (a fade dims every pixel alike, a dissolve brings other colours).
+    160 bins: 8 hues x 4 saturations x 5 brightness levels over 0..2.5 x the mean; the bin of
+    each pixel is the sum of three per-channel lookups (the brightness table made per frame)."""
     import cv2
 
-    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV).reshape(-1, 3)
-    v = hsv[:, 2].astype(np.float32)
-    vb = np.minimum((v * (2.0 / max(float(v.mean()), 1.0))).astype(np.int32), 4)  # 5 bins over 0..2.5
-    idx = (np.minimum(hsv[:, 0] // 23, 7).astype(np.int32) * 4 + (hsv[:, 1] // 64).astype(np.int32)) * 5 + vb
-    h = np.bincount(idx, minlength=160).astype(np.float64)
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    # the float32 mean of V (an exact integer sum over the pixel count, rounded once)
+    mean = float(np.float32(int(hsv[..., 2].sum())) / np.float32(hsv.shape[0] * hsv.shape[1]))
+    lut = _HS_LUT.copy()
+    lut[:, 2] = np.minimum((_LEVELS * (2.0 / max(mean, 1.0))).astype(np.int32), 4)
+    idx = cv2.transform(cv2.LUT(hsv, lut.reshape(1, 256, 3)), _SUM3)
+    h = np.bincount(idx.ravel(), minlength=160).astype(np.float64)
     return h / max(h.sum(), 1e-9)
 
 
-def _bhatta(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.sqrt(max(0.0, 1.0 - float(np.sum(np.sqrt(a * b))))))
+def _unit(x: np.ndarray) -> np.ndarray:
+    """``x`` less its mean, scaled to unit norm, in float32."""
+    c = x - float(x.mean())
+    return (c / max(float(np.sqrt(c @ c)), 1e-9)).astype(np.float32)
 
 
 class DissolveDetector:
@@ -59,7 +72,6 @@ class DissolveDetector:
         self._cap = cap = max(self.windows) + 2 + SETTLE
         self._grey = np.zeros((2 * cap, W * H), np.float64)   # blurred grey, 0..255
         self._sq = np.zeros(2 * cap, np.float64)              # its squared norm
-        self._unit = np.zeros((2 * cap, W * H), np.float32)   # zero-mean, unit-norm grey
         self._shist = np.zeros((2 * cap, 160), np.float64)    # sqrt of the colour histogram
         self._dark = np.zeros(2 * cap, bool)
         self._index = np.zeros(2 * cap, np.int64)
@@ -71,17 +83,14 @@ class DissolveDetector:
 
         rgb = cv2.resize(np.ascontiguousarray(small_rgb), (W, H), interpolation=cv2.INTER_AREA)
         grey = cv2.GaussianBlur(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), (3, 3), 0).astype(np.float64).ravel()
-        mean = float(grey.mean())
-        centred = grey - mean
         cap = self._cap
         p = self._count % cap
         self._count += 1
         rows = [p, p + cap]
         self._grey[rows] = grey
         self._sq[rows] = float(grey @ grey)
-        self._unit[rows] = centred / max(float(np.sqrt(centred @ centred)), 1e-9)
         self._shist[rows] = np.sqrt(_hist(rgb))
-        self._dark[rows] = mean < 16.0
+        self._dark[rows] = float(grey.mean()) < 16.0
         self._index[rows] = index
         have = min(self._count, cap) - SETTLE  # frames up to B (B is SETTLE frames back, so the
         if have < 2:                           # picture after it can show the change has ended)
@@ -96,11 +105,14 @@ class DissolveDetector:
         if not ns.size:
             return
         b = g[e]
-        # the cheap tests for every window at once (most windows stop here)
+        # the cheap tests for every window at once (most windows stop here): colours, then pixels
         hist_d = np.sqrt(np.maximum(0.0, 1.0 - self._shist[e - ns] @ self._shist[e]))  # Bhattacharyya
+        ns = ns[hist_d >= HIST_MIN]
+        if not ns.size:
+            return
         change_all = np.abs(g[e - ns] - b[None, :]).mean(axis=1)
-        ok = np.flatnonzero((hist_d >= HIST_MIN) & (change_all >= PIX_MIN))
-        if not ok.size:
+        ok = change_all >= PIX_MIN
+        if not ok.any():
             return
         ns, change_all = ns[ok], change_all[ok]
         # settled ends: the picture just before A and just after B moves much less than A->B
@@ -110,7 +122,7 @@ class DissolveDetector:
         ok = (before_move <= SETTLED * change_all) & (after_move <= SETTLED * change_all)
         # the same picture brighter or darker (a fade, a light switched on) is no dissolve:
         # the ends of a dissolve are two pictures, their pixels barely correlate
-        ok &= self._unit[e - ns] @ self._unit[e] <= SAME_CORR
+        ok &= np.stack([_unit(g[e - n]) for n in ns]) @ _unit(b) <= SAME_CORR
         size = float(W * H)
         for j in np.flatnonzero(ok):
             n, change = int(ns[j]), float(change_all[j])

@@ -20,13 +20,25 @@ from __future__ import annotations
 
 from collections import deque
 from fractions import Fraction
+from typing import Optional
 
 import numpy as np
 
-from .describe import frame_stats, is_black
+from .describe import BLACK_LEVEL, frame_stats, is_black
 from .dissolve import DissolveDetector
 
 DISSOLVE_FADE_GAP = 60  # decoded frames
+
+
+def _is_black(img: np.ndarray) -> bool:
+    """``describe.is_black(*describe.frame_stats(rgb))`` from the RGB frame or its uint8 grey, at a
+    fifth of the cost: the same luma, the mean from its integer sum, the dark pixels counted."""
+    import cv2
+
+    if img.dtype != np.uint8:
+        return is_black(*frame_stats(img))
+    y = img if img.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(img), cv2.COLOR_RGB2GRAY)
+    return is_black(float(cv2.mean(y)[0]), np.count_nonzero(y < BLACK_LEVEL) / y.size)
 
 
 class ShotBoundaries:
@@ -52,7 +64,9 @@ class ShotBoundaries:
         self.params = {"content_threshold": content_threshold, "fade_threshold": fade_threshold,
                        "min_shot": min_shot}
 
-    def feed(self, t: float, small_rgb: np.ndarray) -> None:
+    def feed(self, t: float, small_rgb: np.ndarray, grey: Optional[np.ndarray] = None) -> None:
+        """``grey``: ``small_rgb`` in grey (OpenCV's RGB->grey, uint8) when the caller has it."""
+        import cv2
         from scenedetect.common import FrameTimecode
 
         frame = int(round(t * float(self.fps)))
@@ -61,9 +75,9 @@ class ShotBoundaries:
         self._last_frame = frame
         tc = FrameTimecode(frame, fps=self.fps)
         self._last_tc = tc
-        black = is_black(*frame_stats(small_rgb))
+        black = _is_black(small_rgb if grey is None else grey)
         self._black.append((frame, black))
-        bgr = np.ascontiguousarray(small_rgb[..., ::-1])
+        bgr = cv2.cvtColor(np.ascontiguousarray(small_rgb), cv2.COLOR_RGB2BGR)
         content, fade = self._detectors
         for cut in content.process_frame(tc, bgr) or ():
             if not self._near_black(cut.frame_num):

@@ -182,3 +182,18 @@ def test_continuity_hints_side_flip_jump_and_colour():
     marked = add_continuity_markers(cut, pics, frame_at=lambda p, t: frames[p])
     assert marked.decisions == cut.decisions and len(marked.markers) == 2
     assert all(m.frame == 50 and "confidence" in m.note for m in marked.markers)
+
+
+@needs_media
+def test_bench_speed_pairs_decode_with_and_without_the_analysers(monkeypatch):
+    """bench analyses --only speed: per file, interleaved (decode, decode + analysers) pairs, each
+    ratio taken within its pair; the decoded frame count is the file's streamed 96-px decode."""
+    from roughcut_core.bench import analyses as bench
+
+    monkeypatch.setattr(bench, "SPEED_FILES", ("archival_film/moviepy_chaplin.mp4",))
+    (row,) = bench.bench_speed(repeats=2)
+    assert row["file"] == "moviepy_chaplin.mp4" and row["pairs"] == 2 and row["decoded_frames"] == 180
+    assert 0 < row["picture_ratio_min"] <= row["picture_ratio_median"]
+    assert 0 < row["picture_cpu_ratio_min"] <= row["picture_cpu_ratio_median"]
+    assert row["decode_s_median"] > 0 and row["with_analysers_s_median"] > 0
+    assert 1.0 < row["sound_ratio_min"] <= row["sound_ratio_median"]  # sound analysis is never free

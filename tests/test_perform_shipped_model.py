@@ -118,3 +118,21 @@ def test_intent_counts_the_delivery_as_well_as_the_model():
     flat = {f"rel_{c}": -2.0 for c in ("int_level", "int_var", "hf_energy", "f0_level", "f0_var")}
     base = intent_match(model_only, intent)[0]
     assert intent_match({**model_only, **loud}, intent)[0] > base > intent_match({**model_only, **flat}, intent)[0]
+
+
+@pytest.mark.skipif(not (DATA / "ravdess" / "labels.tsv").exists(), reason="../shared/media/emotion_takes absent")
+def test_bench_cuts_an_unseen_actors_scene_with_and_without_the_model():
+    """`bench emotion --cut` on one held-out actor: 4 groups (2 lines x 2 intensities) of 7
+    directed lines, cut by the real edit engine; the rates are shares of those 28 lines."""
+    from roughcut_core.bench.emotion import _known_accuracy, cut_intent
+    from roughcut_core.perform.train import Example
+
+    model = EmotionModel.load(SHIPPED_MODEL)
+    res = cut_intent(DATA, ["13"], model, tess=False)
+    row = res["RAVDESS actors 13"]
+    assert row["lines"] == 28 and abs(row["chance"] - 1 / 7) < 0.02
+    assert row["model"] > row["chance"] and 0.0 <= row["dsp"] <= 1.0
+    # Accuracy among the labels the model knows: a surprise take does not count against it.
+    d = model.weights.shape[0] - 1
+    ex = [Example("a", "s", "surprise"), Example("b", "s", "angry")]
+    assert _known_accuracy(model, ex, np.zeros((2, d)), {"angry"}) == 1.0

@@ -143,15 +143,16 @@ def intent_rate(examples, raw, scenes, model, extras=None, per_emotion=None) -> 
     return hits / total if total else float("nan")
 
 
-def cut_intent(root: Path, actors, model) -> dict:
+def cut_intent(root: Path, actors, model, tess: bool = True) -> dict:
     """Intent match of the real cut (``emotion_scenes``: one scene per RAVDESS actor in
-    ``actors``, one per TESS word; hand-set ranking weights) with DSP signals only and with
-    ``model``: ``{set: {"lines", "chance", "dsp", "model"}}``."""
+    ``actors``, one per TESS word unless ``tess`` is False; hand-set ranking weights) with DSP
+    signals only and with ``model``: ``{set: {"lines", "chance", "dsp", "model"}}``."""
     from .emotion_scenes import attach_signals, evaluate_scene, ravdess_scenes, tess_scenes
 
     out = {}
+    with_tess = tess and (root / "lines.tsv").exists()
     for name, scenes in ((f"RAVDESS actors {','.join(actors)}", ravdess_scenes(root / "ravdess", set(actors))),
-                         ("TESS YAF", tess_scenes(root) if (root / "lines.tsv").exists() else [])):
+                         ("TESS YAF", tess_scenes(root) if with_tess else [])):
         if not scenes:
             continue
         res = {}
@@ -245,14 +246,17 @@ def run(argv) -> int:
         lo = np.array([e.emotion in ("sad", "neutral") for e in sub])
         scenes = _scenes(sub)
         extras = delivery_extras(sub)
-        r_model = intent_rate(sub, raw[mask], scenes, model, extras)
+        per_model: dict = {}
+        r_model = intent_rate(sub, raw[mask], scenes, model, extras, per_emotion=per_model)
         r_dsp_old = intent_rate(sub, raw[mask], scenes, None)
         per: dict = {}
         r_dsp = intent_rate(sub, raw[mask], scenes, None, extras, per_emotion=per)
         result["sets"][name] = {**ev, "dsp_arousal_auc": _auc(ar[hi], ar[lo]), "scenes": len(scenes),
                                 "intent_match_rate_model": r_model, "intent_match_rate_dsp": r_dsp,
                                 "intent_match_rate_dsp_without_relative_cues": r_dsp_old,
-                                "intent_match_dsp_per_emotion": {k: round(float(np.mean(v)), 3) for k, v in per.items()}}
+                                "intent_match_dsp_per_emotion": {k: round(float(np.mean(v)), 3) for k, v in per.items()},
+                                "intent_match_model_per_emotion": {k: round(float(np.mean(v)), 3)
+                                                                   for k, v in per_model.items()}}
         rows.append((name, ev["n"], ev["accuracy"], ev["accuracy_on_model_labels"], ev["balanced_accuracy"], ev["arousal_corr"],
                      _auc(ar[hi], ar[lo]), len(scenes), r_model, r_dsp, r_dsp_old, 1 / 7))
     if args.cut:

@@ -8,9 +8,9 @@ Both executors have one interface::
     executor.close()
 
 ``analyze`` yields results as they finish (any order); an exception is yielded, not raised,
-so one bad file never stops the others. Both run
-``RoughCutPipeline.analyze_asset`` with the same options on the same files, so they produce
-the same analyses. ``import ray`` happens only inside :class:`RayExecutor`.
+so one bad file never stops the others. Both run the same options on the same files and
+produce the same analyses: :class:`RayExecutor` ``RoughCutPipeline.analyze_asset`` per task,
+:class:`LocalExecutor` ``analyze_assets`` (its per-file results equal ``analyze_asset``'s). ``import ray`` happens only inside :class:`RayExecutor`.
 :class:`RayExecutor` also keeps ``task_stats`` (index -> the worker's pid, CPU seconds, peak
 RSS and thread settings for that task) of its last ``analyze`` call, for benchmarks; its
 workers give torch/OpenCV (and CTranslate2, via ``roughcut_core.cputhreads``) their CPU share.
@@ -25,24 +25,42 @@ from .models import ModelPool
 
 
 class LocalExecutor:
-    """Analyses in this process with the pool's shared models, one asset per step."""
+    """Analyses in this process with the pool's shared models, ``batch_size`` assets per step
+    through ``RoughCutPipeline.analyze_assets``, so the next file's sound (ASR releases the
+    GIL) overlaps this file's picture, as in `roughcut cut`. The pipeline's lock is held for the
+    step's analysis only; results are yielded after it, in input order, each with the seconds
+    since the previous one finished. Should the batch call raise, the assets it left unanalysed
+    are analysed one by one, each failure yielded for its own asset."""
 
-    batch_size = 1
+    batch_size = 2  # two files per step: sound of the second runs under the picture of the first
 
     def __init__(self, pool: ModelPool):
         self.pool = pool
 
     def analyze(self, options, assets: Sequence) -> Iterator[tuple[int, object, float]]:
-        for i, asset in enumerate(assets):
-            pipeline, lock = self.pool.acquire(options)
-            tick = time.perf_counter()
-            with lock:
-                try:
-                    result = pipeline.analyze_asset(asset)
-                except Exception as exc:  # reported per asset; the job goes on
-                    result = exc
-            self.pool.touch(options)
-            yield i, result, time.perf_counter() - tick
+        pipeline, lock = self.pool.acquire(options)
+        done: dict[int, tuple[object, float]] = {}
+        with lock:
+            tick = [time.perf_counter()]
+
+            def finished(i, result):
+                now = time.perf_counter()
+                done[i] = (result, now - tick[0])
+                tick[0] = now
+
+            try:
+                pipeline.analyze_assets(list(assets), on_done=finished)
+            except Exception:  # reported per asset below; the job goes on
+                for i, asset in enumerate(assets):
+                    if i in done:
+                        continue
+                    try:
+                        finished(i, pipeline.analyze_asset(asset))
+                    except Exception as exc:
+                        finished(i, exc)
+        self.pool.touch(options)
+        for i in sorted(done):
+            yield i, done[i][0], done[i][1]
 
     def describe(self) -> dict:
         return {"kind": "local"}

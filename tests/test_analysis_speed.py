@@ -144,3 +144,28 @@ def test_mouth_activity_of_a_long_take_is_the_windowed_range_and_fast():
     assert took < 0.5, took
     marked = mark_speaking(faces, [(k * 2.0, k * 2.0 + 1.2) for k in range(300)])
     assert {fb.speaking for fb in marked} == {None, False, True}
+
+
+@pytest.mark.timeout(300)
+def test_local_executor_analyses_a_step_overlapped_with_the_plain_results(grid_clip, tmp_path):
+    """The bridge's LocalExecutor takes two files a step and analyses them with
+    ``analyze_assets`` (sound of the second under the picture of the first): each file's
+    result, yielded in input order with its seconds, equals ``analyze_asset``'s, and a file
+    that is gone yields its own errors while the other is analysed."""
+    from bridge_server.executors import LocalExecutor
+    from bridge_server.models import ModelPool
+    from roughcut_core.cache import AnalysisCache
+    from roughcut_core.media import probe
+    from roughcut_core.pipeline import PipelineOptions, RoughCutPipeline
+
+    assert LocalExecutor.batch_size == 2
+    asset = probe(grid_clip)
+    gone = asset.__class__(**{**asset.__dict__, "path": str(tmp_path / "gone.mpg"), "content_key": "gone"})
+    options = PipelineOptions(picture=True, performance=False, analyses=False)
+    out = list(LocalExecutor(ModelPool(AnalysisCache(tmp_path / "c1"))).analyze(options, [gone, asset]))
+    assert [i for i, _, _ in out] == [0, 1] and all(s >= 0 for _, _, s in out)
+    (_, bad, _), (_, good, _) = out
+    assert bad.errors and bad.transcript is None
+    plain = RoughCutPipeline(options, cache=AnalysisCache(tmp_path / "c2")).analyze_asset(asset)
+    assert good.errors == plain.errors and good.transcript == plain.transcript
+    assert good.picture == plain.picture and good.picture is not None

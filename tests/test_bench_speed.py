@@ -54,6 +54,8 @@ def test_cold_cut_and_regeneration_in_fresh_processes(demo_scene, tmp_path):
     assert regen["cut"] == cold["cut"]
     assert regen["analyse_s"] < cold["analyse_s"]  # from the cache: no model work
     assert (tmp_path / "out2" / "cut.otio").is_file() and (tmp_path / "out2" / "plan.json").is_file()
+    # probed as `roughcut cut` probes: through the probe cache, so a regeneration opens no container
+    assert list((tmp_path / "cache" / "media.probe").rglob("*.json"))
 
 
 def test_gpu_flag_refuses_without_cuda(capsys):

@@ -5,8 +5,9 @@ SPEC (JSON): ``media`` (paths), ``script``, ``cache_dir``, ``out_dir``, ``mode``
 ("cold": plain decode of the files first, then the cut with an empty cache; "regen": the cut
 again from a filled cache), ``options`` (``picture``, ``asr_model``, ``device``).
 
-The cut is what `roughcut cut` does: probe, ``analyze_assets`` (``analyze_asset`` per file
-where the pipeline has no batch call), ``assemble``, write the OTIO and the host plan. The
+The cut is what `roughcut cut` does: probe (kept in the analysis cache: ``probecache``),
+``analyze_assets`` (``analyze_asset`` per file where the pipeline has no batch call),
+``assemble``, write the OTIO and the host plan. The
 last stdout line is one JSON object: media seconds, decode/analyse/assemble/total wall
 seconds, decode and total CPU seconds (all threads of the process and its finished children:
 the share of a loaded machine this run really used), per-file seconds, per-stage seconds
@@ -108,7 +109,7 @@ def run_spec(spec: dict) -> dict:
         res["decode_s"] = plain_decode_seconds(media)
         res["decode_cpu_s"] = _cpu() - cpu0
     tick, cpu0 = time.perf_counter(), _cpu()
-    from roughcut_core.media import probe_many
+    from roughcut_core.probecache import probe_many_cached
     from roughcut_core.outputs import write_outputs
     from roughcut_core.pipeline import PipelineOptions, RoughCutPipeline
     from roughcut_core.script import load_script
@@ -124,7 +125,8 @@ def run_spec(spec: dict) -> dict:
 
     if spec["mode"] == "cold" and "timings" not in {f.name for f in fields(AssetAnalysis)}:
         _wrap_stages(pipeline, outside)
-    assets, errors = probe_many(media)
+    # as `roughcut cut`: a regeneration of unchanged files opens no container
+    assets, errors = probe_many_cached(media, pipeline.cache)
     script = load_script(spec["script"])
     per_file = []
     t_an = time.perf_counter()

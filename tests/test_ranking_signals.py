@@ -147,3 +147,13 @@ def test_undirected_lines_prefer_the_livelier_read_and_penalise_hesitation():
     # a scripted pause is no hesitation
     paused = rank_readings(readings, takes, pause_lines=frozenset({"1-1"}))["1-1"]
     assert all(c.terms["hesitation"] == 0.0 for c in paused)
+
+
+def test_establishing_reason_names_a_close_two_shot_as_such():
+    # a wide framed close (two faces at medium close-up size) is a two-shot to an editor, not "MCU"
+    for size, want in (("MCU", "establishing (two-shot, MCU)"), ("WS", "establishing (WS)")):
+        two, r_2 = make_take("/m/TWO_T1.mov", "two", ("ALICE", "BOB"), size, n=2)
+        ca, r_a = make_take("/m/CU_ALICE_T1.mov", "cu_a", ("ALICE",), "CU", n=2)
+        cut = build_cut(make_script(n=2), {t.path: t for t in (two, ca)}, r_2 + r_a,
+                        EditOptions(reaction_shots=False))
+        assert cut.decisions[0].path == two.path and cut.decisions[0].reasons[0] == want

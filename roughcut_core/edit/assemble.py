@@ -79,6 +79,16 @@ def establishes(c: Candidate) -> bool:
     return c.take.shot_size in WIDE_SIZES or len(c.take.characters) >= 2
 
 
+def _framing(c: Candidate) -> str:
+    """How an editor names an establishing shot: its size, and "two-shot" / "group shot" when
+    it frames several characters at a close size (a medium two-shot is no "MCU" to an editor)."""
+    size = c.take.shot_size or "wide"
+    n = len(c.take.characters)
+    if n >= 2 and size not in WIDE_SIZES:
+        return f"{'two' if n == 2 else 'group'}-shot, {size}"
+    return size
+
+
 def _is_continuous(a: Candidate, b: Candidate) -> bool:
     return a.take.path == b.take.path and b.reading.start >= a.reading.end - 0.05
 
@@ -206,7 +216,7 @@ def idioms(picks: Sequence[Optional[Candidate]], lines: Sequence[tuple[str, Opti
         why: list[str] = []
         prev = picks[i - 1] if i else None
         if i in establish_at and establishes(c):
-            why.append(f"establishing ({c.take.shot_size or 'wide'})")
+            why.append(f"establishing ({_framing(c)})")
         elif i in establish_at and is_single(c, ch):
             clean_wide = any(establishes(o) and o.acceptable and not o.reading.defects
                              for o in (candidates or {}).get(lid, ()))

@@ -61,16 +61,18 @@ def test_no_dissolve_in_one_continuous_shot():
 
 
 
-# DissolveDetector's exact output (boundaries, candidate windows) as measured by the plain
-# per-window loop it replaced; the vectorised ring buffer must reproduce it frame for frame.
+# DissolveDetector's exact output (boundaries, candidate windows): the candidates as measured by
+# the plain per-window loop the vectorised ring buffer replaced (it must reproduce them frame for
+# frame); the boundaries as placed since 48-frame dissolves go to the middle of their mixed span
+# (57 / 63 / 69 before).
 # (i, j, kind, length) -> (reference boundary, detected dissolve boundaries, candidate windows)
 DISSOLVE_GOLDEN = {
     (0, 1, "dissolve", 6): (43, [43], 57), (0, 1, "dissolve", 24): (52, [51], 62),
-    (0, 1, "dissolve", 48): (64, [57], 61), (0, 1, "fade", 12): (55, [], 0), (0, 1, "cut", 1): (40, [], 0),
+    (0, 1, "dissolve", 48): (64, [62], 61), (0, 1, "fade", 12): (55, [], 0), (0, 1, "cut", 1): (40, [], 0),
     (1, 2, "dissolve", 6): (43, [43], 97), (1, 2, "dissolve", 24): (52, [52], 92),
-    (1, 2, "dissolve", 48): (64, [63], 78), (1, 2, "fade", 12): (55, [], 0), (1, 2, "cut", 1): (40, [], 0),
+    (1, 2, "dissolve", 48): (64, [66], 78), (1, 2, "fade", 12): (55, [], 0), (1, 2, "cut", 1): (40, [], 0),
     (2, 0, "dissolve", 6): (43, [43], 69), (2, 0, "dissolve", 24): (52, [53], 87),
-    (2, 0, "dissolve", 48): (64, [69], 100), (2, 0, "fade", 12): (55, [], 0), (2, 0, "cut", 1): (40, [40], 1),
+    (2, 0, "dissolve", 48): (64, [63], 100), (2, 0, "fade", 12): (55, [], 0), (2, 0, "cut", 1): (40, [40], 1),
 }
 
 

@@ -13,8 +13,10 @@ Two stages, both honest measurements on a 64x36 picture:
 2. localise: every frame inside the window is fitted as ``A + alpha * (B - A)`` (least squares).
    A dissolve fits with a small residual and alphas that rise monotonically through the window,
    with at least two frames truly mixed (0.15 < alpha < 0.85: a hard cut has none). The
-   boundary is the first frame with alpha >= 0.5; nearby candidates from several windows vote
-   (the one with the smallest residual wins).
+   boundary is the first frame with alpha >= 0.5; of overlapping candidates from several
+   windows, the one whose ends differ most wins (then the smaller residual). A dissolve longer
+   than the windows can fit whole (its windows' mixed frames span more than LONG_SPAN frames)
+   is placed at the middle of that span (see ``boundaries``).
 Camera motion fails stage 1 (same histogram) or stage 2 (a shifted picture is no blend), unless
 the move reveals a wholly different picture: then it may read as a dissolve (see bench).
 """
@@ -31,6 +33,7 @@ WINDOWS = (4, 6, 9, 13, 19, 27, 38, 54)
 SAME_CORR = 0.6     # end frames correlating above this are one picture (gain change, small move)
 SETTLE = 2          # frames after B that must be still (the change has ended)
 SETTLED = 0.35      # motion before A / after B, against the A->B change
+LONG_SPAN = 32      # frames: a group of windows mixing over more is one long dissolve
 
 
 _HS_LUT = np.zeros((256, 3), np.uint8)  # per channel: hue bin (8) * 20, saturation bin (4) * 5
@@ -76,7 +79,8 @@ class DissolveDetector:
         self._dark = np.zeros(2 * cap, bool)
         self._index = np.zeros(2 * cap, np.int64)
         self._count = 0
-        self._cands: list[tuple] = []  # (A frame, B frame, boundary, change, residual)
+        # (A frame, B frame, boundary, change, residual, first and last mixed frame)
+        self._cands: list[tuple] = []
 
     def feed(self, index: int, small_rgb: np.ndarray) -> None:
         import cv2
@@ -141,12 +145,17 @@ class DissolveDetector:
             if mixed < 2 or np.any(np.diff(alpha) < -0.12):
                 continue
             k = int(np.argmax(np.append(alpha, 1.0) >= 0.5))
+            mix = np.flatnonzero((alpha > MIX_LO) & (alpha < MIX_HI)) + (e - n + 1)
             self._cands.append((int(self._index[e - n]), int(self._index[e]),
-                                int(self._index[e - n + 1 + k]), change, r))
+                                int(self._index[e - n + 1 + k]), change, r,
+                                int(self._index[mix[0]]), int(self._index[mix[-1]])))
 
     def boundaries(self) -> list[int]:
         """One boundary per group of overlapping candidate windows: the window whose end frames
-        differ most (pure A against pure B), then the smaller residual."""
+        differ most (pure A against pure B), then the smaller residual. A long dissolve (the
+        group's mixed frames span more than ``LONG_SPAN``) is fitted only in pieces (no window
+        has both settled ends: the shots move meanwhile), and a piece's midpoint is not the
+        dissolve's: its boundary is the middle of the span of mixed frames instead."""
         groups: list[list[tuple]] = []
         for c in sorted(self._cands):
             if groups and c[0] <= max(g[1] for g in groups[-1]):
@@ -156,7 +165,9 @@ class DissolveDetector:
         out: list[int] = []
         for g in groups:
             best = max(g, key=lambda c: (round(c[3], 0), -c[4]))
-            if out and best[2] - out[-1] < self.min_gap:
+            lo, hi = min(c[5] for c in g), max(c[6] for c in g)
+            at = (lo + hi + 1) // 2 if hi - lo > LONG_SPAN else best[2]
+            if out and at - out[-1] < self.min_gap:
                 continue
-            out.append(best[2])
+            out.append(at)
         return out

@@ -76,6 +76,8 @@ class DissolveDetector:
         self._grey = np.zeros((2 * cap, W * H), np.float64)   # blurred grey, 0..255
         self._sq = np.zeros(2 * cap, np.float64)              # its squared norm
         self._shist = np.zeros((2 * cap, 160), np.float64)    # sqrt of the colour histogram
+        self._unit = np.zeros((2 * cap, W * H), np.float32)   # zero-mean, unit-norm grey, made
+        self._has_unit = np.zeros(2 * cap, bool)              # when a window first needs it
         self._dark = np.zeros(2 * cap, bool)
         self._index = np.zeros(2 * cap, np.int64)
         self._count = 0
@@ -95,6 +97,7 @@ class DissolveDetector:
         self._sq[rows] = float(grey @ grey)
         self._shist[rows] = np.sqrt(_hist(rgb))
         self._dark[rows] = float(grey.mean()) < 16.0
+        self._has_unit[rows] = False
         self._index[rows] = index
         have = min(self._count, cap) - SETTLE  # frames up to B (B is SETTLE frames back, so the
         if have < 2:                           # picture after it can show the change has ended)
@@ -126,7 +129,7 @@ class DissolveDetector:
         ok = (before_move <= SETTLED * change_all) & (after_move <= SETTLED * change_all)
         # the same picture brighter or darker (a fade, a light switched on) is no dissolve:
         # the ends of a dissolve are two pictures, their pixels barely correlate
-        ok &= np.stack([_unit(g[e - n]) for n in ns]) @ _unit(b) <= SAME_CORR
+        ok &= self._units(e - ns) @ self._units(np.array([e]))[0] <= SAME_CORR
         size = float(W * H)
         for j in np.flatnonzero(ok):
             n, change = int(ns[j]), float(change_all[j])
@@ -149,6 +152,15 @@ class DissolveDetector:
             self._cands.append((int(self._index[e - n]), int(self._index[e]),
                                 int(self._index[e - n + 1 + k]), change, r,
                                 int(self._index[mix[0]]), int(self._index[mix[-1]])))
+
+    def _units(self, rows: np.ndarray) -> np.ndarray:
+        """The unit vectors of ring ``rows``, each computed once per frame."""
+        cap = self._cap
+        for r in rows[~self._has_unit[rows]]:
+            twins = [r % cap, r % cap + cap]
+            self._unit[twins] = _unit(self._grey[r])
+            self._has_unit[twins] = True
+        return self._unit[rows]
 
     def boundaries(self) -> list[int]:
         """One boundary per group of overlapping candidate windows: the window whose end frames

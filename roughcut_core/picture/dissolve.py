@@ -137,10 +137,12 @@ class DissolveDetector:
             d = b - a
             # least-squares blend fit of the inner frames X as A + alpha (B - A), from dot
             # products only: alpha = (X - A).d / d.d, residual^2 = |X - A|^2 - alpha^2 d.d
-            proj = g[e - n + 1:e] @ np.stack([a, d], axis=1)
+            # (grey levels are integers: every dot product is exact, in any summation order)
+            inner = g[e - n + 1:e]
+            xa, xd = inner @ a, inner @ d
             ad, aa, dd = float(a @ d), float(a @ a), float(d @ d)
-            alpha = (proj[:, 1] - ad) / dd
-            resid2 = self._sq[e - n + 1:e] - 2.0 * proj[:, 0] + aa - alpha ** 2 * dd
+            alpha = (xd - ad) / dd
+            resid2 = self._sq[e - n + 1:e] - 2.0 * xa + aa - alpha ** 2 * dd
             r = float(np.sqrt(max(float(np.mean(resid2)), 0.0) / size) / np.sqrt(dd / size))
             if r > RESID_MAX:
                 continue

@@ -230,7 +230,7 @@ def run(argv) -> int:
         model = train([e for e, k in zip(examples, tr) if k], raw[tr], l2=args.l2, data_dir=args.data)
     from ..perform.emotion import EMOTIONS
 
-    known = {e for e, n in model.recipe.get("labels", {}).items() if n} or set(EMOTIONS)
+    known = set(model.labels)
     rows = []
     result: dict = {"features_s": round(feat_s, 1), "files": len(examples), "train_takes": int(tr.sum()),
                     "peak_rss_mb": 0.0, "sets": {}}

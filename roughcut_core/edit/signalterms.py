@@ -203,8 +203,13 @@ def intent_parts(signals: dict, profile: Optional[dict]) -> dict:
             if fit is not None:
                 out[part] = round(0.5 * (fit - 0.5), 5)
     emotions = profile.get("emotions") or {}
-    probs = {e: _num(signals, f"emotion_{e}") for e in emotions}
-    if emotions and all(v is not None for v in probs.values()):
+    # Over the labels the model was trained on (the emotion_* keys present); none for a
+    # direction whose emotion it never saw.
+    probs = {e: v for e in emotions if (v := _num(signals, f"emotion_{e}")) is not None}
+    if emotions and len(probs) >= 2 and max(emotions, key=emotions.get) in probs:
+        emotions = {e: emotions[e] for e in probs}
+        norm = sum(emotions.values()) or 1.0
+        emotions = {e: p / norm for e, p in emotions.items()}
         total = sum(probs.values()) or 1.0
         p_exp = sum(emotions[e] * probs[e] / total for e in emotions)
         p_best = max(probs.values()) / total

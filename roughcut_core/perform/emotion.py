@@ -9,14 +9,20 @@ Contract:
 - ``EmotionModel``: multinomial logistic regression (7 emotions) plus a ridge regression for
   arousal, on the same z-scored features. ``EmotionModel.fit(Z, labels, arousal)`` trains it;
   ``predict(Z) -> (probs (n, 7), arousal (n,))``; ``save(path)`` / ``load(path)`` as JSON that
-  records the training recipe and a sha256 of the weights.
+  records the training recipe and a sha256 of the weights. ``labels``: the emotions the model
+  was trained on (``recipe["known_labels"]``, else those with takes in ``recipe["labels"]``,
+  else all 7): it speaks only for those.
+- ``model_signals(model, z) -> list[dict]``: per row of speaker-z-scored features, ``arousal``
+  (``arousal_source`` "model"), ``emotion_<label>`` for the model's ``labels`` only (renormalised
+  over them, so they sum to 1; a label it never saw gets no key, not a made-up probability),
+  ``emotion`` (the most likely of those) and ``emotion_conf`` (its probability).
 - ``default_model_path()`` = ``$ROUGHCUT_MODELS_DIR`` or the user data dir + ``/models``,
   file ``emotion-v1.json``: the user's own model (``roughcut train emotion --data DIR``).
 - ``SHIPPED_MODEL``: the model that ships in the package (``perform/models/``), trained on EmoDB
   (CC0-1.0; source, commit, manifest and recipe in its ``recipe``; rebuilt with
   ``python -m roughcut_core.perform.corpora``). EmoDB has no surprise takes, so the shipped
-  model never names surprise (its ``recipe["labels"]["surprise"]`` is 0); the intent match
-  then rests on the delivery cues for ``(surprised)``.
+  model's ``labels`` leave surprise out (its ``recipe["labels"]["surprise"]`` is 0): readings get
+  no ``emotion_surprise`` and the intent match rests on the delivery cues for ``(surprised)``.
 - ``load_default_model()``: the user's model when there is a readable one, else the shipped one;
   ``$ROUGHCUT_EMOTION_MODEL=none`` turns both off (readings then get arousal from DSP and no
   emotion distribution at all, never a made-up one), ``=shipped`` skips the user's model.
@@ -128,6 +134,16 @@ class EmotionModel:
         return EmotionModel(res.x.reshape(d + 1, len(EMOTIONS)), aw,
                             (raw.mean(0), raw.std(0)), dict(recipe or {}))
 
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The emotions the model was trained on, in ``EMOTIONS`` order (module doc)."""
+        named = self.recipe.get("known_labels")
+        if named:
+            return tuple(e for e in EMOTIONS if e in set(named))
+        counts = self.recipe.get("labels") or {}
+        known = tuple(e for e in EMOTIONS if counts.get(e))
+        return known if len(known) >= 2 else EMOTIONS
+
     def predict(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         z = np.atleast_2d(np.asarray(z, dtype=np.float64))
         xb = np.hstack([np.clip(z, -6, 6), np.ones((len(z), 1))])
@@ -168,6 +184,22 @@ class EmotionModel:
         return EmotionModel(np.array(doc["weights"]), np.array(doc["arousal_weights"]),
                             (np.array(doc["population_mean"]), np.array(doc["population_std"])),
                             dict(doc.get("recipe", {})))
+
+
+def model_signals(model: EmotionModel, z: np.ndarray) -> list[dict]:
+    """The model's signals for each row of speaker-z-scored features (module doc)."""
+    probs, arousal = model.predict(z)
+    cols = [EMOTIONS.index(e) for e in model.labels]
+    known = probs[:, cols] / np.maximum(probs[:, cols].sum(axis=1, keepdims=True), 1e-12)
+    out = []
+    for j in range(len(known)):
+        s = {"arousal": round(float(arousal[j]), 4), "arousal_source": "model"}
+        s.update({f"emotion_{e}": round(float(known[j, i]), 4) for i, e in enumerate(model.labels)})
+        best = int(known[j].argmax())
+        s["emotion"] = model.labels[best]
+        s["emotion_conf"] = round(float(known[j, best]), 4)
+        out.append(s)
+    return out
 
 
 def load_default_model(path=None) -> Optional[EmotionModel]:

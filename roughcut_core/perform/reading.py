@@ -11,14 +11,15 @@ model=...) -> tuple[LineReading, ...]`` returns the readings (same order) with t
   line's median), ``pitch_mean_rel_st`` (vs the
   speaker's median F0 over all readings), ``voiced_ratio``;
 - ``arousal`` (0..1) with ``arousal_source`` ("model" or "dsp"), and with a trained model
-  (``emotion.load_default_model``) ``emotion``, ``emotion_conf`` and the 7 ``emotion_*``
-  probabilities; without one, no emotion keys at all;
+  (``emotion.load_default_model``) ``emotion``, ``emotion_conf`` and the ``emotion_*``
+  probabilities of the labels it was trained on (``emotion.model_signals``); without one, no
+  emotion keys at all;
 - with a script, ``intent_match`` and ``intent_words`` (``script.intent.intent_match``).
 The per-reading measurements (not the relative ones, which depend on the other readings) are
 stored in the analysis cache under analyzer ``perform.reading``, keyed by the file's content key
 and the reading's word times. A file whose audio cannot be decoded leaves its readings without
 these signals and is logged with its path; the others go on. ``model=None`` forces DSP only;
-the default (``...``) loads the user's trained model if there is one. Readings are measured on
+the default (``...``) loads the user's trained model if there is one, else the shipped one. Readings are measured on
 ``threadmap.thread_map``'s threads (the CPU share); the values equal a one-by-one loop's.
 """
 from __future__ import annotations
@@ -36,7 +37,7 @@ import numpy as np
 from ..errors import RoughcutError
 from ..model import LineReading, Script, Transcript
 from .delivery import CUES, SIGNAL_PREFIX, cue_values, irregularity_of, relative_cues
-from .emotion import EMOTIONS, dsp_arousal, load_default_model
+from .emotion import dsp_arousal, load_default_model, model_signals
 from .features import normalise_by_group, utterance_features
 from .prosody import HOP_S, frame_levels, semitones, yin_f0
 
@@ -182,13 +183,7 @@ def emotion_signals(features: np.ndarray, speakers: Sequence, model=None) -> lis
     z = normalise_by_group(features, speakers, fallback=fallback)
     out = []
     if model is not None:
-        probs, arousal = model.predict(z)
-        for j in range(len(z)):
-            s = {"arousal": round(float(arousal[j]), 4), "arousal_source": "model"}
-            s.update({f"emotion_{e}": round(float(probs[j, i]), 4) for i, e in enumerate(EMOTIONS)})
-            s["emotion"] = EMOTIONS[int(probs[j].argmax())]
-            s["emotion_conf"] = round(float(probs[j].max()), 4)
-            out.append(s)
+        out = model_signals(model, z)  # emotion_* only for the labels the model was trained on
     else:
         for a in dsp_arousal(z):
             out.append({"arousal": round(float(a), 4), "arousal_source": "dsp"})

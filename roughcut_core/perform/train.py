@@ -148,6 +148,7 @@ def train(examples: Sequence[Example], raw: np.ndarray, l2: float = 30.0, data_d
     recipe = {"data_dir": str(data_dir), "files": len(examples), "speakers": speakers,
               "manifest_sha256": manifest_sha256(examples), "l2": l2,
               "labels": {e: int(sum(x.emotion == e for x in examples)) for e in EMOTIONS},
+              "known_labels": [e for e in EMOTIONS if any(x.emotion == e for x in examples)],
               "arousal_targets": arousal_targets(examples).tolist(),
               "licence_note": "trained on the data above; respect its licence (e.g. RAVDESS/TESS "
                               "are non-commercial)"}

@@ -29,6 +29,9 @@ profiles in ``perform.delivery.PROFILES`` (Juslin & Laukka 2003; Murray & Arnott
 Scherer 1996). Readings without those cues fall back to ``PROFILES`` below (signs of loudness,
 mean pitch, pitch range and rate). With an emotion distribution, the model's agreement and the
 same relative-delivery fit both count (weights 2 x confidence and 3).
+The model speaks only for the labels it was trained on (the ``emotion_*`` keys present): for a
+direction whose emotion it never saw (the shipped EmoDB model has no surprise) the score and
+the words are the delivery fit's alone, as without a model.
 
 The mapping from script words to delivery is the table ``CUES`` below: one row per cue word
 stem, with the emotion it implies, the arousal it implies and its loudness / pace. It is hand
@@ -220,6 +223,8 @@ _ADJ = {"angry": "angry", "sad": "sad", "happy": "happy", "fear": "fearful", "di
 
 
 def _measured_emotions(signals: Mapping) -> dict[str, float]:
+    """``{label: p}`` for the labels the reading's model speaks for (those it was trained on:
+    ``perform.emotion.model_signals`` writes no key for the others)."""
     out = {e: signals.get(f"emotion_{e}") for e in EMOTIONS}
     return {e: float(v) for e, v in out.items() if isinstance(v, (int, float))}
 
@@ -285,11 +290,15 @@ def intent_match(signals: Mapping, intent: Optional[Intent]) -> tuple[float, str
     label = intent.directed or _cue_label(intent.cues)
     measured = _measured_emotions(signals)
     emo_agree = None
-    if intent.emotions and len(measured) == len(EMOTIONS):
+    if intent.emotions and len(measured) >= 2 and intent.emotion in measured:
+        # Over the labels the model knows: a model never trained on the scripted emotion
+        # (the shipped EmoDB model and "(surprised)") has no say, and the delivery fit decides.
         total = sum(measured.values()) or 1.0
-        expected = intent.distribution()
+        expected = {e: p for e, p in intent.distribution().items() if e in measured}
+        norm = sum(expected.values()) or 1.0
+        expected = {e: p / norm for e, p in expected.items()}
         # Probability the model gives the scripted emotion(s), against its best guess.
-        p_exp = sum(expected[e] * measured[e] / total for e in EMOTIONS)
+        p_exp = sum(expected[e] * measured[e] / total for e in expected)
         p_best = max(measured.values()) / total
         emo_agree = min(1.0, p_exp / max(p_best * max(expected.values()), 1e-6))
         conf = float(signals.get("emotion_conf", 1.0) or 0.0)
@@ -300,8 +309,10 @@ def intent_match(signals: Mapping, intent: Optional[Intent]) -> tuple[float, str
         if fit is not None:
             parts.append((3.0, fit))
     else:
-        # No emotion model: the reading's delivery against the same speaker's other readings
+        # No emotion model, or one never trained on the scripted emotion (its words would claim
+        # what it cannot know): the reading's delivery against the same speaker's other readings
         # (``rel_*`` cues) compared with the direction's published cue profile.
+        measured = {}
         rel = _delivery_fit(signals, intent)
         if rel is not None:
             parts.append((3.0, rel))

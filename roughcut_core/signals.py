@@ -41,6 +41,7 @@ SIGNALS: dict[str, tuple[str, str]] = {
     "voiced_ratio": ("perform.delivery", "0..1: share of speech frames with a pitch"),
     # Performance: vocal emotion and arousal (perform.emotion).
     "arousal": ("perform.emotion", "0..1: vocal activation (trained model when installed, else DSP)"),
+    "arousal_dsp": ("perform.emotion", "0..1: DSP arousal relative to the speaker, beside a model's arousal (what the intent match compares)"),
     "arousal_source": ("perform.emotion", "label: 'model' or 'dsp' (loudness, pitch, rate, spectral tilt)"),
     "emotion": ("perform.emotion", "label: most likely of angry/sad/happy/fear/disgust/surprise/neutral (model only)"),
     "emotion_conf": ("perform.emotion", "0..1: probability of that label (absent without a trained model)"),

@@ -120,3 +120,23 @@ def test_real_takes_never_hear_a_surprised_read_from_the_shipped_model():
         assert "emotion_surprise" not in r.signals and r.signals["emotion"] != "surprise"
         assert "emotion_angry" in r.signals and 0.0 <= r.signals["intent_match"] <= 1.0
         assert "surprised read" not in r.signals.get("intent_words", "")
+
+
+def test_intent_compares_the_speaker_relative_arousal_beside_a_model():
+    """With a model the readings carry its own arousal and the DSP arousal relative to the
+    speaker (``arousal_dsp``); the intent match compares the latter, as it does without a model."""
+    from roughcut_core.perform.emotion import dsp_arousal
+
+    model = EmotionModel.load(SHIPPED_MODEL)
+    z = np.random.default_rng(2).normal(size=(3, model.weights.shape[0] - 1))
+    sig = model_signals(model, z)
+    assert [s["arousal_dsp"] for s in sig] == [round(float(a), 4) for a in dsp_arousal(z)]
+    flatly = _intent("(flatly)")
+    calm, keyed = _reading("neutral", 0.0), _reading("neutral", 0.0)
+    calm.update(arousal=0.9, arousal_dsp=0.3)   # the model hears energy; against the actor's takes it is calm
+    keyed.update(arousal=0.3, arousal_dsp=0.9)
+    assert intent_match(calm, flatly)[0] > intent_match(keyed, flatly)[0]
+    no_model = {k: v for k, v in calm.items() if not k.startswith("emotion")}
+    no_model["arousal"] = no_model.pop("arousal_dsp")
+    assert intent_match(no_model, _intent("(whispering)")) == intent_match(
+        {**no_model, "arousal_dsp": no_model["arousal"], "arousal": 0.95}, _intent("(whispering)"))

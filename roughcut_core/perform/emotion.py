@@ -15,7 +15,11 @@ Contract:
 - ``model_signals(model, z) -> list[dict]``: per row of speaker-z-scored features, ``arousal``
   (``arousal_source`` "model"), ``emotion_<label>`` for the model's ``labels`` only (renormalised
   over them, so they sum to 1; a label it never saw gets no key, not a made-up probability),
-  ``emotion`` (the most likely of those) and ``emotion_conf`` (its probability).
+  ``emotion`` (the most likely of those), ``emotion_conf`` (its probability) and
+  ``arousal_dsp`` (``dsp_arousal`` of the same row: the speaker-relative activation that the
+  intent match compares takes on; on RAVDESS actors 01-08 it told the directed take from the
+  actor's other takes of the line better than the model's arousal, which the EmoDB model
+  learns as an absolute level).
 - ``default_model_path()`` = ``$ROUGHCUT_MODELS_DIR`` or the user data dir + ``/models``,
   file ``emotion-v1.json``: the user's own model (``roughcut train emotion --data DIR``).
 - ``SHIPPED_MODEL``: the model that ships in the package (``perform/models/``), trained on EmoDB
@@ -191,9 +195,11 @@ def model_signals(model: EmotionModel, z: np.ndarray) -> list[dict]:
     probs, arousal = model.predict(z)
     cols = [EMOTIONS.index(e) for e in model.labels]
     known = probs[:, cols] / np.maximum(probs[:, cols].sum(axis=1, keepdims=True), 1e-12)
+    relative = dsp_arousal(z)
     out = []
     for j in range(len(known)):
-        s = {"arousal": round(float(arousal[j]), 4), "arousal_source": "model"}
+        s = {"arousal": round(float(arousal[j]), 4), "arousal_source": "model",
+             "arousal_dsp": round(float(relative[j]), 4)}
         s.update({f"emotion_{e}": round(float(known[j, i]), 4) for i, e in enumerate(model.labels)})
         best = int(known[j].argmax())
         s["emotion"] = model.labels[best]

@@ -2,22 +2,27 @@
 
 1. Generated scenes (demo seeds, plus scene-generator seeds with ``--scenegen``): each scene is
    generated (cached in the work dir), analysed through the real pipeline (analysis cached),
-   given performance signals (``roughcut_core.perform``, DSP arousal: no trained model, so
-   the numbers do not depend on the user's data dir), cut with the default preset and scored
+   given performance signals (``roughcut_core.perform``) as the default install makes them: with
+   the emotion model that ships in the package (``perform.emotion.SHIPPED_MODEL``, loaded by
+   path so a user's own trained model cannot change the numbers), cut with the default preset and scored
    with ``cutquality``: take accuracy, editor-pick accuracy, intent match on directed lines,
    share of lines on the speaker's single / on a wider shot, jump cuts, clipped words, blinks
    at cut points ("shut/measured": the eye probe of ``picture.expression`` on the frame shown
    at each cut of the cut as ``roughcut cut`` makes it, i.e. with cut frames moved off blinks;
    ``blinks_at_cuts_speech_only`` in the JSON is the same count for cut points on speech
-   alone; "-" when no frame could be measured).
+   alone; "-" when no frame could be measured). Beside it, the same scene cut on DSP signals
+   only (no emotion model, ``ROUGHCUT_EMOTION_MODEL=none``): editor-pick accuracy and intent
+   match (``dsp_only`` in the JSON).
 2. Acted takes (``../shared/media/emotion_takes``, see ``emotion_scenes``): an emotion model is
    trained with ``roughcut_core.perform.train`` on RAVDESS ``--train-actors`` (in the work dir,
    never the user's install); scenes with parentheticals are built for the held-out actors
-   (``--eval-actors``) and TESS; the cut's intent-match rate is reported with DSP signals only
-   and with the trained model, against chance. Nothing here was tuned on the evaluated actors.
+   (``--eval-actors``) and TESS; the cut's intent-match rate is reported with DSP signals only,
+   with the shipped model (the default install) and with the model trained on RAVDESS, against
+   chance. Nothing here was tuned on the evaluated actors.
 3. Learned vs hand-set: a simulated editor corrects the cut of some scenes (demo: the second
    seed, swapping to the ground truth's editor pick; acted takes: ``--feedback-actors``,
-   swapping to the take with the scripted emotion; with the trained model and DSP only); the
+   swapping to the take with the scripted emotion; with the shipped model, the trained model
+   and DSP only); the
    edited timelines go through the real
    ``roughcut feedback`` path (OTIO diff → preference pairs → ``PreferenceStore.update``); the
    learned weights then cut the held-out scenes, compared with the hand-set weights.
@@ -54,16 +59,24 @@ def _analyse(media_paths, script_path, pipeline):
     return load_script(script_path), [pipeline.analyze_asset(a) for a in assets]
 
 
-def _with_performance(pipeline, script, analyses):
+def _shipped_model():
+    """The emotion model of the default install: the one shipped in the package."""
+    from ..perform.emotion import SHIPPED_MODEL, EmotionModel
+
+    return EmotionModel.load(SHIPPED_MODEL)
+
+
+def _with_performance(pipeline, script, analyses, model):
+    """The aligned readings with performance signals from ``model`` (None: DSP only)."""
     from ..perform.reading import attach_performance
 
     usable = [a for a in analyses if a.asset.has_video and a.transcript is not None]
-    # Drop what a user's own trained emotion model may have added: the bench runs DSP only.
+    # Drop what the pipeline's own model choice (a user's trained model) may have added.
     readings = [dataclasses.replace(r, signals={k: v for k, v in r.signals.items()
                                                 if not k.startswith(("emotion", "arousal", "intent_"))})
                 for r in pipeline.align(script, usable)]
     return attach_performance(readings, {a.asset.path: a.transcript for a in usable}, script=script,
-                              assets={a.asset.path: a.asset for a in usable}, cache=pipeline.cache, model=None)
+                              assets={a.asset.path: a.asset for a in usable}, cache=pipeline.cache, model=model)
 
 
 def _blinks(cut, readings) -> object:
@@ -241,7 +254,7 @@ def _one_scene(kind, seed, work, pipeline, results, state) -> list:
         media, script_path, root, truth = sc.media_paths, sc.script_path, sc.root, load_truth(sc.ground_truth_path)
     tick = time.perf_counter()
     script, analyses = _analyse(media, script_path, pipeline)
-    readings = _with_performance(pipeline, script, analyses)
+    readings = _with_performance(pipeline, script, analyses, _shipped_model())
     analyse_s = time.perf_counter() - tick
     usable = [a for a in analyses if a.asset.has_video and a.transcript is not None]
     from ..pipeline import describe_takes
@@ -262,11 +275,17 @@ def _one_scene(kind, seed, work, pipeline, results, state) -> list:
              blinks_at_cuts=f"{b_cut}/{m_cut}" if m_cut else _blinks(cut, readings),
              blinks_at_cuts_speech_only=f"{b_plain}/{m_plain}" if m_plain else None,
              **_ranking_stats(script, readings, takes, truth, root))
+    # Beside the default install: the same scene on DSP signals only (no emotion model).
+    dsp_readings = _with_performance(pipeline, script, analyses, None)
+    dsp_cut = build_cut(script, describe_takes(usable, dsp_readings), dsp_readings,
+                        EditOptions(alternates=8, eye_probe=probe))
+    qd = cut_quality(dsp_cut, truth, root)
+    q["dsp_only"] = {k: qd.get(k) for k in ("pick_accuracy", "intent_match", "take_accuracy", "single_share")}
     name = f"{kind} seed {seed}"
     results[name] = q
     state[name] = (script, takes, readings, truth, root, cut)
-    return [name, q["line_coverage"], q["take_accuracy"], q.get("pick_accuracy"),
-            q.get("intent_match"), q.get("intent_chance"), q["single_share"], q["wide_share"],
+    return [name, q["line_coverage"], q["take_accuracy"], q.get("pick_accuracy"), q["dsp_only"]["pick_accuracy"],
+            q.get("intent_match"), q["dsp_only"]["intent_match"], q.get("intent_chance"), q["single_share"], q["wide_share"],
             q["jump_cuts"], q["clipped_words"], q["blinks_at_cuts"], q["clean_top_two_differ"],
             q["clean_scores_distinct"], q["usability_brier"], q["analyse_s"]]
 
@@ -374,13 +393,15 @@ def _acted(args, work) -> dict:
 
     out = {"train_actors": args.train_actors, "eval_actors": args.eval_actors,
            "feedback_actors": args.feedback_actors, "train_files": len(examples), "train_s": round(train_s, 1)}
+    shipped = _shipped_model()
     dsp = [attach_signals(s, model=None) for s in held]
+    with_shipped = [attach_signals(s, model=shipped) for s in held]
     with_model = [attach_signals(s, model=model) for s in held]
     groups = {"RAVDESS held-out": lambda s: s.name.startswith("ravdess"), "TESS YAF": lambda s: s.name.startswith("tess")}
     for label, keep in groups.items():
         d, m = [s for s in dsp if keep(s)], [s for s in with_model if keep(s)]
         if d:
-            out[label] = {"dsp": rate(d), "model": rate(m)}
+            out[label] = {"dsp": rate(d), "shipped": rate([s for s in with_shipped if keep(s)]), "model": rate(m)}
     fb = [attach_signals(s, model=model) for s in feedback]
     if fb:
         cuts = [(s, evaluate_scene(s)[0]) for s in fb]
@@ -388,7 +409,13 @@ def _acted(args, work) -> dict:
         out["learned_weights"] = weights
         out["learned"] = {label: rate([s for s in with_model if keep(s)], weights)
                           for label, keep in groups.items() if any(keep(s) for s in with_model)}
-        # The default install (no emotion model): feedback and held-out scenes on DSP signals.
+        # The default install (the shipped model): feedback and held-out scenes on its signals.
+        cuts = [(s, evaluate_scene(s)[0]) for s in (attach_signals(s, model=shipped) for s in feedback)]
+        weights = _learn(work, "bench-acted-shipped", [(cut, editor_fixes(s, cut)) for s, cut in cuts])
+        out["learned_weights_shipped"] = weights
+        out["learned_shipped"] = {label: rate([s for s in with_shipped if keep(s)], weights)
+                                  for label, keep in groups.items() if any(keep(s) for s in with_shipped)}
+        # DSP only (no emotion model): feedback and held-out scenes on DSP signals.
         fb_dsp = [attach_signals(s, model=None) for s in feedback]
         cuts = [(s, evaluate_scene(s)[0]) for s in fb_dsp]
         weights = _learn(work, "bench-acted-dsp", [(cut, editor_fixes(s, cut)) for s, cut in cuts])
@@ -445,7 +472,9 @@ def run(argv) -> int:
     if args.json:
         print(json.dumps(results, indent=2, default=str))
         return 0
-    print(markdown_table(["scene", "line coverage", "take accuracy", "editor-pick accuracy", "intent match",
+    print("Generated scenes, the default install (shipped emotion model), DSP only beside it:")
+    print(markdown_table(["scene", "line coverage", "take accuracy", "editor-pick accuracy",
+                          "editor-pick accuracy, DSP only", "intent match", "intent match, DSP only",
                           "intent chance", "on speaker's single", "on wider shot", "jump cuts", "clipped words",
                           "blinks at cuts", "best two clean differ", "all clean differ", "usability Brier", "analyse s"],
                          rows))
@@ -467,16 +496,18 @@ def run(argv) -> int:
         arow = []
         for label in ("RAVDESS held-out", "TESS YAF"):
             if label in acted:
-                d, m = acted[label]["dsp"], acted[label]["model"]
+                d, sh, m = acted[label]["dsp"], acted[label]["shipped"], acted[label]["model"]
                 lr = (acted.get("learned") or {}).get(label, (None,))
+                ls = (acted.get("learned_shipped") or {}).get(label, (None,))
                 ld = (acted.get("learned_dsp") or {}).get(label, (None,))
-                arow.append([label, m[2], d[1], d[0], ld[0], m[0], lr[0]])
-        print(f"\nActed takes, intent match of the cut (emotion model trained on RAVDESS actors "
-              f"{' '.join(acted['train_actors'])}; feedback from {' '.join(acted['feedback_actors'])}; "
+                arow.append([label, m[2], d[1], sh[0], ls[0], d[0], ld[0], m[0], lr[0]])
+        print(f"\nActed takes, intent match of the cut (shipped model: EmoDB, the default install; "
+              f"RAVDESS model trained on actors {' '.join(acted['train_actors'])}; feedback from {' '.join(acted['feedback_actors'])}; "
               f"held out {' '.join(acted['eval_actors'])} + TESS):")
-        print(markdown_table(["scenes", "directed lines", "chance", "hand-set, DSP signals",
-                              "learned after feedback, DSP", "hand-set, trained model",
-                              "learned after feedback, model"], arow))
+        print(markdown_table(["scenes", "directed lines", "chance", "hand-set, shipped model (default install)",
+                              "learned after feedback, shipped model", "hand-set, DSP only",
+                              "learned after feedback, DSP only", "hand-set, model trained on RAVDESS",
+                              "learned after feedback, RAVDESS model"], arow))
     _print_taste("generated scenes", results.get("taste_generated"))
     _print_taste("acted takes, DSP signals", (results.get("acted") or {}).get("taste"))
     bl = results.get("blinks") or {}

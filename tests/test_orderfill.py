@@ -58,14 +58,32 @@ def test_unlike_words_or_unbracketed_gaps_are_left_alone():
                              "Why write it if you wanted that?", "Say it to my face instead."],
                    {0: "1-1", 1: "1-2", 3: "1-4"})
     assert fill_unheard(script, rs, {"a.mp4": tr}) == ()
-    # two lines missing in one gap: which words are whose is unknown
-    tr, rs = _take("a.mp4", ["Your letter came this morning.", "I hope it would lost.", "Something really long paper.",
-                             "Say it to my face instead."], {0: "1-1", 3: "1-4"})
+    # two lines missing in one gap, heard as other words altogether: nothing is placed
+    tr, rs = _take("a.mp4", ["Your letter came this morning.", "Why write it if you wanted that?",
+                             "Nobody reads them anyway.", "Say it to my face instead."], {0: "1-1", 3: "1-4"})
     assert fill_unheard(script, rs, {"a.mp4": tr}) == ()
     # nothing heard in the gap (an off-camera line too quiet for the recogniser)
     tr, rs = _take("a.mp4", ["Your letter came this morning.", "I hoped it would get lost.",
                              "Say it to my face instead."], {0: "1-1", 1: "1-2", 2: "1-4"})
     assert fill_unheard(script, rs, {"a.mp4": tr}) == ()
+
+
+def test_a_gap_of_several_unheard_lines_is_shared_out_by_likeness():
+    script = _script()
+    # 1-2 and 1-3 both misheard, in one stretch between 1-1 and 1-4 (1-3 is found in no take)
+    tr, rs = _take("a.mp4", ["Your letter came this morning.", "I hope it would lost.", "Something really long paper.",
+                             "Say it to my face instead."], {0: "1-1", 3: "1-4"})
+    new = sorted(fill_unheard(script, rs, {"a.mp4": tr}), key=lambda r: r.line_id)
+    assert [(r.line_id, r.text, r.word_span) for r in new] == [
+        ("1-2", "I hope it would lost.", (5, 10)), ("1-3", "Something really long paper.", (10, 14))]
+    assert all(r.signals["defect_evidence"] == "order" and 0.25 < r.score <= 0.5 for r in new)
+    # at the head of a file: the scene's first two lines heard garbled before the third; and a
+    # gap where only the first line was heard (the second off mic) gives that line alone
+    tr, rs = _take("b.mp4", ["Your letter came this mourning.", "I hope it would get lost.",
+                             "Some things are easier on paper."], {2: "1-3"})
+    assert [r.line_id for r in sorted(fill_unheard(script, rs, {"b.mp4": tr}), key=lambda r: r.line_id)] == ["1-1", "1-2"]
+    tr, rs = _take("c.mp4", ["Your letter came this mourning.", "Some things are easier on paper."], {1: "1-3"})
+    assert [(r.line_id, r.word_span) for r in fill_unheard(script, rs, {"c.mp4": tr})] == [("1-1", (0, 5))]
 
 
 def test_likeness():

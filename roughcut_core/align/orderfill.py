@@ -25,8 +25,15 @@ that line: their count within ``[0.4, 2.5] x`` the line's words (+1), and their 
 (``difflib`` ratio of the lower-cased letters >= ``MIN_LIKENESS``). Score = 0.5 x that ratio (a
 reading the recogniser did not hear as the line ranks below one it did); no defect is claimed
 (the recogniser's words are no evidence of a flub here), ``signals["defect_evidence"] =
-"order"``. A gap holding two or more unfound lines is left alone (which words belong to which
-line is not known). Run before the acoustic search, so its readings serve as references there.
+"order"``. A gap holding several consecutive lines this file has no reading of, at least one of
+them found in no take, is shared out by :func:`share_gap`: the uncovered words are laid over
+those lines in script order (each line takes one run of consecutive words or none; words may be
+left over) so that the sum of the likenesses is largest, a line's run counting only when it is
+plausibly that line (the word count and ``MIN_LIKENESS`` tests above); each line that gets a run
+becomes a reading as above (e.g. "The boat leaves at dawn" / "Then we have one night" heard as
+"Then hopefully we met on tomorrow. Then we won't wipe to the side." before the next line: both
+placed, where before the acoustic search took the whole stretch as the second line). Run before
+the acoustic search, so its readings serve as references there.
 """
 from __future__ import annotations
 
@@ -59,6 +66,56 @@ def _covered(readings: Sequence[LineReading]) -> set[int]:
     return out
 
 
+def _plausible(n_heard: int, line_text: str) -> bool:
+    n_line = len(line_text.split())
+    return 0.4 * n_line <= n_heard <= 2.5 * n_line + 1
+
+
+def share_gap(texts: Sequence[str], heard: Sequence[str]) -> list[Optional[tuple[int, int, float]]]:
+    """Per line of ``texts`` (in script order), the run ``(first, last + 1, likeness)`` of the
+    ``heard`` words it takes, or None: runs in order, not overlapping, each plausible for its
+    line, the sum of likenesses largest (module contract). Dynamic programming over (line,
+    words used): small gaps only (a few lines, tens of words)."""
+    n, m = len(texts), len(heard)
+    memo: dict = {}
+
+    def best(i: int, j: int) -> tuple[float, tuple]:
+        """Best total for lines i.. using words j..; (score, runs)."""
+        if i == n or j >= m:
+            return 0.0, (None,) * (n - i)
+        if (i, j) in memo:
+            return memo[(i, j)]
+        skip_line = best(i + 1, j)
+        out = (skip_line[0], (None,) + skip_line[1])
+        skip_word = best(i, j + 1)  # a word heard that is nobody's line (a cough, a mishearing)
+        if skip_word[0] > out[0]:
+            out = skip_word
+        for k in range(j + 1, m + 1):
+            if not _plausible(k - j, texts[i]):
+                continue
+            alike = likeness(" ".join(heard[j:k]), texts[i])
+            if alike < MIN_LIKENESS:
+                continue
+            rest = best(i + 1, k)
+            if alike + rest[0] > out[0]:
+                out = (alike + rest[0], ((j, k, alike),) + rest[1])
+        memo[(i, j)] = out
+        return out
+
+    return list(best(0, 0)[1])
+
+
+def _gap_words(tr: Transcript, t0: float, t1: float, taken: set) -> list[int]:
+    return [i for i, w in enumerate(tr.words) if w.start >= t0 and w.end <= t1 and i not in taken]
+
+
+def _order_reading(path, line, tr, idx, alike, ref) -> LineReading:
+    heard = " ".join(tr.words[i].text.strip() for i in idx)
+    return LineReading(path=path, line_id=line.id, start=tr.words[idx[0]].start, end=tr.words[idx[-1]].end,
+                       score=round(0.5 * alike, 4), take_id=ref.take_id, character=line.character,
+                       word_span=(idx[0], idx[-1] + 1), text=heard, signals={"defect_evidence": "order"})
+
+
 def fill_unheard(script: Script, readings: Sequence[LineReading],
                  transcripts: Mapping[str, Transcript]) -> tuple[LineReading, ...]:
     """Readings for lines found in no take (see the module contract)."""
@@ -70,36 +127,43 @@ def fill_unheard(script: Script, readings: Sequence[LineReading],
     for scene in script.scenes:
         lines = list(scene.lines)
         ids = [ln.id for ln in lines]
-        for k, line in enumerate(lines):
-            if line.id in found_ids:
+        for path, rs in by_path.items():
+            tr = transcripts.get(path)
+            mine = {r.line_id: r for r in rs if r.line_id in ids}
+            if tr is None or not tr.words or not mine:
                 continue
-            for path, rs in by_path.items():
-                tr = transcripts.get(path)
-                mine = {r.line_id: r for r in rs if r.line_id in ids}
-                if tr is None or not tr.words or not mine:
+            k = 0
+            while k < len(lines):
+                if ids[k] in mine:
+                    k += 1
                     continue
-                prev = mine.get(ids[k - 1]) if k > 0 else None
-                nxt = mine.get(ids[k + 1]) if k + 1 < len(ids) else None
-                if (k > 0 and prev is None) or (k + 1 < len(ids) and nxt is None):
-                    continue  # not bracketed by its own neighbours in this file
+                run_end = k
+                while run_end < len(lines) and ids[run_end] not in mine:
+                    run_end += 1
+                run, k0 = lines[k:run_end], k
+                k = run_end
+                if all(ln.id in found_ids for ln in run):
+                    continue  # every line has a reference somewhere: the acoustic search's business
+                prev = mine.get(ids[k0 - 1]) if k0 > 0 else None
+                nxt = mine.get(ids[run_end]) if run_end < len(ids) else None
                 t0 = prev.end - PAD if prev is not None else -1.0
                 t1 = nxt.start + PAD if nxt is not None else float("inf")
-                taken = _covered(rs)
-                idx = [i for i, w in enumerate(tr.words) if w.start >= t0 and w.end <= t1 and i not in taken]
+                idx = _gap_words(tr, t0, t1, _covered(rs))
                 if not idx or idx[-1] - idx[0] + 1 != len(idx):
                     continue
-                n_line = len(line.text.split())
-                if not (0.4 * n_line <= len(idx) <= 2.5 * n_line + 1):
-                    continue
-                heard = " ".join(tr.words[i].text.strip() for i in idx)
-                alike = likeness(heard, line.text)
-                if alike < MIN_LIKENESS:
-                    continue
                 ref = prev or nxt
-                new.append(LineReading(
-                    path=path, line_id=line.id, start=tr.words[idx[0]].start, end=tr.words[idx[-1]].end,
-                    score=round(0.5 * alike, 4), take_id=ref.take_id, character=line.character,
-                    word_span=(idx[0], idx[-1] + 1), text=heard, signals={"defect_evidence": "order"}))
+                if len(run) == 1:
+                    line = run[0]
+                    if line.id in found_ids or not _plausible(len(idx), line.text):
+                        continue
+                    alike = likeness(" ".join(tr.words[i].text.strip() for i in idx), line.text)
+                    if alike >= MIN_LIKENESS:
+                        new.append(_order_reading(path, line, tr, idx, alike, ref))
+                    continue
+                shares = share_gap([ln.text for ln in run], [tr.words[i].text.strip() for i in idx])
+                for line, share in zip(run, shares):
+                    if share is not None:
+                        new.append(_order_reading(path, line, tr, idx[share[0]:share[1]], share[2], ref))
     return tuple(new)
 
 

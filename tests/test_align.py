@@ -316,3 +316,25 @@ def test_property_every_said_line_is_found_once_in_any_order():
         assert all(r.score == 1.0 for r in readings)
 
     check()
+
+
+def test_reconcile_needs_the_same_word_in_place_of_the_same_script_word():
+    from roughcut_core.align import reconcile_readings
+    from roughcut_core.align.reconcile import _keys, deviations
+
+    # "mother" said for "Margret" in two takes is a habit; "mother" for "car" in one take and
+    # for "Margret" in another is two accidents: the first one stays a flub
+    takes = [said("Then pack the mother and leave the keys with Margret", path="t0.wav"),
+             said("Then pack the car and leave the keys with mother", path="t1.wav"),
+             said("Then pack the car and leave the keys with mother", path="t2.wav")]
+    readings = [r for t in takes for r in align_transcript(SCRIPT, t)]
+    assert all("substitution" in r.defects for r in readings)
+    fixed = reconcile_readings(SCRIPT, readings)
+    assert [("substitution" in r.defects) for r in fixed] == [True, False, False]
+    line = _keys("then pack the car")
+    assert deviations("then pack the van", line) == {("van", 3)}
+    assert deviations("then pack van the car", line) == {("van", 1.5)}
+    # "great winter" for "grey for" and "great" for "grey": the same word for the same word
+    line = _keys("it was grey for far too long")
+    assert deviations("it was great winter far too long", line) == {("great", 2), ("winter", 3)}
+    assert deviations("it was great for far too long", line) == {("great", 2)}

@@ -201,7 +201,7 @@ class RoughCutPipeline:
 
         errors: list = []
         transcripts = {a.asset.path: a.transcript for a in analyses if a.transcript is not None}
-        readings = decide_and_measure(script, readings, transcripts, errors=errors)
+        readings = decide_and_measure(script, readings, transcripts, errors=errors, transcriber=self.speech)
         for e in errors:
             log.warning("%s", e)
         return readings

@@ -25,6 +25,8 @@ SIGNALS: dict[str, tuple[str, str]] = {
     "overlap": ("audio.reading", "0..1: share of the reading overlapped by another character's reading in the file"),
     "defect_evidence": ("align.evidence", "label: acoustic / asr / noise / search / order - what decided the defects"),
     "acoustic_worst": ("align.evidence", "ratio: worst word's DTW cost over the median, against other takes"),
+    "line_cost_rel": ("align.evidence", "ratio: whole-line DTW cost (encoder frames) against clean takes heard at the same level over the line's other clean readings' cost against them"),
+    "line_cost_clean": ("align.evidence", "cost: the line's clean readings' whole-line DTW cost against the references (encoder frames; how closely the takes repeat)"),
     # Performance: delivery (perform.delivery, on the refined word times of the reading).
     "rate_wps": ("perform.delivery", "words per second from the first word's start to the last word's end"),
     "rate_rel": ("perform.delivery", "ratio: speech rate / median rate of the line's readings (1 = typical)"),

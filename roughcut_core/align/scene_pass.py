@@ -8,6 +8,9 @@ search below then has references for them), and returns ``apply_evidence`` (defe
 the evidence of all takes and the audio, missed readings found) followed by ``audio.reading_sound.reading_signals`` (``snr_db``, ``level_rel_db``,
 ``clipping``, ``noise_db``, ``overlap`` in ``signals``). A file that cannot be decoded keeps its
 readings as they were and adds one line naming it to ``errors`` (when given); the rest go on.
+``transcriber`` (a ``speech.SpeechTranscriber``, optional): when its model is the one the
+whole-line cost compares on (``options.line_model``), that already loaded model's encoder is
+reused (``linecost.Frames``), loaded only if a reading needs it; otherwise the model is loaded there.
 """
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ from .orderfill import place_by_order
 
 def decide_and_measure(script: Script, readings: Sequence[LineReading], transcripts: Mapping[str, Transcript],
                        *, options: EvidenceOptions = EvidenceOptions(),
-                       errors: Optional[list] = None) -> tuple[LineReading, ...]:
+                       errors: Optional[list] = None, transcriber=None) -> tuple[LineReading, ...]:
     from ..audio.reading_sound import FileLevels, reading_signals
     from ..speech.audio_io import decode_audio
 
@@ -33,6 +36,9 @@ def decide_and_measure(script: Script, readings: Sequence[LineReading], transcri
             if errors is not None:
                 errors.append(f"{path}: sound not measured per reading: {exc}")
     readings = place_by_order(script, readings, transcripts)
-    out = apply_evidence(script, readings, transcripts, audio, options)
+    encoder = None
+    if getattr(getattr(transcriber, "options", None), "model", None) == options.line_model:
+        encoder = getattr(transcriber, "whisper", None)
+    out = apply_evidence(script, readings, transcripts, audio, options, encoder=encoder)
     levels = {p: FileLevels.of(a, SR) for p, a in audio.items()}
     return reading_signals(out, levels)

@@ -13,6 +13,10 @@ Contract:
   ``bench perception``: per kind (``KIND_LABELS``) the true defects, the readings flagged with
   that kind and the hits; the clean readings and how many were flagged; and ``errors``, one row
   per miss, false flag or kind confusion (seed, take, line, truth kind, labels given, evidence).
+  ``options`` are the evidence options (``align.evidence.EvidenceOptions``); the transcriber's
+  model is reused for the whole-line cost. ``line_costs`` lists every matched reading that got a
+  whole-line relative cost (``signals["line_cost_rel"]``: it carried a word-level defect before
+  the evidence step), with its truth kind and the labels given: what a threshold is chosen on.
 Scenes are scored together; ``per_seed`` keeps each scene's counts.
 """
 from __future__ import annotations
@@ -105,12 +109,19 @@ def _finish(counts: dict) -> dict:
     return counts
 
 
-def score_take(truth_take: dict, found: Sequence, counts: dict, errors: list, tag: str) -> None:
-    """Add one take's readings to ``counts`` and its misses / false flags to ``errors``."""
+def score_take(truth_take: dict, found: Sequence, counts: dict, errors: list, tag: str,
+               line_costs: Optional[list] = None) -> None:
+    """Add one take's readings to ``counts`` and its misses / false flags to ``errors`` (and,
+    when given, the readings with a whole-line cost to ``line_costs``)."""
     matched = match(truth_take["readings"], found)
     for i, t in enumerate(truth_take["readings"]):
         r = matched.get(i)
         labels = set(r.defects) if r is not None else set()
+        if line_costs is not None and r is not None and "line_cost_rel" in r.signals:
+            line_costs.append({"scene": tag, "take": truth_take["name"], "line_id": t["line_id"],
+                               "truth": t["defect"], "rel": r.signals["line_cost_rel"],
+                               "clean_cost": r.signals.get("line_cost_clean"), "given": sorted(labels),
+                               "worst": r.signals.get("acoustic_worst")})
         counts["missed_readings"] += r is None
         if t["defect"] is None:
             counts["clean"] += 1
@@ -126,18 +137,21 @@ def score_take(truth_take: dict, found: Sequence, counts: dict, errors: list, ta
                            "truth": t["defect"], "given": sorted(labels), "found": r is not None,
                            "spoken": t["spoken_text"],
                            "evidence": None if r is None else r.signals.get("defect_evidence"),
-                           "worst": None if r is None else r.signals.get("acoustic_worst")})
+                           "worst": None if r is None else r.signals.get("acoustic_worst"),
+                           "line_cost_rel": None if r is None else r.signals.get("line_cost_rel")})
 
 
 def score_scenes(transcriber, roots: Sequence[Union[str, Path]], *, evidence: bool = True,
-                 errors_out: Optional[list] = None) -> dict:
+                 errors_out: Optional[list] = None, options=None) -> dict:
     """Score the scenes in ``roots`` together (see the module contract)."""
     from ..align import align_transcript, build_script_index, reconcile_readings
+    from ..align.evidence import EvidenceOptions
     from ..align.scene_pass import decide_and_measure
     from ..scenegen import load_truth
     from ..script import load_script
 
-    total, errors, per_seed = _empty(), [], {}
+    options = options or EvidenceOptions()
+    total, errors, per_seed, line_costs = _empty(), [], {}, []
     for root in map(Path, roots):
         truth = load_truth(root)
         script = load_script(str(root / truth["script"]))
@@ -149,12 +163,12 @@ def score_scenes(transcriber, roots: Sequence[Union[str, Path]], *, evidence: bo
             readings += align_transcript(script, tr, take_id=Path(take["path"]).stem, index=index)
         readings = reconcile_readings(script, readings)
         if evidence:
-            readings = decide_and_measure(script, readings, transcripts)
+            readings = decide_and_measure(script, readings, transcripts, options=options, transcriber=transcriber)
         mine = _empty()
         for take in truth["takes"]:
             path = str((root / take["path"]).resolve())
             found = [r for r in readings if str(Path(r.path).resolve()) == path]
-            score_take(take, found, mine, errors, f"seed {truth.get('seed')}")
+            score_take(take, found, mine, errors, f"seed {truth.get('seed')}", line_costs)
         per_seed[str(truth.get("seed"))] = _finish(mine)
         for kind, v in mine["kinds"].items():
             for key in ("tp", "truth", "flagged"):
@@ -164,5 +178,5 @@ def score_scenes(transcriber, roots: Sequence[Union[str, Path]], *, evidence: bo
     if errors_out is not None:
         errors_out.extend(errors)
     out = _finish(total)
-    out.update({"scenes": len(roots), "errors": errors, "per_seed": per_seed})
+    out.update({"scenes": len(roots), "errors": errors, "per_seed": per_seed, "line_costs": line_costs})
     return out

@@ -137,6 +137,11 @@ class SpeechTranscriber:
         """Load the model now (it otherwise loads on the first file that needs it)."""
         self._model()
 
+    def whisper(self):
+        """The faster-whisper model, loaded now when it is not yet (``align.linecost`` reuses its
+        encoder instead of loading the weights a second time)."""
+        return self._model()
+
     def transcribe(self, path: Union[str, Path], asset: Optional[MediaAsset] = None) -> Transcript:
         """Refined transcript of ``path`` (cached). MediaError on unusable input."""
         return self.transcribe_detailed(path, asset).transcript

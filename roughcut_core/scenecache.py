@@ -11,7 +11,8 @@ package's source files (name, size, mtime: a code change recomputes, never serve
 the script document; the pipeline options that change the signals (ASR model and device,
 picture / sound / performance / analyses switches); and per usable file its probed identity
 (path, content key, rate, frames, streams), a digest of its transcript, which stages produced
-a result and its errors. Edit options (preset, duration, favoured character), file hints and host
+a result and its errors; and, with performance signals on, the emotion model they use (its
+whole document: a model the user trains, or another shipped one, gives new signals). Edit options (preset, duration, favoured character), file hints and host
 ids are NOT in it, so an edit change is served from the entry.
 
 An unreadable, malformed or other-version entry is ignored (logged) and recomputed; it never
@@ -89,6 +90,15 @@ def _digest(value) -> str:
     return hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
 
 
+def emotion_model_id() -> Optional[str]:
+    """Digest of the emotion model the performance signals use (``perform.emotion.
+    load_default_model``: the user's trained one, else the shipped one), None when there is none."""
+    from .perform.emotion import load_default_model
+
+    model = load_default_model()
+    return None if model is None else _digest(json.dumps(model.to_json(), sort_keys=True, default=str))
+
+
 def scene_key(script, analyses: Sequence, options, fingerprint: Optional[str] = None) -> str:
     """Content key of the scene's signal work (see the module docstring for what is in it)."""
     files = []
@@ -104,8 +114,9 @@ def scene_key(script, analyses: Sequence, options, fingerprint: Optional[str] = 
         })
     opts = {k: getattr(options, k, None)
             for k in ("asr_model", "device", "picture", "audio_quality", "performance", "analyses")}
+    emotion = emotion_model_id() if getattr(options, "performance", False) else None
     blob = json.dumps({"v": SCENE_VERSION, "code": fingerprint or code_fingerprint(),
-                       "script": to_document(script), "options": opts, "files": files},
+                       "script": to_document(script), "options": opts, "files": files, "emotion": emotion},
                       sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.blake2b(blob.encode(), digest_size=20).hexdigest()
 

@@ -151,6 +151,27 @@ def test_edit_options_are_not_in_the_key(analysed):
     assert scenecache.scene_key(script, analyses, PipelineOptions(), fingerprint="y") not in keys
 
 
+def test_the_emotion_model_in_use_is_in_the_key(analysed, tmp_path, monkeypatch):
+    """A model the user trains (or turning models off) gives new signals: never a stale scene."""
+    from roughcut_core import scenecache
+    from roughcut_core.perform.emotion import SHIPPED_MODEL, EmotionModel, default_model_path
+
+    script, analyses, cache = analysed
+    opts = _pipeline(cache).options
+    monkeypatch.setenv("ROUGHCUT_MODELS_DIR", str(tmp_path / "models"))
+    shipped = scenecache.scene_key(script, analyses, opts, fingerprint="x")
+    assert scenecache.emotion_model_id() is not None
+    monkeypatch.setenv("ROUGHCUT_EMOTION_MODEL", "none")
+    off = scenecache.scene_key(script, analyses, opts, fingerprint="x")
+    monkeypatch.delenv("ROUGHCUT_EMOTION_MODEL")
+    user = EmotionModel.load(SHIPPED_MODEL)
+    user.weights[0, 0] += 0.5  # the user's own training: other weights
+    user.save(default_model_path())
+    trained = scenecache.scene_key(script, analyses, opts, fingerprint="x")
+    assert len({shipped, off, trained}) == 3
+    assert scenecache.scene_key(script, analyses, opts, fingerprint="x") == trained  # stable
+
+
 def test_cli_recut_does_no_signal_work(demo_scene, demo_scene_cut, tmp_path, monkeypatch):
     """``roughcut cut`` run again on the analysed scene: the scene pass and the blink probe's
     face models are not used (scene cache + eye windows in the analysis cache)."""

@@ -169,3 +169,22 @@ def test_local_executor_analyses_a_step_overlapped_with_the_plain_results(grid_c
     plain = RoughCutPipeline(options, cache=AnalysisCache(tmp_path / "c2")).analyze_asset(asset)
     assert good.errors == plain.errors and good.transcript == plain.transcript
     assert good.picture == plain.picture and good.picture is not None
+
+
+@pytest.mark.timeout(300)
+def test_picture_cache_hit_with_speech_equals_the_analysis_it_stored(grid_clip, tmp_path):
+    """A picture cache hit with speech activity (the stored tracks' boxes are not read back:
+    assign_speaking rebuilds them from the faces) equals the cold analysis, speaking marks and
+    track boxes included."""
+    from roughcut_core.cache import AnalysisCache
+    from roughcut_core.media import probe
+    from roughcut_core.picture import PictureAnalyzer
+
+    asset = probe(grid_clip)
+    speech = [(0.4, 1.3), (1.5, 2.6)]
+    analyzer = PictureAnalyzer(cache=AnalysisCache(tmp_path / "c"))
+    cold = analyzer.analyze(str(grid_clip), asset=asset, speech_activity=speech)
+    hit = analyzer.analyze(str(grid_clip), asset=asset, speech_activity=speech)
+    assert cold.tracks and all(t.boxes for t in cold.tracks)
+    assert any(fb.speaking for fb in cold.faces)
+    assert hit == cold

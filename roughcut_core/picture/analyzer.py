@@ -187,6 +187,10 @@ class PictureAnalyzer:
             key = asset.content_key if asset is not None and asset.content_key else content_key(path)
             hit = self.cache.get(key, ANALYZER, VERSION, params)
             if hit is not None:
+                if speech_activity is not None:
+                    # assign_speaking rebuilds every track's boxes from the marked faces: the
+                    # stored copies need not be read back (about half the entry)
+                    hit = {**hit, "tracks": [{**t, "boxes": []} for t in hit.get("tracks") or ()]}
                 result = replace(from_dict(PictureAnalysis, hit), path=path)
                 return assign_speaking(result, speech_activity) if speech_activity is not None else result
         result = self._run(path, schedule, consumers)

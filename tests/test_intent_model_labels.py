@@ -86,7 +86,11 @@ def test_labels_the_model_knows_still_count():
     heard_angry, heard_sad = _reading("angry", 0.5), _reading("sad", 0.5)
     assert intent_match(heard_angry, angrily)[0] > intent_match(heard_sad, angrily)[0]
     assert intent_match(heard_angry, angrily)[1] == "angry read, as scripted"
-    assert intent_match(heard_sad, angrily)[1] == "sad read for (angrily)"
+    # the model hears sad on a read that is not bigger than the actor's others: its words
+    assert intent_match(_reading("sad", -0.5), angrily)[1] == "sad read for (angrily)"
+    # a read whose delivery fits "(angrily)" while the model hears sad: the delivery speaks
+    # first and the model's dissent is named, never "sad read" alone on a take chosen for it
+    assert intent_match(heard_sad, angrily)[1] == "angry delivery, as scripted (the voice model hears sad)"
 
 
 def test_ranker_model_term_is_zero_for_a_label_the_model_never_saw():

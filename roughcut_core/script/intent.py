@@ -298,7 +298,7 @@ def intent_match(signals: Mapping, intent: Optional[Intent]) -> tuple[float, str
         return 0.5, ""
     signals = signals or {}
     parts: list[tuple[float, float]] = []  # (weight, agreement 0..1)
-    rel = None
+    rel = fit = None
     label = intent.directed or _cue_label(intent.cues)
     measured = _measured_emotions(signals)
     emo_agree = None
@@ -316,7 +316,8 @@ def intent_match(signals: Mapping, intent: Optional[Intent]) -> tuple[float, str
         conf = float(signals.get("emotion_conf", 1.0) or 0.0)
         parts.append((2.0 * max(0.2, conf), emo_agree))
         # The model's guess and the delivery against the actor's own takes are two views of
-        # the same reading: with both measured, both count (the words stay the model's).
+        # the same reading: with both measured, both count (the words are the model's, unless
+        # the delivery fits and the model hears another emotion: see the end).
         fit = _delivery_fit(signals, intent)
         if fit is not None:
             parts.append((3.0, fit))
@@ -362,6 +363,13 @@ def intent_match(signals: Mapping, intent: Optional[Intent]) -> tuple[float, str
                                  else f"no pause for {intent.beat or '(beat)'}")
     if rel is not None and intent.emotion:
         return round(score, 4), _delivery_words(signals, intent, rel, label)
+    heard = max(measured, key=measured.get) if measured else None
+    if fit is not None and fit >= 0.6 and heard not in (None, intent.emotion):
+        # The actor's delivery fits the direction while the voice model (trained on other
+        # voices) hears another emotion: say both, the delivery first ("happy read for
+        # (angrily)" would contradict a take chosen for its delivery).
+        return round(score, 4), (f"{_delivery_words(signals, intent, fit, label)} "
+                                 f"(the voice model hears {_ADJ.get(heard, heard)})")
     return round(score, 4), _words(signals, intent, score, measured, emo_agree, ar_agree, label)
 
 

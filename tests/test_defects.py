@@ -231,3 +231,26 @@ def test_a_reference_with_an_uncaught_defect_is_no_evidence(bank):
     out = {r.path: r for r in apply_evidence(_script(), readings, transcripts, audio,
                                              EvidenceOptions(max_refs=1, search=False))}
     assert out["test"].defects == (), out["test"].signals
+
+
+def test_a_reading_kept_on_the_whole_line_is_named_by_the_recogniser():
+    """``_heard_kind``: the recogniser's one word-level label; of several, the one its word count
+    against the line points to; none when it gave none."""
+    from roughcut_core.align.evidence import _heard_kind
+
+    def heard(text: str, defects: tuple) -> tuple:
+        words = tuple(Word(w, k * 0.3, k * 0.3 + 0.25, 0.9) for k, w in enumerate(text.split()))
+        r = LineReading(path="a", line_id="1-1", start=0.0, end=len(words) * 0.3, score=0.9, take_id="a",
+                        character="A", word_span=(0, len(words)), defects=defects, text=text)
+        return r, Transcript("a", "en", words, duration=3.0)
+
+    size = len(LINE.split())
+    assert _heard_kind(*heard("the last train came tonight", ("missing_words", "truncated")), size) \
+        == "missing_words"
+    # several labels: fewer words heard than the line has -> dropped, more -> added, as many -> changed
+    both = ("substitution", "missing_words", "ad_lib")
+    assert _heard_kind(*heard("the last train came tonight", both), size) == "missing_words"
+    assert _heard_kind(*heard("the last train never really came tonight", both), size) == "ad_lib"
+    assert _heard_kind(*heard("the fast train never came tonight", both), size) == "substitution"
+    assert _heard_kind(*heard("the last train came tonight", ("substitution", "ad_lib")), size) == "substitution"
+    assert _heard_kind(*heard("the last train never came tonight", ("restart",)), size) is None

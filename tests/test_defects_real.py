@@ -1,12 +1,17 @@
 """Word-level defects on real speech (issue 13): the whole-line cost against the same actor's
-clean takes keeps a real changed word and clears a recogniser's mishearing.
+clean takes keeps a real changed or dropped word and clears a recogniser's mishearing; a defect
+kept on the whole-line cost alone is named by the recogniser's own label (a dropped word stays
+``missing_words``, not the sound's ``substitution``).
 
 Material from ``../shared/media/emotion_takes`` (real actors, several deliveries of one line in
 different emotions): TESS speaker YAF ("Say the word bean." in four emotions, and "Say the word
 chair." as a take where the actor said another word) and RAVDESS actor 01 ("Kids are talking by
 the door." in four emotions, "Dogs are sitting by the door." as the flubbed take). The
 transcripts are the recogniser's words placed over the speech (no recogniser runs here); one
-clean take is given a low-confidence mishearing. Skipped when ``../shared`` is absent.
+clean take is given a low-confidence mishearing. The dropped take is RAVDESS actor 01's calm
+"Kids are talking by the door." with "talking" spliced out (1.79-2.39 s: the recogniser's word
+times, snapped to the quietest frames as ``bench.align_real`` does). Skipped when ``../shared``
+is absent.
 """
 from __future__ import annotations
 
@@ -97,6 +102,47 @@ def test_real_word_defect_kept_and_mishearing_cleared(case):
     assert flubbed.signals["line_cost_rel"] > misheard.signals["line_cost_rel"]
     for k in range(1, len(paths) - 1):
         assert not WORD_DEFECTS & set(out[f"take{k}"].defects)
+
+
+def _scene(paths, texts, defects):
+    """Script, audio, transcripts and readings of takes of one line (first take: a clean
+    delivery the recogniser misheard)."""
+    from roughcut_core.speech.audio_io import decode_audio
+
+    script = Script((Scene("1", "INT. ROOM", (ScriptLine("1-1", "1", "A", texts[1]),)),))
+    audio, transcripts, readings = {}, {}, []
+    for k, (p, text, d) in enumerate(zip(paths, texts, defects)):
+        name = f"take{k}"
+        x = p if isinstance(p, np.ndarray) else decode_audio(p, SR)
+        audio[name] = x * np.float32(0.5 / max(1e-6, float(np.abs(x).max())))
+        swap = ("talking", "taking") if k == 0 else None
+        transcripts[name], r = _take(name, audio[name], text, d, swap=swap)
+        readings.append(r)
+    return script, audio, transcripts, readings
+
+
+def test_real_drop_kept_on_whole_line_keeps_the_recognisers_kind():
+    base = MEDIA / "ravdess" / "Actor_01"
+    clean = [base / f"03-01-{e}-01.flac" for e in ("01-01-01-02", "02-01-01-01", "03-01-01-01", "04-01-01-01")]
+    src = base / "03-01-02-02-01-02-01.flac"
+    if not all(p.exists() for p in (*clean, src)):
+        pytest.skip(f"shared media not available: {base}")
+    from roughcut_core.align.evidence import EvidenceOptions, apply_evidence
+    from roughcut_core.speech.audio_io import decode_audio
+
+    x = decode_audio(src, SR)
+    dropped = np.concatenate([x[:int(1.79 * SR)], x[int(2.39 * SR):]])
+    line = CASES["ravdess"][0]
+    texts = [line] * len(clean) + ["Kids are by the door."]
+    defects = [("substitution",)] + [()] * (len(clean) - 1) + [("missing_words",)]
+    script, audio, transcripts, readings = _scene([*clean, dropped], texts, defects)
+    out = {r.path: r for r in apply_evidence(script, readings, transcripts, audio, EvidenceOptions(search=False))}
+    drop = out[f"take{len(clean)}"]
+    # kept on the whole line: no single word of a real actor's take stands out
+    assert drop.signals["line_cost_rel"] >= EvidenceOptions().line_rel, drop.signals
+    assert set(drop.defects) & WORD_DEFECTS == {"missing_words"}, (drop.defects, drop.signals)
+    for k in range(len(clean)):
+        assert not WORD_DEFECTS & set(out[f"take{k}"].defects), (k, out[f"take{k}"].defects)
 
 
 def test_relative_cost_and_mfcc_fallback():

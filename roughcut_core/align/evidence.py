@@ -34,12 +34,15 @@ missed. In this order:
    (``verdict``). The kind kept is the one the audio shows in most references
    (``kinds.deviation_kind``: a stretch of the reference with no counterpart in the reading →
    ``missing_words``, a stretch of the reading that meets only a junction of the reference →
-   ``ad_lib``, else ``substitution``; for a reading kept on its whole-line cost with no word
-   spike, ``deviation_kind`` on the whole line against each reference), replacing the
-   recogniser's; ``truncated`` also stands
-   when the file stops while the voice is still sounding (``cut_in_sound``), and the file's last
-   reading gets it then even when the recogniser did not say so; a confirmed ``truncated`` keeps no
-   word-level defect (the cut explains them). When the line has no other reading, a
+   ``ad_lib``, else ``substitution``), replacing the recogniser's, except for a reading kept
+   on its whole-line cost alone (below): no word of it stands out, and ``deviation_kind`` on
+   such a real take mostly says ``substitution`` whatever was said (RAVDESS tuning actors
+   01-08, 11 such readings: its kind right for 6 on MFCCs, 8 on the encoder frames; the
+   recogniser's label for 11; generated scenes 3-19 have none), so the recogniser's own
+   word-level label stands there (``_heard_kind``: of several, the one its word count against the line points
+   to). ``truncated`` also stands when the file stops while the voice is still sounding
+   (``cut_in_sound``), and the file's last reading gets it then even when the recogniser did
+   not say so; a confirmed ``truncated`` keeps no word-level defect (the cut explains them). When the line has no other reading, a
    ``substitution``/``ad_lib`` stands only if the recogniser was sure of the deviating words.
    Word-level defects the per-word test clears still stand when the whole line says other
    words: the reading's DTW cost against its clean references heard at its level (within
@@ -317,9 +320,11 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
         worst = max(ratios, default=0.0)
         cut = "truncated" in defects and cut_in_sound(levels.get(r.path), r.end)
         words_keep, by_line = keep, rel is not None and options.line_rel is not None
+        line_only = False
         if by_line:
             # the whole line against the clean takes, on their own scale, decides the words
-            seen, words_keep = max(seen, 1), keep or rel[0] >= options.line_rel
+            line_only = not keep and rel[0] >= options.line_rel
+            seen, words_keep = max(seen, 1), keep or line_only
         keep = keep or cut   # the file stops while the voice is still sounding: cut, whatever DTW says
         if seen and "truncated" in defects and keep:
             # the cut explains the difference (a last word cut in half is heard as another word)
@@ -333,8 +338,9 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
                 # the kind is the one the sound shows (most references), not the recogniser's: it
                 # mishears around a flub (an added word heard as a changed one, a dropped word
                 # filled back in, one word heard as two)
-                if kind is None and by_line:
-                    kind = _kind_of(r, refs, clip)
+                if line_only:
+                    # no word stands out: the recogniser's own comparison with the script names it
+                    kind = _heard_kind(r, transcripts.get(r.path), line_sizes.get(r.line_id))
                 if kind:
                     extra = _heard_more(r, transcripts.get(r.path), line_sizes.get(r.line_id))
                     defects = [_tie(kind, defects, extra)] + [d for d in defects if d not in WORD_DEFECTS]
@@ -380,17 +386,21 @@ def _flagged(o: LineReading) -> bool:
     return any(d in CHECKED or d == "noise" for d in o.defects)
 
 
-def _kind_of(r: LineReading, refs: Sequence[LineReading], clip) -> Optional[str]:
-    """The kind most references show (``kinds.deviation_kind`` on the whole line), for a reading
-    kept on its whole-line cost whose words showed no single spike."""
-    from .kinds import deviation_kind
+def _heard_kind(r: LineReading, tr: Optional[Transcript], line_size: Optional[int]) -> Optional[str]:
+    """The word-level kind the recogniser gave ``r`` (it compared the words it heard with the
+    script), for a reading kept on its whole-line cost alone: its one word-level label; of
+    several, the one its word count points to (fewer words than the line: ``missing_words``,
+    more: ``ad_lib``, as many: ``substitution``) when that is among them, else the first. None
+    when it gave none."""
+    from .normalize import normalize_words
 
-    kinds: Counter = Counter()
-    for o in refs:
-        dev = deviation_kind(clip(o, 0.0).feats, clip(r, 0.0).feats)
-        if dev is not None:
-            kinds[dev[0] if dev[2] is None else f"{dev[0]}|{dev[2]}"] += 1
-    return kinds.most_common(1)[0][0] if kinds else None
+    kinds = list(dict.fromkeys(d for d in r.defects if d in WORD_DEFECTS))
+    if len(kinds) <= 1 or tr is None or not line_size:
+        return kinds[0] if kinds else None
+    a, b = r.word_span
+    n = sum(len(normalize_words(w.text)) for w in tr.words[a:b])
+    want = "missing_words" if n < line_size else "ad_lib" if n > line_size else "substitution"
+    return want if want in kinds else kinds[0]
 
 
 def cut_in_sound(levels: Optional[FileLevels], end: float, near: float = 0.3, tail: float = 0.1) -> bool:

@@ -5,6 +5,10 @@
 - Word-boundary error (median / p95 of |start| and |end| errors of matched words), before
   refinement (whisper's own times) and after, on the demo scene and the GRID clip with a word
   alignment; plus ``clipped``: words whose span starts late or ends early by more than 20 ms.
+- ``--scenegen SEEDS``: word placement on generated two-handers (sound only, built by
+  ``bench.align_defects``): a word is misplaced when its midpoint lies outside (by more than
+  0.15 s) every reading of that take whose spoken text holds the word - whisper's stretched
+  words put a close-up's words on the other actor's off-mic line; before and after refinement.
 - Real-time factor (media seconds / wall seconds) of each step: decode, ASR, refinement, total.
 - Peak RSS of this process; ``--long`` also transcribes a generated N-minute file (default 30)
   in a fresh subprocess and reports its peak RSS (target < 1.5 GB with tiny.en).
@@ -138,6 +142,55 @@ def summarise(rows: list[dict]) -> dict:
     return summary
 
 
+# -- word placement on generated two-handers -----------------------------------------------------
+
+_PLACE_SLACK = 0.15  # a word's midpoint this far outside its reading still counts as placed
+
+
+def _norm(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalpha() or ch == "'")
+
+
+def misplaced_words(readings: list[dict], words) -> tuple[int, int]:
+    """(words scored, words misplaced): a word is scored when some reading's spoken text holds
+    it, misplaced when its midpoint is outside every such reading's [start, end] by more than
+    ``_PLACE_SLACK``. ``readings``: ground-truth dicts with spoken_text, start, end."""
+    texts = [({_norm(t) for t in r["spoken_text"].split()}, r["start"], r["end"]) for r in readings]
+    scored = misplaced = 0
+    for w in words:
+        spans = [(s, e) for txt, s, e in texts if _norm(w.text) in txt]
+        if spans:
+            scored += 1
+            mid = (w.start + w.end) / 2
+            misplaced += not any(s - _PLACE_SLACK <= mid <= e + _PLACE_SLACK for s, e in spans)
+    return scored, misplaced
+
+
+def placement(transcriber, seeds: list[int], scene_dir: Path) -> dict:
+    """Misplaced words (see :func:`misplaced_words`) over every take of the generated scenes,
+    whisper's own times (before) and refined (after), plus per-scene counts."""
+    from .align_defects import build_audio_scene
+
+    total = {"takes": 0, "scored": 0, "before": 0, "after": 0}
+    per_seed = {}
+    for seed in seeds:
+        root = build_audio_scene(scene_dir / f"scene{seed}", seed)
+        truth = json.loads((root / "ground_truth.json").read_text())
+        row = {"scored": 0, "before": 0, "after": 0}
+        for take in truth["takes"]:
+            result = transcriber.transcribe_detailed(root / take["path"])
+            n, before = misplaced_words(take["readings"], result.raw_words)
+            _, after = misplaced_words(take["readings"], result.transcript.words)
+            row["scored"] += n
+            row["before"] += before
+            row["after"] += after
+            total["takes"] += 1
+        per_seed[seed] = row
+        for k in row:
+            total[k] += row[k]
+    return {**total, "per_seed": per_seed}
+
+
 # -- long-file memory check --------------------------------------------------------------------
 
 def write_long_speech(path: Path, minutes: float, root: Path) -> float:
@@ -209,6 +262,10 @@ def run(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--no-demo", action="store_true", help="skip the demo scene")
     parser.add_argument("--long", action="store_true", help="also measure a generated long file")
     parser.add_argument("--long-minutes", type=float, default=30.0)
+    parser.add_argument("--scenegen", default="", help="generated two-handers (seeds, comma-separated; "
+                        "3-19 tune the aligner) for the word-placement check")
+    parser.add_argument("--scenegen-dir", help="keep the generated scenes here (default: a temp folder)")
+    parser.add_argument("--no-shared", action="store_true", help="skip the shared-media files")
     args = parser.parse_args(argv)
 
     from roughcut_core.speech import AsrOptions, SpeechTranscriber
@@ -220,7 +277,7 @@ def run(argv: Optional[list[str]] = None) -> int:
     load_s = time.perf_counter() - tick
 
     root = _shared_media(args.media)
-    items = shared_items(root) if root else []
+    items = shared_items(root) if root and not args.no_shared else []
     notes = [] if root else ["shared media not found: shared-media rows skipped"]
     with tempfile.TemporaryDirectory(prefix="roughcut-bench-speech-") as tmp:
         if not args.no_demo:
@@ -231,6 +288,10 @@ def run(argv: Optional[list[str]] = None) -> int:
         rows = [_measure(transcriber, item) for item in items]
         result = {"model": args.asr_model, "load_s": load_s, "rows": rows, "summary": summarise(rows),
                   "peak_rss_mb": peak_rss_mb(), "notes": notes}
+        seeds = [int(x) for x in args.scenegen.split(",") if x.strip()]
+        if seeds:
+            result["placement"] = placement(transcriber, seeds,
+                                            Path(args.scenegen_dir) if args.scenegen_dir else Path(tmp) / "scenegen")
         if args.long:
             if root is None:
                 notes.append("--long needs the shared media (speech clips to repeat)")
@@ -270,6 +331,10 @@ def render(result: dict) -> str:
                             "RTF total", "media s / CPU s", "bnd med before", "after", "bnd p95 before", "after",
                             "clipped before", "after"], srows), "",
             f"peak RSS (this process): {result['peak_rss_mb']:.0f} MiB"]
+    if "placement" in result:
+        pl = result["placement"]
+        out.append(f"two-hander word placement ({len(pl['per_seed'])} generated scenes, {pl['takes']} takes, "
+                   f"{pl['scored']} words): misplaced {pl['before']} before refinement, {pl['after']} after")
     if "long" in result:
         lg = result["long"]
         out.append(f"long file: {lg['duration'] / 60:.1f} min, RTF {lg['rtf']:.1f}x (media s / CPU s "

@@ -10,6 +10,24 @@ This module snaps them to the audio:
 3. Active runs are speech regions. Each word is assigned to the region it overlaps most
    (its whisper span moved earlier by the typical lateness). The first word of a region
    starts at the region onset and the last one ends at its offset.
+   Stretched words: where whisper skips speech it does not transcribe (another actor's
+   off-mic line in a close-up), its word times spread over it: one word's span reaches back
+   over the skipped speech (``we`` 1.38-3.66 s) and the words before it are crammed onto the
+   skipped speech's start. So (a) a word whose span is longer than plausible for its
+   syllables (``stretch_base`` + ``stretch_per_syllable`` x syllables, counted from its
+   letters), that does not end a phrase (no trailing punctuation) and whose span before its
+   tail is mostly speech (at least ``stretch_speech``: a word stretched over a pause is not
+   moved) is placed by its end: only its tail, the last ``typical_base`` +
+   ``typical_per_syllable`` x syllables of its span, counts (the whole span again if that
+   tail touches no region); (b) the words just before such a
+   word, chained to it in whisper's times (each ending within ``chain_gap`` of the next
+   one's start) and alone in earlier regions they cannot fill (the speech of the regions
+   from theirs up to the stretched word's lasts longer than ``fill_per_syllable`` x their
+   syllables + ``fill_slack``), move to the stretched word's
+   region when it can hold them all (at most ``max_rate`` syllables per second). Words so
+   placed start at their region onset with no ``max_shift``/``max_trim`` limit, and a
+   boundary guess of whisper's outside the region is replaced by splitting the region's
+   span between the words in proportion to their syllables.
 4. Between two words inside one region (no long pause) the boundary goes to the best
    pause (or, without one, energy dip) near whisper's boundary; at a pause the earlier word
    ends where the pause begins and the next starts where it ends. So words never overlap,
@@ -24,6 +42,7 @@ the file start: ``offset`` is the time of ``audio[0]``.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Optional, Sequence
 
@@ -54,6 +73,15 @@ class RefineOptions:
     dip_distance_db: float = 8.0    # dip score penalty per 0.1 s away from whisper's boundary
     gap_distance_weight: float = 0.3  # pause score: length minus this x distance from the guess
     pad: float = 0.0                # safety margin added outside each refined word (s)
+    stretch_base: float = 0.35      # a word longer than base + per_syllable x syllables (s) is
+    stretch_per_syllable: float = 0.35  # stretched (placed by its end, module docstring 3a)
+    typical_base: float = 0.1       # the tail of a stretched word that places it (s):
+    typical_per_syllable: float = 0.2   # base + per_syllable x syllables
+    chain_gap: float = 0.1          # words this close in whisper's times are chained (3b)
+    fill_per_syllable: float = 0.45  # a region longer than this x syllables + fill_slack is
+    fill_slack: float = 0.2         # more than its words can fill (s)
+    max_rate: float = 9.0           # syllables per second a region can hold at most
+    stretch_speech: float = 0.4     # share of a stretched span before its tail that must be speech
 
     def as_params(self) -> dict:
         return {k: v for k, v in self.__dict__.items()}
@@ -121,31 +149,115 @@ def activity(audio: np.ndarray, sample_rate: int, options: RefineOptions = Refin
     return energy, raw, regions
 
 
-def _assign(words: Sequence[Word], regions: list[tuple[float, float]], lateness: float, max_gap: float) -> list[int]:
-    """Region index per word (-1 = none), non-decreasing in word order."""
+_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+_PHRASE_END = tuple(".,;:!?\u2026")
+
+
+def syllables(text: str) -> int:
+    """Rough syllable count of a word from its spelling (at least 1): vowel groups, less a
+    silent final e; each digit counts as 1.5 (whisper writes numbers as digits)."""
+    low = text.lower()
+    letters = re.sub(r"[^a-z]", "", low)
+    n = len(_VOWEL_GROUPS.findall(letters))
+    if n > 1 and letters.endswith("e") and not letters.endswith(("le", "ee", "ye")):
+        n -= 1
+    return max(1, n + int(round(1.5 * sum(ch.isdigit() for ch in low))))
+
+
+def _overlapping(regions: list[tuple[float, float]], starts: np.ndarray, s: float, e: float) -> int:
+    """Index of the region overlapping [s, e] most (-1 = none)."""
+    best, best_overlap = -1, 0.0
+    j = max(0, int(np.searchsorted(starts, s, side="right")) - 1)
+    while j < len(regions) and regions[j][0] < e:
+        overlap = min(e, regions[j][1]) - max(s, regions[j][0])
+        if overlap > best_overlap:
+            best, best_overlap = j, overlap
+        j += 1
+    return best
+
+
+def _speech_in(regions: list[tuple[float, float]], s: float, e: float) -> float:
+    """Seconds of [s, e] inside speech regions."""
+    return sum(max(0.0, min(e, b) - max(s, a)) for a, b in regions)
+
+
+def _assign(words: Sequence[Word], regions: list[tuple[float, float]], options: RefineOptions,
+            max_gap: float) -> tuple[list[int], set[int]]:
+    """Region index per word (-1 = none), non-decreasing in word order, and the indices of the
+    words placed by the stretched-word rules (module docstring, 3a and 3b)."""
     starts = np.array([r[0] for r in regions])
+    syl = [syllables(w.text) for w in words]
     out: list[int] = []
+    placed: set[int] = set()
     last = 0
-    for w in words:
-        s, e = w.start - lateness, max(w.end - lateness, w.start - lateness + 0.01)
-        best, best_overlap = -1, 0.0
-        j = max(0, int(np.searchsorted(starts, s, side="right")) - 1)
-        while j < len(regions) and regions[j][0] < e:
-            overlap = min(e, regions[j][1]) - max(s, regions[j][0])
-            if overlap > best_overlap:
-                best, best_overlap = j, overlap
-            j += 1
+    for k, w in enumerate(words):
+        s, e = w.start - options.lateness, max(w.end - options.lateness, w.start - options.lateness + 0.01)
+        best = -1
+        tail = options.typical_base + options.typical_per_syllable * syl[k]
+        if (w.end - w.start > options.stretch_base + options.stretch_per_syllable * syl[k]
+                and not w.text.rstrip().endswith(_PHRASE_END)
+                and _speech_in(regions, s, e - tail) >= options.stretch_speech * (e - tail - s)):
+            best = _overlapping(regions, starts, max(s, e - tail), e)
+            if best >= 0:
+                placed.add(k)
+        if best < 0:
+            best = _overlapping(regions, starts, s, e)
         if best < 0 and regions:
             # No overlap: the nearest region, if it is close (whisper can be off by a lot).
             dist = [max(r[0] - e, s - r[1], 0.0) for r in regions]
-            k = int(np.argmin(dist))
-            if dist[k] <= max_gap:
-                best = k
+            j = int(np.argmin(dist))
+            if dist[j] <= max_gap:
+                best = j
         if best >= 0:
             best = max(best, last)
             last = best
         out.append(best)
-    return out
+    for k in sorted(placed):
+        _move_crammed(words, syl, regions, out, placed, k, options)
+    return out, placed
+
+
+def _move_crammed(words: Sequence[Word], syl: list[int], regions: list[tuple[float, float]], out: list[int],
+                  placed: set[int], k: int, options: RefineOptions) -> None:
+    """Rule 3b for the stretched word ``k``: move the words chained before it, alone in an
+    earlier region they cannot fill, into its region (``out``/``placed`` updated in place)."""
+    r = out[k]
+    if k == 0 or out[k - 1] < 0 or out[k - 1] >= r:
+        return
+    q = out[k - 1]
+    i = k
+    while i > 0 and out[i - 1] == q and words[i].start - words[i - 1].end <= options.chain_gap:
+        i -= 1
+    if i == k or out.count(q) != k - i:
+        return  # the chain is not all of region q's words
+    run_syl = sum(syl[i:k])
+    skipped = sum(b - a for a, b in regions[q:r])  # regions q .. r-1 hold only the chain's words
+    if skipped <= options.fill_per_syllable * run_syl + options.fill_slack:
+        return
+    held = sum(syl[m] for m in range(len(words)) if out[m] == r) + run_syl
+    if held > options.max_rate * (regions[r][1] - regions[r][0]):
+        return
+    for m in range(i, k):
+        out[m] = r
+        placed.add(m)
+
+
+def _spread_guesses(guesses: list[float], syl: list[int], r0: int, r1: int) -> list[float]:
+    """Boundary guesses (frames) with those outside the region (r0, r1 - 1) replaced by
+    splitting the span between the in-region neighbours in proportion to the words'
+    syllables (``syl``: one per word, one more than guesses)."""
+    inside = [r0 < g < r1 - 1 for g in guesses]
+    if all(inside):
+        return guesses
+    pos = np.cumsum(syl, dtype=float)  # syllable position of boundary k: after word k
+    xs, ys = [0.0], [float(r0)]
+    for k, g in enumerate(guesses):
+        if inside[k] and g > ys[-1]:
+            xs.append(pos[k])
+            ys.append(g)
+    xs.append(pos[-1])
+    ys.append(float(max(r1, ys[-1] + 1)))
+    return [g if inside[k] else float(np.interp(pos[k], xs, ys)) for k, g in enumerate(guesses)]
 
 
 def _region_splits(energy: np.ndarray, raw: np.ndarray, region: tuple[int, int], guesses: list[float],
@@ -233,7 +345,7 @@ def refine_word_boundaries(words: Sequence[Word], audio: np.ndarray, sample_rate
     hop = options.hop
     to_t = lambda frame: offset + frame * hop  # noqa: E731 - tiny local conversion
     regions = [(to_t(s), to_t(e)) for s, e in frame_regions]
-    owner = _assign(words, regions, options.lateness, options.max_shift)
+    owner, placed = _assign(words, regions, options, options.max_shift)
     lateness = options.lateness
 
     starts = [w.start for w in words]
@@ -246,12 +358,14 @@ def refine_word_boundaries(words: Sequence[Word], audio: np.ndarray, sample_rate
         while j + 1 < len(words) and owner[j + 1] == r:
             j += 1
         if r >= 0:
-            starts[i] = min(max(regions[r][0], words[i].start - limit), words[i].start + options.max_trim)
+            starts[i] = regions[r][0] if i in placed else \
+                min(max(regions[r][0], words[i].start - limit), words[i].start + options.max_trim)
             ends[j] = max(min(regions[r][1], words[j].end + limit), words[j].end - options.max_trim)
             # Whisper's words usually touch (end == next start); its next-word onset, corrected
             # by the typical lateness, is the best single guess of each boundary.
             guesses = [(max(min(words[k].end, words[k + 1].start) - lateness, words[k].start) - offset) / hop
                        for k in range(i, j)]
+            guesses = _spread_guesses(guesses, [syllables(words[k].text) for k in range(i, j + 1)], *frame_regions[r])
             splits = _region_splits(energy, raw, frame_regions[r], guesses, options)
             for k, (fa, fb) in zip(range(i, j), splits):
                 ends[k], starts[k + 1] = to_t(fa), to_t(fb)

@@ -137,3 +137,12 @@ def test_a_line_heard_as_the_head_of_the_next_is_split_off():
     rest = next(r for r in out if r.line_id == "1-3")
     assert rest.word_span == (14, 19) and rest.full_span is None and rest.defects == ()
     assert next(r for r in out if r.line_id == "1-2").word_span == (7, 14)
+
+
+def test_a_long_unclaimed_stretch_is_shared_without_recursion():
+    # a take's chatter before the scene (1200 words nobody's line) and then two garbled lines
+    from roughcut_core.align.orderfill import share_gap
+
+    heard = ("and so we go again " * 240).split() + "I hope it would lost.".split() + "Some things easier paper.".split()
+    assert share_gap([LINES[1], LINES[2]], heard) == [(1200, 1205, likeness("I hope it would lost.", LINES[1])),
+                                                      (1205, 1209, likeness("Some things easier paper.", LINES[2]))]

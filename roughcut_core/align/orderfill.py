@@ -75,34 +75,29 @@ def share_gap(texts: Sequence[str], heard: Sequence[str]) -> list[Optional[tuple
     """Per line of ``texts`` (in script order), the run ``(first, last + 1, likeness)`` of the
     ``heard`` words it takes, or None: runs in order, not overlapping, each plausible for its
     line, the sum of likenesses largest (module contract). Dynamic programming over (line,
-    words used): small gaps only (a few lines, tens of words)."""
+    first word still free), filled from the end (no recursion: a long stretch of unclaimed
+    words costs lines x words x the plausible run lengths, never the call stack)."""
     n, m = len(texts), len(heard)
-    memo: dict = {}
-
-    def best(i: int, j: int) -> tuple[float, tuple]:
-        """Best total for lines i.. using words j..; (score, runs)."""
-        if i == n or j >= m:
-            return 0.0, (None,) * (n - i)
-        if (i, j) in memo:
-            return memo[(i, j)]
-        skip_line = best(i + 1, j)
-        out = (skip_line[0], (None,) + skip_line[1])
-        skip_word = best(i, j + 1)  # a word heard that is nobody's line (a cough, a mishearing)
-        if skip_word[0] > out[0]:
-            out = skip_word
-        for k in range(j + 1, m + 1):
-            if not _plausible(k - j, texts[i]):
-                continue
-            alike = likeness(" ".join(heard[j:k]), texts[i])
-            if alike < MIN_LIKENESS:
-                continue
-            rest = best(i + 1, k)
-            if alike + rest[0] > out[0]:
-                out = (alike + rest[0], ((j, k, alike),) + rest[1])
-        memo[(i, j)] = out
-        return out
-
-    return list(best(0, 0)[1])
+    # best[i][j]: (total, runs) for lines i.. using words j..
+    best = [[(0.0, (None,) * (n - i))] * (m + 1) for i in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        longest = int(2.5 * len(texts[i].split()) + 1)
+        for j in range(m - 1, -1, -1):
+            skip_line = best[i + 1][j]
+            out = (skip_line[0], (None,) + skip_line[1])
+            if best[i][j + 1][0] > out[0]:  # a word heard that is nobody's line (a cough, a mishearing)
+                out = best[i][j + 1]
+            for k in range(j + 1, min(m, j + longest) + 1):
+                if not _plausible(k - j, texts[i]):
+                    continue
+                alike = likeness(" ".join(heard[j:k]), texts[i])
+                if alike < MIN_LIKENESS:
+                    continue
+                rest = best[i + 1][k]
+                if alike + rest[0] > out[0]:
+                    out = (alike + rest[0], ((j, k, alike),) + rest[1])
+            best[i][j] = out
+    return list(best[0][0][1])
 
 
 def _gap_words(tr: Transcript, t0: float, t1: float, taken: set) -> list[int]:

@@ -319,9 +319,8 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
                     seen, keep = 1, prob is not None and prob >= options.asr_sure
         worst = max(ratios, default=0.0)
         cut = "truncated" in defects and cut_in_sound(levels.get(r.path), r.end)
-        words_keep, by_line = keep, rel is not None and options.line_rel is not None
-        line_only = False
-        if by_line:
+        words_keep, line_only = keep, False
+        if rel is not None:  # only computed when options.line_rel is set
             # the whole line against the clean takes, on their own scale, decides the words
             line_only = not keep and rel[0] >= options.line_rel
             seen, words_keep = max(seen, 1), keep or line_only
@@ -490,4 +489,3 @@ def _restarts_inside_others(readings: list[LineReading], transcripts: Mapping[st
             out[k] = replace(r, defects=tuple(d for d in r.defects if d != "restart"), full_span=None,
                              signals=_signals(r, defect_evidence=r.signals.get("defect_evidence", "acoustic")))
     return out
-

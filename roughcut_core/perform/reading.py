@@ -19,8 +19,9 @@ The per-reading measurements (not the relative ones, which depend on the other r
 stored in the analysis cache under analyzer ``perform.reading``, keyed by the file's content key
 and the reading's word times. A file whose audio cannot be decoded leaves its readings without
 these signals and is logged with its path; the others go on. ``model=None`` forces DSP only;
-the default (``...``) loads the user's trained model if there is one, else the shipped one. Readings are measured on
-``threadmap.thread_map``'s threads (the CPU share); the values equal a one-by-one loop's.
+the default (``...``) loads the user's trained model if there is one, else the shipped one.
+Readings are measured on ``threadmap.thread_map``'s threads (the CPU share); the values equal a
+one-by-one loop's.
 """
 from __future__ import annotations
 

@@ -182,9 +182,10 @@ def _speech_in(regions: list[tuple[float, float]], s: float, e: float) -> float:
 
 
 def _assign(words: Sequence[Word], regions: list[tuple[float, float]], options: RefineOptions,
-            max_gap: float) -> tuple[list[int], set[int]]:
-    """Region index per word (-1 = none), non-decreasing in word order, and the indices of the
-    words placed by the stretched-word rules (module docstring, 3a and 3b)."""
+            max_gap: float) -> tuple[list[int], set[int], list[int]]:
+    """Region index per word (-1 = none), non-decreasing in word order, the indices of the
+    words placed by the stretched-word rules (module docstring, 3a and 3b), and each word's
+    syllable count."""
     starts = np.array([r[0] for r in regions])
     syl = [syllables(w.text) for w in words]
     out: list[int] = []
@@ -214,7 +215,7 @@ def _assign(words: Sequence[Word], regions: list[tuple[float, float]], options: 
         out.append(best)
     for k in sorted(placed):
         _move_crammed(words, syl, regions, out, placed, k, options)
-    return out, placed
+    return out, placed, syl
 
 
 def _move_crammed(words: Sequence[Word], syl: list[int], regions: list[tuple[float, float]], out: list[int],
@@ -345,7 +346,7 @@ def refine_word_boundaries(words: Sequence[Word], audio: np.ndarray, sample_rate
     hop = options.hop
     to_t = lambda frame: offset + frame * hop  # noqa: E731 - tiny local conversion
     regions = [(to_t(s), to_t(e)) for s, e in frame_regions]
-    owner, placed = _assign(words, regions, options, options.max_shift)
+    owner, placed, syl = _assign(words, regions, options, options.max_shift)
     lateness = options.lateness
 
     starts = [w.start for w in words]
@@ -365,7 +366,7 @@ def refine_word_boundaries(words: Sequence[Word], audio: np.ndarray, sample_rate
             # by the typical lateness, is the best single guess of each boundary.
             guesses = [(max(min(words[k].end, words[k + 1].start) - lateness, words[k].start) - offset) / hop
                        for k in range(i, j)]
-            guesses = _spread_guesses(guesses, [syllables(words[k].text) for k in range(i, j + 1)], *frame_regions[r])
+            guesses = _spread_guesses(guesses, syl[i:j + 1], *frame_regions[r])
             splits = _region_splits(energy, raw, frame_regions[r], guesses, options)
             for k, (fa, fb) in zip(range(i, j), splits):
                 ends[k], starts[k + 1] = to_t(fa), to_t(fb)

@@ -4,9 +4,11 @@ Contract:
 - :func:`synthesize_many` turns short texts (words or phrases) into mono float32 samples in
   -1..1 at :data:`SAMPLE_RATE` (48 kHz), each for a :class:`Voice` (espeak voice name +
   variant, speaking rate in words per minute, pitch and pitch range 0..100).
-- The same request list always gives the same samples: each batch runs in a fresh worker
-  process (espeak-ng keeps jitter state between utterances), and resampling is a fixed
-  polyphase filter.
+- The same request list always gives the same samples, on every run: espeak-ng draws the
+  noise of variant voices (``+f2``, ``+m3``...) from a generator seeded from the clock, so
+  every utterance reseeds it from a checksum of its request (``espeak_ng_SetRandSeed``);
+  espeak-ng also carries other state from one utterance to the next, so each batch runs in a
+  fresh worker process; resampling is a fixed polyphase filter.
 - The library and its voice data come from the ``espeakng-loader`` wheel; no system espeak is
   needed. Nothing here changes state in the calling process.
 """
@@ -16,6 +18,7 @@ import ctypes
 import json
 import subprocess
 import sys
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -70,6 +73,10 @@ class _Espeak:
         self.lib.espeak_Initialize.restype = ctypes.c_int
         self.lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
         self.lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+        # espeak-ng >= 1.52; an older library keeps its clock-seeded noise (not reproducible).
+        self._set_seed = getattr(self.lib, "espeak_ng_SetRandSeed", None)
+        if self._set_seed is not None:
+            self._set_seed.argtypes = [ctypes.c_long]
         self.lib.espeak_Synth.argtypes = [
             ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
             ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p,
@@ -98,6 +105,10 @@ class _Espeak:
         self.lib.espeak_SetParameter(_PARAM_PITCH, int(voice.pitch), 0)
         self.lib.espeak_SetParameter(_PARAM_RANGE, int(voice.pitch_range), 0)
         self.lib.espeak_SetParameter(_PARAM_VOLUME, 100, 0)
+        if self._set_seed is not None:
+            # Without this, two runs of one scene differ (variant voices' noise is clock-seeded).
+            key = f"{text}\0{voice.name}\0{voice.rate}\0{voice.pitch}\0{voice.pitch_range}"
+            self._set_seed(zlib.crc32(key.encode("utf-8")))
         self._chunks = []
         err = self.lib.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
         chunks, self._chunks = self._chunks, []
@@ -124,9 +135,9 @@ def _worker_main() -> None:
 def synthesize_many(requests: Sequence[tuple[str, Voice]], timeout: float = 300.0) -> list[np.ndarray]:
     """Speak each ``(text, voice)``: mono float32 clips at 48 kHz, silence padding included.
 
-    espeak-ng carries pitch-jitter state from one utterance to the next inside a process, so
-    the same request gives different samples depending on what was spoken before. Running
-    each batch in a fresh subprocess makes the output a pure function of the request list.
+    The output is a pure function of the request list (module contract): the noise generator
+    is reseeded per utterance, and each batch runs in a fresh subprocess, so nothing carries
+    over from an earlier batch or from the caller.
     """
     from scipy.signal import resample_poly
 

@@ -28,7 +28,9 @@ from .plan import ScenePlan, plan_scene
 from .render import Layout, encode, levels_per_frame, speech_requests, take_audio
 
 TRUTH_SCHEMA = "roughcut.scenegen-truth/1"
-GENERATOR_VERSION = "4"  # 4: seeds >= 12 vary faces per block, rates incl. 59.94 DF, framing, timecode
+# 5: reproducible audio (espeak-ng variant voices reseeded per utterance);
+# 4: seeds >= 12 vary faces per block, rates incl. 59.94 DF, framing, timecode
+GENERATOR_VERSION = "5"
 
 Progress = Callable[[int, int, str], None]
 

@@ -111,7 +111,8 @@ def test_analyze_json_shape_errors_and_cache(tmp_path):
     # which the reference (a threshold detector) does not list
     starts = [s["start_frame"] for s in shots[1:]]
     assert len(starts) == 3 and 185 <= starts[0] <= 217 and 364 <= starts[1] <= 400 and 532 <= starts[2] <= 556
-    kinds = {"static", "pan_left", "pan_right", "tilt_up", "tilt_down", "zoom_in", "zoom_out", "handheld", "complex"}
+    kinds = {"static", "pan_left", "pan_right", "tilt_up", "tilt_down", "zoom_in", "zoom_out", "handheld", "complex",
+             "dolly_in", "dolly_out", "track_left", "track_right"}
     for s in shots:
         assert isinstance(s["start_frame"], int) and isinstance(s["end_frame"], int)
         assert set(s["camera_motion"]) == {"kind", "magnitude"} and s["camera_motion"]["kind"] in kinds

@@ -26,7 +26,7 @@ import numpy as np
 from ..cache import AnalysisCache
 from ..errors import MediaError
 
-PICTURE_VERSION = "4"  # 4: long dissolves placed mid-span; 3: cross-dissolves; flow on the shared decode's 96-px frames; motion track
+PICTURE_VERSION = "5"  # 5: dolly/track kinds (parallax); 4: long dissolves placed mid-span; 3: cross-dissolves; flow on the shared decode's 96-px frames; motion track
 SOUND_VERSION = "3"  # 3: laughter (DSP); 2: 4 s VAD blocks, local-envelope peaks, music under speech 0.28
 MOTION_WIDTH = 96  # = picture.decode.SMALL_WIDTH: the picture stage's decode feeds these frames as is
 
@@ -46,12 +46,14 @@ class PictureConsumer:
 
     def __init__(self, fps: Fraction, detect_shots: bool = True):
         from ..picture.shots import ShotBoundaries
+        from .motion import MotionTracker
 
         self.fps = Fraction(fps)
         self._shots = ShotBoundaries(float(self.fps)) if detect_shots else None
         self._times: list[float] = []
         self._motions: list = []
-        self._prev = self._pts = None
+        self._prev = None
+        self._tracker = MotionTracker()
 
     def feed(self, frame) -> None:
         self.feed_small(frame.t, frame.small)
@@ -60,7 +62,7 @@ class PictureConsumer:
         import cv2
 
         from ..picture.decode import SMALL_WIDTH
-        from .motion import REFRESH, to_grey, track_motion
+        from .motion import to_grey
 
         h, w = small.shape[:2]
         if w != MOTION_WIDTH:
@@ -75,8 +77,7 @@ class PictureConsumer:
                 self._shots.feed(t, cv2.resize(small, (SMALL_WIDTH, max(1, int(round(h * SMALL_WIDTH / w)))),
                                                interpolation=cv2.INTER_AREA))
         if self._prev is not None:
-            m, self._pts = track_motion(self._prev, grey, None if len(self._motions) % REFRESH == 0 else self._pts)
-            self._motions.append(m)
+            self._motions.append(self._tracker.track(self._prev, grey))
         self._times.append(float(t))
         self._prev = grey
 

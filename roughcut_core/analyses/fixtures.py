@@ -17,6 +17,72 @@ import numpy as np
 
 SR = 16000
 MOTION_KINDS = ("static", "pan_left", "pan_right", "tilt_up", "tilt_down", "zoom_in", "zoom_out", "handheld", "complex")
+LAYERED_KINDS = ("track_left", "track_right", "dolly_in", "dolly_out", "pan_left", "pan_right", "zoom_in",
+                 "zoom_out", "static")
+_LAYER_MOVE = {"track_left": "pan_left", "track_right": "pan_right", "dolly_in": "zoom_in", "dolly_out": "zoom_out"}
+
+
+def _camera(kind: str, c: float, step: float, zstep: float) -> tuple[float, float, float]:
+    """(x offset, y offset, log zoom) of the camera at frame offset ``c`` for one smooth move."""
+    return {"pan_right": (c * step, 0.0, 0.0), "pan_left": (-c * step, 0.0, 0.0),
+            "tilt_down": (0.0, c * step, 0.0), "tilt_up": (0.0, -c * step, 0.0),
+            "zoom_in": (0.0, 0.0, c * zstep), "zoom_out": (0.0, 0.0, -c * zstep),
+            "static": (0.0, 0.0, 0.0)}[kind]
+
+
+def layered_crops(background_rgb: np.ndarray, foreground_rgb: np.ndarray, box: tuple, kind: str, n: int = 25,
+                  out_w: int = 160, speed: float = 0.25, factor: float = 2.0, fps: float = 25.0, seed: int = 0,
+                  noise: float = 0.0, place: tuple = (0.1, 0.05), size: float = 0.4) -> list[np.ndarray]:
+    """``n`` grey frames ``out_w`` wide of a two-layer scene (module contract). ``box``: the
+    cut-out's (x0, y0, x1, y1) in fractions of ``foreground_rgb``; ``size``: its width in crop
+    widths; ``place``: its centre's offset from the frame centre in crop widths (x, y) at the
+    clip's middle frame; ``speed`` as in ``moving_crops`` for the background layer."""
+    import cv2
+
+    from .motion import to_grey
+
+    move = _LAYER_MOVE.get(kind, kind)
+    if move not in ("pan_left", "pan_right", "zoom_in", "zoom_out", "static"):
+        raise ValueError(f"unknown layered kind {kind!r}")
+    f = factor if kind in _LAYER_MOVE else 1.0
+    rng = np.random.default_rng(seed)
+    h, w = background_rgb.shape[:2]
+    cw, ch = w / 2.0, h / 2.0
+    out_h = int(round(out_w * ch / cw))
+    fh, fw = foreground_rgb.shape[:2]
+    x0, y0, x1, y1 = int(box[0] * fw), int(box[1] * fh), int(box[2] * fw), int(box[3] * fh)
+    sprite = np.ascontiguousarray(foreground_rgb[y0:y1, x0:x1])
+    sh, sw = sprite.shape[:2]
+    yy, xx = np.mgrid[0:sh, 0:sw]
+    ell = ((xx - sw / 2) / (sw / 2)) ** 2 + ((yy - sh / 2) / (sh / 2)) ** 2
+    alpha = cv2.GaussianBlur((ell <= 0.85).astype(np.float32), (0, 0), max(1.0, sw / 40))
+    # the sprite in scene coordinates: width size * cw, centred at place (at the middle frame)
+    k = size * cw / sw
+    sx, sy = w / 2.0 + place[0] * cw - k * sw / 2, h / 2.0 + place[1] * cw - k * sh / 2
+    step, zstep = speed * cw / fps, speed / fps
+    frames = []
+    for i in range(n):
+        ox, oy, lz = _camera(move, i - n / 2.0, step, zstep)
+
+        def view(gain: float) -> np.ndarray:
+            """Scene -> output affine of the camera at ``gain`` x this frame's move."""
+            s = float(np.exp(-gain * lz))
+            ww, hh = cw * s, ch * s
+            left, top = w / 2.0 + gain * ox - ww / 2, h / 2.0 + gain * oy - hh / 2
+            return np.float64([[out_w / ww, 0, -left * out_w / ww], [0, out_h / hh, -top * out_h / hh]])
+
+        bg = cv2.warpAffine(background_rgb, view(1.0), (out_w, out_h), flags=cv2.INTER_AREA,
+                            borderMode=cv2.BORDER_REFLECT).astype(np.float32)
+        v = view(f)
+        a = np.float64([[v[0, 0] * k, 0, v[0, 0] * sx + v[0, 2]], [0, v[1, 1] * k, v[1, 1] * sy + v[1, 2]]])
+        fg = cv2.warpAffine(sprite, a, (out_w, out_h), flags=cv2.INTER_LINEAR).astype(np.float32)
+        al = cv2.warpAffine(alpha, a, (out_w, out_h), flags=cv2.INTER_LINEAR)[..., None]
+        img = np.clip(bg * (1 - al) + fg * al, 0, 255).astype(np.uint8)
+        grey = to_grey(img)
+        if noise > 0:
+            grey = np.clip(grey + rng.normal(0, noise, grey.shape), 0, 255).astype(np.uint8)
+        frames.append(grey)
+    return frames
 
 
 def moving_crops(frame_rgb: np.ndarray, kind: str, n: int = 25, out_w: int = 160, speed: float = 0.25,

@@ -6,12 +6,29 @@ Contract:
   from ``prev`` to ``grey``. ``dx``/``dy`` are the image content's shift in frame widths (x) and
   frame widths (y, so both axes share a unit), ``log_scale`` the log zoom factor, ``rot`` radians.
   None when too few corners track (flat picture): no motion is made up.
+- :class:`MotionTracker` (``series_motion`` and ``analyze`` use it): the same per pair, with the
+  points carried along a chunk of up to ``REFRESH`` pairs (corners detected afresh at each
+  chunk's start, or when fewer than 20 survive). At a chunk's end the pair's motion carries a
+  :class:`Parallax`: the points' displacement over the whole chunk split into rigid layers (the
+  similarity that explains most points, then one fitted to the rest), so motion differences too
+  small to see in one pair add up.
 - ``classify_motion(times, motions)`` -> :class:`CameraMotion` for one shot: rates per second
   from the per-pair transforms; ``handheld`` when the high-frequency jitter (the residual after a
   0.5 s moving average of the path) dominates; otherwise the dominant smooth component picks
   pan/tilt/zoom; two strong components are ``complex``; slow everything is ``static``.
-  ``magnitude`` is in frame widths per second for pan/tilt, log-zoom per second for zoom,
-  RMS jitter (frame widths) for handheld, and the total rate for static/complex.
+  A physical camera move has parallax (near things move more than far ones) where a pan or zoom
+  moves the picture as one: a pan whose chunks mostly show two layers moving the same way at
+  rates at least ``PARALLAX_RATIO`` apart is a track (``track_left``/``track_right``, named like
+  the pan: the camera travels right when the content moves left); a zoom whose chunks mostly
+  show two layers scaling the same way at such different rates is a dolly (``dolly_in`` /
+  ``dolly_out``). Tilts are not split (no pedestal/crane kind). Limits: parallax is only seen
+  once the layers' displacements differ by about a pixel at the 96 px analysis width over a
+  chunk (slow moves read as pan/zoom), and an object moving the same way as a pan, faster,
+  reads as parallax.
+  ``magnitude`` is in frame widths per second for pan/tilt/track, log-zoom per second for
+  zoom/dolly (the dominant layer's), RMS jitter (frame widths) for handheld, and the total rate
+  for static/complex. ``detail_json`` adds ``parallax``: the share of the shot's chunks that
+  showed parallax along its move.
 Direction convention: the camera pans right when the content moves left (``dx < 0``); it tilts
 up when the content moves down (``dy > 0``); it zooms in when the content grows.
 """
@@ -28,6 +45,40 @@ STATIC_RATE = 0.02
 ZOOM_STATIC = 0.03
 JITTER_HANDHELD = 0.004
 COMPLEX_RATIO = 0.6
+# Parallax (chosen on the bench's two-layer clips, bench/analyses.py): a second layer needs
+# LAYER_MIN points and LAYER_SHARE of the tracked ones, its rate PARALLAX_RATIO x the other's
+# (same direction), and a difference of PARALLAX_PX pixels over the chunk; a shot needs
+# PARALLAX_SHARE of its chunks to show it.
+LAYER_PX = 0.8
+LAYER_MIN = 6
+LAYER_SHARE = 0.08
+PARALLAX_RATIO = 1.3
+PARALLAX_PX = 1.0
+PARALLAX_SHARE = 0.5
+PARALLAX_KINDS = {"pan_left": "track_left", "pan_right": "track_right", "zoom_in": "dolly_in",
+                  "zoom_out": "dolly_out"}
+MOTION_KINDS = ("static", "pan_left", "pan_right", "tilt_up", "tilt_down", "zoom_in", "zoom_out", "handheld",
+                "complex", "dolly_in", "dolly_out", "track_left", "track_right")
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One rigid layer's motion over a chunk: median displacement of its points (pixels),
+    log scale of its similarity fit, its point count and their RMS spread about their centre."""
+    dx: float
+    dy: float
+    log_scale: float
+    points: int
+    spread: float
+
+
+@dataclass(frozen=True)
+class Parallax:
+    """The layers of one chunk of ``pairs`` frame pairs: ``a`` explains the most points, ``b``
+    (None: one similarity explains all) the rest."""
+    pairs: int
+    a: Layer
+    b: Optional[Layer]
 
 
 @dataclass(frozen=True)
@@ -37,6 +88,7 @@ class FrameMotion:
     log_scale: float
     rot: float
     tracked: int
+    parallax: Optional[Parallax] = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +100,7 @@ class CameraMotion:
     zoom_rate: float = 0.0     # log scale per second (signed)
     jitter: float = 0.0        # RMS high-frequency shake, frame widths
     pairs: int = 0             # frame pairs with a measured transform
+    parallax: float = 0.0      # share of the chunks showing parallax along the move
 
     def to_json(self) -> dict:
         return {"kind": self.kind, "magnitude": round(float(self.magnitude), 4)}
@@ -56,7 +109,7 @@ class CameraMotion:
         return {"kind": self.kind, "magnitude": round(float(self.magnitude), 4),
                 "pan_rate": round(self.pan_rate, 4), "tilt_rate": round(self.tilt_rate, 4),
                 "zoom_rate": round(self.zoom_rate, 4), "jitter": round(self.jitter, 5),
-                "pairs": self.pairs}
+                "pairs": self.pairs, "parallax": round(self.parallax, 3)}
 
 
 def to_grey(rgb: np.ndarray) -> np.ndarray:
@@ -67,59 +120,114 @@ def to_grey(rgb: np.ndarray) -> np.ndarray:
 
 def frame_motion(prev_grey: np.ndarray, grey: np.ndarray, max_corners: int = 100) -> Optional[FrameMotion]:
     """Similarity transform of the content from ``prev_grey`` to ``grey`` (same size, uint8)."""
-    return track_motion(prev_grey, grey, None, max_corners)[0]
-
-
-def track_motion(prev_grey: np.ndarray, grey: np.ndarray, pts: Optional[np.ndarray] = None,
-                 max_corners: int = 100, min_points: int = 20) -> tuple[Optional[FrameMotion], Optional[np.ndarray]]:
-    """``frame_motion`` that can reuse the points tracked into ``prev_grey`` by the previous call
-    (corners are detected again only when fewer than ``min_points`` survive): returns the motion
-    and the inlier points in ``grey`` to pass to the next call."""
-    import cv2
-
-    h, w = grey.shape[:2]
-    if pts is None or len(pts) < min_points:
-        pts = cv2.goodFeaturesToTrack(prev_grey, maxCorners=max_corners, qualityLevel=0.01,
-                                      minDistance=max(3, w // 40), blockSize=5)
-    if pts is None or len(pts) < 8:
-        return None, None
-    nxt, status, _err = cv2.calcOpticalFlowPyrLK(prev_grey, grey, pts, None, winSize=(13, 13), maxLevel=2,
-                                                 criteria=(cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 20, 0.03))
-    if nxt is None:
-        return None, None
-    ok = status.reshape(-1) == 1
-    if ok.sum() < 8:
-        return None, None
-    src, dst = pts.reshape(-1, 2)[ok], nxt.reshape(-1, 2)[ok]
-    m, inliers = cv2.estimateAffinePartial2D(src, dst, method=cv2.RANSAC, ransacReprojThreshold=1.0,
-                                             maxIters=200, confidence=0.98)
-    if m is None or inliers is None or int(inliers.sum()) < 6:
-        return None, None
-    a, b = float(m[0, 0]), float(m[1, 0])
-    scale = float(np.hypot(a, b))
-    if scale <= 0:
-        return None, None
-    # Translation of the image centre (zoom about the centre does not read as a pan).
-    cx, cy = w / 2.0, h / 2.0
-    mx = m[0, 0] * cx + m[0, 1] * cy + m[0, 2] - cx
-    my = m[1, 0] * cx + m[1, 1] * cy + m[1, 2] - cy
-    keep = dst[inliers.reshape(-1) == 1]
-    inside = (keep[:, 0] >= 2) & (keep[:, 0] < w - 2) & (keep[:, 1] >= 2) & (keep[:, 1] < h - 2)
-    return (FrameMotion(float(mx) / w, float(my) / w, float(np.log(scale)), float(np.arctan2(b, a)),
-                        int(inliers.sum())), keep[inside].reshape(-1, 1, 2).astype(np.float32))
+    return MotionTracker(max_corners).track(prev_grey, grey)
 
 
 REFRESH = 8  # corners are detected afresh at least every REFRESH pairs
+LK_WIN = 13
+LK_LEVELS = 2
+
+
+def _similarity(src: np.ndarray, dst: np.ndarray, thr: float):
+    import cv2
+
+    return cv2.estimateAffinePartial2D(src, dst, method=cv2.RANSAC, ransacReprojThreshold=thr,
+                                       maxIters=200, confidence=0.98)
+
+
+def _layer(m: np.ndarray, src: np.ndarray, dst: np.ndarray) -> Layer:
+    d = dst - src
+    c = src - src.mean(axis=0)
+    return Layer(float(np.median(d[:, 0])), float(np.median(d[:, 1])),
+                 float(np.log(max(1e-6, float(np.hypot(m[0, 0], m[1, 0]))))), len(src),
+                 float(np.sqrt(np.mean(np.sum(c * c, axis=1)))))
+
+
+def chunk_layers(src: np.ndarray, dst: np.ndarray, pairs: int) -> Optional[Parallax]:
+    """Split the displacements ``src`` -> ``dst`` (N x 2 pixels) of one chunk into at most two
+    rigid layers (module contract); None when too few points."""
+    n = len(src)
+    if n < 2 * LAYER_MIN:
+        return None
+    m1, in1 = _similarity(src, dst, LAYER_PX)
+    if m1 is None or in1 is None or int(in1.sum()) < LAYER_MIN:
+        return None
+    in1 = in1.reshape(-1) == 1
+    a = _layer(m1, src[in1], dst[in1])
+    need = max(LAYER_MIN, int(np.ceil(LAYER_SHARE * n)))
+    b = None
+    rest = ~in1
+    if rest.sum() >= need:
+        m2, in2 = _similarity(src[rest], dst[rest], LAYER_PX)
+        if m2 is not None and in2 is not None and int(in2.sum()) >= need:
+            in2 = in2.reshape(-1) == 1
+            b = _layer(m2, src[rest][in2], dst[rest][in2])
+    return Parallax(pairs, a, b)
+
+
+class MotionTracker:
+    """Per-pair motion along a stream of frames (module contract). ``track(prev, grey)`` for each
+    consecutive pair, in order -> that pair's :class:`FrameMotion` or None; the tracker keeps
+    the points followed since its chunk's start (its only state). One tracker per stream."""
+
+    def __init__(self, max_corners: int = 100, min_points: int = 20):
+        self.max_corners, self.min_points = max_corners, min_points
+        self._pts = self._anchor = None
+        self._n = 0          # pairs tracked
+        self._chunk = 0      # pairs in the current chunk
+
+    def track(self, prev_grey: np.ndarray, grey: np.ndarray) -> Optional[FrameMotion]:
+        import cv2
+
+        i, self._n = self._n, self._n + 1
+        h, w = grey.shape[:2]
+        if self._pts is None or i % REFRESH == 0 or len(self._pts) < self.min_points:
+            self._pts = cv2.goodFeaturesToTrack(prev_grey, maxCorners=self.max_corners, qualityLevel=0.01,
+                                                minDistance=max(3, w // 40), blockSize=5)
+            self._anchor = None if self._pts is None else self._pts.reshape(-1, 2).copy()
+            self._chunk = 0
+        pts = self._pts
+        if pts is None or len(pts) < 8:
+            self._pts = None
+            return None
+        nxt, status, _err = cv2.calcOpticalFlowPyrLK(prev_grey, grey, pts, None, winSize=(LK_WIN, LK_WIN),
+                                                     maxLevel=LK_LEVELS,
+                                                     criteria=(cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 20, 0.03))
+        self._pts = None
+        if nxt is None:
+            return None
+        ok = status.reshape(-1) == 1
+        if ok.sum() < 8:
+            return None
+        src, dst = pts.reshape(-1, 2)[ok], nxt.reshape(-1, 2)[ok]
+        m, inliers = _similarity(src, dst, 1.0)
+        if m is None or inliers is None or int(inliers.sum()) < 6:
+            return None
+        a, b = float(m[0, 0]), float(m[1, 0])
+        scale = float(np.hypot(a, b))
+        if scale <= 0:
+            return None
+        # Translation of the image centre (zoom about the centre does not read as a pan).
+        cx, cy = w / 2.0, h / 2.0
+        mx = m[0, 0] * cx + m[0, 1] * cy + m[0, 2] - cx
+        my = m[1, 0] * cx + m[1, 1] * cy + m[1, 2] - cy
+        # Every point that tracked and stays inside goes on (the other layer's too: parallax).
+        inside = (dst[:, 0] >= 2) & (dst[:, 0] < w - 2) & (dst[:, 1] >= 2) & (dst[:, 1] < h - 2)
+        anchor = self._anchor[ok][inside]
+        self._pts = dst[inside].reshape(-1, 1, 2).astype(np.float32)
+        self._anchor = anchor
+        self._chunk += 1
+        par = None
+        if (i + 1) % REFRESH == 0 or len(self._pts) < self.min_points:
+            par = chunk_layers(anchor, dst[inside], self._chunk)
+        return FrameMotion(float(mx) / w, float(my) / w, float(np.log(scale)), float(np.arctan2(b, a)),
+                           int(inliers.sum()), par)
 
 
 def series_motion(greys: Sequence[np.ndarray]) -> list[Optional[FrameMotion]]:
     """Motion of each consecutive pair, tracking points along (as ``analyze`` does while streaming)."""
-    out: list[Optional[FrameMotion]] = []
-    pts = None
-    for i, (a, b) in enumerate(zip(greys, greys[1:])):
-        m, pts = track_motion(a, b, None if i % REFRESH == 0 else pts)
-        out.append(m)
-    return out
+    tracker = MotionTracker()
+    return [tracker.track(a, b) for a, b in zip(greys, greys[1:])]
 
 
 def _smooth(x: np.ndarray, n: int) -> np.ndarray:
@@ -129,6 +237,24 @@ def _smooth(x: np.ndarray, n: int) -> np.ndarray:
     pad = n // 2
     xp = np.pad(x, (pad, n - 1 - pad), mode="edge")
     return np.convolve(xp, np.ones(n) / n, mode="valid")
+
+
+def _shows_parallax(p: Parallax, axis: str) -> bool:
+    """Whether one chunk's two layers move the same way along ``axis`` ("pan": x shift, "zoom":
+    log scale) at rates PARALLAX_RATIO apart, differing by PARALLAX_PX pixels or more."""
+    if p.b is None:
+        return False
+    if axis == "pan":
+        u, v = p.a.dx, p.b.dx
+        visible = abs(u - v)
+    else:
+        u, v = p.a.log_scale, p.b.log_scale
+        # the scale difference seen across the smaller layer's extent
+        visible = abs(u - v) * min(p.a.spread, p.b.spread)
+    if u * v <= 0 or visible < PARALLAX_PX:
+        return False
+    lo, hi = sorted((abs(u), abs(v)))
+    return hi >= PARALLAX_RATIO * lo
 
 
 def classify_motion(times: Sequence[float], motions: Sequence[Optional[FrameMotion]]) -> CameraMotion:
@@ -167,4 +293,11 @@ def classify_motion(times: Sequence[float], motions: Sequence[Optional[FrameMoti
     if r2 >= 1.0 and r2 >= COMPLEX_RATIO * r1:
         return CameraMotion("complex", float(np.hypot(pan, tilt) + abs(zoom)), **base)
     mag = abs(zoom) if k1.startswith("zoom") else (abs(pan) if k1.startswith("pan") else abs(tilt))
-    return CameraMotion(k1, float(mag), **base)
+    chunks = [m.parallax for _, m in good if m.parallax is not None]
+    share = 0.0
+    if k1 in PARALLAX_KINDS and chunks:
+        axis = k1.split("_", 1)[0]
+        share = sum(_shows_parallax(p, axis) for p in chunks) / len(chunks)
+        if share >= PARALLAX_SHARE:
+            return CameraMotion(PARALLAX_KINDS[k1], float(mag), parallax=share, **base)
+    return CameraMotion(k1, float(mag), parallax=share, **base)

@@ -5,6 +5,10 @@
 - camera motion: known motion made by moving a crop window over real frames (GRID talking heads,
   the OpenMPF event clip, the archival Chaplin film), 9 classes x 3 speeds per frame, at the 96 px the pipeline uses
   (``analyses.fixtures.moving_crops``); per-class accuracy of ``analyses.motion``;
+- parallax: two-layer clips (``analyses.fixtures.layered_crops``): each motion source's frame as
+  the background plate under a face cut out of another GRID / OpenMPF face video; the near layer
+  moving/scaling ``LAYER_FACTOR`` x the background (track_left/right, dolly_in/out) or the two
+  moving together (pan_left/right, zoom_in/out, static), 3 speeds; per-class and per-speed accuracy;
 - sound events: ``--seeds`` mixes of the shared speech (JFK, LibriVox, Sphinx digits) with generated
   music, coloured noise, clap bursts, room tone and SYNTHETIC laughter (source-filter "ha" bouts:
   no recorded laughter is available) (``analyses.fixtures.sound_scene``); per-class
@@ -195,7 +199,7 @@ def bench_motion() -> dict:
             continue
         rgb = _frame(SHARED / src)
         for kind in MOTION_KINDS:
-            for seed, speed in enumerate((0.06, 0.12, 0.3)):
+            for seed, speed in enumerate(MOTION_SPEEDS):
                 g = moving_crops(rgb, kind, n=25, out_w=MOTION_WIDTH, speed=speed, seed=seed, noise=3.0)
                 t = [i / 25.0 for i in range(len(g))]
                 got = classify_motion(t, series_motion(g)).kind
@@ -205,6 +209,44 @@ def bench_motion() -> dict:
     overall = sum(conf[k][k] for k in conf) / total if total else None
     return {"per_class": per, "overall": overall, "n": total,
             "confusion": {k: dict(v) for k, v in conf.items()}}
+
+
+FACES = {  # a face video frame and the face's box in it (fractions of the frame), for cut-outs
+    "grid": ("video_faces_speaking/grid_bbaf2n.mpg", (0.22, 0.12, 0.62, 0.78)),
+    "openmpf": ("video_faces_speaking/openmpf_new_face_video-90.mp4", (0.30, 0.25, 0.72, 0.95)),
+}
+LAYER_FACE = {MOTION_SOURCES[0]: "openmpf", MOTION_SOURCES[1]: "grid", MOTION_SOURCES[2]: "grid"}
+LAYER_FACTOR = 2.0
+MOTION_SPEEDS = (0.06, 0.12, 0.3)
+
+
+def bench_parallax() -> dict:
+    """Two-layer clips (module contract): confusion per class and accuracy per class x speed."""
+    from ..analyses.analyze import MOTION_WIDTH
+    from ..analyses.fixtures import LAYERED_KINDS, layered_crops
+    from ..analyses.motion import classify_motion, series_motion
+
+    conf: dict = collections.defaultdict(collections.Counter)
+    by_speed: dict = collections.defaultdict(collections.Counter)
+    faces = {k: (_frame(SHARED / rel), box) for k, (rel, box) in FACES.items() if (SHARED / rel).exists()}
+    for src in MOTION_SOURCES:
+        if not (SHARED / src).exists() or LAYER_FACE[src] not in faces:
+            continue
+        bg = _frame(SHARED / src)
+        fg, box = faces[LAYER_FACE[src]]
+        for kind in LAYERED_KINDS:
+            for seed, speed in enumerate(MOTION_SPEEDS):
+                g = layered_crops(bg, fg, box, kind, n=25, out_w=MOTION_WIDTH, speed=speed, factor=LAYER_FACTOR,
+                                  seed=seed, noise=3.0)
+                got = classify_motion([i / 25.0 for i in range(len(g))], series_motion(g)).kind
+                conf[kind][got] += 1
+                by_speed[(kind, speed)][got == kind] += 1
+    per = {k: conf[k][k] / sum(conf[k].values()) for k in LAYERED_KINDS if conf[k]}
+    total = sum(sum(c.values()) for c in conf.values())
+    return {"per_class": per, "overall": sum(conf[k][k] for k in conf) / total if total else None, "n": total,
+            "factor": LAYER_FACTOR, "confusion": {k: dict(v) for k, v in conf.items()},
+            "per_speed": {k: {str(sp): by_speed[(k, sp)][True] / sum(by_speed[(k, sp)].values())
+                              for sp in MOTION_SPEEDS if by_speed[(k, sp)]} for k in per}}
 
 
 def bench_sound(seeds: int = 4, with_laughter: bool = False) -> dict:
@@ -314,6 +356,7 @@ def run(argv) -> int:
         out["transitions"] = bench_transitions(args.tolerance)
     if "motion" in parts:
         out["motion"] = bench_motion()
+        out["parallax"] = bench_parallax()
     if "sound" in parts:
         out["sound"] = bench_sound(args.seeds)
         out["sound_laughter"] = bench_sound(args.seeds, with_laughter=True)
@@ -344,6 +387,8 @@ def run(argv) -> int:
         print("\nFalse boundaries on documented single-shot real clips: "
               + ", ".join(f"{x['file']}: {len(x['false_boundaries'])}" for x in t["single_shot"]))
     for key, title in (("motion", "Camera motion (known crops over real frames)"),
+                       ("parallax", "Camera motion, two layers from real frames (near layer %gx the background: "
+                                    "track/dolly; moved together: pan/zoom/static)" % LAYER_FACTOR),
                        ("sound", "Sound events (0.5 s windows, known mixes; the predecessor's mix plan)"),
                        ("sound_laughter", "Sound events with SYNTHETIC laughter added to the mixes")):
         if key in out:
@@ -353,6 +398,10 @@ def run(argv) -> int:
                      ", ".join(f"{a}:{b}" for a, b in sorted(m["confusion"][k].items()))] for k, v in m["per_class"].items()]
             rows.append(["overall", m["overall"], m.get("n", m.get("windows")), ""])
             print(markdown_table(["class", "accuracy", "n", "confusion"], rows))
+            if key == "parallax":
+                print("\nper speed (crop widths or log zoom per second of the background):\n")
+                print(markdown_table(["class"] + [str(sp) for sp in MOTION_SPEEDS],
+                                     [[k] + [v.get(str(sp)) for sp in MOTION_SPEEDS] for k, v in m["per_speed"].items()]))
             if key.startswith("sound"):
                 print(f"\nmusic under dialogue (speech windows): recall {m['music_under_dialogue_recall']:.3f}, "
                       f"flagged on speech without music {m['music_under_dialogue_false']:.3f}")

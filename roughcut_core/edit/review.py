@@ -60,7 +60,7 @@ def _lanes_html(lanes, cut: Cut) -> str:
         segs = []
         for sg in lane.segments:
             left, width = 100.0 * sg.rec_in / total, 100.0 * max(1, sg.rec_out - sg.rec_in) / total
-            colour = _LANE_COLOURS.get(sg.label, "#8ac" if sg.label.startswith(("pan", "tilt", "zoom")) else "#999")
+            colour = _LANE_COLOURS.get(sg.label, "#8ac" if sg.label.startswith(("pan", "tilt", "zoom", "dolly", "track")) else "#999")
             segs.append(f'<b style="left:{left:.3f}%;width:{width:.3f}%;background:{colour}" '
                         f'title="{e(sg.detail or sg.label)}">{e(sg.label)}</b>')
         out.append(f'<div class="lanename">{e(lane.name)}</div><div class="lane">{"".join(segs)}</div>')

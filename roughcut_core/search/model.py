@@ -76,7 +76,8 @@ class Filters:
     as POSIX seconds; ``clean`` keeps only utterances with no quality flag and ``exclude_flags``
     drops those with any of the named flags; ``camera_motion`` is the camera move of the shot
     (``static``, ``pan_left``, ``pan_right``, ``tilt_up``, ``tilt_down``, ``zoom_in``,
-    ``zoom_out``, ``handheld``, ``complex``; ``pan``/``tilt``/``zoom`` match both directions) and ``sound`` a sound
+    ``zoom_out``, ``handheld``, ``complex``, ``dolly_in``, ``dolly_out``, ``track_left``, ``track_right``;
+    ``pan``/``tilt``/``zoom``/``dolly``/``track`` match both directions) and ``sound`` a sound
     label heard during the document (``music``, ``applause``, ``noise``, ``silence``,
     ``room_tone``; see :func:`~.query.sound_label`)."""
 

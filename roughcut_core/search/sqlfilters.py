@@ -18,7 +18,7 @@ from typing import Callable
 from .model import Filters
 from .query import sound_label
 
-MOTION_FAMILIES = ("pan", "tilt", "zoom")  # ``motion:pan`` matches pan_left and pan_right
+MOTION_FAMILIES = ("pan", "tilt", "zoom", "dolly", "track")  # ``motion:pan`` matches pan_left and pan_right
 
 
 @dataclass(frozen=True)

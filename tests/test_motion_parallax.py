@@ -1,0 +1,122 @@
+"""Issue 20: dolly/track told from zoom/pan by parallax (``analyses.motion``).
+
+- the layer split on exactly known point displacements: two rigid layers moving the same way at
+  different rates are parallax, one layer or layers moving against each other are not;
+- two-layer clips from real frames (``analyses.fixtures.layered_crops``: a Chaplin frame as the
+  background plate, a GRID speaker's face cut out as the near layer): the near layer moving
+  2x the background is a track/dolly, the same layers moved together a pan/zoom/static;
+- the pipeline path (``PictureConsumer``) reports the new kinds, and the signals the ranking and
+  assembly read (pan rate at the cut, opposed moves) carry a track like a pan;
+- search: ``motion:track`` finds both directions, on both engines.
+More clips and speeds: `roughcut bench analyses --only motion`.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+from search_support import index_url, pg_server  # noqa: F401 (fixtures)
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "media"
+needs_media = pytest.mark.skipif(not SHARED.exists(), reason="../shared/media not present")
+FACE_BOX = (0.22, 0.12, 0.62, 0.78)  # the speaker's head in grid_bbaf2n's frame at 1 s
+
+
+def _points(n, seed):
+    return np.random.default_rng(seed).uniform([5, 5], [90, 50], (n, 2)).astype(np.float32)
+
+
+def _similar(p, shift=(0.0, 0.0), scale=1.0, centre=(48.0, 27.0)):
+    c = np.float32(centre)
+    return ((p - c) * scale + c + np.float32(shift)).astype(np.float32)
+
+
+def test_layer_split_on_known_displacements():
+    from roughcut_core.analyses.motion import _shows_parallax, chunk_layers
+
+    bg, near = _points(70, 1), _points(20, 2) * 0.3 + np.float32([55, 25])
+    # a track: both layers move left, the near one 2.5x as far
+    p = chunk_layers(np.vstack([bg, near]), np.vstack([_similar(bg, (-2, 0)), _similar(near, (-5, 0))]), 8)
+    assert p.b is not None and p.a.points == 70 and p.b.points == 20
+    assert p.a.dx == pytest.approx(-2, abs=1e-3) and p.b.dx == pytest.approx(-5, abs=1e-3)
+    assert _shows_parallax(p, "pan") and not _shows_parallax(p, "zoom")
+    # one rigid picture (a pan): no second layer
+    one = chunk_layers(np.vstack([bg, near]), _similar(np.vstack([bg, near]), (-2, 0)), 8)
+    assert one.b is None and not _shows_parallax(one, "pan")
+    # something moving against the pan is not parallax
+    against = chunk_layers(np.vstack([bg, near]), np.vstack([_similar(bg, (-2, 0)), _similar(near, (3, 0))]), 8)
+    assert against.b is not None and not _shows_parallax(against, "pan")
+    # a dolly: both layers grow about the centre, the near one faster
+    dolly = chunk_layers(np.vstack([bg, near]), np.vstack([_similar(bg, scale=1.03), _similar(near, scale=1.25)]), 8)
+    assert dolly.b is not None and _shows_parallax(dolly, "zoom")
+    assert dolly.a.log_scale == pytest.approx(np.log(1.03), abs=1e-3)
+    # too few points for two layers: nothing is made up
+    assert chunk_layers(bg[:8], _similar(bg[:8], (-2, 0)), 8) is None
+
+
+def _frames():
+    from roughcut_core.picture.decode import iter_sampled_frames
+
+    def at(rel, t0):
+        for t, rgb in iter_sampled_frames(str(SHARED / rel), 1.0, max_width=640):
+            if t >= t0:
+                return rgb
+        raise AssertionError(rel)
+
+    return at("archival_film/moviepy_chaplin.mp4", 1.0), at("video_faces_speaking/grid_bbaf2n.mpg", 1.0)
+
+
+@needs_media
+@pytest.mark.parametrize("kind,speed", [("track_left", 0.12), ("track_right", 0.06), ("dolly_in", 0.4),
+                                        ("dolly_out", 0.4), ("pan_right", 0.12), ("pan_left", 0.3),
+                                        ("zoom_in", 0.4), ("zoom_out", 0.4), ("static", 0.12)])
+def test_two_layer_clips(kind, speed):
+    from roughcut_core.analyses.fixtures import layered_crops
+    from roughcut_core.analyses.motion import classify_motion, series_motion
+
+    bg, face = _frames()
+    g = layered_crops(bg, face, FACE_BOX, kind, n=25, out_w=96, speed=speed, factor=2.0, seed=5, noise=3.0)
+    cm = classify_motion([i / 25 for i in range(len(g))], series_motion(g))
+    assert cm.kind == kind, cm
+    if kind.startswith("track"):
+        assert cm.parallax >= 0.5 and abs(cm.magnitude) > 0.5 * speed
+
+
+@needs_media
+def test_pipeline_path_and_the_signals_ranking_and_assembly_read():
+    from roughcut_core.analyses.analyze import PictureConsumer
+    from roughcut_core.analyses.fixtures import layered_crops
+    from roughcut_core.analyses.reading import add_analysis_signals
+    from roughcut_core.edit.assemble import opposed_motion
+    from roughcut_core.model import LineReading
+
+    bg, face = _frames()
+    out = {}
+    for kind in ("track_right", "track_left"):
+        c = PictureConsumer(Fraction(25))
+        for i, g in enumerate(layered_crops(bg, face, FACE_BOX, kind, n=50, out_w=96, speed=0.3, seed=1, noise=3.0)):
+            c.feed_small(i / 25, np.repeat(g[..., None], 3, axis=2))
+        res = c.result(50)
+        assert [s["camera_motion"]["kind"] for s in res["shots"]] == [kind]
+        (out[kind],) = add_analysis_signals([LineReading("/m/a.mov", "1", 0.2, 1.8, 1.0)], {"/m/a.mov": res})
+    right, left = out["track_right"].signals, out["track_left"].signals
+    # the camera travelling right moves the content left, at the head and the tail of the line
+    assert right["camera_pan_out"] < -0.1 and left["camera_pan_in"] > 0.1
+    assert opposed_motion(right, left) and not opposed_motion(right, right)
+
+
+def test_search_motion_family_track(index_url):  # noqa: F811
+    from roughcut_core.search import IndexedFile, SearchDoc, connect
+
+    e = connect(index_url)
+    try:
+        docs = [SearchDoc(seq=i, start=float(i), end=i + 0.5, text="walk with me", words=(("walk", i, i + 0.2),),
+                          camera_motion=m) for i, m in enumerate(("track_left", "track_right", "pan_left"))]
+        e.put_file(IndexedFile(content_key="k", path="/a.mov", size=1, mtime=1.0, duration=9.0, doc_version=1), docs)
+        assert sorted(h.utterance_start for h in e.search("walk motion:track")) == [0.0, 1.0]
+        assert [h.utterance_start for h in e.search("walk motion:track_right")] == [1.0]
+        assert [h.utterance_start for h in e.search("walk motion:pan")] == [2.0]
+    finally:
+        e.close()

@@ -226,6 +226,10 @@ class RoughCutPipeline:
 
                 remember_scene(self, key, scene)
         readings, cast, takes, file_analyses, named = scene
+        # the blink probe runs the mesh on the picture stage's faces, not a second detector
+        know = getattr(self.options.edit.eye_probe, "know_pictures", None)
+        if know is not None:
+            know({a.asset.path: a.picture for a in usable if a.picture is not None})
         cut = build_cut(script, takes, readings, self.options.edit)
         return self._finish(cut, script, readings, takes, analyses, file_analyses, named)
 

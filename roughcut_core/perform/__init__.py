@@ -20,13 +20,16 @@ def add_performance_signals(script, analyses: Sequence, readings: Sequence, cach
     """From the pipeline's ``AssetAnalysis`` list (transcripts and assets)."""
     transcripts = {a.asset.path: a.transcript for a in analyses if a.transcript is not None}
     assets = {a.asset.path: a.asset for a in analyses}
+    pictures = {a.asset.path: a.picture for a in analyses if getattr(a, "picture", None) is not None}
     return performance_signals(script, readings, transcripts, assets, cache=cache, picture=picture,
-                               model=model)
+                               model=model, pictures=pictures)
 
 
 def performance_signals(script, readings: Sequence, transcripts: dict, assets: dict, cache=None,
-                        picture: bool = True, model=...) -> tuple:
-    """The same from ``{path: Transcript}`` and ``{path: MediaAsset}`` (the align CLI)."""
+                        picture: bool = True, model=..., pictures=None) -> tuple:
+    """The same from ``{path: Transcript}`` and ``{path: MediaAsset}`` (the align CLI);
+    ``pictures`` (``{path: PictureAnalysis}``, optional) lets the face signals reuse the
+    picture stage's face detections (``picture.storedfaces``)."""
     from .reading import attach_performance
 
     try:
@@ -39,7 +42,7 @@ def performance_signals(script, readings: Sequence, transcripts: dict, assets: d
         try:
             from ..picture.expression import reading_face_signals
 
-            faces = reading_face_signals(readings, assets, cache=cache)
+            faces = reading_face_signals(readings, assets, cache=cache, pictures=pictures)
             readings = tuple(replace(r, signals={**r.signals, **_own_face(r, f)}) if f else r
                              for r, f in zip(readings, faces))
         except ImportError as exc:

@@ -3,8 +3,10 @@
 Contract: ``PictureAnalyzer(options, cache).analyze(path, asset=None, speech_activity=None)``
 returns a :class:`PictureAnalysis`. Per decoded frame (tiny ~96 px copy): shot boundaries
 (PySceneDetect detectors), camera motion (optical flow), black/flash frames. Per sample
-(``options.sample_fps``, proxy <= ``options.proxy_width`` px): BlazeFace faces, face mesh
-(mouth opening, identity embedding), focus and exposure. Results are cached in the
+(``options.sample_fps``, proxy <= ``options.proxy_width`` px): BlazeFace faces (box, score and
+keypoints kept: ``face_keypoints``, so later per-frame face work reuses them through
+``storedfaces`` instead of detecting again), face mesh (mouth opening, identity embedding),
+focus and exposure. Results are cached in the
 :class:`~roughcut_core.cache.AnalysisCache` under (content key, "picture", VERSION, options);
 ``speech_activity`` (intervals or Words) is applied after the cache with :func:`assign_speaking`,
 so the same cached analysis serves any transcript. Audio-only or undecodable files raise
@@ -28,7 +30,7 @@ from .decode import iter_decoded, prefetch
 from .speaking import mark_speaking
 from .tracks import iou as _iou
 
-VERSION = "2.3"  # 2.0: tiled small-face detection, dlib faceprints per track (issue 13); 2.1: head yaw per face; 2.2: adaptive sampling, identity work per face location; 2.3: with back-off (issue 23)
+VERSION = "2.4"  # 2.0: tiled small-face detection, dlib faceprints per track (issue 13); 2.1: head yaw per face; 2.2: adaptive sampling, identity work per face location; 2.3: with back-off (issue 23); 2.4: face keypoints kept (storedfaces)
 # Identity work is per face *location*, not per sample (issue 23; _PerPlace): a face gets its LBP
 # texture and its dlib descriptor (~90 ms of CPU a face) when first seen, then again after
 # EMBED_PERIOD_S / FACEPRINT_PERIOD_S, backing off to 8x that in a long take, and anew after a
@@ -72,6 +74,10 @@ class PictureAnalysis:
     # dlib ResNet descriptor (128) per track, mean over its faces, same order as ``tracks``;
     # () for a track with no usable face (see ``embed``)
     track_faceprints: tuple[tuple[float, ...], ...] = ()
+    # BlazeFace's six keypoints per face, flattened (x0, y0, ... x5, y5; 0..1), same order as
+    # ``faces``: with the boxes they let later per-frame work skip detection (``storedfaces``);
+    # () in an analysis made before they were kept
+    face_keypoints: tuple[tuple[float, ...], ...] = ()
 
 
 def assign_speaking(analysis: PictureAnalysis, speech_intervals) -> PictureAnalysis:
@@ -237,6 +243,7 @@ class PictureAnalyzer:
         samples: list[tuple[float, list[FaceBox]]] = []
         embeddings: list[np.ndarray | None] = []
         faceprints: list[np.ndarray | None] = []
+        keypoints: list[tuple[float, ...]] = []  # per face, in the order build_tracks keeps
         sample_focus: list[tuple[float, float, float | None]] = []  # (t, focus, face/frame ratio)
         sample_exposure: list[tuple[float, dict]] = []
         steps: list[tuple[float, float, float, float, float]] = []  # (t, dt, dx, dy, ds)
@@ -272,6 +279,7 @@ class PictureAnalyzer:
                                      score=round(det.score, 4),
                                      mouth_open=None if mesh is None else round(mesh.mouth_open, 4),
                                      yaw=None if yaw is None else round(yaw, 1)))
+                keypoints.append(tuple(round(float(v), 4) for p in det.keypoints for v in p))
                 # identity texture and faceprint per face location and period (see EMBED_PERIOD_S):
                 # a track's mean needs few faces
                 emb = (face_embedding(mesh.crop)
@@ -333,7 +341,8 @@ class PictureAnalyzer:
             faces=faces, tracks=tracks, shots=shots, motion=longest.motion if longest else "static",
             exposure=whole["exposure"], sample_times=tuple(t for t, _ in samples), flags=flags,
             analyzer=AnalyzerInfo(ANALYZER, VERSION, self.params()),
-            track_embeddings=track_embeddings, duration=round(duration, 4), track_faceprints=track_faceprints)
+            track_embeddings=track_embeddings, duration=round(duration, 4), track_faceprints=track_faceprints,
+            face_keypoints=tuple(keypoints) if len(keypoints) == len(faces) else ())
 
     def _flags(self, means, sample_focus, sample_exposure, interlaced, decoded, duration,
                schedule=None) -> tuple[QualityFlag, ...]:

@@ -18,7 +18,9 @@ Contract:
   ``start`` to ``end`` seconds (first frame at or after start, last before end, and one every
   ``STEP_S`` between), follows up to 3 faces across those frames and summarises the speaker's:
   the face whose mouth moves most while the line is said (the largest face when none moves).
-  A file that cannot be decoded raises MediaError naming it.
+  A file that cannot be decoded raises MediaError naming it. With ``faces`` (the file's
+  ``storedfaces.StoredFaces``) the mesh runs on the picture stage's detections, looked up per
+  frame, and only a frame the picture stage did not sample near is detected (issue 23).
 - ``eyes_open_at(path, times, rate=None) -> [openness | None]`` checks single frames (a cut
   point in a handle, outside the reading).
 """
@@ -104,9 +106,7 @@ def eye_lid_cover(crop: np.ndarray, points: np.ndarray) -> Optional[float]:
     measure: compare it with the face's other frames (``lid_openness``). The mesh's eye contour
     (``eye_aspect_ratio``) barely moves in a real blink (GRID clips: 0.28 open, 0.26-0.29
     shut), which is why this appearance cue exists. None when the eye box falls off the crop."""
-    gray = np.asarray(crop, dtype=np.float32)
-    if gray.ndim == 3:
-        gray = gray.mean(2)
+    crop = np.asarray(crop)
     vals = []
     for idx in (RIGHT_EYE, LEFT_EYE):
         xs, ys = points[list(idx), 0], points[list(idx), 1]
@@ -116,9 +116,11 @@ def eye_lid_cover(crop: np.ndarray, points: np.ndarray) -> Optional[float]:
         cx, cy = float(xs.mean()), float(ys.mean())
         x0, x1 = int(round(cx - 0.6 * w)), int(round(cx + 0.6 * w))
         y0, y1 = int(round(cy - 0.35 * w)), int(round(cy + 0.35 * w))
-        if x0 < 0 or y0 < 0 or x1 > gray.shape[1] or y1 > gray.shape[0] or y1 - y0 < 4:
+        if x0 < 0 or y0 < 0 or x1 > crop.shape[1] or y1 > crop.shape[0] or y1 - y0 < 4:
             continue
-        box = gray[y0:y1, x0:x1]
+        box = crop[y0:y1, x0:x1].astype(np.float32)  # grey only the eye box (same values)
+        if box.ndim == 3:
+            box = box.mean(2)
         h, bw = box.shape
         centre = box[int(h * 0.29): int(np.ceil(h * 0.71)), int(bw / 3): int(np.ceil(bw * 2 / 3))]
         vals.append(float(centre.mean() - np.median(box)))
@@ -280,8 +282,13 @@ MAX_FACES = 3
 _SAME_FACE = 0.12  # box-centre distance (frame widths) under which two detections are one face
 
 
-def _detect(detector, rgb):
-    """Tiled detection (``detector.detect_multiscale``) so the small faces of a wide count."""
+def _detect(detector, rgb, t: Optional[float] = None, faces=None):
+    """The faces on one frame at ``t`` s: the picture stage's, looked up in ``faces``
+    (``storedfaces.StoredFaces``) where it sampled near enough; else tiled detection
+    (``detector.detect_multiscale``) so the small faces of a wide count."""
+    found = faces.at(t) if faces is not None and t is not None else None
+    if found is not None:
+        return found
     try:
         from .detector import detect_multiscale
     except ImportError:  # an older detector module: full frame only
@@ -289,10 +296,14 @@ def _detect(detector, rgb):
     return detect_multiscale(detector, rgb)
 
 
-def face_signals(path: str, start: float, end: float, rate: Optional[Fraction] = None, models=None) -> dict:
+def face_signals(path: str, start: float, end: float, rate: Optional[Fraction] = None, models=None,
+                 faces=None) -> dict:
     """Face signals of the speaker over ``[start, end)`` seconds (see module doc): faces are
     followed across the sampled frames by box centre, and the speaker is the face whose mouth
-    moves most (the largest face when none moves or there are too few frames)."""
+    moves most (the largest face when none moves or there are too few frames). ``faces``: the
+    file's ``storedfaces.StoredFaces`` (the picture stage's detections; the mesh runs on their
+    boxes, and only frames it did not sample near are detected), or None to detect on every
+    frame."""
     if models is None:
         from .detector import FaceDetector
         from .landmarks import FaceLandmarker
@@ -302,7 +313,7 @@ def face_signals(path: str, start: float, end: float, rate: Optional[Fraction] =
     frames = _frames(path, start, end, rate)
     tracks: list[dict] = []  # {"centre": (x, y), "samples": {frame index: FaceSample}}
     for k, (t, rgb) in enumerate(frames):
-        dets = sorted(_detect(detector, rgb), key=lambda d: -d.box[2] * d.box[3])[:MAX_FACES]
+        dets = sorted(_detect(detector, rgb, t, faces), key=lambda d: -d.box[2] * d.box[3])[:MAX_FACES]
         for det in dets:
             mesh = landmarker.landmarks(rgb, det)
             if mesh is None:
@@ -355,12 +366,14 @@ def eyes_open_at(path: str, times, rate=None, models=None) -> list:
     return out
 
 
-def eyes_open_frames(path: str, first: int, last: int, rate, models=None, context: int = 12) -> dict:
+def eyes_open_frames(path: str, first: int, last: int, rate, models=None, context: int = 12,
+                     faces=None) -> dict:
     """``{frame: openness 0..1 | None}`` for every source frame in ``[first, last]`` of the
     largest face, judged by ``eye_aspect_ratio`` and the lid appearance (``lid_openness``)
     against ``context`` frames either side (most of which show open eyes). ``rate`` is the
     file's frame rate (``timebase.Rate``); frame k shows at k / rate. For moving cut points
-    off blinks (``edit/blinkcuts.py``). A MediaError names a file that cannot be decoded."""
+    off blinks (``edit/blinkcuts.py``). A MediaError names a file that cannot be decoded.
+    ``faces``: as in :func:`face_signals` (stored detections instead of detecting again)."""
     if models is None:
         from .detector import FaceDetector
         from .landmarks import FaceLandmarker
@@ -373,7 +386,7 @@ def eyes_open_frames(path: str, first: int, last: int, rate, models=None, contex
     lids, ears, idx = [], [], []
     for t, rgb in frames:
         k = int(round(t / spf))
-        dets = _detect(detector, rgb)
+        dets = _detect(detector, rgb, t, faces)
         mesh = landmarker.landmarks(rgb, max(dets, key=lambda d: d.box[2] * d.box[3])) if dets else None
         idx.append(k)
         lids.append(None if mesh is None else eye_lid_cover(mesh.crop, mesh.points))
@@ -403,19 +416,38 @@ def make_eye_probe(models=None, store: Optional[dict] = None, workers: Optional[
     ``probe.prefetch([(path, rate, first, last), ...])`` measures the windows not yet known on
     ``workers`` threads (default ``cputhreads.cpu_threads()``; one when ``models`` are given),
     each with its own models; later ``probe`` calls for them are answered from memory. The
-    values equal what ``probe`` computes one window at a time."""
-    state: dict = {"main": _LazyModels(models), "seen": {}}
+    values equal what ``probe`` computes one window at a time.
+
+    ``probe.know_pictures({path: PictureAnalysis})`` (the pipeline calls it before the cut is
+    built) lets later windows of those files run the mesh on the picture stage's detections
+    (``storedfaces``) instead of detecting again; windows already measured are kept."""
+    state: dict = {"main": _LazyModels(models), "seen": {}, "faces": {}}
 
     def window(path, rate, first, last, lazy) -> dict:
         key = (path, int(first), int(last))
         cache = (store or {}).get("cache")
         ckey = ((store or {}).get("keys") or {}).get(path)
+        faces = state["faces"].get(path)
+
+        def compute():
+            return eyes_open_frames(path, key[1], key[2], rate, lazy.get(), faces=faces)
+
         if cache is not None and ckey:
-            rows = cache.get_or_compute(
-                ckey, "picture.eyes", EYES_VERSION, {"first": key[1], "last": key[2], "rate": str(rate)},
-                lambda: [[k, v] for k, v in eyes_open_frames(path, key[1], key[2], rate, lazy.get()).items()])
+            params = {"first": key[1], "last": key[2], "rate": str(rate)}
+            if faces is not None:
+                params["faces"] = faces.digest
+            rows = cache.get_or_compute(ckey, "picture.eyes", EYES_VERSION, params,
+                                        lambda: [[k, v] for k, v in compute().items()])
             return {int(k): v for k, v in rows}
-        return eyes_open_frames(path, key[1], key[2], rate, lazy.get())
+        return compute()
+
+    def know_pictures(pictures) -> None:
+        from .storedfaces import StoredFaces
+
+        for path, pic in (pictures or {}).items():
+            stored = StoredFaces.of(pic)
+            if stored is not None:
+                state["faces"][path] = stored
 
     def probe(path: str, rate, first: int, last: int) -> dict:
         key = (path, int(first), int(last))
@@ -439,6 +471,7 @@ def make_eye_probe(models=None, store: Optional[dict] = None, workers: Optional[
                 state["seen"][(w[0], w[2], w[3])] = res.value
 
     probe.prefetch = prefetch
+    probe.know_pictures = know_pictures
     return probe
 
 
@@ -497,26 +530,34 @@ def _pool_settings(models, workers):
     return n, (lambda: _LazyModels(None, threads))
 
 
-def reading_face_signals(readings, assets, cache=None, models=None, workers=None) -> list[dict]:
+def reading_face_signals(readings, assets, cache=None, models=None, workers=None,
+                         pictures=None) -> list[dict]:
     """Face signals per reading (same order), each ``{}`` when the file has no video or cannot
     be decoded (logged with the path). ``assets``: path -> MediaAsset (rate, content key).
-    Cached per reading under analyzer ``picture.expression``. Readings are measured on
-    ``workers`` threads (default ``cputhreads.cpu_threads()``; ``models`` given: one thread),
-    each with its own models: the same results as one after another."""
+    ``pictures`` (optional): path -> PictureAnalysis; a file's readings then run the mesh on
+    the picture stage's detections (``storedfaces``; the cache key names them) instead of
+    detecting again. Cached per reading under analyzer ``picture.expression``. Readings are
+    measured on ``workers`` threads (default ``cputhreads.cpu_threads()``; ``models`` given:
+    one thread), each with its own models: the same results as one after another."""
     import logging
 
     from ..threadmap import thread_map
+    from .storedfaces import StoredFaces
 
     log = logging.getLogger(__name__)
+    stored = {p: StoredFaces.of(pic) for p, pic in (pictures or {}).items()}
     jobs = [(k, r, assets.get(r.path)) for k, r in enumerate(readings)]
     jobs = [(k, r, a) for k, r, a in jobs if a is not None and getattr(a, "has_video", False)]
 
     def one(job, lazy):
         _k, r, asset = job
         params = {"start": round(r.start, 3), "end": round(r.end, 3)}
+        faces = stored.get(r.path)
+        if faces is not None:
+            params["faces"] = faces.digest
 
         def compute():
-            return face_signals(r.path, r.start, r.end, asset.rate, lazy.get())
+            return face_signals(r.path, r.start, r.end, asset.rate, lazy.get(), faces=faces)
 
         if cache is not None and getattr(asset, "content_key", None):
             return cache.get_or_compute(asset.content_key, "picture.expression", VERSION, params, compute)

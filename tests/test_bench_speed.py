@@ -39,10 +39,10 @@ def test_cold_cut_and_regeneration_in_fresh_processes(demo_scene, tmp_path):
     material = tmp_path / "material"
     material.mkdir()
     os.symlink(demo_scene.root, material / "seed0")
-    b = _bin_for(material, tmp_path / "work", 1, 1, log=lambda msg: None)
-    assert [p.name for p in b.media] == ["s0_" + sorted(demo_scene.media_paths)[0].name]
+    b = _bin_for(material, tmp_path / "work", 1, 2, log=lambda msg: None)
+    assert [p.name for p in b.media] == ["s0_" + p.name for p in sorted(demo_scene.media_paths)[:2]]
     spec = {"media": [str(p) for p in b.media], "script": str(b.script), "cache_dir": str(tmp_path / "cache"),
-            "out_dir": str(tmp_path / "out"), "options": {"picture": False, "device": "cpu"}}
+            "out_dir": str(tmp_path / "out"), "options": {"picture": True, "device": "cpu"}}
     cold = run_child(dict(spec, mode="cold"), tmp_path / "run", timeout=300)
     assert cold["errors"] == []
     assert cold["decode_s"] > 0 and cold["decode_cpu_s"] > 0 and cold["total_s"] > 0
@@ -56,6 +56,8 @@ def test_cold_cut_and_regeneration_in_fresh_processes(demo_scene, tmp_path):
     assert (tmp_path / "out2" / "cut.otio").is_file() and (tmp_path / "out2" / "plan.json").is_file()
     # probed as `roughcut cut` probes: through the probe cache, so a regeneration opens no container
     assert list((tmp_path / "cache" / "media.probe").rglob("*.json"))
+    # and cut as `roughcut cut` cuts: frames moved off blinks by the eye probe (windows cached)
+    assert list((tmp_path / "cache" / "picture.eyes").rglob("*.json"))
 
 
 def test_gpu_flag_refuses_without_cuda(capsys):

@@ -7,7 +7,9 @@ again from a filled cache), ``options`` (``picture``, ``asr_model``, ``device``)
 
 The cut is what `roughcut cut` does: probe (kept in the analysis cache: ``probecache``),
 ``analyze_assets`` (``analyze_asset`` per file where the pipeline has no batch call),
-``assemble``, write the OTIO and the host plan. The
+``assemble`` with the blink probe moving cut frames off blinks (``picture.expression.
+make_eye_probe``, its windows in the same cache; with the picture on), write the OTIO and the
+host plan. The
 last stdout line is one JSON object: media seconds, decode/analyse/assemble/total wall
 seconds, decode and total CPU seconds (all threads of the process and its finished children:
 the share of a loaded machine this run really used), per-file seconds, per-stage seconds
@@ -117,6 +119,15 @@ def run_spec(spec: dict) -> dict:
     opts = spec.get("options") or {}
     options = PipelineOptions(asr_model=opts.get("asr_model", "tiny.en"), device=opts.get("device", "auto"),
                               picture=bool(opts.get("picture", True)), cache_dir=spec["cache_dir"])
+    keys: dict = {}  # the blink probe's cache keys, filled in once the files are probed
+    if options.picture:  # as `roughcut cut`: cut frames moved off blinks, windows in the cache
+        from dataclasses import replace
+
+        from roughcut_core.cache import AnalysisCache
+        from roughcut_core.picture.expression import make_eye_probe
+
+        probe = make_eye_probe(store={"cache": AnalysisCache(spec["cache_dir"]), "keys": keys})
+        options = replace(options, edit=replace(options.edit, eye_probe=probe))
     pipeline = RoughCutPipeline(options)
     outside: dict = {}
     from dataclasses import fields
@@ -127,6 +138,7 @@ def run_spec(spec: dict) -> dict:
         _wrap_stages(pipeline, outside)
     # as `roughcut cut`: a regeneration of unchanged files opens no container
     assets, errors = probe_many_cached(media, pipeline.cache)
+    keys.update({a.path: a.content_key for a in assets})
     script = load_script(spec["script"])
     per_file = []
     t_an = time.perf_counter()

@@ -71,3 +71,16 @@ def test_cut_quality_reports_intent_match_and_shot_shares(tmp_path):
     assert good["intent_match"] == 1.0 and good["pick_accuracy"] == 1.0 and good["single_share"] == 0.5
     assert good["intent_chance"] == 0.5 and good["directed_lines"] == 1
     assert bad["intent_match"] == 0.0 and bad["pick_accuracy"] == 0.5 and bad["wide_share"] == 1.0
+    assert good["clipped_speech"] == 0 and good["sound_cuts_checked"] == 4
+    # A sound in-point 0.5 s into a reading clips it, even where the truth has no word times
+    # (the scene generator's); a split edit is judged on its sound range, not its picture's.
+    for t in truth["takes"]:
+        for r in t["readings"]:
+            r["words"] = []
+    late = Cut(name="x", rate=rate, decisions=(
+        EditDecision(id="d1", path=wide, rate=rate, src_in=36, src_out=60, rec_in=0, score=0.9, line_ids=("1-1",)),
+        EditDecision(id="d2", path=cu, rate=rate, src_in=84, src_out=108, rec_in=24, score=0.9,
+                     line_ids=("1-2",), audio_in=60, audio_out=108)))
+    q = cut_quality(late, truth, tmp_path)
+    assert q["clipped_words"] == 0 and q["words_checked"] == 0
+    assert q["clipped_speech"] == 1 and q["sound_cuts_checked"] == 4

@@ -157,3 +157,21 @@ def test_establishing_reason_names_a_close_two_shot_as_such():
         cut = build_cut(make_script(n=2), {t.path: t for t in (two, ca)}, r_2 + r_a,
                         EditOptions(reaction_shots=False))
         assert cut.decisions[0].path == two.path and cut.decisions[0].reasons[0] == want
+
+
+def test_a_reading_the_evidence_cleared_is_not_ranked_on_the_recognisers_garbled_text():
+    # Another take's recogniser heard the line well (score 1.0); this one garbled it (0.35), and
+    # align.evidence compared its sound with the other takes and cleared it (no defect left).
+    # It is the speaker's on-camera reading; the other is off camera and 10 dB down.
+    t1, r1 = make_take("/m/WIDE_T1.mov", "a", ("ALICE", "BOB"), "WS", n=1)
+    t2, r2 = make_take("/m/CU_BOB_T1.mov", "a", ("BOB",), "CU", n=1)
+    cleared = [replace(r, score=0.35, signals={"defect_evidence": "acoustic", "on_camera": 0.93})
+               for r in r1]
+    off = [replace(r, signals={"on_camera": 0.0, "level_rel_db": -9.5}) for r in r2]
+    ranked = rank_readings(cleared + off, {t1.path: t1, t2.path: t2})["1-1"]
+    assert ranked[0].take.path == t1.path
+    assert ranked[0].terms["match"] == 1.0 and ranked[0].acceptable
+    # without the evidence's verdict the garbled text still counts against the reading
+    unchecked = [replace(r, signals={"on_camera": 0.93}) for r in cleared]
+    ranked = rank_readings(unchecked + off, {t1.path: t1, t2.path: t2})["1-1"]
+    assert ranked[0].take.path == t2.path

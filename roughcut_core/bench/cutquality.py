@@ -5,6 +5,10 @@
   source range really covers that reading;
 - ``clipped_words``: ground-truth words (of any reading in the clip's take) that a clip's in or
   out point falls inside;
+- ``clipped_speech``: sound in/out points of the clips (the audio range of a split edit) that
+  fall inside a ground-truth reading of the clip's take, any character's, more than 40 ms
+  from its ends (``sound_cuts_checked`` of them): the measure of clipped words that also
+  works on truths without word timings (the scene generator's);
 - ``speaker_visible``: fraction of dialogue time whose speaker the chosen setup shows;
 - ``jump_cuts``: consecutive clips from different takes of the same setup;
 - ``pick_accuracy``: fraction of lines whose chosen take is one the ground truth's editor
@@ -17,7 +21,8 @@
   the speaker and someone else.
 
 Works on demo truths (``roughcut.demo-truth/1``) and scene-generator truths (readings with
-``defect`` instead of ``acceptable`` and no word timings: ``clipped_words`` then counts none).
+``defect`` instead of ``acceptable`` and no word timings: ``clipped_words`` then counts none,
+``clipped_speech`` still counts).
 Reaction cutaways (upper-track clips) count against ``speaker_visible`` for their length.
 """
 from __future__ import annotations
@@ -26,6 +31,9 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..model import Cut
+
+
+_INSIDE = Fraction(1, 25)  # 40 ms: a cut this close to a reading's end is on its edge, not in it
 
 
 def _truth_index(truth: dict, root: Path) -> dict:
@@ -116,6 +124,18 @@ def cut_quality(cut: Cut, truth: dict, root) -> dict:
                 we = Fraction(w["end"]).limit_denominator(100000)
                 words_total += 1
                 clipped += (ws < lo < we) or (ws < hi < we)
+    clipped_speech = sound_cuts = 0
+    for d in clips:
+        take = takes.get(str(Path(d.path).resolve()))
+        if take is None:
+            continue
+        a_in = d.src_in if d.audio_in is None else d.audio_in
+        a_out = d.src_out if d.audio_out is None else d.audio_out
+        for point in (Fraction(a_in) / d.rate.fraction, Fraction(a_out) / d.rate.fraction):
+            sound_cuts += 1
+            clipped_speech += any(Fraction(r["start"]).limit_denominator(100000) + _INSIDE < point
+                                  < Fraction(r["end"]).limit_denominator(100000) - _INSIDE
+                                  for r in take["readings"].values())
     for r in cutaways:  # a reaction shot hides the speaker for its length
         take = takes.get(str(Path(r.path).resolve()))
         if take is None:
@@ -131,6 +151,8 @@ def cut_quality(cut: Cut, truth: dict, root) -> dict:
         "take_accuracy": round(accurate / len(line_ids), 4),
         "clipped_words": clipped,
         "words_checked": words_total,
+        "clipped_speech": clipped_speech,
+        "sound_cuts_checked": sound_cuts,
         "speaker_visible": round(visible_time / dialogue_time, 4) if dialogue_time else 0.0,
         "jump_cuts": jump,
         "clips": len(clips),

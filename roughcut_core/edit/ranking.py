@@ -111,6 +111,16 @@ def usability(raw: float) -> float:
     return 1.0 / (1.0 + math.exp(-SLOPE * (raw - MIDPOINT)))
 
 
+def heard_score(reading: LineReading) -> float:
+    """How completely the line was said, for ranking: the alignment score, except for a reading
+    whose word defects ``align.evidence`` cleared by comparing its sound with the line's other
+    takes (``defect_evidence`` "acoustic", no defect left): its words were said as the others say
+    them, so the recogniser's garbled text is no weaker performance and it counts as complete."""
+    if not reading.defects and reading.signals.get("defect_evidence") == "acoustic":
+        return 1.0
+    return reading.score
+
+
 def _clarity(reading: LineReading, take: TakeInfo) -> Optional[float]:
     words = take.transcript.words if take.transcript is not None else ()
     a, b = reading.word_span
@@ -147,7 +157,7 @@ def reading_terms(reading: LineReading, take: TakeInfo, typical_duration: Option
     typical_duration = ctx.typical_duration if typical_duration is None else typical_duration
     best_clean = ctx.best_clean if best_clean is None else best_clean
     terms = dict.fromkeys(TERMS, 0.0)
-    match = max(0.0, min(1.0, reading.score))
+    match = max(0.0, min(1.0, heard_score(reading)))
     if not reading.defects and best_clean:
         match = min(1.0, match / best_clean)
     terms["match"] = match
@@ -224,7 +234,7 @@ def _line_context(rs: Sequence[LineReading], takes: dict, intent: Optional[Inten
     expr = [float(v) for r in rs for k in ("face_expressiveness", "expressiveness")
             if isinstance((v := r.signals.get(k)), (int, float))]
     return LineContext(typical_duration=statistics.median(r.end - r.start for r in rs),
-                       best_clean=max((r.score for r in rs if not r.defects), default=None),
+                       best_clean=max((heard_score(r) for r in rs if not r.defects), default=None),
                        best_clarity=max(clar, default=None),
                        expressive_median=statistics.median(expr) if expr else None,
                        character=next((r.character for r in rs if r.character), None),

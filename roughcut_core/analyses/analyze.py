@@ -27,7 +27,7 @@ from ..cache import AnalysisCache
 from ..errors import MediaError
 
 PICTURE_VERSION = "5"  # 5: dolly/track kinds (parallax); 4: long dissolves placed mid-span; 3: cross-dissolves; flow on the shared decode's 96-px frames; motion track
-SOUND_VERSION = "3"  # 3: laughter (DSP); 2: 4 s VAD blocks, local-envelope peaks, music under speech 0.28
+SOUND_VERSION = "4"  # 4: music under dialogue heard between lines too; 3: laughter; 2: 4 s VAD blocks, peaks
 MOTION_WIDTH = 96  # = picture.decode.SMALL_WIDTH: the picture stage's decode feeds these frames as is
 
 

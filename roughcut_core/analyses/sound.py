@@ -14,7 +14,11 @@ The block is cut into 0.5 s windows; each window gets measurements and one label
   before speech, since the VAD takes laughs for speech. Its floors were set on SYNTHETIC laughs.
 Consecutive windows with one label merge into an event whose ``score`` is the mean of the
 label's window confidence (0..1). ``room_tone`` lists silence events of at least 1 s (for the sound
-editor); ``music_under_dialogue`` lists speech spans whose windows also carry held tones.
+editor); ``music_under_dialogue`` lists speech spans (1 s and more) whose windows also carry
+held tones, when the music is also heard where nobody speaks: a window with little speech within
+``GAP_NEAR_S`` of the span carries held tones too (a music bed plays on between the lines; a
+steady synthetic or sung voice holds its partials only while it speaks). A span with no such
+window near it (continuous speech) is judged on its speech windows alone.
 """
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ HOP = 256
 HOLD_FRAMES = 7           # ~110 ms at HOP / SR
 MUSIC_HOLD = 0.35         # share of spectral peaks still there HOLD_FRAMES later
 MUSIC_UNDER_HOLD = 0.28   # the same within speech (speech peaks glide, so music lifts the share less)
+GAP_NEAR_S = 3.0          # how far from a music-under span the music must also be heard alone
 FLAT_NOISY = 0.25
 ONSETS_APPLAUSE = 2.5     # sharp onsets per second
 
@@ -215,4 +220,12 @@ def sound_events(audio16k: np.ndarray, speech_regions=None) -> SoundAnalysis:
                 under.append([a, b])
     levels = [f["level_db"] for f in feats]
     floor = float(np.percentile(levels, 10)) if levels else -120.0
-    return SoundAnalysis(tuple(events), room, tuple((a, b) for a, b in under if b - a >= 1.0), floor)
+    under = [(a, b) for a, b in under if b - a >= 1.0 and _heard_between_lines(feats, a, b)]
+    return SoundAnalysis(tuple(events), room, tuple(under), floor)
+
+
+def _heard_between_lines(feats: list[dict], a: float, b: float) -> bool:
+    """Whether the windows with little speech near ``[a, b)`` carry held tones too (or there are
+    none: continuous speech)."""
+    gaps = [f for f in feats if f["speech"] < 0.3 and f["end"] > a - GAP_NEAR_S and f["start"] < b + GAP_NEAR_S]
+    return not gaps or any(f["held"] >= MUSIC_UNDER_HOLD for f in gaps)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import json
 from typing import Optional
 
 from .detector import Detection
@@ -60,10 +59,8 @@ class StoredFaces:
 
     @property
     def digest(self) -> str:
-        if self._digest is None:
-            rows = [[t, [[tr, list(b), [list(p) for p in k], sc] for tr, b, k, sc in self._by_time[t]]]
-                    for t in self._times]
-            blob = json.dumps([rows, self._bounds], separators=(",", ":")).encode()
+        if self._digest is None:  # repr of floats is exact and the same on every run
+            blob = repr((self._times, self._bounds, [self._by_time[t] for t in self._times])).encode()
             self._digest = hashlib.sha1(blob).hexdigest()[:16]
         return self._digest
 

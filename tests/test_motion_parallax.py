@@ -120,3 +120,34 @@ def test_search_motion_family_track(index_url):  # noqa: F811
         assert [h.utterance_start for h in e.search("walk motion:pan")] == [2.0]
     finally:
         e.close()
+
+
+def test_consumer_runs_opencv_single_threaded_and_restores_the_count(monkeypatch):
+    """PictureConsumer.feed_small: OpenCV on one thread during the analysers' work, the caller's
+    thread count back afterwards, also when the work raises."""
+    import cv2
+
+    from roughcut_core.analyses import motion
+    from roughcut_core.analyses.analyze import PictureConsumer
+
+    seen = []
+    real = motion.MotionTracker.track
+
+    def spy(self, prev, grey):
+        seen.append(cv2.getNumThreads())
+        return real(self, prev, grey)
+
+    monkeypatch.setattr(motion.MotionTracker, "track", spy)
+    before = cv2.getNumThreads()
+    try:
+        cv2.setNumThreads(3)
+        c = PictureConsumer(Fraction(25))
+        rng = np.random.default_rng(0)
+        for i in range(3):
+            c.feed_small(i / 25, rng.integers(0, 255, (54, 96, 3), dtype=np.uint8))
+        assert seen == [1, 1] and cv2.getNumThreads() == 3
+        with pytest.raises(Exception):
+            c.feed_small(0.2, np.zeros((54, 96), np.float64))  # not an RGB frame
+        assert cv2.getNumThreads() == 3
+    finally:
+        cv2.setNumThreads(before)

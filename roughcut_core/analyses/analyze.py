@@ -8,7 +8,8 @@ Contract: ``analyze_asset(asset, cache)`` -> JSON-ready dict
 
 Picture: the 96-wide RGB thumbnail of every decoded frame feeds the picture stage's shot detectors
 (``picture.shots.ShotBoundaries``: PySceneDetect + cross-dissolves) and, in grey, the sparse optical
-flow (``analyses.motion``); motion pairs that straddle a cut are dropped. The frames come from the
+flow (``analyses.motion.MotionTracker``, one per file); motion pairs that straddle a cut are dropped.
+OpenCV runs on one thread while a frame is analysed (``PictureConsumer.feed_small``). The frames come from the
 picture stage's own decode when a :class:`PictureConsumer` rides on it (``media.feed``; the
 pipeline does this), else from one streamed PyAV pass here (``picture.decode.iter_decoded``).
 For long-GOP codecs only reference frames are decoded (as the picture stage does).
@@ -26,7 +27,7 @@ import numpy as np
 from ..cache import AnalysisCache
 from ..errors import MediaError
 
-PICTURE_VERSION = "5"  # 5: dolly/track kinds (parallax); 4: long dissolves placed mid-span; 3: cross-dissolves; flow on the shared decode's 96-px frames; motion track
+PICTURE_VERSION = "6"  # 6: parallax threshold 0.8 px; 5: dolly/track kinds (parallax); 4: long dissolves placed mid-span; 3: cross-dissolves; flow on the shared decode's 96-px frames; motion track
 SOUND_VERSION = "4"  # 4: music under dialogue heard between lines too; 3: laughter; 2: 4 s VAD blocks, peaks
 MOTION_WIDTH = 96  # = picture.decode.SMALL_WIDTH: the picture stage's decode feeds these frames as is
 
@@ -59,6 +60,20 @@ class PictureConsumer:
         self.feed_small(frame.t, frame.small)
 
     def feed_small(self, t: float, small: np.ndarray) -> None:
+        """One frame; OpenCV runs single-threaded meanwhile (its thread count is restored after):
+        on these 96-px frames its pool's threads only spin against the decoder's threads (5-15 %
+        of the analysers' CPU measured). The count is process-wide, so another thread's OpenCV
+        call during this one also runs on one thread (timing only, never results)."""
+        import cv2
+
+        threads = cv2.getNumThreads()
+        cv2.setNumThreads(1)
+        try:
+            self._feed_small(t, small)
+        finally:
+            cv2.setNumThreads(threads)
+
+    def _feed_small(self, t: float, small: np.ndarray) -> None:
         import cv2
 
         from ..picture.decode import SMALL_WIDTH

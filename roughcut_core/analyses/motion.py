@@ -9,9 +9,10 @@ Contract:
 - :class:`MotionTracker` (``series_motion`` and ``analyze`` use it): the same per pair, with the
   points carried along a chunk of up to ``REFRESH`` pairs (corners detected afresh at each
   chunk's start, or when fewer than 20 survive). At a chunk's end the pair's motion carries a
-  :class:`Parallax`: the points' displacement over the whole chunk split into rigid layers (the
-  similarity that explains most points, then one fitted to the rest), so motion differences too
-  small to see in one pair add up.
+  :class:`Chunk`: the points' positions at the chunk's start and end. ``chunk_layers`` splits
+  that displacement into rigid layers (:class:`Parallax`: the similarity that explains most
+  points, then one fitted to the rest), so motion differences too small to see in one pair add
+  up; ``classify_motion`` does this only for shots whose move is a pan or zoom.
 - ``classify_motion(times, motions)`` -> :class:`CameraMotion` for one shot: rates per second
   from the per-pair transforms; ``handheld`` when the high-frequency jitter (the residual after a
   0.5 s moving average of the path) dominates; otherwise the dominant smooth component picks
@@ -23,8 +24,9 @@ Contract:
   show two layers scaling the same way at such different rates is a dolly (``dolly_in`` /
   ``dolly_out``). Tilts are not split (no pedestal/crane kind). Limits: parallax is only seen
   once the layers' displacements differ by about a pixel at the 96 px analysis width over a
-  chunk (slow moves read as pan/zoom), and an object moving the same way as a pan, faster,
-  reads as parallax.
+  chunk, so slow dollies read as zooms (bench: a near layer scaling 2x the background is a
+  dolly at 0.3 log-zoom/s, a zoom at 0.06-0.12; tracks are seen from 0.06 frame widths/s); an
+  object moving the same way as a pan, faster, reads as parallax.
   ``magnitude`` is in frame widths per second for pan/tilt/track, log-zoom per second for
   zoom/dolly (the dominant layer's), RMS jitter (frame widths) for handheld, and the total rate
   for static/complex. ``detail_json`` adds ``parallax``: the share of the shot's chunks that
@@ -45,15 +47,16 @@ STATIC_RATE = 0.02
 ZOOM_STATIC = 0.03
 JITTER_HANDHELD = 0.004
 COMPLEX_RATIO = 0.6
-# Parallax (chosen on the bench's two-layer clips, bench/analyses.py): a second layer needs
-# LAYER_MIN points and LAYER_SHARE of the tracked ones, its rate PARALLAX_RATIO x the other's
-# (same direction), and a difference of PARALLAX_PX pixels over the chunk; a shot needs
-# PARALLAX_SHARE of its chunks to show it.
+# Parallax (chosen on the bench's two-layer clips, bench/analyses.py): layers are split with a
+# LAYER_PX RANSAC threshold (pixels over a chunk); a second layer needs LAYER_MIN points and
+# LAYER_SHARE of the tracked ones, its rate PARALLAX_RATIO x the other's (same direction), and a
+# difference of PARALLAX_PX pixels over the chunk (x shift for a pan; log-scale difference x
+# the smaller layer's spread for a zoom); a shot needs PARALLAX_SHARE of its chunks to show it.
 LAYER_PX = 0.8
 LAYER_MIN = 6
 LAYER_SHARE = 0.08
 PARALLAX_RATIO = 1.3
-PARALLAX_PX = 1.0
+PARALLAX_PX = 0.8
 PARALLAX_SHARE = 0.5
 PARALLAX_KINDS = {"pan_left": "track_left", "pan_right": "track_right", "zoom_in": "dolly_in",
                   "zoom_out": "dolly_out"}
@@ -81,6 +84,15 @@ class Parallax:
     b: Optional[Layer]
 
 
+@dataclass(frozen=True, eq=False)
+class Chunk:
+    """The points followed through one chunk of ``pairs`` frame pairs: ``src`` where they were
+    at its start, ``dst`` at its end (N x 2 pixels)."""
+    src: np.ndarray
+    dst: np.ndarray
+    pairs: int
+
+
 @dataclass(frozen=True)
 class FrameMotion:
     dx: float
@@ -88,7 +100,7 @@ class FrameMotion:
     log_scale: float
     rot: float
     tracked: int
-    parallax: Optional[Parallax] = None
+    chunk: Optional[Chunk] = None
 
 
 @dataclass(frozen=True)
@@ -126,13 +138,15 @@ def frame_motion(prev_grey: np.ndarray, grey: np.ndarray, max_corners: int = 100
 REFRESH = 8  # corners are detected afresh at least every REFRESH pairs
 LK_WIN = 13
 LK_LEVELS = 2
+LK_ITERS = 20
+RANSAC_ITERS = 200
 
 
 def _similarity(src: np.ndarray, dst: np.ndarray, thr: float):
     import cv2
 
     return cv2.estimateAffinePartial2D(src, dst, method=cv2.RANSAC, ransacReprojThreshold=thr,
-                                       maxIters=200, confidence=0.98)
+                                       maxIters=RANSAC_ITERS, confidence=0.98)
 
 
 def _layer(m: np.ndarray, src: np.ndarray, dst: np.ndarray) -> Layer:
@@ -192,7 +206,7 @@ class MotionTracker:
             return None
         nxt, status, _err = cv2.calcOpticalFlowPyrLK(prev_grey, grey, pts, None, winSize=(LK_WIN, LK_WIN),
                                                      maxLevel=LK_LEVELS,
-                                                     criteria=(cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 20, 0.03))
+                                                     criteria=(cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, LK_ITERS, 0.03))
         self._pts = None
         if nxt is None:
             return None
@@ -217,11 +231,11 @@ class MotionTracker:
         self._pts = dst[inside].reshape(-1, 1, 2).astype(np.float32)
         self._anchor = anchor
         self._chunk += 1
-        par = None
+        chunk = None
         if (i + 1) % REFRESH == 0 or len(self._pts) < self.min_points:
-            par = chunk_layers(anchor, dst[inside], self._chunk)
+            chunk = Chunk(anchor, dst[inside], self._chunk)
         return FrameMotion(float(mx) / w, float(my) / w, float(np.log(scale)), float(np.arctan2(b, a)),
-                           int(inliers.sum()), par)
+                           int(inliers.sum()), chunk)
 
 
 def series_motion(greys: Sequence[np.ndarray]) -> list[Optional[FrameMotion]]:
@@ -293,11 +307,13 @@ def classify_motion(times: Sequence[float], motions: Sequence[Optional[FrameMoti
     if r2 >= 1.0 and r2 >= COMPLEX_RATIO * r1:
         return CameraMotion("complex", float(np.hypot(pan, tilt) + abs(zoom)), **base)
     mag = abs(zoom) if k1.startswith("zoom") else (abs(pan) if k1.startswith("pan") else abs(tilt))
-    chunks = [m.parallax for _, m in good if m.parallax is not None]
+    chunks = [m.chunk for _, m in good if m.chunk is not None]
     share = 0.0
     if k1 in PARALLAX_KINDS and chunks:
         axis = k1.split("_", 1)[0]
-        share = sum(_shows_parallax(p, axis) for p in chunks) / len(chunks)
+        layers = [chunk_layers(c.src, c.dst, c.pairs) for c in chunks]
+        layers = [p for p in layers if p is not None]
+        share = sum(_shows_parallax(p, axis) for p in layers) / len(layers) if layers else 0.0
         if share >= PARALLAX_SHARE:
             return CameraMotion(PARALLAX_KINDS[k1], float(mag), parallax=share, **base)
     return CameraMotion(k1, float(mag), parallax=share, **base)

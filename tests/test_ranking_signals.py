@@ -175,3 +175,23 @@ def test_a_reading_the_evidence_cleared_is_not_ranked_on_the_recognisers_garbled
     unchecked = [replace(r, signals={"on_camera": 0.93}) for r in cleared]
     ranked = rank_readings(unchecked + off, {t1.path: t1, t2.path: t2})["1-1"]
     assert ranked[0].take.path == t2.path
+
+
+def test_the_establishing_line_counts_toward_the_wide_share():
+    # Three quick lines; BOB's single of line 2 is as good as the wide, ALICE's single of line 3
+    # is weaker than the wide. "No more than half of the scene's lines on a shot showing more
+    # than the speaker" counts the establishing line too: wide, single, wide is two of three.
+    from roughcut_core.edit.assemble import assemble
+
+    wide, r_w = make_take("/m/WIDE_T1.mov", "wide", ("ALICE", "BOB"), "WS", n=3)
+    ca, r_a = make_take("/m/CU_ALICE_T1.mov", "cu_a", ("ALICE",), "CU", n=3)
+    cb, r_b = make_take("/m/CU_BOB_T1.mov", "cu_b", ("BOB",), "CU", n=3)
+    ranked = rank_readings(r_w + r_a + r_b, {t.path: t for t in (wide, ca, cb)})
+    weaker = {"1-1": 0.3, "1-2": 0.0, "1-3": 0.3}
+    cands = {lid: [replace(c, raw=c.raw - (0.0 if c.take.path == wide.path else weaker[lid])) for c in cs]
+             for lid, cs in ranked.items()}
+    script = make_script(n=3)
+    lines = [(ln.id, ln.character) for ln in script.lines]
+    picks = assemble(lines, cands)
+    assert picks[0].take.path == wide.path
+    assert sum(c.take.path == wide.path for c in picks) <= len(picks) / 2

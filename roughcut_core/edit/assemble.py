@@ -18,8 +18,9 @@ picks the sequence with the lowest total cost. Editing idioms are costs:
 - pacing: optional preference for shorter deliveries (tight preset / target duration);
 - favour a character: lower cost for readings that show that character.
 
-Editor's rule (default presets): where the speaker's single exists for a line, no more than
-``max_wide_share`` of the scene's lines play on a shot showing more than the speaker; when
+Editor's rule (default presets): of the lines whose speaker's single has an acceptable
+reading, no more than ``max_wide_share`` play on a shot showing more than the speaker, the
+establishing line counted like any other (it is one of the scene's lines on the wide); when
 the cheapest path breaks it, the pass is re-run with a stronger intensify cost. The ``wide``
 preset lifts the rule. :func:`idioms` names, per pick, the idioms that drove it.
 
@@ -152,12 +153,12 @@ def opposed_motion(out_sig: dict, in_sig: dict) -> bool:
     return ax * bx + ay * by < 0
 
 
-def _wide_share(picks: Sequence[Optional[Candidate]], lines, candidates, establish_at: frozenset) -> tuple[int, int]:
+def _wide_share(picks: Sequence[Optional[Candidate]], lines, candidates) -> tuple[int, int]:
     """(lines on a shot showing more than the speaker where the speaker's single had an
-    acceptable reading, lines where such a single exists) — the establishing lines excluded."""
+    acceptable reading, lines where such a single exists), establishing lines included."""
     wide = eligible = 0
-    for i, ((lid, ch), c) in enumerate(zip(lines, picks)):
-        if c is None or i in establish_at:
+    for (lid, ch), c in zip(lines, picks):
+        if c is None:
             continue
         if any(is_single(o, ch) and o.acceptable for o in candidates.get(lid, ())):
             eligible += 1
@@ -183,7 +184,7 @@ def assemble(lines: Sequence[tuple[str, Optional[str]]], candidates: dict,
     w = base
     for _ in range(6):
         result = _assemble_once(lines, candidates, w, options, pace_scale, establish_at)
-        wide, eligible = _wide_share(result, lines, candidates, establish_at)
+        wide, eligible = _wide_share(result, lines, candidates)
         if base.max_wide_share >= 1.0 or wide <= base.max_wide_share * eligible:
             break
         w = replace(w, intensify=w.intensify + 0.35, quick_exchange=w.quick_exchange * 0.5)

@@ -151,3 +151,38 @@ def test_consumer_runs_opencv_single_threaded_and_restores_the_count(monkeypatch
         assert cv2.getNumThreads() == 3
     finally:
         cv2.setNumThreads(before)
+
+
+@needs_media
+def test_analyze_cli_on_encoded_two_layer_videos(tmp_path):
+    """`roughcut analyze --json` on H.264 files of two-layer clips (320 px, decoded and scaled to
+    the analysis width like any footage): parallax reads as track/dolly, the rigid composite as pan/zoom."""
+    import json
+    import subprocess
+    import sys
+
+    import av
+
+    from roughcut_core.analyses.fixtures import layered_crops
+
+    bg, face = _frames()
+    plan = {"track_right": (50, 0.3), "pan_right": (50, 0.3), "dolly_in": (25, 0.4), "zoom_in": (25, 0.4)}
+    paths = []
+    for kind, (n, speed) in plan.items():
+        frames = layered_crops(bg, face, FACE_BOX, kind, n=n, out_w=320, speed=speed, seed=1)
+        paths.append(tmp_path / f"{kind}.mp4")
+        with av.open(str(paths[-1]), "w") as out:
+            st = out.add_stream("libx264", rate=25)
+            st.width, st.height, st.pix_fmt, st.options = 320, frames[0].shape[0] // 2 * 2, "yuv420p", {"crf": "18"}
+            for g in frames:
+                rgb = np.repeat(g[: st.height, :, None], 3, axis=2)
+                for pkt in st.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
+                    out.mux(pkt)
+            for pkt in st.encode():
+                out.mux(pkt)
+    r = subprocess.run([sys.executable, "-m", "roughcut_core._cli.main", "analyze", *map(str, paths), "--json",
+                        "--no-cache"], cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True,
+                       timeout=240)
+    assert r.returncode == 0, r.stderr
+    got = {Path(f["path"]).stem: [s["camera_motion"]["kind"] for s in f["shots"]] for f in json.loads(r.stdout)["files"]}
+    assert got == {k: [k] for k in plan}

@@ -61,6 +61,30 @@ def test_held_out_actors_are_recognised_well_above_chance(trained):
     assert ev["arousal_corr"] > 0.4
 
 
+def test_excluded_features_get_weight_zero_and_are_recorded(trained):
+    """``train(..., exclude=CORPUS_FEATURES)`` (how the shipped model is trained) gives the
+    spectral-envelope means no weight and says so; the other features still carry the model;
+    a model trained without ``exclude`` uses them (a user's own takes keep every feature)."""
+    from roughcut_core.perform.features import FEATURE_NAMES
+    from roughcut_core.perform.train import CORPUS_FEATURES
+
+    assert len(CORPUS_FEATURES) == 39 and "mel0_mean" in CORPUS_FEATURES and "mfcc12_mean" in CORPUS_FEATURES
+    assert not {"mel0_std", "f0_mean", "lvl_mean"} & set(CORPUS_FEATURES)
+    full, test_ex, test_raw = trained
+    examples = _subset()
+    raw = extract(examples)
+    tr, _ = split_by_speaker(examples, TEST_ACTORS)
+    model = train([e for e, k in zip(examples, tr) if k], raw[tr], exclude=CORPUS_FEATURES)
+    cols = [FEATURE_NAMES.index(f) for f in CORPUS_FEATURES]
+    assert np.all(model.weights[cols] == 0.0) and np.all(model.arousal_weights[cols] == 0.0)
+    assert np.abs(full.weights[cols]).max() > 0.01  # not zero by accident
+    assert model.recipe["excluded_features"] == list(CORPUS_FEATURES)
+    assert "excluded_features" not in full.recipe
+    assert evaluate(model, test_ex, test_raw)["accuracy"] > 2.5 / len(EMOTIONS)
+    with pytest.raises(RoughcutError, match="unknown feature"):
+        train(examples[:8], raw[:8], exclude=("mel0_mean", "loudness"))
+
+
 def test_model_file_round_trip_and_checksum(trained, tmp_path, monkeypatch):
     model = trained[0]
     monkeypatch.setenv("ROUGHCUT_MODELS_DIR", str(tmp_path / "models"))

@@ -39,6 +39,14 @@ def test_shipped_model_is_the_measured_file_and_records_its_origin(offline):
     assert recipe["files"] == 454 and len(recipe["speakers"]) == 10
     assert recipe["labels"]["surprise"] == 0 and min(v for k, v in recipe["labels"].items() if k != "surprise") > 40
     assert SHIPPED_MODEL.stat().st_size < 64_000  # small enough to ship in the wheel
+    from roughcut_core.perform.features import FEATURE_NAMES
+    from roughcut_core.perform.train import CORPUS_FEATURES
+
+    # made for other corpora: the spectral-envelope means (German words, EmoDB's microphone) are out
+    assert recipe["excluded_features"] == list(CORPUS_FEATURES)
+    cols = [FEATURE_NAMES.index(f) for f in CORPUS_FEATURES]
+    assert np.all(model.weights[cols] == 0.0) and np.all(model.arousal_weights[cols] == 0.0)
+    assert (np.abs(np.delete(model.weights[:-1], cols, axis=0)).sum(axis=1) > 0).all()
     probs, arousal = model.predict(np.zeros((1, model.weights.shape[0] - 1)))
     assert abs(probs.sum() - 1.0) < 1e-9 and 0.0 <= arousal[0] <= 1.0
 

@@ -13,9 +13,11 @@ Contract:
   exactly a model was trained on.
 - ``python -m roughcut_core.perform.corpora emodb DIR [--train OUT]``: writes ``DIR/emodb.tsv`` for
   the files in ``DIR/wav`` and prints the count per emotion; with ``--train`` it then trains the
-  emotion model on every speaker (``perform.train``, default L2) and writes it to ``OUT`` with the
-  source, licence and audio checksum in its recipe. This is how ``perform/models/
-  emotion-emodb-v1.json`` (``emotion.SHIPPED_MODEL``) was made.
+  emotion model on every speaker (``perform.train``, default L2, without the corpus-bound
+  spectral-envelope means ``perform.train.CORPUS_FEATURES``: the model is for other voices,
+  languages and microphones) and writes it to ``OUT`` with the source, licence and audio
+  checksum in its recipe. This is how ``perform/models/emotion-emodb-v2.json``
+  (``emotion.SHIPPED_MODEL``) was made.
 
 The audio itself never enters this repository: the recipe (``SOURCES[...]["fetch"]``) says how to put
 it in a data folder outside it, and the model trained on it records the folder's manifest sha256.
@@ -107,10 +109,10 @@ def main(argv=None) -> int:
     print(f"{out}: {len(rows)} takes, {len({r['speaker'] for r in rows})} speakers, "
           + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     if args.train:
-        from .train import train_and_save
+        from .train import CORPUS_FEATURES, train_and_save
 
         source = {**SOURCES[args.corpus], "audio_sha256": audio_sha256(root / r["file"] for r in rows)}
-        res = train_and_save(root, args.train, source=source)
+        res = train_and_save(root, args.train, source=source, exclude=CORPUS_FEATURES)
         print(f"{res['model']}: sha256 {res['sha256']}, {res['files']} takes, "
               f"{len(res['speakers'])} speakers")
     return 0

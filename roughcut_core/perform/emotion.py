@@ -24,7 +24,9 @@ Contract:
   file ``emotion-v1.json``: the user's own model (``roughcut train emotion --data DIR``).
 - ``SHIPPED_MODEL``: the model that ships in the package (``perform/models/``), trained on EmoDB
   (CC0-1.0; source, commit, manifest and recipe in its ``recipe``; rebuilt with
-  ``python -m roughcut_core.perform.corpora``). EmoDB has no surprise takes, so the shipped
+  ``python -m roughcut_core.perform.corpora``), without the spectral-envelope means
+  (``recipe["excluded_features"]``, ``perform.train.CORPUS_FEATURES``: weight 0, as they carry
+  EmoDB's German words and microphone more than emotion). EmoDB has no surprise takes, so the shipped
   model's ``labels`` leave surprise out (its ``recipe["labels"]["surprise"]`` is 0): readings get
   no ``emotion_surprise`` and the intent match rests on the delivery cues for ``(surprised)``.
 - ``load_default_model()``: the user's model when there is a readable one, else the shipped one;
@@ -82,10 +84,10 @@ def default_model_path() -> Path:
     return default_model_dir() / MODEL_FILE
 
 
-SHIPPED_MODEL = Path(__file__).resolve().parent / "models" / "emotion-emodb-v1.json"
+SHIPPED_MODEL = Path(__file__).resolve().parent / "models" / "emotion-emodb-v2.json"
 # sha256 of the shipped model's weights (its "sha256" field), as measured in the notes of
 # perform/models/README.md; a different file is a different model and needs measuring again.
-SHIPPED_SHA256 = "4f51420d41a4a512af3048e4fa19e070da43aefe26cb30f331817c8df1ee3ecf"
+SHIPPED_SHA256 = "2974fc4d2946cba8fde58129c533b6f3257478cac29586694333dabad83e8004"
 
 
 def _softmax(a: np.ndarray) -> np.ndarray:

@@ -99,3 +99,23 @@ def test_a_recording_heard_from_further_away_is_not_a_quieter_performance():
     _remove_recording_offsets(v, rs, ["ANN"] * 8)
     assert np.allclose(v[[0, 2, 3], lvl], v[[4, 6, 7], lvl])  # same read, same level after the mic offset
     assert v[1, lvl] - v[5, lvl] == pytest.approx(5.0)       # the directed line keeps its lift
+
+
+def test_a_word_the_recogniser_put_outside_the_reading_is_no_pause():
+    # "She" was stretched over the other actor's off-mic line before the reading (3.3-4.5 s);
+    # the reading's bounds (5.31-6.74 s) come from the sound. Measured with "She", the line has
+    # a 0.8 s pause and a slow rate; it was said without either.
+    from roughcut_core.model import LineReading, Transcript, Word
+    from roughcut_core.perform.reading import _words, measure
+
+    words = (Word("She", 3.285, 4.52), Word("wants", 5.30, 5.67), Word("to", 5.70, 5.93),
+             Word("see", 5.93, 6.115), Word("you", 6.12, 6.33), Word("on", 6.33, 6.45),
+             Word("Monday.", 6.45, 6.74), Word("Next", 7.6, 7.9))
+    tr = Transcript(path="/m/CU.mov", language="en", words=words, duration=9.0)
+    r = LineReading(path="/m/CU.mov", line_id="1-3", start=5.31, end=6.74, score=1.0, word_span=(0, 7))
+    kept = _words(r, tr)
+    assert [w.text for w in kept] == ["wants", "to", "see", "you", "on", "Monday."]
+    sr = 16000
+    x = (0.1 * np.sin(2 * np.pi * 150 * np.arange(int(2.0 * sr)) / sr)).astype(np.float32)
+    m = measure(x, sr, 5.0, [(w.start, w.end) for w in kept])
+    assert m["pause_max_s"] < 0.1 and m["rate_wps"] > 4.0

@@ -51,10 +51,18 @@ PAD_S = 0.05
 
 
 def _words(reading: LineReading, transcript: Optional[Transcript]):
+    """The reading's words, less those mostly outside its bounds: a word of its span that the
+    recogniser put elsewhere (stretched over another actor's off-mic line before it) would read
+    as a long pause and a slow delivery; the bounds, checked against the sound, say where the
+    line is."""
     if transcript is None:
         return []
     a, b = reading.word_span
-    return [w for w in transcript.words[a:b] if w.end > w.start] if b > a else []
+
+    def inside(w) -> bool:
+        return min(w.end, reading.end) - max(w.start, reading.start) >= 0.5 * (w.end - w.start)
+
+    return [w for w in transcript.words[a:b] if w.end > w.start and inside(w)] if b > a else []
 
 
 def measure(samples: np.ndarray, sr: int, t0: float, spans: Sequence[tuple[float, float]]) -> dict:

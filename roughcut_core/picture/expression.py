@@ -20,7 +20,7 @@ Contract:
   the face whose mouth moves most while the line is said (the largest face when none moves).
   A file that cannot be decoded raises MediaError naming it. With ``faces`` (the file's
   ``storedfaces.StoredFaces``) the mesh runs on the picture stage's detections, looked up per
-  frame, and only a frame the picture stage did not sample near is detected (issue 23).
+  frame, on every frame but the first and the last (issue 23; see ``face_signals``).
 - ``eyes_open_at(path, times, rate=None) -> [openness | None]`` checks single frames (a cut
   point in a handle, outside the reading).
 """
@@ -301,9 +301,11 @@ def face_signals(path: str, start: float, end: float, rate: Optional[Fraction] =
     """Face signals of the speaker over ``[start, end)`` seconds (see module doc): faces are
     followed across the sampled frames by box centre, and the speaker is the face whose mouth
     moves most (the largest face when none moves or there are too few frames). ``faces``: the
-    file's ``storedfaces.StoredFaces`` (the picture stage's detections; the mesh runs on their
-    boxes, and only frames it did not sample near are detected), or None to detect on every
-    frame."""
+    file's ``storedfaces.StoredFaces``: the mesh runs on the picture stage's detections on the
+    frames between the first and the last (their values are pooled: spread, mean, reference),
+    and only frames it did not sample near are detected; the first and last frames, whose own
+    eye openness is reported (``eyes_open_in``/``_out``), are detected as without it. None:
+    detect on every frame."""
     if models is None:
         from .detector import FaceDetector
         from .landmarks import FaceLandmarker
@@ -313,7 +315,8 @@ def face_signals(path: str, start: float, end: float, rate: Optional[Fraction] =
     frames = _frames(path, start, end, rate)
     tracks: list[dict] = []  # {"centre": (x, y), "samples": {frame index: FaceSample}}
     for k, (t, rgb) in enumerate(frames):
-        dets = sorted(_detect(detector, rgb, t, faces), key=lambda d: -d.box[2] * d.box[3])[:MAX_FACES]
+        lookup = None if k in (0, len(frames) - 1) else faces  # the cut frames: their own detection
+        dets = sorted(_detect(detector, rgb, t, lookup), key=lambda d: -d.box[2] * d.box[3])[:MAX_FACES]
         for det in dets:
             mesh = landmarker.landmarks(rgb, det)
             if mesh is None:

@@ -81,3 +81,80 @@ def test_kept_cut_gives_only_weak_confirmations(tmp_path):
     diff = diff_timelines(generated, generated)
     assert set(diff.kept) == {l.id for l in script.lines} and not diff.replaced
     assert diff.pairs and all(p.weight < 1 for p in diff.pairs)
+
+
+def test_a_take_cut_in_for_several_lines_is_read_per_line(tmp_path):
+    """Acted-take scenes use one recording for several lines (same source range). The editor
+    swaps line 1 to take T1 and line 2 to T2, and uses our line-1 choice T0 for line 3: lines 1
+    and 2 are "replaced" (not "kept" because T0 still appears somewhere), line 3 "kept"."""
+    from roughcut_core.edit import TakeInfo
+    from roughcut_core.model import LineReading, Scene, Script, ScriptLine, Transcript, Word
+    from roughcut_core.timebase import Rate
+
+    lines = tuple(ScriptLine(id=f"9-{i}", scene_id="9", character="ANN", text="one two") for i in (1, 2, 3))
+    script = Script(scenes=(Scene(id="9", heading="INT. ROOM", lines=lines),))
+    takes, readings = {}, []
+    for k in range(3):
+        path = f"/m/shared_T{k}.mov"
+        words = (Word("one", 0.5, 0.9), Word("two", 1.0, 1.4))
+        takes[path] = TakeInfo(path=path, rate=Rate(25), frame_count=60, setup="CU_ANN", shot_size="CU",
+                               characters=("ANN",), transcript=Transcript(path=path, language="en", words=words))
+        readings += [LineReading(path=path, line_id=ln.id, start=0.5, end=1.4, score=1.0 - 0.01 * k,
+                                 word_span=(0, 2), character="ANN") for ln in lines]
+    cut = build_cut(script, takes, readings, EditOptions(alternates=8, reaction_shots=False))
+    clips = [d for d in cut.decisions if not d.gap and d.video_track == 1]
+    assert len(clips) == 3 and len({d.path for d in clips}) == 1  # the best take for every line
+    first = clips[0].path
+    others = [p for p in sorted(takes) if p != first]
+    want = {clips[0].line_ids[0]: others[0], clips[1].line_ids[0]: others[1], clips[2].line_ids[0]: first}
+    edited = []
+    for d in cut.decisions:
+        if d in clips and want[d.line_ids[0]] != d.path:
+            alt = next(a for a in d.alternates if a.path == want[d.line_ids[0]])
+            d = dataclasses.replace(d, path=alt.path, src_in=alt.src_in, src_out=alt.src_out)
+        edited.append(d)
+    diff = diff_timelines(write_otio(cut, tmp_path / "g.otio"),
+                          write_otio(dataclasses.replace(cut, decisions=tuple(edited)), tmp_path / "e.otio"))
+    assert set(diff.replaced) == {"9-1", "9-2"} and set(diff.kept) == {"9-3"}
+    assert sum(p.weight == 1.0 for p in diff.pairs) == 2
+    # a swap also says the pick beat the alternate the editor passed over (weakly)
+    for lid in ("9-1", "9-2"):
+        strong = [p for p in diff.pairs if p.line_id == lid and p.weight == 1.0]
+        weak = [p for p in diff.pairs if p.line_id == lid and p.weight < 1.0]
+        assert len(strong) == 1 and len(weak) == 1 and weak[0].better == strong[0].better
+        assert weak[0].worse != strong[0].worse
+
+
+def test_the_gate_holds_out_whole_scenes_when_feedback_spans_several():
+    """From four scenes on, the promotion gate's held-out pairs are whole scenes (a line of a
+    scene whose other lines trained the model shares their takes); from fewer, whole lines."""
+    from roughcut_core.learn import FeedbackPair
+    from roughcut_core.learn.registry import split_heldout
+
+    def pairs(scenes):
+        return [FeedbackPair(f"{s}-{n}", {"pace": 1.0}, {"pace": 0.0}) for s in scenes for n in range(1, 9)]
+
+    train, test = split_heldout(pairs(["12", "14", "15", "21", "22A"]))
+    held = {p.line_id.split("-")[0] for p in test}
+    assert held and not held & {p.line_id.split("-")[0] for p in train}
+    assert len(held) == 2 and len(train) + len(test) == 40  # ceil(0.25 x 5) scenes
+    train, test = split_heldout(pairs(["12", "14"]))
+    assert {p.line_id.split("-")[0] for p in test} == {"12", "14"}  # lines of both scenes
+
+
+def test_the_gate_refuses_a_gain_of_a_pair_or_two(tmp_path):
+    """A candidate that beats the hand-set weights on two held-out pairs (the rest alike) is
+    chance and is refused; on six it is promoted."""
+    from roughcut_core.learn import FeedbackPair
+    from roughcut_core.learn.registry import ModelRegistry
+
+    def held(n_pace):
+        return ([FeedbackPair(f"7-{k}", {"pace": 0.5}, {"pace": -0.5}) for k in range(n_pace)]
+                + [FeedbackPair(f"8-{k}", {"match": 1.0}, {"match": 0.5}) for k in range(3)])
+
+    reg = ModelRegistry(tmp_path / "ops", tmp_path / "prefs")
+    mv = reg.register("s", {**HAND_WEIGHTS, "pace": 1.0}, training={}, heldout={})
+    two = reg.promote("s", mv.version, held(2))
+    assert not two["promoted"] and two["candidate_accuracy"] > two["current_accuracy"]
+    assert "within chance" in two["reason"] and (two["pairs_better"], two["pairs_worse"]) == (2, 0)
+    assert reg.promote("s", mv.version, held(6))["promoted"]

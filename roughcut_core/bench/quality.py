@@ -20,18 +20,22 @@
    with the shipped model (the default install) and with the model trained on RAVDESS, against
    chance. Nothing here was tuned on the evaluated actors.
 3. Learned vs hand-set: a simulated editor corrects the cut of some scenes (demo: the second
-   seed, swapping to the ground truth's editor pick; acted takes: ``--feedback-actors``,
-   swapping to the take with the scripted emotion; with the shipped model, the trained model
-   and DSP only); the
-   edited timelines go through the real
-   ``roughcut feedback`` path (OTIO diff → preference pairs → ``PreferenceStore.update``); the
-   learned weights then cut the held-out scenes, compared with the hand-set weights.
+   seed, swapping to the ground truth's editor pick, learned with ``PreferenceStore.update``;
+   acted takes: ``--feedback-actors`` (default the tuning actors 01-08), swapping to the take
+   with the scripted emotion, with the shipped model, DSP only and the trained model, the last
+   only when the feedback actors did not train it); the edited timelines go through the real
+   ``roughcut feedback`` path (OTIO diff → preference pairs → ``learn_from_feedback``: trained,
+   promoted only when it wins on the show's held-out feedback lines); the show's current
+   weights then cut the held-out scenes (``--eval-actors``, default 09-16, and TESS), compared
+   with the hand-set weights.
    A show's taste (``bench/taste.py``): a simulated editor who keeps choosing the tighter,
    the louder or the more-face-on-screen reading (or has no taste: the intended take only)
-   corrects the cuts of some scenes of a show (generated: every other scene from the second;
-   acted: ``--feedback-actors``); the learned weights (promoted only when they win on the
-   show's held-out feedback lines) and the hand-set ones then cut the *other* scenes, and each
-   cut's agreement with that editor is reported.
+   corrects the cuts of some scenes of a show (generated: the full-size scene-generator seeds
+   ``--taste-feedback``, held out ``--taste-held``; without them every other generated scene
+   from the second; acted: ``--feedback-actors``, held out ``--eval-actors`` and TESS); the
+   learned weights (promoted only when they win on the show's held-out feedback lines) and the
+   hand-set ones then cut the *other* scenes, and each cut's agreement with that editor is
+   reported.
 4. Blink detection on hand-labelled real blinks (``bench/blinks.py``: GRID clips; in-sample)
    and labelled shut frames as cut frames before / after moving them.
 5. Regeneration speed on a synthetic 10-minute scene.
@@ -323,10 +327,11 @@ def _demo_learning(args, work, state) -> dict:
 
 
 def _generated_shows(state) -> list:
-    """The generated scenes as ``taste.ShowScene`` (acceptable / intended from the truth:
-    the truth's acceptable readings; the editor picks' takes)."""
+    """The generated scenes as ``taste.ShowScene``, each numbered by its name (``taste.renumbered``;
+    acceptable / intended from the truth: the truth's acceptable readings; the editor picks'
+    takes, any acceptable one on a line the truth names no pick for)."""
     from .cutquality import _truth_index
-    from .taste import ShowScene
+    from .taste import ShowScene, renumbered
 
     out = []
     for name, (script, takes, readings, truth, root, _cut) in state.items():
@@ -342,9 +347,10 @@ def _generated_shows(state) -> list:
 
         def intended(path, lid, truth_of=truth_of, picks=picks):
             t, r = truth_of(path, lid)
-            return bool(r and r.get("acceptable") and t["name"] in picks.get(lid, ()))
+            return bool(r and r.get("acceptable") and (lid not in picks or t["name"] in picks[lid]))
 
-        out.append(ShowScene(name, script, takes, tuple(readings), acceptable, intended))
+        scene = ShowScene(name, script, takes, tuple(readings), acceptable, intended)
+        out.append(renumbered(scene, name.replace(" seed ", "")))
     return out
 
 
@@ -358,23 +364,22 @@ def _generated_taste(work, state) -> dict:
     return show_benchmark(work, "bench-generated", feedback, held, tastes=("none", "tight", "loud", "face"))
 
 
-def _acted_taste(work, feedback, held) -> dict:
-    """The acted scenes as one show (DSP signals: the default install): feedback scenes and
-    held-out scenes (other actors, TESS)."""
-    from .taste import ShowScene, show_benchmark
+def _acted_show(scenes) -> list:
+    """Acted scenes as ``taste.ShowScene``: every take usable; intended = the scripted emotion."""
+    from .taste import ShowScene
 
-    def show(s):
-        return ShowScene(s.name, s.script, s.takes, s.readings, lambda p, l: True,
-                         lambda p, l, s=s: s.emotion_of.get(p) == s.target[l])
-
-    return show_benchmark(work, "bench-acted", [show(s) for s in feedback], [show(s) for s in held],
-                          tastes=("none", "tight", "loud"))
+    return [ShowScene(s.name, s.script, s.takes, s.readings, lambda p, l: True,
+                      lambda p, l, s=s: s.emotion_of.get(p) == s.target[l]) for s in scenes]
 
 
 def _acted(args, work) -> dict:
+    """Part 2 and the acted half of part 3 (module doc). Learned vs hand-set goes through the
+    real feedback path with its promotion gate (``taste.learn_taste``, the no-taste editor: the
+    take with the scripted emotion), per signal set; with the model trained on RAVDESS it is
+    left out when the feedback actors are among its training actors (it heard their takes)."""
     from ..perform.train import extract, load_dataset, train
-    from .emotion_scenes import (attach_signals, editor_fixes, evaluate_scene, ravdess_scenes,
-                                 tess_scenes)
+    from .emotion_scenes import attach_signals, evaluate_scene, ravdess_scenes, tess_scenes
+    from .taste import learn_taste, show_benchmark
 
     root = Path(args.emotion_takes)
     if not (root / "ravdess" / "labels.tsv").exists():
@@ -393,36 +398,28 @@ def _acted(args, work) -> dict:
 
     out = {"train_actors": args.train_actors, "eval_actors": args.eval_actors,
            "feedback_actors": args.feedback_actors, "train_files": len(examples), "train_s": round(train_s, 1)}
-    shipped = _shipped_model()
-    dsp = [attach_signals(s, model=None) for s in held]
-    with_shipped = [attach_signals(s, model=shipped) for s in held]
-    with_model = [attach_signals(s, model=model) for s in held]
+    models = {"dsp": None, "shipped": _shipped_model(), "model": model}
+    signals = {k: [attach_signals(s, model=m) for s in held] for k, m in models.items()}
     groups = {"RAVDESS held-out": lambda s: s.name.startswith("ravdess"), "TESS YAF": lambda s: s.name.startswith("tess")}
     for label, keep in groups.items():
-        d, m = [s for s in dsp if keep(s)], [s for s in with_model if keep(s)]
-        if d:
-            out[label] = {"dsp": rate(d), "shipped": rate([s for s in with_shipped if keep(s)]), "model": rate(m)}
-    fb = [attach_signals(s, model=model) for s in feedback]
-    if fb:
-        cuts = [(s, evaluate_scene(s)[0]) for s in fb]
-        weights = _learn(work, "bench-acted", [(cut, editor_fixes(s, cut)) for s, cut in cuts])
-        out["learned_weights"] = weights
-        out["learned"] = {label: rate([s for s in with_model if keep(s)], weights)
-                          for label, keep in groups.items() if any(keep(s) for s in with_model)}
-        # The default install (the shipped model): feedback and held-out scenes on its signals.
-        cuts = [(s, evaluate_scene(s)[0]) for s in (attach_signals(s, model=shipped) for s in feedback)]
-        weights = _learn(work, "bench-acted-shipped", [(cut, editor_fixes(s, cut)) for s, cut in cuts])
-        out["learned_weights_shipped"] = weights
-        out["learned_shipped"] = {label: rate([s for s in with_shipped if keep(s)], weights)
-                                  for label, keep in groups.items() if any(keep(s) for s in with_shipped)}
-        # DSP only (no emotion model): feedback and held-out scenes on DSP signals.
-        fb_dsp = [attach_signals(s, model=None) for s in feedback]
-        cuts = [(s, evaluate_scene(s)[0]) for s in fb_dsp]
-        weights = _learn(work, "bench-acted-dsp", [(cut, editor_fixes(s, cut)) for s, cut in cuts])
-        out["learned_weights_dsp"] = weights
-        out["learned_dsp"] = {label: rate([s for s in dsp if keep(s)], weights)
-                              for label, keep in groups.items() if any(keep(s) for s in dsp)}
-        out["taste"] = _acted_taste(work, fb_dsp, dsp)
+        if any(keep(s) for s in held):
+            out[label] = {k: rate([s for s in v if keep(s)]) for k, v in signals.items()}
+    if not feedback:
+        return out
+    seen = set(args.feedback_actors) & set(args.train_actors)
+    for k, m in models.items():
+        if k == "model" and seen:
+            out["learned_model"] = {"skipped": f"feedback actors {sorted(seen)} trained the model"}
+            continue
+        fb = [attach_signals(s, model=m) for s in feedback]
+        weights, decision = learn_taste(work, f"bench-acted-{k}", _acted_show(fb), "none")
+        out[f"learned_{k}"] = {"promoted": bool(decision.get("promoted")), "reason": decision.get("reason"),
+                               "feedback_replaced": decision["feedback_replaced"], "weights": weights,
+                               **{label: rate([s for s in signals[k] if keep(s)], weights)
+                                  for label, keep in groups.items() if any(keep(s) for s in held)}}
+        if k == "shipped":  # the show's tastes on the default install
+            out["taste"] = show_benchmark(work, "bench-acted", _acted_show(fb), _acted_show(signals[k]),
+                                          tastes=("none", "tight", "loud"))
     return out
 
 
@@ -432,13 +429,17 @@ def _print_taste(label: str, taste) -> None:
     print(f"\nA show's taste ({label}): feedback from {', '.join(taste['feedback_scenes'])} "
           f"({taste['feedback_lines']} lines); agreement with that editor on the held-out "
           f"{', '.join(taste['held_out_scenes'])}:")
-    rows = [[t, v["editor"], v["lines"], v["editor_off_intended"], v["hand_agreement"], v["learned_agreement"],
-             v["hand_intended"], v["learned_intended"], "yes" if v["promoted"] else "no",
+    rows = [[t, v["editor"], v["feedback_replaced"], v["lines"], v["editor_off_intended"], v["hand_agreement"],
+             v["learned_agreement"], v["hand_intended"], v["learned_intended"],
+             f"{'yes' if v['promoted'] else 'no'} ({v['gate_learned']} vs {v['gate_hand']} on {v['pairs']} pairs)"
+             if v.get("gate_hand") is not None else f"no ({v['reason']})",
              ", ".join(f"{k} {w}" for k, w in v["changed_weights"].items()) or "-"]
             for t, v in taste.items() if isinstance(v, dict) and "editor" in v]
-    print(markdown_table(["taste", "editor keeps choosing", "held-out lines", "editor off the intended take",
+    print(markdown_table(["taste", "editor keeps choosing", "feedback lines swapped", "held-out lines",
+                          "editor off the intended take",
                           "agreement hand-set", "agreement learned", "intended hand-set", "intended learned",
-                          "promoted", "learned weights (changed)"], rows))
+                          "promoted (gate: learned vs current on held-out feedback pairs)",
+                          "learned weights (changed)"], rows))
 
 
 def run(argv) -> int:
@@ -447,12 +448,16 @@ def run(argv) -> int:
     p = argparse.ArgumentParser(prog="roughcut bench quality")
     p.add_argument("--seeds", type=int, nargs="*", default=[0, 1, 2], help="demo scene seeds")
     p.add_argument("--scenegen", type=int, nargs="*", default=[], help="scene-generator seeds (small scenes)")
+    p.add_argument("--taste-feedback", type=int, nargs="*", default=[],
+                   help="full-size scene-generator seeds of a show whose cuts the taste editor corrects")
+    p.add_argument("--taste-held", type=int, nargs="*", default=[],
+                   help="full-size scene-generator seeds of the same show, held out for the taste agreement")
     p.add_argument("--emotion-takes", default=str(SHARED), help="the emotion_takes folder")
     p.add_argument("--no-acted", action="store_true", help="skip the acted-takes scenes")
     p.add_argument("--no-tess", action="store_true")
     p.add_argument("--train-actors", nargs="*", default=[f"{i:02d}" for i in range(1, 9)])
-    p.add_argument("--feedback-actors", nargs="*", default=["09", "10"])
-    p.add_argument("--eval-actors", nargs="*", default=[f"{i:02d}" for i in range(11, 17)])
+    p.add_argument("--feedback-actors", nargs="*", default=[f"{i:02d}" for i in range(1, 9)])
+    p.add_argument("--eval-actors", nargs="*", default=[f"{i:02d}" for i in range(9, 17)])
     p.add_argument("--workdir", default=None, help="where scenes, caches and models go (default: a temp dir)")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
@@ -461,7 +466,13 @@ def run(argv) -> int:
     pipeline = RoughCutPipeline(PipelineOptions(cache_dir=str(work / "cache")))
     rows, results, state = _generated(args, work, pipeline)
     results["learning_demo"] = _demo_learning(args, work, state)
-    results["taste_generated"] = _generated_taste(work, state)
+    if args.taste_feedback and args.taste_held:
+        from .taste import scenegen_show
+
+        results["taste_generated"] = scenegen_show(work, pipeline, args.taste_feedback, args.taste_held,
+                                                   _shipped_model())
+    else:
+        results["taste_generated"] = _generated_taste(work, state)
     if not args.no_acted:
         results["acted"] = _acted(args, work)
     from .blinks import blink_validation
@@ -497,7 +508,7 @@ def run(argv) -> int:
         for label in ("RAVDESS held-out", "TESS YAF"):
             if label in acted:
                 d, sh, m = acted[label]["dsp"], acted[label]["shipped"], acted[label]["model"]
-                lr = (acted.get("learned") or {}).get(label, (None,))
+                lr = (acted.get("learned_model") or {}).get(label, (None,))
                 ls = (acted.get("learned_shipped") or {}).get(label, (None,))
                 ld = (acted.get("learned_dsp") or {}).get(label, (None,))
                 arow.append([label, m[2], d[1], sh[0], ls[0], d[0], ld[0], m[0], lr[0]])
@@ -508,8 +519,13 @@ def run(argv) -> int:
                               "learned after feedback, shipped model", "hand-set, DSP only",
                               "learned after feedback, DSP only", "hand-set, model trained on RAVDESS",
                               "learned after feedback, RAVDESS model"], arow))
+        for k in ("shipped", "dsp", "model"):
+            v = acted.get(f"learned_{k}") or {}
+            print(f"- learned, {k}: " + (v["skipped"] if "skipped" in v else
+                  f"promoted {'yes' if v.get('promoted') else 'no'} ({v.get('reason')}); "
+                  f"the editor swapped {v.get('feedback_replaced')} feedback lines"))
     _print_taste("generated scenes", results.get("taste_generated"))
-    _print_taste("acted takes, DSP signals", (results.get("acted") or {}).get("taste"))
+    _print_taste("acted takes, shipped model", (results.get("acted") or {}).get("taste"))
     bl = results.get("blinks") or {}
     if "skipped" in bl:
         print(f"\nBlinks: skipped ({bl['skipped']})")

@@ -8,10 +8,14 @@ Contract (used by ``roughcut bench quality``):
   reading (not over our score terms): ``tight`` the shortest reading (seconds from the first
   to the last word), ``loud`` the loudest (``loudness_db``, mean speech level in dBFS),
   ``face`` the most face on screen (``face_size``), or ``none`` (no taste: only the intended
-  take). Among the options the cut offered for a line (its choice and ranked alternates) that
-  are acceptable, the editor takes the one with the highest ``INTENDED_BONUS x intended +
-  z(taste)`` (the taste standardised over those options): the scripted take, unless another
-  one is clearly more to the editor's taste. Where nothing beats the cut's choice it stays.
+  take). The editor notices a difference only from 0.1 s, 1 dB or a tenth of the face size
+  across the options (below that, the options are alike to that editor). Among the options
+  the cut offered for a line (its choice and ranked alternates) that are acceptable, the
+  editor takes the one with the highest ``INTENDED_BONUS x intended + z(taste)`` (the taste
+  standardised over those options): the scripted take, unless another one is clearly more to
+  the editor's taste. Where nothing beats the cut's choice it stays.
+- A show's scenes have distinct scene numbers (:func:`renumbered`); :func:`scenegen_show`
+  makes a show of full-size generated scenes.
 - :func:`show_benchmark` cuts the feedback scenes with the hand-set weights, lets the editor
   correct them, learns through the real path (OTIO written and diffed: ``learn.diff_timelines``;
   pairs logged, trained, registered and promoted only when they win on the show's held-out
@@ -52,13 +56,46 @@ def _signal(key: str) -> Callable:
     return value
 
 
-# name -> (what the editor keeps choosing, value of a reading: higher is more to the taste)
+# name -> (what the editor keeps choosing, value of a reading: higher is more to the taste,
+#          the smallest difference the editor notices: (absolute, relative to the median))
 TASTES: dict = {
-    "none": ("no taste: the intended take", None),
-    "tight": ("the tighter reading (shortest)", _duration),
-    "loud": ("the louder reading (speech level)", _signal("loudness_db")),
-    "face": ("more face on screen (face size)", _signal("face_size")),
+    "none": ("no taste: the intended take", None, (0.0, 0.0)),
+    "tight": ("the tighter reading (shortest)", _duration, (0.1, 0.0)),
+    "loud": ("the louder reading (speech level)", _signal("loudness_db"), (1.0, 0.0)),
+    "face": ("more face on screen (face size)", _signal("face_size"), (0.0, 0.1)),
 }
+
+
+def _noticed(taste: str, values) -> bool:
+    """Whether the editor hears or sees a difference among ``values`` at all (:data:`TASTES`'
+    smallest noticed difference: 0.1 s, 1 dB, a tenth of the face size)."""
+    absolute, relative = TASTES[taste][2]
+    values = list(values)
+    return len(values) >= 2 and max(values) - min(values) >= max(absolute, relative * abs(statistics.median(values)))
+
+
+def renumbered(scene: ShowScene, scene_id: str) -> ShowScene:
+    """``scene`` with its script scene numbered ``scene_id`` (``<scene_id>.<old id>`` when it
+    has several) and every line id, in the script and the readings, ``<scene number>-<n>``;
+    ``acceptable`` / ``intended`` are still asked with the original ids. A show's scenes have
+    distinct numbers, and the feedback log, the held-out split of the promotion gate and the
+    learner's folds all key on line ids: generated scenes all numbered "1" would otherwise
+    share their lines across scenes."""
+    script = scene.script
+    several = len(script.scenes) > 1
+    new_of, scenes = {}, []
+    for sc in script.scenes:
+        sid = f"{scene_id}.{sc.id}" if several else str(scene_id)
+        lines = []
+        for ln in sc.lines:
+            new_of[ln.id] = f"{sid}-{ln.id.rsplit('-', 1)[-1]}"
+            lines.append(dataclasses.replace(ln, id=new_of[ln.id], scene_id=sid))
+        scenes.append(dataclasses.replace(sc, id=sid, lines=tuple(lines)))
+    old_of = {v: k for k, v in new_of.items()}
+    readings = tuple(dataclasses.replace(r, line_id=new_of.get(r.line_id, r.line_id)) for r in scene.readings)
+    return ShowScene(scene.name, dataclasses.replace(script, scenes=tuple(scenes)), scene.takes, readings,
+                     lambda p, lid: scene.acceptable(p, old_of.get(lid, lid)),
+                     lambda p, lid: scene.intended(p, old_of.get(lid, lid)))
 
 
 def _reading_of(scene: ShowScene, path: str, lid: str):
@@ -81,6 +118,8 @@ def editor_pick(scene: ShowScene, decision, taste: str) -> str:
             v = value(r) if r is not None else None
             if v is not None:
                 vals[p] = v
+    if not _noticed(taste, vals.values()):
+        vals = {}
     mu = statistics.fmean(vals.values()) if vals else 0.0
     sd = statistics.pstdev(vals.values()) if len(vals) >= 2 else 0.0
     def util(p: str) -> float:
@@ -124,24 +163,30 @@ def _cut(scene: ShowScene, weights: Optional[dict]):
 
 
 def learn_taste(work: Path, show: str, scenes: Sequence[ShowScene], taste: str) -> tuple[dict, dict]:
-    """(weights now current for ``show``, the promotion decision) after the editor corrected
-    the hand-set cuts of ``scenes``, through the real feedback path (see module doc)."""
+    """(weights now current for ``show``, the promotion decision with ``feedback_replaced``: the
+    lines the editor swapped) after the editor corrected the hand-set cuts of ``scenes``,
+    through the real feedback path (see module doc)."""
     from ..edit import write_otio
     from ..learn import PreferenceStore, diff_timelines
     from ..learn.registry import learn_from_feedback
 
+    import shutil
+
     folder = work / "taste" / show
+    shutil.rmtree(folder, ignore_errors=True)  # a rerun in the same work dir starts the show afresh
     folder.mkdir(parents=True, exist_ok=True)
     prefs, ops = folder / "prefs", folder / "ops"
-    pairs = []
+    pairs, replaced = [], 0
     for k, s in enumerate(scenes):
         cut = _cut(s, None)
         gen = write_otio(cut, folder / f"{k}_generated.otio")
         edited = write_otio(dataclasses.replace(cut, decisions=tuple(editor_fixes(s, cut, taste))),
                             folder / f"{k}_edited.otio")
-        pairs.extend(diff_timelines(gen, edited).pairs)
+        diff = diff_timelines(gen, edited)
+        pairs.extend(diff.pairs)
+        replaced += len(diff.replaced)
     decision = learn_from_feedback(show, pairs, root=ops, preferences_dir=prefs, when=0.0)
-    return PreferenceStore(prefs).load(show).weights, decision
+    return PreferenceStore(prefs).load(show).weights, {**decision, "feedback_replaced": replaced}
 
 
 def show_benchmark(work: Path, show: str, feedback: Sequence[ShowScene], held_out: Sequence[ShowScene],
@@ -169,8 +214,57 @@ def show_benchmark(work: Path, show: str, feedback: Sequence[ShowScene], held_ou
         n = max(1, hand[2])
         out[taste] = {"editor": TASTES[taste][0], "changed_weights": changed,
                       "promoted": bool(decision.get("promoted")), "reason": decision.get("reason"),
+                      "feedback_replaced": decision["feedback_replaced"],
                       "pairs": decision.get("heldout_pairs"), "lines": hand[2],
+                      "gate_learned": decision.get("candidate_accuracy"), "gate_hand": decision.get("current_accuracy"),
                       "hand_agreement": round(hand[0] / n, 4), "learned_agreement": round(learned[0] / max(1, learned[2]), 4),
                       "hand_intended": round(hand[1] / n, 4), "learned_intended": round(learned[1] / max(1, learned[2]), 4),
                       "editor_off_intended": round(overrides / max(1, learned[2]), 4)}
     return out
+
+
+def scenegen_scene(work: Path, pipeline, seed: int, model) -> ShowScene:
+    """Generated scene ``seed`` at full size (two takes per setup) as a scene of a show, numbered
+    ``seed`` (:func:`renumbered`): built under ``work/scenegen<seed>`` (a complete folder, i.e.
+    one holding its ground truth, which is written last, is reused), analysed through the real
+    pipeline (``pipeline``'s analysis cache) with performance signals from ``model`` (the
+    emotion model; None: DSP only). ``acceptable``: the truth's reading has no defect and its
+    speaker is on camera; ``intended``: the same (generated scenes carry no direction, so the
+    no-taste editor only replaces unusable picks)."""
+    from ..pipeline import describe_takes
+    from ..scenegen import build_scene, load_truth
+    from ..scenegen.build import GeneratedScene
+    from .cutquality import _truth_index
+    from .quality import _analyse, _with_performance
+
+    root = Path(work) / f"scenegen{seed}"
+    truth_path = root / "ground_truth.json"
+    truth = load_truth(truth_path) if truth_path.exists() else None
+    if truth is None or truth.get("seed") != seed or truth.get("small"):
+        sc = build_scene(root, seed=seed)
+        truth = load_truth(sc.ground_truth_path)
+    else:
+        sc = GeneratedScene(root, root / truth["script"], tuple(root / t["path"] for t in truth["takes"]), truth_path)
+    script, analyses = _analyse(sc.media_paths, sc.script_path, pipeline)
+    readings = _with_performance(pipeline, script, analyses, model)
+    takes = describe_takes([a for a in analyses if a.asset.has_video and a.transcript is not None], readings)
+    index = _truth_index(truth, root)
+
+    def usable(path: str, lid: str) -> bool:
+        t = index.get(str(Path(path).resolve()))
+        r = (t["readings"].get(lid) if t else None) or {}
+        return bool(r.get("acceptable")) and bool(r.get("on_camera", True))
+
+    return renumbered(ShowScene(f"scenegen seed {seed}", script, takes, tuple(readings), usable, usable), str(seed))
+
+
+def scenegen_show(work: Path, pipeline, feedback_seeds: Sequence[int], held_seeds: Sequence[int], model,
+                  tastes: Sequence[str] = ("none", "tight", "loud", "face")) -> dict:
+    """:func:`show_benchmark` on a show of generated scenes (:func:`scenegen_scene`): the editor
+    corrects the cuts of ``feedback_seeds``; agreement is reported on ``held_seeds``."""
+    overlap = set(feedback_seeds) & set(held_seeds)
+    if overlap:
+        raise ValueError(f"seeds {sorted(overlap)} are both feedback and held out")
+    feedback = [scenegen_scene(work, pipeline, s, model) for s in feedback_seeds]
+    held = [scenegen_scene(work, pipeline, s, model) for s in held_seeds]
+    return show_benchmark(work, "bench-scenegen", feedback, held, tastes=tastes)

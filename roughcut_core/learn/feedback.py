@@ -3,9 +3,15 @@
 Our OTIO carries, per clip, the line ids, the chosen reading's score terms and every ranked
 alternate (path, file-relative source range, terms). In the edited timeline (read back from
 a host, with or without our metadata) each picture clip is matched to the option of a line
-it overlaps most (same file, overlapping source frames). When the editor swapped our choice
-for one of our alternates we learn "kept beats chosen"; when they kept our choice we learn a
-weaker "chosen beats the alternates".
+it overlaps (same file, at least ``min_overlap`` of the option's source frames); when several
+options of a line are so used, the one whose edited clip sits nearest the line's place in our
+timeline (record time) is the line's, so a take that serves several lines (the same source
+range cut in twice, or a file the editor moved to another line) is not read as "kept" for
+every line it appears in. When the editor swapped our choice for one of our alternates we
+learn "kept beats chosen", and a weaker "kept beats the other alternates" (the editor passed
+over them too: without these a ranker can order every swap right and still put a third
+reading on top); when they kept our choice we learn the weaker "chosen beats the
+alternates".
 """
 from __future__ import annotations
 
@@ -88,8 +94,34 @@ def _start_frames(timeline) -> dict:
     return starts
 
 
+def _record_seconds(clip) -> Optional[float]:
+    """Where ``clip`` starts in its track, in seconds (None when OTIO cannot say)."""
+    try:
+        return float(clip.range_in_parent().start_time.to_seconds())
+    except Exception:
+        return None
+
+
+def _line_places(timeline) -> dict:
+    """line id → record seconds of the clip that carries it in our generated timeline."""
+    out = {}
+    for track in timeline.video_tracks():
+        for clip in track.find_clips():
+            meta = clip.metadata.get("roughcut")
+            at = _record_seconds(clip)
+            if meta and "line_ids" in meta and at is not None:
+                for lid in meta["line_ids"]:
+                    out.setdefault(str(lid), at)
+    return out
+
+
 def edited_ranges(timeline, start_frames: dict) -> list[tuple[str, int, int]]:
     """(path, file-relative in, out) of every picture clip of the edited timeline."""
+    return [c[:3] for c in edited_clips(timeline, start_frames)]
+
+
+def edited_clips(timeline, start_frames: dict) -> list[tuple[str, int, int, Optional[float]]]:
+    """(path, file-relative in, out, record seconds) of every picture clip of the edited timeline."""
     out = []
     for track in timeline.video_tracks():
         if not track.enabled:
@@ -111,12 +143,12 @@ def edited_ranges(timeline, start_frames: dict) -> list[tuple[str, int, int]]:
                 base = our[0]
             a = round(sr.start_time.rescaled_to(rate).value - base)
             b = a + round(sr.duration.rescaled_to(rate).value)
-            out.append((path, a, b))
+            out.append((path, a, b, _record_seconds(clip)))
     return out
 
 
-def _overlap(o: Option, rng: tuple[str, int, int]) -> float:
-    path, a, b = rng
+def _overlap(o: Option, rng: tuple) -> float:
+    path, a, b = rng[:3]
     if path != o.path:
         return 0.0
     inter = max(0, min(b, o.src_out) - max(a, o.src_in))
@@ -128,16 +160,22 @@ def diff_timelines(generated, edited, min_overlap: float = 0.5) -> FeedbackDiff:
     options = generated_options(gen)
     if not options:
         raise RoughcutError(f"{generated}: not a roughcut timeline (no roughcut metadata on its clips)")
-    ranges = edited_ranges(ed, _start_frames(gen))
+    ranges = edited_clips(ed, _start_frames(gen))
+    places = _line_places(gen)
     pairs, kept, replaced, removed = [], [], [], []
     for lid, opts in options.items():
-        best, best_ov = None, 0.0
+        best, best_key = None, None
         for o in opts:
-            ov = max((_overlap(o, r) for r in ranges), default=0.0)
-            if ov > best_ov:
-                best, best_ov = o, ov
+            for r in ranges:
+                ov = _overlap(o, r)
+                if ov < min_overlap:
+                    continue
+                at, here = r[3], places.get(lid)
+                key = (-abs(at - here) if at is not None and here is not None else 0.0, ov)
+                if best_key is None or key > best_key:
+                    best, best_key = o, key
         chosen = opts[0]
-        if best is None or best_ov < min_overlap:
+        if best is None:
             removed.append(lid)
         elif best.chosen:
             kept.append(lid)
@@ -146,5 +184,8 @@ def diff_timelines(generated, edited, min_overlap: float = 0.5) -> FeedbackDiff:
             replaced.append(lid)
             if best.terms and chosen.terms:
                 pairs.append(FeedbackPair(lid, best.terms, chosen.terms, 1.0))
+            if best.terms:  # the editor also passed over our other alternates
+                pairs.extend(FeedbackPair(lid, best.terms, o.terms, CONFIRM_WEIGHT)
+                             for o in opts[1:] if o is not best and o.terms)
     return FeedbackDiff(pairs=tuple(pairs), kept=tuple(kept), replaced=tuple(replaced), removed=tuple(removed),
                         details={"edited_clips": len(ranges), "lines": len(options)})

@@ -9,6 +9,16 @@ the scenes (or, from one scene, the lines) the feedback came from (:data:`L2_GRI
 never split a line), so weights move only as far as they keep predicting the editor's choices
 on scenes they were not fitted on — a term that merely happens to correlate in one scene (say,
 pace for one actor) is held back. Deterministic for the same inputs.
+
+The fit reweights, it never inverts (:func:`lower_bounds`): a term the hand-set ranking counts
+as a virtue (hand-set weight > 0; its value is signed so that higher is better) keeps a weight
+≥ 0, and the terms that decide whether a reading is usable at all (``ranking.ACCEPT_TERMS``:
+line match, defects, sound, focus, SNR, overlap) keep at least :data:`KEEP_USABILITY` of their
+hand-set weight. A taste learned from a few scenes (the editor keeps choosing tighter reads,
+which happen to be heard with a word less) may weigh those less, but cannot make the ranking
+stop caring that a reading is incomplete or noisy, nor make a fault a virtue; it also keeps
+the usability calibration (``ranking.usability``) meaningful. Terms the hand-set ranking does
+not use (weight 0: pace, the taste terms, the intent components) may move either way.
 """
 from __future__ import annotations
 
@@ -23,6 +33,15 @@ MARGIN_SCALE = 12.0
 
 L2_GRID = (0.02, 0.1, 0.5, 2.0, 10.0)
 FOLDS = 4
+KEEP_USABILITY = 0.5
+
+
+def lower_bounds() -> dict:
+    """term → the lowest weight a fit may give it (module doc); None: unbounded."""
+    from ..edit.ranking import ACCEPT_TERMS, HAND_WEIGHTS
+
+    return {t: (KEEP_USABILITY * HAND_WEIGHTS[t] if t in ACCEPT_TERMS else 0.0) if HAND_WEIGHTS.get(t, 0.0) > 0
+            else None for t in TERMS}
 
 
 def _accuracy(prior: dict, weights: dict, pairs: Sequence[FeedbackPair]) -> float:
@@ -90,7 +109,9 @@ def _fit(prior: dict, pairs: Sequence[FeedbackPair], l2: float, *, epochs: int =
     better = torch.tensor([[float(p.better.get(t, 0.0)) for t in names] for p in pairs], dtype=torch.float64)
     worse = torch.tensor([[float(p.worse.get(t, 0.0)) for t in names] for p in pairs], dtype=torch.float64)
     weight = torch.tensor([p.weight for p in pairs], dtype=torch.float64)
-    w = torch.nn.Parameter(w0.clone())
+    bounds = lower_bounds()
+    floor = torch.tensor([bounds[t] if bounds[t] is not None else -float("inf") for t in names], dtype=torch.float64)
+    w = torch.nn.Parameter(torch.maximum(w0.clone(), floor))
     opt = torch.optim.Adam([w], lr=lr)
     diff = better - worse
     for _ in range(epochs):
@@ -100,4 +121,6 @@ def _fit(prior: dict, pairs: Sequence[FeedbackPair], l2: float, *, epochs: int =
         loss = loss + l2 * ((w - w0) ** 2).sum()
         loss.backward()
         opt.step()
+        with torch.no_grad():  # projected: reweight, never invert (module doc)
+            w.copy_(torch.maximum(w, floor))
     return {t: round(float(v), 6) for t, v in zip(names, w.detach())}

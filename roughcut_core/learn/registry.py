@@ -8,11 +8,13 @@ current version and the promotion history. Version 0 is the hand-set weights.
 
 Feedback pairs accumulate in a per-show log (:class:`PairLog`, ``<ops dir>/pairs/<show>.jsonl``)
 written by ``roughcut feedback`` (and the web app's swaps). :func:`split_heldout` holds out
-whole lines (a stable hash of the line id, :data:`HELDOUT_SHARE` of them) so a line never
-trains and tests the same model. The metric is the weighted pairwise agreement with the
+whole scenes when the feedback spans several (:func:`heldout_scenes`), else whole lines (a
+stable hash of the line id, :data:`HELDOUT_SHARE` of them), so a line never trains and tests
+the same model. The metric is the weighted pairwise agreement with the
 editor (:func:`roughcut_core.learn.ranker._accuracy`). :meth:`ModelRegistry.promote` makes a
 version current only when it beats the current one on the *same* held-out pairs by more than
-:data:`MIN_GAIN`; otherwise it refuses with both numbers. Promotion (and rollback) also writes
+:data:`MIN_GAIN` and the pairs it orders differently say so beyond chance
+(:func:`clearly_better`); otherwise it refuses with both numbers. Promotion (and rollback) also writes
 the weights into the show's :class:`~roughcut_core.learn.store.PreferenceStore`, which is what
 ``roughcut cut --show`` ranks with.
 
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import time
 from dataclasses import asdict, dataclass, field
@@ -39,6 +42,8 @@ MODEL_SCHEMA = "roughcut.model/1"
 HELDOUT_SHARE = 0.25
 MIN_GAIN = 0.0  # strictly better on held-out pairs
 MIN_HELDOUT_PAIRS = 4
+MIN_SCENES_FOR_SCENE_SPLIT = 4
+MCNEMAR_CHI2 = 2.71  # chi-square, 1 degree of freedom: p = 0.10 two-sided, 0.05 one-sided
 
 
 def _ops_dir(root) -> Path:
@@ -54,21 +59,59 @@ def _check_show(show: str) -> str:
 
 
 def is_heldout(line_id: str, share: float = HELDOUT_SHARE) -> bool:
-    h = int.from_bytes(hashlib.sha256(line_id.encode("utf-8")).digest()[:4], "big")
-    return (h % 1000) < share * 1000
+    return (_hash(line_id) % 1000) < share * 1000
+
+
+def _hash(key: str) -> int:
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:4], "big")
+
+
+def heldout_scenes(line_ids, share: float = HELDOUT_SHARE) -> frozenset:
+    """The scenes held out whole: with feedback from at least :data:`MIN_SCENES_FOR_SCENE_SPLIT`
+    scenes (the scene part of ``<scene>-<n>`` line ids), the ``ceil(share x scenes)`` of them
+    with the lowest stable hash; else none (lines are held out instead)."""
+    from .ranker import _scene_of
+
+    scenes = sorted({_scene_of(lid) for lid in line_ids if "-" in lid})
+    if len(scenes) < MIN_SCENES_FOR_SCENE_SPLIT:
+        return frozenset()
+    return frozenset(sorted(scenes, key=lambda s: (_hash(s), s))[:max(1, math.ceil(share * len(scenes)))])
 
 
 def split_heldout(pairs: Sequence[FeedbackPair], share: float = HELDOUT_SHARE):
-    """(train, held-out) with whole lines on one side (stable across runs and machines)."""
-    train = [p for p in pairs if not is_heldout(p.line_id, share)]
-    test = [p for p in pairs if is_heldout(p.line_id, share)]
-    return train, test
+    """(train, held-out), stable across runs and machines. With feedback from several scenes
+    whole scenes are held out (:func:`heldout_scenes`): the ranker cuts new scenes, and the lines
+    of one scene share their takes (and actors), so a line held out of a scene whose other lines
+    trained the model would flatter it. Otherwise whole lines (:func:`is_heldout`)."""
+    from .ranker import _scene_of
+
+    scenes = heldout_scenes({p.line_id for p in pairs}, share)
+    if scenes:
+        held = [_scene_of(p.line_id) in scenes and "-" in p.line_id for p in pairs]
+    else:
+        held = [is_heldout(p.line_id, share) for p in pairs]
+    return [p for p, h in zip(pairs, held) if not h], [p for p, h in zip(pairs, held) if h]
 
 
 def heldout_accuracy(weights: dict, pairs: Sequence[FeedbackPair]) -> float:
     from .ranker import _accuracy
 
     return round(_accuracy(weights, weights, pairs), 6)
+
+
+def discordant(candidate: dict, current: dict, pairs: Sequence[FeedbackPair]) -> tuple[int, int]:
+    """(pairs ``candidate`` orders as the editor did and ``current`` does not, the reverse)."""
+    from .ranker import _accuracy
+
+    right = [(_accuracy(candidate, candidate, [p]) > 0.5, _accuracy(current, current, [p]) > 0.5) for p in pairs]
+    return sum(a and not b for a, b in right), sum(b and not a for a, b in right)
+
+
+def clearly_better(better: int, worse: int) -> bool:
+    """McNemar's test on the discordant held-out pairs, one-sided at about 5 %:
+    ``(better - worse)² / (better + worse) > MCNEMAR_CHI2`` with ``better > worse``. A gain
+    made of a pair or two on a small held-out set is chance, not the editor's taste."""
+    return better > worse and (better - worse) ** 2 / (better + worse) > MCNEMAR_CHI2
 
 
 class PairLog:
@@ -218,6 +261,13 @@ class ModelRegistry:
             return {**ev, "promoted": False,
                     "reason": f"held-out agreement {ev['candidate_accuracy']:.3f} does not beat the current "
                               f"{ev['current_accuracy']:.3f}"}
+        better, worse = discordant(self.get(show, version).weights, self.current(show).weights, heldout_pairs)
+        ev.update(pairs_better=better, pairs_worse=worse)
+        if not clearly_better(better, worse):
+            return {**ev, "promoted": False,
+                    "reason": f"held-out agreement {ev['candidate_accuracy']:.3f} vs current "
+                              f"{ev['current_accuracy']:.3f} is within chance: the candidate orders {better} "
+                              f"held-out pairs right that the current does not and {worse} the other way"}
         self._set_current(show, version, "promote", ev)
         return {**ev, "promoted": True,
                 "reason": f"held-out agreement {ev['candidate_accuracy']:.3f} > {ev['current_accuracy']:.3f}"}

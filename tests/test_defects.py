@@ -254,3 +254,79 @@ def test_a_reading_kept_on_the_whole_line_is_named_by_the_recogniser():
     assert _heard_kind(*heard("the fast train never came tonight", both), size) == "substitution"
     assert _heard_kind(*heard("the last train came tonight", ("substitution", "ad_lib")), size) == "substitution"
     assert _heard_kind(*heard("the last train never came tonight", ("restart",)), size) is None
+
+
+def test_a_reading_placed_by_order_is_judged_before_it_serves_as_a_reference(bank):
+    """A line the recogniser garbled: three clean takes carry its word-level labels (misheard),
+    one take's delivery was found without words (the only reading it heard as clean) and the
+    take with a dropped word was placed by script order with no defect. The placed reading is
+    judged against the takes that sound like the line, whatever the recogniser heard there: it
+    is the drop, and the clean takes are not flagged against it."""
+    from dataclasses import replace
+
+    from roughcut_core.align.evidence import EvidenceOptions, apply_evidence
+
+    rng = np.random.default_rng(5)
+    clean = LINE.split()
+    misheard = lambda ws: [("rain" if w.text == "train" else w.text, w, 0.4 if w.text == "train" else 0.9)  # noqa: E731
+                           for w in ws]
+    readings, transcripts, audio = [], {}, {}
+    for name in ("c0", "c1", "c2", "found", "dropped"):
+        spoken = [w for w in clean if w != "never"] if name == "dropped" else clean
+        a, tr, n = _take(bank, spoken, path=name, rng=rng, next_line=False,
+                         heard=None if name in ("found", "dropped") else misheard)
+        r = _reading(tr, n, "1-1", ("substitution",))
+        if name == "found":   # the other actor's mic (quieter, low-passed), no words heard in it
+            from scipy.signal import butter, sosfilt
+
+            a = (0.25 * sosfilt(butter(4, 1000, fs=SR, output="sos"), a)).astype(np.float32)
+            tr = Transcript(name, "en", (), duration=tr.duration)
+            r = replace(r, word_span=(0, 0), text="", score=0.6, defects=(), signals={"defect_evidence": "search"})
+        elif name == "dropped":  # placed by order from garbled words: no defect claimed
+            r = replace(r, score=0.3, defects=(), signals={"defect_evidence": "order"})
+        readings.append(r)
+        transcripts[name], audio[name] = tr, a
+    out = {r.path: r for r in apply_evidence(_script(), readings, transcripts, audio, EvidenceOptions(line_rel=None))}
+    assert out["dropped"].defects == ("missing_words",), out["dropped"].signals
+    for name in ("c0", "c1", "c2", "found"):
+        assert out[name].defects == (), (name, out[name].defects, out[name].signals)
+
+
+def test_a_near_threshold_line_needs_a_sure_recogniser():
+    """``_sure_other_words``: a whole-line cost between ``line_rel_sure`` and ``line_rel`` keeps
+    the words only when the recogniser was sure of every word it heard instead of the script's."""
+    from roughcut_core.align.evidence import EvidenceOptions, _sure_other_words
+
+    o = EvidenceOptions()
+    assert _sure_other_words(1.2, 0.9, o)
+    assert not _sure_other_words(1.2, 0.4, o)       # unsure: a mishearing as likely as a flub
+    assert not _sure_other_words(1.2, None, o)      # nothing heard instead (a drop): no second sign
+    assert not _sure_other_words(1.1, 0.95, o)      # the line sounds like the clean takes
+    assert not _sure_other_words(1.2, 0.9, EvidenceOptions(line_rel_sure=None))
+    assert not _sure_other_words(1.2, 0.9, o, trouble=True)   # misheard there in another take too
+
+
+def test_a_spot_misheard_in_another_take_is_the_recognisers_trouble():
+    """``_misheard_elsewhere``: another take heard other words in place of the same script word
+    (a mishearing spot of this voice); a dropped or added word elsewhere, or another word
+    replaced, is no such sign."""
+    from roughcut_core.align.evidence import _misheard_elsewhere
+
+    line = "There is no fuse box in this building."
+
+    def heard(path: str, text: str) -> tuple:
+        words = tuple(Word(w, k * 0.3, k * 0.3 + 0.25, 0.95) for k, w in enumerate(text.split()))
+        r = LineReading(path=path, line_id="1-1", start=0.0, end=len(words) * 0.3, score=0.9, take_id=path,
+                        character="A", word_span=(0, len(words)), text=text)
+        return r, Transcript(path, "en", words, duration=3.0)
+
+    takes = dict(mine=heard("mine", "There is no few bucks in this building."),
+                 other=heard("other", "There is no few sparks in this building."),
+                 dropped=heard("dropped", "There is no box in this building."),
+                 changed=heard("changed", "There is no fuse box in that building."),
+                 clean=heard("clean", "There is no fuse box in this building."))
+    trs = {k: v[1] for k, v in takes.items()}
+    pool = lambda *names: [takes[n][0] for n in names]  # noqa: E731
+    assert _misheard_elsewhere(takes["mine"][0], pool("mine", "other", "clean"), trs, line)
+    assert not _misheard_elsewhere(takes["mine"][0], pool("mine", "dropped", "changed", "clean"), trs, line)
+    assert not _misheard_elsewhere(takes["clean"][0], pool("clean", "other"), trs, line)

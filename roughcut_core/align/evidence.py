@@ -19,7 +19,13 @@ missed. In this order:
    nothing (a dropped line stays dropped). Found readings are checked for restarts like step 1,
    and a reading placed by script order from garbled words (``defect_evidence == "order"``) gets
    its bounds from where another take's reading matches and is judged like a found one
-   (``search.judge_placed``).
+   (``search.judge_placed``), against the other takes' readings of the line heard at its
+   level whatever the recogniser heard in them (``_references(placed=True)``: their word-level
+   labels are still undecided, and a line garbled enough to be placed by order is mostly
+   misheard there too; chosen only for being heard as the script, the reference was the
+   off-camera or word-less one, against which a dropped or added word hardly shows). Only a
+   placed reading judged clean so serves as a clean reference below; step 4 re-judges it
+   against the same references.
 4. Word-level defects and ``truncated`` stand only with acoustic evidence: the reading is
    compared (MFCC + DTW, ``acoustic``) with up to ``max_refs`` readings of the same line in
    other takes (clean ones, heard at a similar level, when there are any), both ways, word by
@@ -49,14 +55,23 @@ missed. In this order:
    ``NEAR_DB``), on the recogniser's encoder frames, over the cost of the line's other clean
    readings at that level against the same references (``_line_rel``, ``linecost``), is at
    least ``line_rel`` (chosen on tuning material only: generated scenes 3-19, RAVDESS actors
-   01-08). Real actors' takes differ everywhere, so no single word stands out, but the whole
+   01-08), or at least ``line_rel_sure`` with the recogniser sure of every word it heard in
+   place of the script's (lowest probability >= ``asr_sure``, ``_sure_other_words``: two
+   independent signs; a real actor's changed word costs only 1.2-1.25 x on the whole line,
+   RAVDESS tuning flubs heard at 0.94-0.99), unless another take too was heard with other words
+   in place of the same script words (``_misheard_elsewhere``: the recogniser's trouble spot in
+   this voice, where it is as sure of its mishearings: generated scenes 11 and 19, "fuse box"
+   heard as "few bucks" at 0.97, "view box" at 0.72, beside "few sparks" in another take).
+   Real actors' takes differ everywhere, so no single word stands out, but the whole
    line still costs more when the words differ; across mics (no clean reference at the
    reading's level) the cost measures the mic, and only the per-word test decides.
    ``line_rel=None`` turns this off (and computes no whole-line cost).
 5. A ``restart`` whose aborted attempt lies inside another line's reading is dropped.
 Every reading it touched carries ``signals["defect_evidence"]``: ``acoustic`` (checked against
 other takes), ``asr`` (recogniser confidence only), ``noise`` or ``search`` (found by search);
-one whose word-level defects got a whole-line cost carries it as ``signals["line_cost_rel"]``.
+one whose word-level defects got a whole-line cost carries it as ``signals["line_cost_rel"]``
+(and the lowest probability of the words heard in place of the script's, or None, as
+``signals["asr_deviating_prob"]``).
 ``encoder``: the recogniser already loaded (a faster-whisper model or a zero-argument callable
 returning one, ``linecost.Frames``); None loads ``options.line_model`` when a reading needs it
 (``line_model=None``: MFCC frames).
@@ -97,6 +112,7 @@ class EvidenceOptions:
     search: bool = True
     line_model: Optional[str] = "tiny.en"   # frames the whole-line cost compares (None: MFCC)
     line_rel: Optional[float] = 1.3   # whole line costing this × the clean readings' cost: other words
+    line_rel_sure: Optional[float] = 1.15   # ... or this, the recogniser sure of the words it heard instead
 
 
 @dataclass(frozen=True)
@@ -206,11 +222,17 @@ def _signals(r: LineReading, **kv) -> dict:
 
 
 def _references(r: LineReading, readings: Sequence[LineReading], max_refs: int,
-                levels: Optional[Mapping[str, FileLevels]] = None) -> list[LineReading]:
+                levels: Optional[Mapping[str, FileLevels]] = None, *, placed: bool = False) -> list[LineReading]:
     """Other takes' readings of the line to compare with: only clean ones when there are any
     (a flubbed reference differs from every good delivery), and among those only the ones heard
     like this one (speech level within 4 dB: the same mic distance, not the other actor's mic,
-    whose low-passed, roomy sound differs at every sibilant) when there are any; best score first."""
+    whose low-passed, roomy sound differs at every sibilant) when there are any; best score first.
+    ``placed`` (judging a reading placed by script order, ``search.judge_placed``, before any
+    word-level label is decided): "clean" ignores the word-level labels the recogniser gave (on
+    readings with no ``defect_evidence`` yet: its hypotheses, not yet decided; a line garbled
+    enough to be placed by order is mostly misheard in the other takes too, and a reference
+    chosen only for being heard as the script is then the off-camera or word-less one), not the
+    ones already decided on the sound (a reading found by the search or placed and judged)."""
     others = [o for o in readings if o.line_id == r.line_id and (o.path, o.take_id) != (r.path, r.take_id)
               and o.end - o.start > 0.2]
 
@@ -220,7 +242,14 @@ def _references(r: LineReading, readings: Sequence[LineReading], max_refs: int,
         lv = _level(o, levels) if mine is not None else None
         return lv is not None and abs(lv - mine) > NEAR_DB
 
-    clean = [o for o in others if not _flagged(o)]
+    def unclean(o: LineReading) -> bool:
+        if not placed:
+            return _flagged(o)
+        if o.signals.get("defect_evidence"):
+            return _flagged(o)
+        return any(d in ("truncated", "noise") for d in o.defects)
+
+    clean = [o for o in others if not unclean(o)]
     others = clean or others
     near = [o for o in others if not far(o)]
     others = near or others
@@ -237,6 +266,7 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
     levels = {p: FileLevels.of(a, SR) for p, a in audio.items()}
     line_tokens = {ln.id: {homophone_key(t) for t in normalize_words(ln.text)} for ln in script.lines}
     line_sizes = {ln.id: len(normalize_words(ln.text)) for ln in script.lines}
+    line_texts = {ln.id: ln.text for ln in script.lines}
     clips: dict = {}
     from .restart import acoustic_restarts
 
@@ -291,7 +321,8 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
         if r.path not in audio or "noise" in defects or not any(d in CHECKED for d in defects):
             out.append(r)
             continue
-        refs = [o for o in _references(r, pool, options.max_refs, levels) if o.path in audio]
+        placed = r.signals.get("defect_evidence") == "order"   # judged as in search.judge_placed
+        refs = [o for o in _references(r, pool, options.max_refs, levels, placed=placed) if o.path in audio]
         if not refs:
             p = _deviating_prob(r, transcripts.get(r.path), line_tokens.get(r.line_id, set()))
             if p is not None and p < options.asr_sure:
@@ -322,7 +353,8 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
         words_keep, line_only = keep, False
         if rel is not None:  # only computed when options.line_rel is set
             # the whole line against the clean takes, on their own scale, decides the words
-            line_only = not keep and rel[0] >= options.line_rel
+            line_only = not keep and (rel[0] >= options.line_rel or _sure_other_words(
+                rel[0], prob, options, _misheard_elsewhere(r, pool, transcripts, line_texts.get(r.line_id, ""))))
             seen, words_keep = max(seen, 1), keep or line_only
         keep = keep or cut   # the file stops while the voice is still sounding: cut, whatever DTW says
         if seen and "truncated" in defects and keep:
@@ -345,7 +377,8 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
                     defects = [_tie(kind, defects, extra)] + [d for d in defects if d not in WORD_DEFECTS]
         log.debug("evidence %s %s %s: keep=%s ratios %s prob %s rel %s", r.path, r.line_id, r.defects, keep,
                   ratios, prob, rel)
-        extra_sig = {} if rel is None else {"line_cost_rel": round(rel[0], 3), "line_cost_clean": round(rel[1], 3)}
+        extra_sig = {} if rel is None else {"line_cost_rel": round(rel[0], 3), "line_cost_clean": round(rel[1], 3),
+                                            "asr_deviating_prob": None if prob is None else round(prob, 3)}
         out.append(replace(r, defects=tuple(defects),
                            signals=_signals(r, defect_evidence="acoustic", acoustic_worst=round(worst, 3),
                                             **extra_sig)))
@@ -374,6 +407,51 @@ def _line_rel(r: LineReading, refs: Sequence[LineReading], pool: Sequence[LineRe
     others = sorted((q for q in pool if q.line_id == r.line_id and (q.path, q.take_id) != (r.path, r.take_id)
                      and q.end - q.start > 0.2 and q not in clean and near(q)), key=lambda q: -q.score)
     return lc.relative(r, clean, others[:options.max_refs + 2])
+
+
+def _sure_other_words(rel: float, prob: Optional[float], options: EvidenceOptions, trouble: bool = False) -> bool:
+    """The whole line costs ``line_rel_sure`` x the clean readings' or more and the recogniser
+    was sure of every word it heard in place of the script's (lowest probability ``prob`` >=
+    ``asr_sure``; None, no such word, e.g. a dropped word, is not sure): two independent signs,
+    the sound and the recogniser's own confidence, that other words were said. Not where the
+    recogniser heard other words in place of the same script words in another take too
+    (``trouble``, ``_misheard_elsewhere``): there it is sure of its mishearings as well."""
+    return options.line_rel_sure is not None and prob is not None and rel >= options.line_rel_sure \
+        and prob >= options.asr_sure and not trouble
+
+
+def _replaced_slots(r: LineReading, tr: Optional[Transcript], line_text: str) -> set[int]:
+    """Positions of the line's script words the recogniser heard as other words in ``r`` (the
+    ``replace`` stretches of a word alignment of its words with the script's, homophones alike)."""
+    from difflib import SequenceMatcher
+
+    from .normalize import homophone_key, normalize_words
+
+    if tr is None:
+        return set()
+    a, b = r.word_span
+    heard = [homophone_key(t) for w in tr.words[a:b] for t in normalize_words(w.text)]
+    script = [homophone_key(t) for t in normalize_words(line_text)]
+    return {i for op, i1, i2, _, _ in SequenceMatcher(None, script, heard, autojunk=False).get_opcodes()
+            if op == "replace" for i in range(i1, i2)}
+
+
+def _misheard_elsewhere(r: LineReading, pool: Sequence[LineReading], transcripts: Mapping[str, Transcript],
+                        line_text: str) -> bool:
+    """Another take's reading of the line was heard with other words in place of a script word
+    that ``r``'s words replace too: a spot the recogniser mishears in this voice (e.g. "fuse box"
+    heard as "few bucks" in one take, "few sparks" in another), not one actor's slip. Only
+    readings the recogniser heard as the line count: not those under noise or cut short (their
+    words are no evidence), found by the search or placed by order (words not heard as it)."""
+    mine = _replaced_slots(r, transcripts.get(r.path), line_text)
+
+    def heard_as_line(o: LineReading) -> bool:
+        return o.signals.get("defect_evidence") not in ("search", "order", "noise") \
+            and not any(d in ("noise", "truncated") for d in o.defects)
+
+    return bool(mine) and any(
+        o.line_id == r.line_id and (o.path, o.take_id) != (r.path, r.take_id) and heard_as_line(o)
+        and mine & _replaced_slots(o, transcripts.get(o.path), line_text) for o in pool)
 
 
 def _level(x: LineReading, levels) -> Optional[float]:

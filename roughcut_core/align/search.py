@@ -124,15 +124,17 @@ def _words_in(tr: Optional[Transcript], s: float, e: float) -> tuple[int, int]:
     return k, k
 
 
-def _judge(script: Script, cand: LineReading, readings, transcripts, audio, levels, options) -> Optional[tuple[str, ...]]:
+def _judge(script: Script, cand: LineReading, readings, transcripts, audio, levels, options,
+           placed: bool = False) -> Optional[tuple[str, ...]]:
     """Defects of a found, not noisy, not cut-short delivery from the word-level comparison with
     other takes: () when no reference differs (the recogniser misheard it), the kind the audio
     shows (``substitution``, ``missing_words`` or ``ad_lib``) when most differ at some word,
-    None when nothing could be compared."""
+    None when nothing could be compared. ``placed``: a reading placed by script order, whose
+    references are chosen with ``evidence._references(placed=True)``."""
     from .evidence import _clip, _deviating_prob, _pair, _references, verdict
     from .normalize import homophone_key, normalize_words
 
-    refs = [o for o in _references(cand, readings, options.max_refs, levels) if o.path in audio]
+    refs = [o for o in _references(cand, readings, options.max_refs, levels, placed=placed) if o.path in audio]
     pairs = []
     tr_c = transcripts.get(cand.path)
     for o in refs:
@@ -151,8 +153,10 @@ def _judge(script: Script, cand: LineReading, readings, transcripts, audio, leve
 def judge_placed(script: Script, r: LineReading, readings, transcripts, audio, levels, options) -> LineReading:
     """A reading placed from the recogniser's garbled words (``orderfill``): its bounds are set
     to where the line's best reference from another take matches inside them (± 0.3 s, widened
-    to the sounding run), then its defects are judged like a found reading's (``_judge``);
-    unchanged when there is no reference or no match."""
+    to the sounding run), then its defects are judged like a found reading's (``_judge``), the
+    references chosen with ``evidence._references(placed=True)`` (the recogniser's undecided
+    word-level labels on the other takes do not rule them out); unchanged when there is no
+    reference or no match."""
     ref = _best_reference(r.line_id, readings, audio, exclude=r.path)
     if ref is None or r.path not in levels:
         return r
@@ -164,7 +168,7 @@ def judge_placed(script: Script, r: LineReading, readings, transcripts, audio, l
     tr = transcripts.get(r.path)
     span = _words_in(tr, s, e)
     placed = replace(r, start=round(s, 3), end=round(e, 3), word_span=span if span[1] > span[0] else r.word_span)
-    judged = _judge(script, placed, readings, transcripts, audio, levels, options)
+    judged = _judge(script, placed, readings, transcripts, audio, levels, options, placed=True)
     return placed if judged is None else replace(placed, defects=judged)
 
 

@@ -16,7 +16,8 @@ Contract:
   ``options`` are the evidence options (``align.evidence.EvidenceOptions``); the transcriber's
   model is reused for the whole-line cost. ``line_costs`` lists every matched reading that got a
   whole-line relative cost (``signals["line_cost_rel"]``: it carried a word-level defect before
-  the evidence step), with its truth kind and the labels given: what a threshold is chosen on.
+  the evidence step), with its truth kind, the labels given and the recogniser's lowest
+  probability of a word heard in place of the script's (``prob``): what thresholds are chosen on.
 Scenes are scored together; ``per_seed`` keeps each scene's counts.
 """
 from __future__ import annotations
@@ -121,7 +122,7 @@ def score_take(truth_take: dict, found: Sequence, counts: dict, errors: list, ta
             line_costs.append({"scene": tag, "take": truth_take["name"], "line_id": t["line_id"],
                                "truth": t["defect"], "rel": r.signals["line_cost_rel"],
                                "clean_cost": r.signals.get("line_cost_clean"), "given": sorted(labels),
-                               "worst": r.signals.get("acoustic_worst")})
+                               "worst": r.signals.get("acoustic_worst"), "prob": r.signals.get("asr_deviating_prob")})
         counts["missed_readings"] += r is None
         if t["defect"] is None:
             counts["clean"] += 1

@@ -111,3 +111,26 @@ def test_small_scene_end_to_end(small_scene, tmp_path):
     assert summary["binding_accuracy"] == 1.0, detail
     assert summary["shot_size_accuracy"] == 1.0, detail
     assert summary["on_off_accuracy_found"] >= 0.9, detail
+
+
+@pytest.mark.slow
+@needs_media
+def test_a_line_placed_from_garbled_words_and_judged_clean_counts_as_complete(tmp_path):
+    # Seed 8: the recogniser garbles line 1-1 of the wide ("Then hopefully we met on tomorrow"),
+    # so it is placed by script order; judged against the other takes' sound it is clean. Its
+    # score must then be that of a complete reading, not the garbled text's likeness (0.35),
+    # or the cut leaves the speaker's clean on-camera reading for an off-camera one.
+    from roughcut_core.media.probe import probe_many
+    from roughcut_core.pipeline import PipelineOptions, RoughCutPipeline
+    from roughcut_core.scenegen import build_scene
+    from roughcut_core.script import load_script
+
+    root = tmp_path / "scene"
+    build_scene(root, seed=8, small=True)
+    pipeline = RoughCutPipeline(PipelineOptions(cache_dir=str(tmp_path / "cache"), audio_quality=False))
+    assets, errors = probe_many(sorted((root / "media").glob("*.mp4")))
+    assert not errors
+    readings = pipeline.align(load_script(str(root / "scene.fountain")), pipeline.analyze_assets(assets))
+    placed = [r for r in readings if r.signals.get("defect_evidence") == "order" and not r.defects]
+    assert placed, [(r.line_id, r.path, r.signals.get("defect_evidence")) for r in readings]
+    assert all(r.score >= 0.9 for r in placed), [(r.line_id, r.path, r.score) for r in placed]

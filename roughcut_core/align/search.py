@@ -156,7 +156,9 @@ def judge_placed(script: Script, r: LineReading, readings, transcripts, audio, l
     to the sounding run), then its defects are judged like a found reading's (``_judge``), the
     references chosen with ``evidence._references(placed=True)`` (the recogniser's undecided
     word-level labels on the other takes do not rule them out); unchanged when there is no
-    reference or no match."""
+    reference or no match. A placed reading judged clean gets the score of a found one (its
+    length against the reference's, at most 1): the likeness of its garbled words to the script
+    measured the recogniser, not the delivery."""
     ref = _best_reference(r.line_id, readings, audio, exclude=r.path)
     if ref is None or r.path not in levels:
         return r
@@ -169,7 +171,11 @@ def judge_placed(script: Script, r: LineReading, readings, transcripts, audio, l
     span = _words_in(tr, s, e)
     placed = replace(r, start=round(s, 3), end=round(e, 3), word_span=span if span[1] > span[0] else r.word_span)
     judged = _judge(script, placed, readings, transcripts, audio, levels, options, placed=True)
-    return placed if judged is None else replace(placed, defects=judged)
+    if judged is None:
+        return placed
+    if judged:
+        return replace(placed, defects=judged)
+    return replace(placed, defects=(), score=round(min(1.0, (e - s) / max(ref.end - ref.start, 1e-6)), 4))
 
 
 def find_missing(script: Script, readings: Sequence[LineReading], transcripts: Mapping[str, Transcript],

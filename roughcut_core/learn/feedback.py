@@ -8,10 +8,13 @@ options of a line are so used, the one whose edited clip sits nearest the line's
 timeline (record time) is the line's, so a take that serves several lines (the same source
 range cut in twice, or a file the editor moved to another line) is not read as "kept" for
 every line it appears in. When the editor swapped our choice for one of our alternates we
-learn "kept beats chosen", and a weaker "kept beats the other alternates" (the editor passed
-over them too: without these a ranker can order every swap right and still put a third
-reading on top); when they kept our choice we learn the weaker "chosen beats the
-alternates".
+learn "kept beats chosen" and, as strongly, "kept beats each other alternate" (the editor
+passed over them all: learning only "beats our choice" teaches "less of whatever the ranking
+liked" and lets a third reading rise to the top: on acted feedback from actors 01-04, DSP
+signals, intent match on actors 05-08 went 0.366 -> 0.134 with "beats our choice" alone,
+0.330 with the others at a quarter weight, 0.375 with equal weights); when they kept our
+choice we learn a weaker "chosen beats the alternates"
+(:data:`CONFIRM_WEIGHT`: a kept clip may just not have been looked at).
 """
 from __future__ import annotations
 
@@ -184,8 +187,8 @@ def diff_timelines(generated, edited, min_overlap: float = 0.5) -> FeedbackDiff:
             replaced.append(lid)
             if best.terms and chosen.terms:
                 pairs.append(FeedbackPair(lid, best.terms, chosen.terms, 1.0))
-            if best.terms:  # the editor also passed over our other alternates
-                pairs.extend(FeedbackPair(lid, best.terms, o.terms, CONFIRM_WEIGHT)
+            if best.terms:  # the editor passed over our other alternates too (module doc)
+                pairs.extend(FeedbackPair(lid, best.terms, o.terms, 1.0)
                              for o in opts[1:] if o is not best and o.terms)
     return FeedbackDiff(pairs=tuple(pairs), kept=tuple(kept), replaced=tuple(replaced), removed=tuple(removed),
                         details={"edited_clips": len(ranges), "lines": len(options)})

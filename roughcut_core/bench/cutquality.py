@@ -8,7 +8,8 @@
 - ``clipped_speech``: sound in/out points of the clips (the audio range of a split edit) that
   fall inside a ground-truth reading of the clip's take, any character's, more than 40 ms
   from its ends (``sound_cuts_checked`` of them): the measure of clipped words that also
-  works on truths without word timings (the scene generator's);
+  works on truths without word timings (the scene generator's); a restart's reading is left out
+  (its clean part is meant to be cut from inside it);
 - ``speaker_visible``: fraction of dialogue time whose speaker the chosen setup shows;
 - ``jump_cuts``: consecutive clips from different takes of the same setup;
 - ``pick_accuracy``: fraction of lines whose chosen take is one the ground truth's editor
@@ -135,7 +136,7 @@ def cut_quality(cut: Cut, truth: dict, root) -> dict:
             sound_cuts += 1
             clipped_speech += any(Fraction(r["start"]).limit_denominator(100000) + _INSIDE < point
                                   < Fraction(r["end"]).limit_denominator(100000) - _INSIDE
-                                  for r in take["readings"].values())
+                                  for r in take["readings"].values() if r.get("defect") != "restart")
     for r in cutaways:  # a reaction shot hides the speaker for its length
         take = takes.get(str(Path(r.path).resolve()))
         if take is None:

@@ -10,6 +10,10 @@ recording, and never so tight that our own first or last word loses a frame:
   the post-roll but not past the frame containing the next word's start.
 
 When neighbours are closer than one frame the reading's own words win (a cut never clips them).
+
+A reading's edges run on (:func:`run_on`) over the recognised words next to it that no reading
+of the scene claims and that follow on without a pause: the line's misheard last word ("to get
+inside" for "to decide") is speech of that line, not a neighbour to stop the cut before.
 """
 from __future__ import annotations
 
@@ -57,6 +61,33 @@ def neighbours(words: Sequence[Word], span: tuple[int, int]) -> tuple[Optional[f
     prev_end = words[first - 1].end if first > 0 and first - 1 < len(words) else None
     next_start = words[last].start if 0 <= last < len(words) else None
     return prev_end, next_start
+
+
+RUN_ON_GAP = 0.1  # s: a word this close to the reading's edge is said in the same breath
+RUN_ON_MAX = 1.0  # s: how far a reading's edge may run on over unclaimed words
+
+
+def run_on(words: Sequence[Word], span: tuple[int, int], start: float, end: float,
+           claimed=frozenset()) -> tuple[float, float, tuple[int, int]]:
+    """(start, end, word span) of a reading ``[start, end)`` made of ``words[span]``, run on over
+    its unclaimed neighbours (module doc): words whose index is not in ``claimed`` (the indices of
+    every reading's words in this recording), each within ``RUN_ON_GAP`` of the edge so far, up
+    to ``RUN_ON_MAX`` beyond the reading. Unchanged when there are none."""
+    first, last = span
+    if last <= first:
+        return start, end, span
+    lo, hi = start, end
+    k = last
+    while (k < len(words) and k not in claimed and words[k].start - hi <= RUN_ON_GAP
+           and words[k].end - end <= RUN_ON_MAX):
+        hi = max(hi, words[k].end)
+        k += 1
+    j = first
+    while (j > 0 and j - 1 < len(words) and (j - 1) not in claimed and lo - words[j - 1].end <= RUN_ON_GAP
+           and start - words[j - 1].start <= RUN_ON_MAX):
+        lo = min(lo, words[j - 1].start)
+        j -= 1
+    return lo, hi, (j, k)
 
 
 def clipped_words(words: Sequence[Word], src_in: int, src_out: int, rate: Rate,

@@ -9,7 +9,7 @@ with a marker per decision and ranked alternates. Lines with no reading become a
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Optional, Sequence
 
 from ..model import Alternate, Cut, EditDecision, LineReading, Marker, Script
@@ -17,7 +17,7 @@ from ..timebase import (Rate, convert_frames, seconds_to_frame_ceil, seconds_to_
                         seconds_to_frames)
 from .assemble import AssemblyOptions, assemble, idioms
 from .blinkcuts import move_off_blinks
-from .cutpoints import Handles, cut_range, neighbours
+from .cutpoints import Handles, cut_range, neighbours, run_on
 from .ranking import Candidate, rank_readings
 from .splitedits import add_reaction_shots, apply_split_edits
 
@@ -48,12 +48,34 @@ def _source_range(c: Candidate, handles: Handles) -> tuple[int, int]:
                      frame_count=c.take.frame_count or None)
 
 
-def _alternates(line_cands: Sequence[Candidate], chosen: Candidate, n: int, handles: Handles) -> tuple:
+def _claimed_words(readings: Sequence[LineReading]) -> dict:
+    """path -> indices of the recognised words that some reading of the scene is made of."""
+    out: dict = {}
+    for r in readings:
+        out.setdefault(r.path, set()).update(range(*r.word_span))
+    return out
+
+
+def _spoken(c: Optional[Candidate], claimed: dict) -> Optional[Candidate]:
+    """``c`` with its reading's bounds and words run on over the unclaimed words next to it
+    (``cutpoints.run_on``), for cutting only: its score and reasons stay as ranked."""
+    if c is None or not c.take.transcript.words:
+        return c
+    r = c.reading
+    start, end, span = run_on(c.take.transcript.words, r.word_span, r.start, r.end,
+                              claimed.get(r.path, frozenset()))
+    if (start, end, span) == (r.start, r.end, r.word_span):
+        return c
+    return replace(c, reading=replace(r, start=start, end=end, word_span=span))
+
+
+def _alternates(line_cands: Sequence[Candidate], chosen: Candidate, n: int, handles: Handles,
+                claimed: Optional[dict] = None) -> tuple:
     out = []
     for c in line_cands:
         if c is chosen or len(out) >= n:
             continue
-        a_in, a_out = _source_range(c, handles)
+        a_in, a_out = _source_range(_spoken(c, claimed or {}), handles)
         out.append(Alternate(path=c.take.path, src_in=a_in, src_out=a_out, score=round(c.score, 4),
                              why="; ".join(c.reasons), host_id=c.take.host_id, take_id=c.take.take_id,
                              terms=c.terms, rank=c.rank))
@@ -154,6 +176,8 @@ def build_cut(script: Script, takes: dict, readings: Sequence[LineReading],
     picks = assemble(pairs, ranked, options.assembly, establish_at=openings)
     idiom_words = idioms(picks, pairs, options.assembly, establish_at=openings, candidates=ranked)
     rate = _timeline_rate(picks, takes)
+    claimed = _claimed_words(readings)
+    ranked_picks, picks = picks, [_spoken(c, claimed) for c in picks]
     ranges = [(_source_range(c, options.handles) if c else None) for c in picks]
     # Consecutive picks from one recording meet in the pause between them (a through edit):
     # the earlier clip's out is the later clip's in, so nothing is lost or played twice.
@@ -191,7 +215,8 @@ def build_cut(script: Script, takes: dict, readings: Sequence[LineReading],
         decisions.append(EditDecision(
             id=did, path=c.take.path, rate=c.take.rate, src_in=src_in, src_out=src_out, rec_in=rec,
             score=round(c.score, 4), line_ids=(line.id,), reasons=why,
-            alternates=_alternates(ranked.get(line.id, ()), c, options.alternates, options.handles),
+            alternates=_alternates(ranked.get(line.id, ()), ranked_picks[k], options.alternates, options.handles,
+                                   claimed),
             host_id=c.take.host_id, take_id=c.take.take_id, setup=c.take.setup,
             start_frame=c.take.start_frame, markers=(marker,), terms=c.terms, rank=c.rank))
         rec += convert_frames(src_out - src_in, c.take.rate, rate) if c.take.rate != rate else src_out - src_in

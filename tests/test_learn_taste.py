@@ -102,6 +102,22 @@ def test_a_taste_reweights_but_never_makes_a_fault_a_virtue():
     assert min(w[t] for t, v in HAND_WEIGHTS.items() if v > 0) >= 0.0
 
 
+def test_an_intent_fit_is_never_learned_as_a_fault():
+    """The intent components say how well a delivery fits the script's direction. Picks that
+    happen to fit it less on pitch (an editor after tighter reads) may leave them unused, never
+    make a misfit a virtue: on other actors that taught the ranking to pick against the script
+    (RAVDESS feedback 01-08, cut of 09-16: intent match 0.446 -> 0.312 after learning)."""
+    from roughcut_core.edit.ranking import INTENT_PARTS
+    from roughcut_core.learn.feedback import FeedbackPair
+    from roughcut_core.learn.ranker import fit_weights, lower_bounds
+
+    assert all(lower_bounds()[t] == 0.0 for t in INTENT_PARTS)
+    pairs = [FeedbackPair(f"s{k % 4}-{k}", {"pace": 0.3, "intent_pitch": -0.4},
+                          {"pace": -0.1, "intent_pitch": 0.3}) for k in range(24)]
+    w = fit_weights(HAND_WEIGHTS, pairs, l2=0.001)
+    assert w["pace"] > 0.3 and min(w[t] for t in INTENT_PARTS) >= 0.0
+
+
 def test_scenes_of_a_show_get_their_own_line_ids():
     """Generated scenes are all numbered 1: renumbered, their lines are distinct for the
     feedback log, the held-out split and the folds, and the truths still answer."""

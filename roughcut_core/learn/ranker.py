@@ -17,8 +17,10 @@ line match, defects, sound, focus, SNR, overlap) keep at least :data:`KEEP_USABI
 hand-set weight. A taste learned from a few scenes (the editor keeps choosing tighter reads,
 which happen to be heard with a word less) may weigh those less, but cannot make the ranking
 stop caring that a reading is incomplete or noisy, nor make a fault a virtue; it also keeps
-the usability calibration (``ranking.usability``) meaningful. Terms the hand-set ranking does
-not use (weight 0: pace, the taste terms, the intent components) may move either way.
+the usability calibration (``ranking.usability``) meaningful. The intent components (how well
+the delivery's pitch, energy, timing, voice fit the script's direction) are fits by definition:
+the hand-set ranking does not use them (weight 0), and a fit may weigh them up, never below 0.
+The other terms at weight 0 (pace, the taste terms) may move either way.
 """
 from __future__ import annotations
 
@@ -38,10 +40,14 @@ KEEP_USABILITY = 0.5
 
 def lower_bounds() -> dict:
     """term → the lowest weight a fit may give it (module doc); None: unbounded."""
-    from ..edit.ranking import ACCEPT_TERMS, HAND_WEIGHTS
+    from ..edit.ranking import ACCEPT_TERMS, HAND_WEIGHTS, INTENT_PARTS
 
-    return {t: (KEEP_USABILITY * HAND_WEIGHTS[t] if t in ACCEPT_TERMS else 0.0) if HAND_WEIGHTS.get(t, 0.0) > 0
-            else None for t in TERMS}
+    def floor(t: str):
+        if HAND_WEIGHTS.get(t, 0.0) > 0:
+            return KEEP_USABILITY * HAND_WEIGHTS[t] if t in ACCEPT_TERMS else 0.0
+        return 0.0 if t in INTENT_PARTS else None
+
+    return {t: floor(t) for t in TERMS}
 
 
 def _accuracy(prior: dict, weights: dict, pairs: Sequence[FeedbackPair]) -> float:

@@ -353,8 +353,10 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
         words_keep, line_only = keep, False
         if rel is not None:  # only computed when options.line_rel is set
             # the whole line against the clean takes, on their own scale, decides the words
-            line_only = not keep and (rel[0] >= options.line_rel or _sure_other_words(
-                rel[0], prob, options, _misheard_elsewhere(r, pool, transcripts, line_texts.get(r.line_id, ""))))
+            # the trouble-spot check compares the line's other takes' words: only where it counts
+            line_only = not keep and (rel[0] >= options.line_rel or (
+                _sure_other_words(rel[0], prob, options)
+                and not _misheard_elsewhere(r, pool, transcripts, line_texts.get(r.line_id, ""))))
             seen, words_keep = max(seen, 1), keep or line_only
         keep = keep or cut   # the file stops while the voice is still sounding: cut, whatever DTW says
         if seen and "truncated" in defects and keep:

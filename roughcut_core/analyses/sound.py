@@ -16,9 +16,10 @@ Consecutive windows with one label merge into an event whose ``score`` is the me
 label's window confidence (0..1). ``room_tone`` lists silence events of at least 1 s (for the sound
 editor); ``music_under_dialogue`` lists speech spans (1 s and more) whose windows also carry
 held tones, when the music is also heard where nobody speaks: a window with little speech within
-``GAP_NEAR_S`` of the span carries held tones too (a music bed plays on between the lines; a
-steady synthetic or sung voice holds its partials only while it speaks). A span with no such
-window near it (continuous speech) is judged on its speech windows alone.
+``GAP_NEAR_S`` of the span (or, with none that near, the nearest one on each side) carries held
+tones too (a music bed plays on between the lines; a steady synthetic or sung voice holds its
+partials only while it speaks). A block with no such window at all (continuous speech) is judged
+on its speech windows alone.
 """
 from __future__ import annotations
 
@@ -225,7 +226,16 @@ def sound_events(audio16k: np.ndarray, speech_regions=None) -> SoundAnalysis:
 
 
 def _heard_between_lines(feats: list[dict], a: float, b: float) -> bool:
-    """Whether the windows with little speech near ``[a, b)`` carry held tones too (or there are
-    none: continuous speech)."""
-    gaps = [f for f in feats if f["speech"] < 0.3 and f["end"] > a - GAP_NEAR_S and f["start"] < b + GAP_NEAR_S]
+    """Whether the windows with little speech near ``[a, b)`` carry held tones too.
+
+    Near means within ``GAP_NEAR_S``; where dialogue runs on without such a window (tight
+    pickups), the nearest one before and the nearest one after the span stand in: a music bed
+    under the scene is still there at the next pause. Only a block with no pause at all
+    (continuous speech) is judged on its speech windows alone."""
+    quiet = [f for f in feats if f["speech"] < 0.3]
+    gaps = [f for f in quiet if f["end"] > a - GAP_NEAR_S and f["start"] < b + GAP_NEAR_S]
+    if not gaps:
+        before = [f for f in quiet if f["end"] <= a]
+        after = [f for f in quiet if f["start"] >= b]
+        gaps = before[-1:] + after[:1]
     return not gaps or any(f["held"] >= MUSIC_UNDER_HOLD for f in gaps)

@@ -7,12 +7,15 @@ Contract:
   frame widths (y, so both axes share a unit), ``log_scale`` the log zoom factor, ``rot`` radians.
   None when too few corners track (flat picture): no motion is made up.
 - :class:`MotionTracker` (``series_motion`` and ``analyze`` use it): the same per pair, with the
-  points carried along a chunk of up to ``REFRESH`` pairs (corners detected afresh at each
-  chunk's start, or when fewer than 20 survive). At a chunk's end the pair's motion carries a
-  :class:`Chunk`: the points' positions at the chunk's start and end. ``chunk_layers`` splits
-  that displacement into rigid layers (:class:`Parallax`: the similarity that explains most
-  points, then one fitted to the rest), so motion differences too small to see in one pair add
-  up; ``classify_motion`` does this only for shots whose move is a pan or zoom.
+  points carried on from pair to pair; every ``REFRESH`` pairs (a chunk) fresh corners top up
+  the survivors (all are detected afresh when fewer than 20 survive). At a chunk's end the
+  pair's motion carries a :class:`Chunk`: the points' positions at the chunk's start and end,
+  and (``longer``) at up to ``HORIZON`` chunk boundaries back for the points followed since.
+  ``chunk_layers`` splits such a displacement into rigid layers (:class:`Parallax`: the
+  similarity that explains most points, then one fitted to the rest, each within LAYER_PX or
+  LAYER_REL of the typical displacement), so motion differences too small to see in one pair
+  (slow dollies: in one chunk) add up; ``classify_motion`` does this only for shots whose move
+  is a pan or zoom, and only for chunk parts that begin inside the shot.
 - ``classify_motion(times, motions)`` -> :class:`CameraMotion` for one shot: rates per second
   from the per-pair transforms; ``handheld`` when the high-frequency jitter (the residual after a
   0.5 s moving average of the path) dominates; otherwise the dominant smooth component picks
@@ -22,11 +25,13 @@ Contract:
   rates at least ``PARALLAX_RATIO`` apart is a track (``track_left``/``track_right``, named like
   the pan: the camera travels right when the content moves left); a zoom whose chunks mostly
   show two layers scaling the same way at such different rates is a dolly (``dolly_in`` /
-  ``dolly_out``). Tilts are not split (no pedestal/crane kind). Limits: parallax is only seen
-  once the layers' displacements differ by about a pixel at the 96 px analysis width over a
-  chunk, so slow dollies read as zooms (bench: a near layer scaling 2x the background is a
-  dolly at 0.3 log-zoom/s, a zoom at 0.06-0.12; tracks are seen from 0.06 frame widths/s); an
-  object moving the same way as a pan, faster, reads as parallax.
+  ``dolly_out``); a chunk shows it over its own pairs or over its longer horizon. Tilts are not
+  split (no pedestal/crane kind). Limits: parallax is only seen once the layers' displacements
+  differ by about a pixel at the 96 px analysis width over a chunk or its horizon (up to
+  HORIZON x REFRESH = 32 pairs), so a slow dolly needs a long enough shot (bench, near layer
+  scaling 2x the background: 1 s clips are dollies at 0.12-0.3 log-zoom/s, zooms at 0.06;
+  2 s clips are dollies from 0.06 on most sources; tracks are seen from 0.06 frame widths/s);
+  an object moving the same way as a pan, faster, reads as parallax.
   ``magnitude`` is in frame widths per second for pan/tilt/track, log-zoom per second for
   zoom/dolly (the dominant layer's), RMS jitter (frame widths) for handheld, and the total rate
   for static/complex. ``detail_json`` adds ``parallax``: the share of the shot's chunks that
@@ -52,8 +57,11 @@ COMPLEX_RATIO = 0.6
 # LAYER_SHARE of the tracked ones, its rate PARALLAX_RATIO x the other's (same direction), and a
 # difference of PARALLAX_PX pixels over the chunk (x shift for a pan; log-scale difference x
 # the smaller layer's spread for a zoom); a shot needs PARALLAX_SHARE of its chunks to show it.
+# The fit's tolerance grows to LAYER_REL of the median displacement (tracking error grows with
+# the distance followed: a rigid fast zoom followed over 24 pairs split into false layers).
 LAYER_PX = 0.8
-LAYER_MIN = 6
+LAYER_REL = 0.15
+LAYER_MIN = 10
 LAYER_SHARE = 0.08
 PARALLAX_RATIO = 1.3
 PARALLAX_PX = 0.8
@@ -87,10 +95,12 @@ class Parallax:
 @dataclass(frozen=True, eq=False)
 class Chunk:
     """The points followed through one chunk of ``pairs`` frame pairs: ``src`` where they were
-    at its start, ``dst`` at its end (N x 2 pixels)."""
+    at its start, ``dst`` at its end (N x 2 pixels). ``longer``: the same end seen from an
+    earlier chunk boundary (the points followed since then; None: no earlier one kept)."""
     src: np.ndarray
     dst: np.ndarray
     pairs: int
+    longer: Optional["Chunk"] = None
 
 
 @dataclass(frozen=True)
@@ -135,7 +145,9 @@ def frame_motion(prev_grey: np.ndarray, grey: np.ndarray, max_corners: int = 100
     return MotionTracker(max_corners).track(prev_grey, grey)
 
 
-REFRESH = 8  # corners are detected afresh at least every REFRESH pairs
+REFRESH = 8  # pairs per chunk: fresh corners top the points up at least every REFRESH pairs
+HORIZON = 4  # chunk boundaries a point's positions are kept for: a chunk reaches HORIZON x REFRESH pairs back
+LONG_MIN = 24  # points followed since a boundary for a chunk to reach back to it
 LK_WIN = 13
 LK_LEVELS = 2
 LK_ITERS = 20
@@ -163,7 +175,10 @@ def chunk_layers(src: np.ndarray, dst: np.ndarray, pairs: int) -> Optional[Paral
     n = len(src)
     if n < 2 * LAYER_MIN:
         return None
-    m1, in1 = _similarity(src, dst, LAYER_PX)
+    # tracking error grows with the distance a point is followed: the fit tolerates LAYER_REL of
+    # the typical displacement (a long or fast chunk), never less than LAYER_PX
+    thr = max(LAYER_PX, LAYER_REL * float(np.median(np.hypot(*(dst - src).T))))
+    m1, in1 = _similarity(src, dst, thr)
     if m1 is None or in1 is None or int(in1.sum()) < LAYER_MIN:
         return None
     in1 = in1.reshape(-1) == 1
@@ -172,7 +187,7 @@ def chunk_layers(src: np.ndarray, dst: np.ndarray, pairs: int) -> Optional[Paral
     b = None
     rest = ~in1
     if rest.sum() >= need:
-        m2, in2 = _similarity(src[rest], dst[rest], LAYER_PX)
+        m2, in2 = _similarity(src[rest], dst[rest], thr)
         if m2 is not None and in2 is not None and int(in2.sum()) >= need:
             in2 = in2.reshape(-1) == 1
             b = _layer(m2, src[rest][in2], dst[rest][in2])
@@ -181,25 +196,79 @@ def chunk_layers(src: np.ndarray, dst: np.ndarray, pairs: int) -> Optional[Paral
 
 class MotionTracker:
     """Per-pair motion along a stream of frames (module contract). ``track(prev, grey)`` for each
-    consecutive pair, in order -> that pair's :class:`FrameMotion` or None; the tracker keeps
-    the points followed since its chunk's start (its only state). One tracker per stream."""
+    consecutive pair, in order -> that pair's :class:`FrameMotion` or None. The tracker keeps
+    the points it follows, each with its positions at the last ``HORIZON`` chunk boundaries (its
+    only state): at a chunk's end its :class:`Chunk` runs from the earliest boundary that at
+    least ``LONG_MIN`` of the current points were already followed at (up to ``HORIZON`` chunks
+    back), so a slow difference between layers adds up over several chunks. At the next pair
+    the survivors go on and fresh corners (away from them) top the set up to ``max_corners``.
+    A pair that cannot be measured drops every point. One tracker per stream."""
 
     def __init__(self, max_corners: int = 100, min_points: int = 20):
         self.max_corners, self.min_points = max_corners, min_points
-        self._pts = self._anchor = None
+        self._pts = None     # N x 1 x 2 float32: the points now
+        self._marks = None   # N x HORIZON x 2: their positions at the last boundaries (NaN: not yet)
+        self._spans: list[int] = []  # pairs in each of the chunks between those boundaries
         self._n = 0          # pairs tracked
         self._chunk = 0      # pairs in the current chunk
+        self._top_up = True  # a chunk ended: detect fresh corners before the next pair
+
+    def _detect(self, prev_grey: np.ndarray) -> None:
+        """Fresh corners away from the points kept (``minDistance`` from each), up to max_corners."""
+        import cv2
+
+        h, w = prev_grey.shape[:2]
+        dist = max(3, w // 40)
+        kept = 0 if self._pts is None else len(self._pts)
+        mask = None
+        if kept:
+            mask = np.full((h, w), 255, np.uint8)
+            for x, y in self._pts.reshape(-1, 2):
+                cv2.circle(mask, (int(round(x)), int(round(y))), dist, 0, -1)
+        new = None
+        if kept < self.max_corners:
+            new = cv2.goodFeaturesToTrack(prev_grey, maxCorners=self.max_corners - kept, qualityLevel=0.01,
+                                          minDistance=dist, blockSize=5, mask=mask)
+        n_new = 0 if new is None else len(new)
+        if not kept:
+            self._pts = new
+            self._marks = None if new is None else np.full((n_new, HORIZON, 2), np.nan, np.float32)
+            self._spans = []
+        elif n_new:
+            self._pts = np.concatenate([self._pts, new.astype(np.float32)])
+            self._marks = np.concatenate([self._marks, np.full((n_new, HORIZON, 2), np.nan, np.float32)])
+        if self._pts is not None:
+            self._marks[:, -1] = self._pts.reshape(-1, 2)  # this frame is the chunk's start
+        self._chunk = 0
+
+    def _end_chunk(self, dst: np.ndarray) -> Chunk:
+        """The chunk ending now (from its own start), with ``longer`` from the earliest kept
+        boundary that LONG_MIN of the points were followed since."""
+        spans = self._spans + [self._chunk]
+        marks = self._marks
+        longer = None
+        for back in range(min(HORIZON, len(spans)), 1, -1):
+            alive = ~np.isnan(marks[:, -back, 0])
+            if alive.sum() >= LONG_MIN:
+                longer = Chunk(np.ascontiguousarray(marks[alive, -back]), dst[alive], sum(spans[-back:]))
+                break
+        chunk = Chunk(np.ascontiguousarray(marks[:, -1]), dst, self._chunk, longer)
+        # the boundaries shift: this frame becomes the newest, the oldest is forgotten
+        self._marks = np.concatenate([marks[:, 1:], dst[:, None, :].astype(np.float32)], axis=1)
+        self._spans = spans[-(HORIZON - 1):]
+        self._top_up = True
+        return chunk
 
     def track(self, prev_grey: np.ndarray, grey: np.ndarray) -> Optional[FrameMotion]:
         import cv2
 
-        i, self._n = self._n, self._n + 1
+        self._n += 1
         h, w = grey.shape[:2]
-        if self._pts is None or i % REFRESH == 0 or len(self._pts) < self.min_points:
-            self._pts = cv2.goodFeaturesToTrack(prev_grey, maxCorners=self.max_corners, qualityLevel=0.01,
-                                                minDistance=max(3, w // 40), blockSize=5)
-            self._anchor = None if self._pts is None else self._pts.reshape(-1, 2).copy()
-            self._chunk = 0
+        if self._pts is None or self._top_up or len(self._pts) < self.min_points:
+            if self._pts is not None and len(self._pts) < self.min_points:
+                self._pts = self._marks = None  # too few to go on with: start afresh
+            self._detect(prev_grey)
+            self._top_up = False
         pts = self._pts
         if pts is None or len(pts) < 8:
             self._pts = None
@@ -227,13 +296,12 @@ class MotionTracker:
         my = m[1, 0] * cx + m[1, 1] * cy + m[1, 2] - cy
         # Every point that tracked and stays inside goes on (the other layer's too: parallax).
         inside = (dst[:, 0] >= 2) & (dst[:, 0] < w - 2) & (dst[:, 1] >= 2) & (dst[:, 1] < h - 2)
-        anchor = self._anchor[ok][inside]
+        self._marks = self._marks[ok][inside]
         self._pts = dst[inside].reshape(-1, 1, 2).astype(np.float32)
-        self._anchor = anchor
         self._chunk += 1
         chunk = None
-        if (i + 1) % REFRESH == 0 or len(self._pts) < self.min_points:
-            chunk = Chunk(anchor, dst[inside], self._chunk)
+        if self._chunk >= REFRESH or len(self._pts) < self.min_points:
+            chunk = self._end_chunk(dst[inside])
         return FrameMotion(float(mx) / w, float(my) / w, float(np.log(scale)), float(np.arctan2(b, a)),
                            int(inliers.sum()), chunk)
 
@@ -269,6 +337,23 @@ def _shows_parallax(p: Parallax, axis: str) -> bool:
         return False
     lo, hi = sorted((abs(u), abs(v)))
     return hi >= PARALLAX_RATIO * lo
+
+
+def _chunk_parallax(c: Chunk, axis: str, reach: int) -> Optional[bool]:
+    """Whether a chunk shows parallax along ``axis``, over its own pairs or over its longer
+    horizon (a slow difference adds up); only a part within the ``reach`` pairs of the shot up
+    to the chunk's end counts (one that began before the shot's cut spans two pictures);
+    None when no part has enough points to split."""
+    seen = None
+    for part in (c, c.longer):
+        if part is None or part.pairs > reach:
+            continue
+        p = chunk_layers(part.src, part.dst, part.pairs)
+        if p is not None:
+            if _shows_parallax(p, axis):
+                return True
+            seen = False
+    return seen
 
 
 def classify_motion(times: Sequence[float], motions: Sequence[Optional[FrameMotion]]) -> CameraMotion:
@@ -307,13 +392,13 @@ def classify_motion(times: Sequence[float], motions: Sequence[Optional[FrameMoti
     if r2 >= 1.0 and r2 >= COMPLEX_RATIO * r1:
         return CameraMotion("complex", float(np.hypot(pan, tilt) + abs(zoom)), **base)
     mag = abs(zoom) if k1.startswith("zoom") else (abs(pan) if k1.startswith("pan") else abs(tilt))
-    chunks = [m.chunk for _, m in good if m.chunk is not None]
+    chunks = [(m.chunk, i + 1) for i, m in good if m.chunk is not None]
     share = 0.0
     if k1 in PARALLAX_KINDS and chunks:
         axis = k1.split("_", 1)[0]
-        layers = [chunk_layers(c.src, c.dst, c.pairs) for c in chunks]
-        layers = [p for p in layers if p is not None]
-        share = sum(_shows_parallax(p, axis) for p in layers) / len(layers) if layers else 0.0
+        seen = [_chunk_parallax(c, axis, reach) for c, reach in chunks]
+        seen = [v for v in seen if v is not None]
+        share = sum(seen) / len(seen) if seen else 0.0
         if share >= PARALLAX_SHARE:
             return CameraMotion(PARALLAX_KINDS[k1], float(mag), parallax=share, **base)
     return CameraMotion(k1, float(mag), parallax=share, **base)

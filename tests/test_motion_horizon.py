@@ -79,3 +79,53 @@ def test_chunk_begun_before_the_shot_is_not_counted():
 
     assert kind_with_chunk_at(9) == "track_right"   # the chunk's 8 pairs lie inside the shot
     assert kind_with_chunk_at(3) == "pan_right"     # it began 4 pairs before the shot's cut
+
+
+@needs_media
+@pytest.mark.parametrize("kind,rigid", [("dolly_in", "zoom_in"), ("track_right", "pan_right")])
+def test_reading_label_follows_the_shots_track_or_dolly_and_the_cut_signals_carry_it(kind, rigid):
+    from fractions import Fraction
+
+    from roughcut_core.analyses.analyze import PictureConsumer
+    from roughcut_core.analyses.fixtures import layered_crops
+    from roughcut_core.analyses.reading import add_analysis_signals
+    from roughcut_core.edit.assemble import opposed_motion
+    from roughcut_core.edit.signalterms import signal_terms
+    from roughcut_core.model import LineReading
+
+    bg, face = _frames()
+    c = PictureConsumer(Fraction(25))
+    for i, g in enumerate(layered_crops(bg, face, FACE_BOX, kind, n=50, out_w=96, speed=0.3, seed=1, noise=3.0)):
+        c.feed_small(i / 25, np.repeat(g[..., None], 3, axis=2))
+    res = c.result(50)
+    assert [s["camera_motion"]["kind"] for s in res["shots"]] == [kind]
+    (r,) = add_analysis_signals([LineReading("/m/a.mov", "1", 0.2, 1.8, 1.0)], {"/m/a.mov": res})
+    assert r.signals["camera_motion"] == kind  # the old per-reading label said the rigid move
+    # the ranking: the frame still moves at the line's tail; the assembly: a cut into the
+    # opposite move is opposed (for a track: the content's pan at the cut)
+    assert r.signals["camera_move_out"] > 0.12
+    t, said = signal_terms(r.signals)
+    assert t["camera"] < 0 and any("still moving at the tail" in w for _, w in said)
+    if kind.startswith("track"):
+        assert opposed_motion(r.signals, {"camera_pan_in": -r.signals["camera_pan_out"], "camera_tilt_in": 0.0})
+
+
+def test_reading_label_keeps_its_own_move_outside_a_track_or_dolly():
+    from roughcut_core.analyses.reading import analysis_signals, shot_kind
+    from roughcut_core.model import LineReading
+
+    rows = [[i / 25, 0.04, 0.0, 0.0, 0.0] for i in range(50)]                # 0-2 s: still
+    rows += [[i / 25, 0.04, 0.0, 0.0, 0.012] for i in range(50, 100)]       # 2-4 s: growing
+    rows += [[i / 25, 0.04, 0.0, 0.0, -0.012] for i in range(100, 150)]     # 4-6 s: shrinking
+    shot = {"start_frame": 50, "end_frame": 150, "camera_motion": {"kind": "dolly_in", "magnitude": 0.3}}
+    a = {"rate": "25/1", "motion_track": rows, "shots": [
+        {"start_frame": 0, "end_frame": 50, "camera_motion": {"kind": "static", "magnitude": 0.0}}, shot]}
+
+    def label(t0, t1):
+        return analysis_signals(LineReading("/m/a.mov", "1", t0, t1, 1.0), a)["camera_motion"]
+
+    assert shot_kind(a, 2.2, 3.8) == "dolly_in" and shot_kind(a, 0.5, 2.2) == "static"
+    assert label(2.2, 3.8) == "dolly_in"     # a zoom in inside the dolly-in shot
+    assert label(4.2, 5.8) == "zoom_out"     # the same shot, the other way: its own move
+    assert label(0.2, 1.8) == "static"
+    assert shot_kind(a, 3.0, 12.0) is None   # no shot holds half of it

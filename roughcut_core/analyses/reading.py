@@ -4,7 +4,10 @@ Contract:
 - ``analysis_signals(reading, analysis)`` -> dict of the signals below for one reading, from its
   file's ``analyze_asset(..., include_track=True)`` dict; a signal that cannot be measured (no
   motion pairs inside the reading, no sound analysis) is absent:
-  - ``camera_motion``: label, the reading span's camera motion class (``analyses.motion``);
+  - ``camera_motion``: label, the reading span's camera motion class (``analyses.motion``); a
+    pan or zoom inside a shot classed as a track or dolly the same way (``shot_kind``: the shot
+    holding most of the reading) takes the shot's kind: parallax needs the shot's whole
+    horizon (the per-pair track has no layers), the move's direction is the reading's own;
   - ``camera_shake``: 0..1, high-frequency jitter over the reading (1 = twice the handheld level);
   - ``camera_search``: 0..1, how much the frame wanders back and forth: 1 - |net move| / path
     length of the smoothed pan/tilt path, when the path is longer than SEARCH_PATH frame widths
@@ -15,6 +18,8 @@ Contract:
     content motion there (frame widths per second; x < 0: the camera pans right; y > 0: it tilts
     up), so the assembly can avoid cutting between opposing moves;
   - ``music_under``: 0..1 share of the reading with music under the dialogue (or music events).
+- ``shot_kind(analysis, a, b)`` -> the camera motion kind of the shot holding at least half of
+  [a, b] seconds (None: no such shot).
 - ``add_analysis_signals(readings, analyses_by_path)`` -> readings with those signals merged in.
 - ``room_tone_markers(cut, analyses_by_path)`` -> markers on the cut's timeline where a used
   clip's source holds room tone (a silence of at least 1 s): the sound editor's fill.
@@ -51,9 +56,28 @@ def _rate(p: np.ndarray) -> Optional[float]:
     return float(np.hypot(p[:, 2].sum(), p[:, 3].sum()) / span + abs(p[:, 4].sum()) / span)
 
 
+def shot_kind(analysis: Mapping, a: float, b: float) -> Optional[str]:
+    """The camera motion kind of the shot that holds most of [a, b] seconds (at least half of
+    it); None when no shot does or the analysis has no shots."""
+    from fractions import Fraction
+
+    shots = analysis.get("shots") or []
+    if not shots or b <= a:
+        return None
+    fps = float(Fraction(analysis["rate"])) if analysis.get("rate") else 25.0
+    best, cover = None, 0.0
+    for sh in shots:
+        c = min(b, sh["end_frame"] / fps) - max(a, sh["start_frame"] / fps)
+        if c > cover:
+            best, cover = sh, c
+    if best is None or cover < 0.5 * (b - a):
+        return None
+    return (best.get("camera_motion") or {}).get("kind")
+
+
 def analysis_signals(reading, analysis: Optional[Mapping]) -> dict:
     """Signals for one reading (module contract)."""
-    from .motion import JITTER_HANDHELD, FrameMotion, classify_motion
+    from .motion import JITTER_HANDHELD, PARALLAX_KINDS, FrameMotion, classify_motion
 
     out: dict = {}
     if not analysis:
@@ -66,6 +90,8 @@ def analysis_signals(reading, analysis: Optional[Mapping]) -> dict:
         ts = np.cumsum([0.0] + [float(r[1]) for r in p]) + a
         cm = classify_motion(list(ts), motions)
         out["camera_motion"] = cm.kind
+        if cm.kind in PARALLAX_KINDS and shot_kind(analysis, a, b) == PARALLAX_KINDS[cm.kind]:
+            out["camera_motion"] = PARALLAX_KINDS[cm.kind]  # the shot's track/dolly, this direction
         out["camera_shake"] = round(float(np.clip(cm.jitter / (2 * JITTER_HANDHELD), 0.0, 1.0)), 3)
         # wandering: smoothed pan/tilt path length against the net move
         n = max(3, int(round(0.3 / max(float(np.median(p[:, 1])), 1e-3))))

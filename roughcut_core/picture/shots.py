@@ -12,7 +12,10 @@ midpoint; one within ``DISSOLVE_FADE_GAP`` decoded frames of a fade cut is dropp
 own dimming). Cuts closer than ``min_shot`` seconds to an earlier one are merged.
 
 We drive the detectors directly instead of through ``SceneManager`` so the file is decoded once
-for the whole picture stage (PySceneDetect's own backends would decode it a second time).
+for the whole picture stage (PySceneDetect's own backends would decode it a second time). They
+get the RGB frame as is: the content detector's score (``_RgbAdaptive``) and the fade detector's
+frame mean (``_frame_mean``) are computed as PySceneDetect computes them from BGR, bit for bit,
+with exact integer sums instead of int32 arrays (no BGR copy, no per-channel numpy passes).
 Precision: the detectors see the frames we decode (reference frames only for long-GOP codecs),
 so a cut lands within one or two source frames of the true one.
 """
@@ -41,15 +44,52 @@ def _is_black(img: np.ndarray) -> bool:
     return is_black(float(cv2.mean(y)[0]), np.count_nonzero(y < BLACK_LEVEL) / y.size)
 
 
+def _frame_mean(rgb: np.ndarray) -> float:
+    """``numpy.mean`` of a uint8 frame (what ``ThresholdDetector`` compares with its threshold),
+    bit for bit: the exact integer sum (every partial sum is an integer below 2**53, so float64
+    sums it exactly in any order) over the value count."""
+    import cv2
+
+    return float(sum(cv2.sumElems(rgb))) / rgb.size  # unused channels sum to 0
+
+
+def _rgb_adaptive(adaptive_threshold: float, min_scene_len: int):
+    """PySceneDetect's ``AdaptiveDetector`` fed RGB frames. Its frame score is the library's
+    (``ContentDetector._calculate_frame_score`` with no edges and no stats manager: the weighted
+    mean absolute HSV channel difference from the previous frame), computed from one RGB->HSV
+    conversion and exact L1 norms (integer sums, as the library's int32 sums), so every score,
+    and so every cut, is the library's on the same frame in BGR. Edge weights fall back to it."""
+    import cv2
+    from scenedetect.detectors import AdaptiveDetector
+
+    class _RgbAdaptive(AdaptiveDetector):
+        _prev_hsv = None
+
+        def _calculate_frame_score(self, timecode, frame_img):
+            w = self._weights
+            if w.delta_edges > 0.0 or self.stats_manager is not None:
+                return super()._calculate_frame_score(
+                    timecode, cv2.cvtColor(np.ascontiguousarray(frame_img), cv2.COLOR_RGB2BGR))
+            hsv = cv2.split(cv2.cvtColor(np.ascontiguousarray(frame_img), cv2.COLOR_RGB2HSV))
+            prev, self._prev_hsv = self._prev_hsv, hsv
+            if prev is None:
+                return 0.0
+            n = float(hsv[0].shape[0] * hsv[0].shape[1])
+            comps = [cv2.norm(a, b, cv2.NORM_L1) / n for a, b in zip(hsv, prev)] + [0.0]
+            return sum(c * x for c, x in zip(comps, w)) / sum(abs(x) for x in w)
+
+    return _RgbAdaptive(adaptive_threshold=adaptive_threshold, min_scene_len=min_scene_len)
+
+
 class ShotBoundaries:
     def __init__(self, fps: float, content_threshold: float = 3.0, fade_threshold: float = 12.0,
                  min_shot: float = 0.5):
-        from scenedetect.detectors import AdaptiveDetector, ThresholdDetector
+        from scenedetect.detectors import ThresholdDetector
 
         self.fps = Fraction(fps).limit_denominator(1001) if fps and fps > 0 else Fraction(25)
         min_len = max(1, int(round(min_shot * float(self.fps))))
         self._detectors = [
-            AdaptiveDetector(adaptive_threshold=content_threshold, min_scene_len=min_len),
+            _rgb_adaptive(content_threshold, min_len),
             ThresholdDetector(threshold=fade_threshold, min_scene_len=min_len),
         ]
         self.min_shot = min_shot
@@ -66,7 +106,6 @@ class ShotBoundaries:
 
     def feed(self, t: float, small_rgb: np.ndarray, grey: Optional[np.ndarray] = None) -> None:
         """``grey``: ``small_rgb`` in grey (OpenCV's RGB->grey, uint8) when the caller has it."""
-        import cv2
         from scenedetect.common import FrameTimecode
 
         frame = int(round(t * float(self.fps)))
@@ -77,12 +116,12 @@ class ShotBoundaries:
         self._last_tc = tc
         black = _is_black(small_rgb if grey is None else grey)
         self._black.append((frame, black))
-        bgr = cv2.cvtColor(np.ascontiguousarray(small_rgb), cv2.COLOR_RGB2BGR)
         content, fade = self._detectors
-        for cut in content.process_frame(tc, bgr) or ():
+        for cut in content.process_frame(tc, small_rgb) or ():
             if not self._near_black(cut.frame_num):
                 self._cuts.append(float(cut.seconds))
-        for cut in fade.process_frame(tc, bgr) or ():
+        # the fade detector reads only the frame's mean (numpy.mean): a 1x1 frame holding it
+        for cut in fade.process_frame(tc, np.full((1, 1), _frame_mean(small_rgb))) or ():
             if self._seen_picture:
                 self._cuts.append(float(cut.seconds))
                 self._fade_frames.append(int(cut.frame_num))

@@ -115,3 +115,36 @@ def test_a_reading_the_sound_cleared_does_not_raise_the_bar_for_clean_ones():
     ranked = {c.take.path: c for c in rank_readings(out, takes)["1-1"]}
     assert ranked[wide.path].terms["match"] == 1.0
     assert ranked["/m/CU_ALICE_T1.mov"].terms["match"] == 1.0
+
+
+def _flag(r, defect, score, worst):
+    return replace(r, defects=(defect,), score=score,
+                   signals={**r.signals, "defect_evidence": "acoustic", "acoustic_worst": worst})
+
+
+def test_a_flag_the_sound_cannot_lay_on_the_on_camera_reading_keeps_the_speaker_on_screen():
+    # line 1-1 (ALICE): the wide and ALICE's single were compared with each other and flagged on
+    # the same word spike; the recogniser heard the wide nearer the script, so its flag is
+    # disputed and the cut stays on ALICE rather than playing BOB's close-up over her line
+    takes, readings, wide = _coverage(gap=0.8)
+
+    def scene(worst_single):
+        out = []
+        for r in readings:
+            if r.line_id == "1-1" and r.path == wide.path:
+                r = _flag(r, "substitution", 0.83, 2.918)
+            elif r.line_id == "1-1" and r.path == "/m/CU_ALICE_T1.mov":
+                r = _flag(r, "missing_words", 0.67, worst_single)
+            out.append(r)
+        return out
+
+    ranked = {c.take.path: c for c in rank_readings(scene(2.918), takes)["1-1"]}
+    assert ranked[wide.path].acceptable and not ranked["/m/CU_ALICE_T1.mov"].acceptable
+    assert any(r.startswith("flubbed words? (disputed") for r in ranked[wide.path].reasons)
+    cut = build_cut(make_script(n=4), takes, scene(2.918), EditOptions(reaction_shots=False))
+    assert cut.decisions[0].path == wide.path
+    assert cut.decisions[0].reasons[0].startswith("establishing")
+    # each flagged on its own spike: both flags stand, the clean off-camera reading plays
+    cut = build_cut(make_script(n=4), takes, scene(2.5), EditOptions(reaction_shots=False))
+    assert cut.decisions[0].path == "/m/CU_BOB_T1.mov"
+    assert cut.decisions[0].reasons[0].startswith("reaction: BOB listens")

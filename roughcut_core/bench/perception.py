@@ -8,7 +8,10 @@ tuning, 12-20 were the held-out set of issue 13's third session) and scores it a
 ground truth:
 
 - cast binding per setup: a setup (take) is right when the set of characters bound to it equals
-  the characters it shows (``TakeInfo.characters``);
+  the characters it shows (``TakeInfo.characters``) and it shows no unnamed person beyond the
+  scene's silent extras (``--hard`` scenes only); per face track (``face_binding_accuracy``):
+  each track of three or more samples, matched to the nearest drawn face, must carry that
+  face's character (the extra: no script character);
 - on/off camera per reading: truth reading matched to the found reading of the same line in
   the same take; right when ``signals["on_camera"] >= 0.5`` iff the truth says on camera; a
   truth reading with no found reading, or without the signal, counts as wrong;
@@ -22,6 +25,11 @@ ground truth:
   labelled by eye: facing vs turned);
 - on the real clips of ``../shared/media``: the GRID talking heads (one frontal speaker each:
   shot size CU/MCU, the speaker on camera) and DER on ``diarization/`` (``bench.audio`` code).
+
+``--hard`` scores the same seeds built in harder shooting conditions (``scenegen.hard``: sizes
+from MS to ECU, a medium two-shot, a silent extra in a three-shot, per-setup grades, handheld
+sway, over-the-shoulder singles, listener reactions, a closer off-camera voice), kept as
+``scene<N>h``.
 
 ``--json`` prints the raw results; ``--scene-dir`` keeps generated scenes between runs;
 ``--cache-dir`` reuses analyses (default: a fresh temporary cache, so every number is real work).
@@ -37,6 +45,7 @@ import time
 from pathlib import Path
 from typing import Optional, Sequence
 
+import numpy as np
 from . import markdown_table
 from .align_defects import match as match_readings
 
@@ -58,9 +67,31 @@ def _analyse(pipeline, paths: Sequence[Path]):
     return [pipeline.analyze_asset(a) for a in assets], list(errors)
 
 
+def _faces_bound(truth_take: dict, picture, binding, characters: set) -> list[dict]:
+    """Per face track of a take: the truth face nearest its median box centre (a character, or
+    ``EXTRA`` for the silent extra of a hard scene) against the label the binding gave it; right
+    when it names that character, or, for the extra, no script character."""
+    boxes = [(who, b) for who, b in truth_take.get("faces", {}).items()]
+    boxes += [("EXTRA", b) for b in truth_take.get("extra_faces", ())]
+    rows = []
+    if picture is None or binding is None or not boxes:
+        return rows
+    for tr in picture.tracks:
+        if len(tr.boxes) < 3:
+            continue
+        cx = float(np.median([b.box[0] + b.box[2] / 2 for b in tr.boxes]))
+        cy = float(np.median([b.box[1] + b.box[3] / 2 for b in tr.boxes]))
+        want = min(boxes, key=lambda wb: (wb[1][0] + wb[1][2] / 2 - cx) ** 2 + (wb[1][1] + wb[1][3] / 2 - cy) ** 2)[0]
+        got = binding.label(picture.path, tr.track)
+        ok = got not in characters if want == "EXTRA" else got == want
+        rows.append({"take": truth_take["name"], "track": tr.track, "samples": len(tr.boxes), "want": want,
+                     "got": got, "ok": ok})
+    return rows
+
+
 def score_scene(root: Path, pipeline) -> dict:
     """Run the pipeline on one generated scene and score it (see module docstring)."""
-    from ..pipeline import add_picture_signals, describe_takes, scene_characters
+    from ..pipeline import add_picture_signals, bind_scene_cast, describe_takes, scene_characters
     from ..scenegen import load_truth
     from ..script import load_script
 
@@ -72,19 +103,25 @@ def score_scene(root: Path, pipeline) -> dict:
     usable = [a for a in analyses if a.transcript is not None and a.asset.has_video]
     readings = pipeline.align(script, usable)
     cast = scene_characters(script, readings)
-    readings = add_picture_signals(usable, readings, characters=cast)
-    takes = describe_takes(usable, readings, characters=cast)
+    binding = bind_scene_cast(usable, readings, cast)
+    readings = add_picture_signals(usable, readings, characters=cast, binding=binding)
+    takes = describe_takes(usable, readings, characters=cast, binding=binding)
     wall = time.perf_counter() - tick
     by_path = {str(Path(p).resolve()): p for p in takes}
-    setups, onoff, sizes = [], [], []
+    pictures = {str(Path(a.asset.path).resolve()): a.picture for a in usable}
+    script_chars = set(truth["characters"])
+    setups, onoff, sizes, faces = [], [], [], []
     kinds: dict = {k: {"tp": 0, "truth": 0, "flagged": 0} for k in KIND_LABELS}
     clean = clean_flagged = 0
     for t in truth["takes"]:
         path = str((root / t["path"]).resolve())
         info = takes.get(by_path.get(path, path))
         want = sorted(t["shows"])
-        got = sorted(info.characters) if info else []
-        setups.append({"take": t["name"], "want": want, "got": got, "ok": got == want})
+        got = sorted(c for c in info.characters if c in script_chars) if info else []
+        unnamed = sorted(c for c in info.characters if c not in script_chars) if info else []
+        setups.append({"take": t["name"], "want": want, "got": got, "unnamed": unnamed,
+                       "ok": got == want and len(unnamed) <= len(t.get("extra_faces", ()))})
+        faces += _faces_bound(t, pictures.get(path), binding, script_chars)
         want_size = truth["setups"][t["setup"]]["shot_size"]
         got_size = info.shot_size if info else "none"
         sizes.append({"take": t["name"], "want": want_size, "got": got_size, "ok": got_size == want_size})
@@ -108,7 +145,8 @@ def score_scene(root: Path, pipeline) -> dict:
                 if tr["defect"] == kind:
                     kinds[kind]["truth"] += 1
                     kinds[kind]["tp"] += hit
-    return {"seed": truth["seed"], "rate": truth["rate"], "drop_frame": bool(truth.get("drop_frame")), "faces": {c: a["face"] for c, a in truth["actors"].items()},
+    return {"seed": truth["seed"], "hard": bool(truth.get("hard")), "faces_bound": faces,
+            "rate": truth["rate"], "drop_frame": bool(truth.get("drop_frame")), "faces": {c: a["face"] for c, a in truth["actors"].items()},
             "setups": setups, "readings": onoff, "shot_sizes": sizes, "defects": kinds,
             "clean_readings": clean, "clean_flagged": clean_flagged, "seconds": round(wall, 1),
             "errors": errors + [e for a in analyses for e in a.errors]}
@@ -160,6 +198,7 @@ def _acc(rows: list[dict]) -> Optional[float]:
 
 def summarize(scenes: list[dict]) -> dict:
     setups = [s for sc in scenes for s in sc["setups"]]
+    faces = [f for sc in scenes for f in sc.get("faces_bound", ())]
     onoff = [r for sc in scenes for r in sc["readings"]]
     sizes = [s for sc in scenes for s in sc["shot_sizes"]]
     kinds = {}
@@ -175,7 +214,8 @@ def summarize(scenes: list[dict]) -> dict:
     facing = [r for r in found if r["want"] and r.get("facing") is not None]
     return {"facing_on_camera": round(sum(r["facing"] >= 0.5 for r in facing) / len(facing), 3) if facing else None,
             "facing_measured": len(facing),
-            "binding_accuracy": _acc(setups), "on_off_accuracy": _acc(onoff),
+            "binding_accuracy": _acc(setups), "face_binding_accuracy": _acc(faces), "face_tracks": len(faces),
+            "on_off_accuracy": _acc(onoff),
             "on_off_accuracy_found": _acc(found), "readings_found": len(found), "shot_size_accuracy": _acc(sizes),
             "defects": kinds, "clean_flagged_share": round(sum(sc["clean_flagged"] for sc in scenes) / clean, 3)
             if clean else None, "setups": len(setups), "readings": len(onoff)}
@@ -192,10 +232,13 @@ def run(argv=None) -> int:
     parser.add_argument("--cache-dir", help="analysis cache to reuse (default: a fresh temporary one)")
     parser.add_argument("--media", help="shared media folder (default ../shared/media)")
     parser.add_argument("--no-real", action="store_true", help="skip the GRID clips and DER")
+    parser.add_argument("--hard", action="store_true",
+                        help="the scenes in harder conditions (scenegen.hard: full size range, an extra, grades, "
+                             "handheld, over-the-shoulder, listener reactions); kept as scene<N>h")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     from ..scenegen import build_scene
-    from ..scenegen.build import GENERATOR_VERSION
+    from ..scenegen.build import SAME_DEFAULT_SCENES, GENERATOR_VERSION
     from ..scenegen.actors import shared_media_dir
     from .audio import diarization_rows
     from .facing import facing_rows
@@ -210,15 +253,16 @@ def run(argv=None) -> int:
         pipeline = _pipeline(args.cache_dir or str(Path(tmp) / "cache"))
         scenes = []
         for seed in _seeds(args.seeds):
-            root = scene_root / f"scene{seed}"
+            root = scene_root / f"scene{seed}{'h' if args.hard else ''}"
             try:
                 truth = json.loads((root / "ground_truth.json").read_text())
-                fresh = (truth.get("seed") != seed or truth.get("small")
-                         or truth.get("generator", {}).get("version") != GENERATOR_VERSION)
+                version = truth.get("generator", {}).get("version")
+                fresh = (truth.get("seed") != seed or truth.get("small") or bool(truth.get("hard")) != args.hard
+                         or version not in ((GENERATOR_VERSION,) if args.hard else SAME_DEFAULT_SCENES))
             except (OSError, ValueError):
                 fresh = True
             if fresh:
-                build_scene(root, seed, media=media)
+                build_scene(root, seed, media=media, hard=args.hard)
             scenes.append(score_scene(root, pipeline))
         real = [] if args.no_real else real_clips(media, pipeline)
         wides = [] if args.no_real else real_wides(media, pipeline)
@@ -241,7 +285,8 @@ def _print(result: dict) -> None:
                            " + ".join(sc["faces"].values()),
                            _acc(sc["setups"]), _acc(sc["readings"]), _acc(sc["shot_sizes"]), sc["seconds"]]
                           for sc in result["scenes"]]))
-    print(f"\nall: binding {s['binding_accuracy']} over {s['setups']} setups (target 0.95), on/off camera "
+    print(f"\nall: binding {s['binding_accuracy']} over {s['setups']} setups (target 0.95; per face track "
+          f"{s['face_binding_accuracy']} over {s['face_tracks']}), on/off camera "
           f"{s['on_off_accuracy']} over {s['readings']} truth readings (target 0.95; unfound readings count as "
           f"wrong), {s['on_off_accuracy_found']} over the {s['readings_found']} the aligner found; "
           f"shot size {s['shot_size_accuracy']} "
@@ -254,7 +299,7 @@ def _print(result: dict) -> None:
     wrong = [f"{r['take']} {r['line']}: want {'on' if r['want'] else 'off'}, got {r['on_camera']}"
              for sc in result["scenes"] for r in sc["readings"] if not r["ok"]]
     wrong += [f"{x['take']}: want {x['want']}, got {x['got']}" for sc in result["scenes"]
-              for x in sc["setups"] + sc["shot_sizes"] if not x["ok"]]
+              for x in sc["setups"] + sc["shot_sizes"] + sc.get("faces_bound", []) if not x["ok"]]
     if wrong:
         print("\nmisses: " + "; ".join(wrong[:30]))
     if result["real_clips"]:

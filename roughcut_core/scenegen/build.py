@@ -14,23 +14,31 @@ Contract: :func:`build_scene(out_dir, seed, small=False)` writes ``scene.fountai
                               "defect", "spoken_text"}]}],
      "defects": [{"kind", "take", "line_id"}]}
 
+``build_scene(..., hard=True)`` (``scenegen.hard``) adds ``"hard": true``, per take
+``"extra_faces": [box, ...]`` (the silent extra's face, never in ``shows``) and ``"conditions"``
+(the extra's actor, the off-camera level, each setup's grade, sway and over-the-shoulder side).
+
 Everything is a pure function of (seed, small, width, height) and the shared media files.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Optional, Union
+
+import numpy as np
 
 from ..fileio import atomic_write_json, atomic_write_text
 from .actors import load_actor
 from .plan import ScenePlan, plan_scene
-from .render import Layout, encode, levels_per_frame, speech_requests, take_audio
+from .render import EXTRA, Layout, encode, levels_per_frame, speech_requests, take_audio
 
 TRUTH_SCHEMA = "roughcut.scenegen-truth/1"
+# 6: the ``hard`` variant (scenegen.hard); default scenes byte-identical to version 5's;
 # 5: reproducible audio (espeak-ng variant voices reseeded per utterance);
 # 4: seeds >= 12 vary faces per block, rates incl. 59.94 DF, framing, timecode
-GENERATOR_VERSION = "5"
+GENERATOR_VERSION = "6"
+SAME_DEFAULT_SCENES = ("5", "6")  # versions whose default (not hard) scenes are the same bytes
 
 Progress = Callable[[int, int, str], None]
 
@@ -63,18 +71,21 @@ def start_timecode(plan: ScenePlan) -> Optional[str]:
 
 def build_scene(out_dir: Union[str, Path], seed: int = 0, *, small: bool = False, width: int = 640,
                 height: int = 360, media: Optional[Path] = None,
-                progress: Optional[Progress] = None) -> GeneratedScene:
-    """Generate scene ``seed`` into ``out_dir`` (see the module docstring)."""
+                progress: Optional[Progress] = None, hard: bool = False) -> GeneratedScene:
+    """Generate scene ``seed`` into ``out_dir`` (see the module docstring; ``hard``: the same
+    scene in the harder conditions of ``scenegen.hard``)."""
     from ..demo.tts import synthesize_many
 
     if width % 2 or height % 2 or width < 320 or height < 180:
         raise ValueError(f"frame size must be even and at least 320x180, got {width}x{height}")
     report = progress or (lambda done, total, label: None)
-    plan = plan_scene(seed, small=small)
+    plan = plan_scene(seed, small=small, hard=hard)
     root = Path(out_dir)
     media_dir = root / "media"
     media_dir.mkdir(parents=True, exist_ok=True)
     actors = {c.name: load_actor(c.actor, media) for c in plan.characters}
+    if plan.hard is not None and plan.hard.extra:
+        actors[EXTRA] = load_actor(plan.hard.extra, media)
     total = len(plan.takes) + 1
     report(0, total, "speech")
     requests = list(dict.fromkeys(speech_requests(plan)))
@@ -89,14 +100,17 @@ def build_scene(out_dir: Union[str, Path], seed: int = 0, *, small: bool = False
         frames = int(sound.duration * plan.rate)
         levels = {who: levels_per_frame(sound.stems[who], plan.rate, frames) for who in take.setup.shows}
         layout = layouts[take.setup.name]
+        if plan.hard is not None:
+            levels = _reactions(plan, take, levels, layout, frames)
         path = media_dir / f"{take.name}.mp4"
-        encode(path, lambda i: layout.frame(i, {w: lv[i] for w, lv in levels.items()}), frames,
+        encode(path, lambda i: layout.frame(i, {w: lv[i] for w, lv in levels.items()}, take.index, plan.rate), frames,
                sound.mix[:int(frames * 48000 / plan.rate)], plan.rate, width, height, timecode)
         paths.append(path)
         entries.append({
             "path": f"media/{take.name}.mp4", "name": take.name, "setup": take.setup.name, "take": take.take,
             "frames": frames, "duration": round(frames / float(plan.rate), 6), "shows": list(take.setup.shows),
             "faces": layout.face_boxes(),
+            **({"extra_faces": list(layout.face_boxes(extras=True).values())} if plan.hard is not None else {}),
             "readings": [{"line_id": r.line_id, "character": r.character, "start": round(r.start, 4),
                           "end": round(min(r.end, frames / float(plan.rate)), 4), "on_camera": r.on_camera,
                           "defect": r.defect, "spoken_text": r.spoken} for r in sound.readings],
@@ -121,10 +135,28 @@ def build_scene(out_dir: Union[str, Path], seed: int = 0, *, small: bool = False
         "defects": [{"kind": t.defect, "take": t.name, "line_id": t.defect_line} for t in plan.takes if t.defect],
         "generator": {"name": "roughcut.scenegen", "version": GENERATOR_VERSION},
     }
+    if plan.hard is not None:
+        truth["hard"] = True
+        truth["conditions"] = {"extra": plan.hard.extra, "off_camera_db": plan.hard.off_camera_db,
+                               "looks": {name: {"grade": asdict(lk.grade), "sway": lk.sway,
+                                                "over_shoulder": lk.over_shoulder}
+                                         for name, lk in plan.hard.looks.items()}}
     truth_path = root / "ground_truth.json"
     atomic_write_json(truth_path, truth, mode=0o644)
     report(total, total, "ground truth")
     return GeneratedScene(root, script_path, tuple(paths), truth_path)
+
+
+def _reactions(plan: ScenePlan, take, levels: dict, layout: Layout, frames: int) -> dict:
+    """Mouth levels with the hard conditions' listener reactions (and the extra's, when the
+    layout has one), each drawn from (seed, take, who)."""
+    from .hard import reaction_levels
+
+    out = {who: reaction_levels(lv, plan.rate, (plan.seed, take.index, 31, k))
+           for k, (who, lv) in enumerate(sorted(levels.items()))}
+    if any(who == EXTRA for who, *_ in layout.placed):
+        out[EXTRA] = reaction_levels(np.zeros(frames, np.float32), plan.rate, (plan.seed, take.index, 32), always=True)
+    return out
 
 
 def load_truth(path: Union[str, Path]) -> dict:

@@ -27,6 +27,7 @@ from typing import Optional
 import numpy as np
 
 from .actors import ACTORS, GRID_CLIPS, PHOTOS
+from .hard import HardConditions
 
 RATES = (Fraction(24000, 1001), Fraction(25), Fraction(30000, 1001), Fraction(50), Fraction(24))
 NAMES = ("NORA", "DEV", "IRIS", "MILES", "JUNE", "OSCAR", "RUTH", "KAI", "VERA", "THEO")
@@ -122,6 +123,7 @@ class ScenePlan:
     setups: tuple[Setup, ...]
     takes: tuple[Take, ...]
     drop_frame: bool = False    # the takes carry drop-frame timecode (29.97 / 59.94 only)
+    hard: Optional[HardConditions] = None  # harder shooting conditions (``scenegen.hard``)
 
     def character(self, name: str) -> Character:
         return next(c for c in self.characters if c.name == name)
@@ -176,8 +178,9 @@ def _rate_v4(seed: int) -> Fraction:
     return RATES_V4[int(_rng(block, 5).permutation(len(RATES_V4))[pos])]
 
 
-def plan_scene(seed: int, small: bool = False) -> ScenePlan:
-    """The plan for scene ``seed`` (``small``: 3 lines and one take per setup, for tests)."""
+def plan_scene(seed: int, small: bool = False, hard: bool = False) -> ScenePlan:
+    """The plan for scene ``seed`` (``small``: 3 lines and one take per setup, for tests;
+    ``hard``: the same scene shot in harder conditions, see ``scenegen.hard``)."""
     v4 = int(seed) >= LEGACY_SEEDS
     rng = _rng(seed, 2)
     frame = _rng(seed, 6)  # framing draws (v4) never disturb the legacy stream
@@ -200,8 +203,28 @@ def plan_scene(seed: int, small: bool = False) -> ScenePlan:
     takes = [Take(f"{s.name}_T{k}", s, k, i * per_setup + k - 1)
              for i, s in enumerate(setups) for k in range(1, per_setup + 1)]
     takes = _inject_defects(takes, lines, rng, small)
+    conditions = None
+    if hard:
+        takes, conditions = _harden(seed, setups, takes, chars)
+        setups = list(dict.fromkeys(t.setup for t in takes))
     return ScenePlan(int(seed), f"Scene {seed}", chars, lines, rate, tuple(setups), tuple(takes),
-                     drop_frame=v4 and rate in DROP_FRAME_RATES)
+                     drop_frame=v4 and rate in DROP_FRAME_RATES, hard=conditions)
+
+
+def _harden(seed: int, setups: list[Setup], takes: list[Take], chars) -> tuple[list[Take], HardConditions]:
+    """The default plan's takes re-framed by ``hard.draw`` (same defects, same order), setups
+    renamed by camera (``CAM_A`` the wide, ``CAM_B``/``CAM_C`` the singles) so no file name
+    gives the framing away."""
+    from .hard import draw
+
+    named = {s.name: f"CAM_{'ABCDEFGH'[k]}" for k, s in enumerate(setups)}
+    conditions = draw(seed, setups, chars)
+    looks = {named[n]: lk for n, lk in conditions.looks.items()}
+    new = {s.name: Setup(named[s.name], s.shows, looks[named[s.name]].size, looks[named[s.name]].face_height,
+                         looks[named[s.name]].centre) for s in setups}
+    out = [Take(f"{new[t.setup.name].name}_T{t.take}", new[t.setup.name], t.take, t.index, t.defect, t.defect_line)
+           for t in takes]
+    return out, HardConditions(looks, conditions.extra, conditions.extra_scale, conditions.off_camera_db)
 
 
 def _inject_defects(takes: list[Take], lines: tuple[Line, ...], rng: np.random.Generator, small: bool) -> list[Take]:

@@ -29,6 +29,7 @@ from .plan import ScenePlan, Setup, Take, spoken_text
 SR = 48000
 ROOM_RMS = 0.0015
 OFF_CAMERA_DB = -9.0
+EXTRA = "EXTRA"  # the silent extra's key in a hard plan's layout (never a script character)
 PEAK = 0.5
 
 
@@ -62,7 +63,7 @@ def _trim(clip: np.ndarray) -> np.ndarray:
     return clip[max(0, idx[0] - 480):idx[-1] + 480]
 
 
-def _off_camera(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _off_camera(x: np.ndarray, rng: np.random.Generator, db: float = OFF_CAMERA_DB) -> np.ndarray:
     from scipy.signal import butter, fftconvolve, sosfilt
 
     sos = butter(4, 3000, btype="low", fs=SR, output="sos")
@@ -71,7 +72,7 @@ def _off_camera(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     tail = rng.normal(0, 1, n).astype(np.float32) * np.exp(-np.arange(n) / (0.05 * SR)).astype(np.float32)
     tail[0] = 0.0
     wet = fftconvolve(y, tail * 0.02)[:y.size].astype(np.float32)
-    return (y + wet) * np.float32(10 ** (OFF_CAMERA_DB / 20))
+    return (y + wet) * np.float32(10 ** (db / 20))
 
 
 def speech_requests(plan: ScenePlan) -> list[tuple[str, object]]:
@@ -130,8 +131,9 @@ def take_audio(plan: ScenePlan, take: Take, clips: dict) -> TakeSound:
         seg = clip[:total - at]
         stems[who][at:at + seg.size] += seg
     mix = _rng(plan.seed, take.index, 12).normal(0, ROOM_RMS, total).astype(np.float32)
+    db = plan.hard.off_camera_db if plan.hard is not None else OFF_CAMERA_DB
     for who, stem in stems.items():
-        mix += stem if who in take.setup.shows else _off_camera(stem, _rng(plan.seed, take.index, 13))
+        mix += stem if who in take.setup.shows else _off_camera(stem, _rng(plan.seed, take.index, 13), db)
     if noise_at is not None:
         a, b = noise_at
         burst = _rng(plan.seed, take.index, 14).normal(0, 0.25, b - a).astype(np.float32)
@@ -177,14 +179,25 @@ def _alpha(h: int, w: int, box: tuple[float, float, float, float]) -> np.ndarray
 
 
 class Layout:
-    """Where each shown actor sits in ``setup``'s frame; composes frames."""
+    """Where each shown actor sits in ``setup``'s frame; composes frames. In a plan with
+    ``hard`` conditions, ``actors[EXTRA]`` (the silent extra) stands between the two in a WS
+    wide, and every frame gets the setup's over-the-shoulder foreground, handheld sway and grade
+    (``scenegen.hard``)."""
 
     def __init__(self, plan: ScenePlan, setup: Setup, actors: dict, width: int, height: int):
         self.width, self.height = width, height
         self.setup = setup
+        self.seed = plan.seed
         self.backdrop = _backdrop(plan.seed, setup.name, width, height)
         self.placed = []  # (character, actor, scale, x offset, y offset)
+        self.look = plan.hard.looks.get(setup.name) if plan.hard is not None else None
         n = len(setup.shows)
+        if self.look is not None and n == 2 and plan.hard.extra and EXTRA in actors:
+            actor = actors[EXTRA]
+            fx, fy, fw, fh = actor.face_box
+            scale = setup.face_height * plan.hard.extra_scale * height / fh
+            self.placed.append((EXTRA, actor, scale, 0.5 * width - (fx + fw / 2) * scale,
+                                0.38 * height - (fy + fh / 2) * scale))
         for k, who in enumerate(setup.shows):
             actor: Actor = actors[who]
             fx, fy, fw, fh = actor.face_box
@@ -215,16 +228,21 @@ class Layout:
             x0, x1 = int(max(0, cx - half - grow)), int(min(self.width, cx + half + grow))
             self.backdrop[y, x0:x1] = colour.astype(np.uint8)
 
-    def face_boxes(self) -> dict:
-        """character -> face box (x, y, w, h) normalised to the frame, as drawn."""
+    def face_boxes(self, extras: bool = False) -> dict:
+        """character -> face box (x, y, w, h) normalised to the frame, as drawn (``extras``: the
+        silent extra's box, under :data:`EXTRA`, instead of the characters')."""
         out = {}
         for who, actor, scale, ox, oy in self.placed:
+            if (who == EXTRA) != extras:
+                continue
             fx, fy, fw, fh = actor.face_box
             out[who] = [round((fx * scale + ox) / self.width, 4), round((fy * scale + oy) / self.height, 4),
                         round(fw * scale / self.width, 4), round(fh * scale / self.height, 4)]
         return out
 
-    def frame(self, i: int, levels: dict) -> np.ndarray:
+    def frame(self, i: int, levels: dict, take_index: int = 0, rate: Optional[Fraction] = None) -> np.ndarray:
+        """Frame ``i`` of a take (``take_index`` and ``rate`` place the hard conditions' sensor
+        noise and handheld sway; unused otherwise)."""
         canvas = self.backdrop.astype(np.float32)
         H, W = self.height, self.width
         for who, actor, scale, ox, oy in self.placed:
@@ -244,7 +262,19 @@ class Layout:
             src = img[sy0:sy0 + dy1 - dy0, sx0:sx0 + dx1 - dx0].astype(np.float32)
             a = alpha[sy0:sy0 + dy1 - dy0, sx0:sx0 + dx1 - dx0]
             canvas[dy0:dy1, dx0:dx1] = canvas[dy0:dy1, dx0:dx1] * (1 - a) + src * a
-        return np.clip(canvas, 0, 255).astype(np.uint8)
+        if self.look is None:
+            return np.clip(canvas, 0, 255).astype(np.uint8)
+        from .hard import grade_frame, shoulder, sway
+
+        if self.look.over_shoulder:
+            if "shoulder" not in self._cache:
+                self._cache["shoulder"] = shoulder(H, W, self.look.over_shoulder)
+            colour, a = self._cache["shoulder"]
+            canvas = canvas * (1 - a) + colour * a
+        img = np.clip(canvas, 0, 255).astype(np.uint8)
+        t = i / float(rate) if rate else i / 25.0
+        img = sway(img, self.look.sway, t, zlib.crc32(self.setup.name.encode()) + self.seed)
+        return grade_frame(img, self.look.grade, (self.seed, take_index, i, 9))
 
 
 def encode(path: Path, frame_at: Callable[[int], np.ndarray], frames: int, audio: np.ndarray,

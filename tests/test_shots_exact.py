@@ -55,15 +55,18 @@ def test_content_score_and_frame_mean_are_the_librarys():
 def test_dissolve_pixel_change_is_the_float_mean():
     """The dissolve detector's pixel changes (uint8 L1 norms) are the float64 means of its grey
     frames, exactly, and its uint8 ring holds the same grey levels as the float one."""
-    from roughcut_core.picture.dissolve import DissolveDetector, _mean_abs
+    from roughcut_core.picture.dissolve import DissolveDetector, _mean_abs_rows
 
     d = DissolveDetector()
     for i, f in enumerate(_clip()):
         d.feed(i, f)
         assert np.array_equal(d._g8.astype(np.float64), d._grey)
-        for back in (1, 4, 13):
-            a, b = d._grey[d._cap], d._grey[d._cap - back]
-            assert _mean_abs(d._g8[d._cap], d._g8[d._cap - back]) == float(np.mean(np.abs(a - b)))
+        rows = np.array([1, 4, 13])
+        c = d._cap
+        want = np.abs(d._grey[c - rows] - d._grey[c]).mean(axis=1)
+        assert np.array_equal(_mean_abs_rows(d._g8[c - rows], d._g8[c]), want)
+        assert np.array_equal(_mean_abs_rows(d._g8[c - rows], d._g8[c - rows - 1]),
+                              np.abs(d._grey[c - rows] - d._grey[c - rows - 1]).mean(axis=1))
     assert d.boundaries()  # the clip's dissolve is found
 
 

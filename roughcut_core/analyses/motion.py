@@ -61,7 +61,7 @@ COMPLEX_RATIO = 0.6
 # the distance followed: a rigid fast zoom followed over 24 pairs split into false layers).
 LAYER_PX = 0.8
 LAYER_REL = 0.15
-LAYER_MIN = 10
+LAYER_MIN = 8
 LAYER_SHARE = 0.08
 PARALLAX_RATIO = 1.3
 PARALLAX_PX = 0.8
@@ -148,7 +148,7 @@ def frame_motion(prev_grey: np.ndarray, grey: np.ndarray, max_corners: int = 100
 REFRESH = 8  # pairs per chunk: fresh corners top the points up at least every REFRESH pairs
 HORIZON = 4  # chunk boundaries a point's positions are kept for: a chunk reaches HORIZON x REFRESH pairs back
 LONG_MIN = 24  # points followed since a boundary for a chunk to reach back to it
-LK_WIN = 9  # pixels at the 96-px analysis width (13 cost 40 % more LK time, same bench classes)
+LK_WIN = 9  # pixels at the 96-px analysis width (13: 40 % more LK time, the same bench classes but borderline slow dollies)
 LK_LEVELS = 2
 LK_ITERS = 20
 RANSAC_ITERS = 200

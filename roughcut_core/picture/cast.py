@@ -5,14 +5,21 @@ Contract:
   (``PictureAnalysis.track_faceprints``): average-linkage clustering, Euclidean distance
   <= ``LINK`` (dlib's same-person point is 0.6), two tracks seen at the same time in the same
   file never linked. Tracks without a faceprint stay alone. Ids ``person-N``, largest first.
+  Two tracks of one file whose boxes nest (at least ``NESTED`` of the smaller box's area inside
+  the larger, in most of the samples they share) are two detections of the same face: the one
+  seen less often (sharing at least half of its samples with the other) takes the other's
+  person and is left out of the clustering (it would otherwise be a second "person" beside the
+  first).
 - :func:`bind_cast` names people jointly over all setups and takes: for every reading (its
   character, file and span) and every person on screen then, the person's *mouth activity*
   (mean change between samples + spread of ``mouth_open`` + half its rise over the track's
   quiet baseline). ``score[person,
   character]`` = mean activity during that character's readings minus mean activity during the
   other characters' readings (or minus the person's quiet baseline when never seen during
-  them). The person x character matrix is solved as an assignment (Hungarian, one character
-  per person); a person left over is named after the nearest named person when their
+  them). The person x character *sureness* (that difference over its standard error, each
+  reading an observation with at least ``ACT_NOISE`` of spread: many readings that agree beat a
+  few that happen to) is solved as an assignment (Hungarian, one character per person), and an
+  assigned person is named when its score exceeds ``MIN_SCORE``; a person left over is named after the nearest named person when their
   faceprints are within ``LOOSE`` (the same actor split into two clusters) and who is never on
   screen together with a face of that character, else stays
   unnamed ("never seen" as a character) — unless it was on screen during the readings of a
@@ -46,6 +53,7 @@ import numpy as np
 from .pose import facing_score
 
 LINK = 0.55
+NESTED = 0.7
 LOOSE = 0.68
 SCALE = 0.01
 MIN_SCORE = 0.002
@@ -53,6 +61,8 @@ MIN_PRESENCE = 0.2
 LIP_PAD = 0.75
 ELIMINATION_CONFIDENCE = 0.25
 NO_EVIDENCE = -1.0  # score of a person never on screen during the character's readings
+NO_EVIDENCE_T = -100.0  # its sureness (standard errors)
+ACT_NOISE = 0.003  # spread of one reading's mouth activity that is noise (face heights)
 
 
 @dataclass(frozen=True)
@@ -76,9 +86,44 @@ def _tracks(analyses: Sequence):
                 yield an.path, tr, fp
 
 
+def _inside(small, big) -> float:
+    """Share of box ``small``'s area inside box ``big`` (x, y, w, h)."""
+    x0, y0 = max(small[0], big[0]), max(small[1], big[1])
+    x1, y1 = min(small[0] + small[2], big[0] + big[2]), min(small[1] + small[3], big[1] + big[3])
+    area = small[2] * small[3]
+    return max(0.0, x1 - x0) * max(0.0, y1 - y0) / area if area > 0 else 0.0
+
+
+def nested_duplicates(analyses: Sequence) -> dict:
+    """{(path, track): (path, containing track)} for the tracks that are a second detection of
+    a face another track already follows (see the module docstring)."""
+    out = {}
+    for an in analyses:
+        tracks = [tr for tr in an.tracks if tr.boxes]
+        at = {tr.track: {round(b.t, 4): b.box for b in tr.boxes} for tr in tracks}
+        for tr in tracks:
+            own = at[tr.track]
+            best = None
+            for other in tracks:
+                if other.track == tr.track or (an.path, other.track) in out or \
+                        (len(other.boxes), -other.track) < (len(tr.boxes), -tr.track):
+                    continue  # the duplicate is the track seen less often (ties: the later one)
+                shared = [t for t in own if t in at[other.track]]
+                if len(shared) < 0.5 * len(own):
+                    continue
+                pairs = [sorted((own[t], at[other.track][t]), key=lambda b: b[2] * b[3]) for t in shared]
+                inside = [1 for small, big in pairs if _inside(small, big) >= NESTED]
+                if len(inside) > 0.5 * len(shared) and (best is None or len(other.boxes) > len(best.boxes)):
+                    best = other
+            if best is not None:
+                out[(an.path, tr.track)] = (an.path, best.track)
+    return out
+
+
 def cluster_people(analyses: Sequence, link: float = LINK) -> dict:
     """{(path, track): "person-N"} over every track of every analysis (see module docstring)."""
-    items = list(_tracks(analyses))
+    dups = nested_duplicates(analyses)
+    items = [it for it in _tracks(analyses) if (it[0], it[1].track) not in dups]
     clusters = [{"members": [i], "span": [(p, tr.boxes[0].t, tr.boxes[-1].t)]} for i, (p, tr, _) in enumerate(items)]
     fps = [fp for _, _, fp in items]
     n = len(items)
@@ -105,7 +150,15 @@ def cluster_people(analyses: Sequence, link: float = LINK) -> dict:
                        "span": clusters[x]["span"] + clusters[y]["span"]}
         del clusters[y]
     clusters.sort(key=lambda c: -sum(len(items[i][1].boxes) for i in c["members"]))
-    return {(items[i][0], items[i][1].track): f"person-{k}" for k, c in enumerate(clusters, 1) for i in c["members"]}
+    ids = {(items[i][0], items[i][1].track): f"person-{k}" for k, c in enumerate(clusters, 1) for i in c["members"]}
+    for dup, container in dups.items():
+        for _ in range(len(dups)):  # a chain of nested detections ends at a clustered track
+            if container in ids or container not in dups:
+                break
+            container = dups[container]
+        if container in ids:
+            ids[dup] = ids[container]
+    return ids
 
 
 def _baseline(boxes) -> float:
@@ -167,17 +220,20 @@ def bind_cast(analyses: Sequence, readings: Sequence, characters: Sequence[str] 
         return sum(a * n for a, n in vals) / w if w else None
 
     score = np.zeros((len(people), len(chars)))
+    sure = np.full((len(people), len(chars)), NO_EVIDENCE_T)
     for i, p in enumerate(people):
         for j, c in enumerate(chars):
             own = mean(act[p].get(c, []))
             if own is None:
                 score[i, j] = NO_EVIDENCE
                 continue
-            other = mean([v for c2, vs in act[p].items() if c2 != c for v in vs])
+            others = [v for c2, vs in act[p].items() if c2 != c for v in vs]
+            other = mean(others)
             score[i, j] = own - (other if other is not None else 0.5 * own)
+            sure[i, j] = _sureness(act[p][c], others)
     names, conf = {}, {}
     if people and chars:
-        rows, cols = linear_sum_assignment(-score)
+        rows, cols = linear_sum_assignment(-sure)
         for i, j in zip(rows, cols):
             if score[i, j] > MIN_SCORE:
                 runner = max([score[i, k] for k in range(len(chars)) if k != j] + [0.0])
@@ -203,6 +259,21 @@ def bind_cast(analyses: Sequence, readings: Sequence, characters: Sequence[str] 
             merged[label] = max(c, merged.get(label, 0.0))
         setups[an.path] = tuple(sorted(merged.items()))
     return CastBinding(ids, names, conf, setups)
+
+
+def _sureness(own: list, others: list) -> float:
+    """How surely a person's mouth moves more during one character's readings than during the
+    others': the difference of the per-reading activities' means over its standard error
+    (Welch), each reading counting once and carrying at least ``ACT_NOISE`` of spread. Many
+    readings that agree outweigh a few that happen to (a silent extra's chance reaction, or a
+    small face's noisy mouth, during one character's lines)."""
+    a = np.array([v for v, _ in own], np.float64)
+    b = np.array([v for v, _ in others], np.float64)
+    var_a = (a.var(ddof=1) if a.size > 1 else 0.0) + ACT_NOISE ** 2
+    if b.size == 0:
+        return float(0.5 * a.mean() / math.sqrt(var_a / a.size))
+    var_b = (b.var(ddof=1) if b.size > 1 else 0.0) + ACT_NOISE ** 2
+    return float((a.mean() - b.mean()) / math.sqrt(var_a / a.size + var_b / b.size))
 
 
 def _by_elimination(people, chars, score, names, conf) -> None:

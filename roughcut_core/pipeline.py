@@ -32,6 +32,11 @@ class PipelineOptions:
     cache_dir: Optional[str] = None
     use_cache: bool = True
     edit: EditOptions = field(default_factory=EditOptions)
+    # keep each analysed file's 16 kHz mix (as the speech stage decoded it) until ``assemble``, so
+    # the scene pass decodes nothing again: for one process that analyses and cuts (``roughcut
+    # cut``); a pipeline that only analyses (a bridge pool, a Ray worker) lets each go after the
+    # file. Results are the same either way (``speech.shared_audio``).
+    keep_audio_for_scene: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,12 @@ class RoughCutPipeline:
         from .scenecache import SceneCacheStats
 
         self.scene_cache = SceneCacheStats()  # scene-level cache hits/misses (``scenecache``)
+        from .speech.shared_audio import SharedAudio
+
+        # each file's 16 kHz mix as the speech stage decoded it, lent to the sound events and (with
+        # ``keep_audio_for_scene``) the scene pass instead of decoding the file again (bounded;
+        # see ``speech.shared_audio``)
+        self.shared_audio = SharedAudio()
 
     @property
     def speech(self):
@@ -113,7 +124,7 @@ class RoughCutPipeline:
         if asset.has_audio:
             try:
                 with timer.stage("speech"):
-                    transcript = self.speech.transcribe(asset.path, asset=asset)
+                    transcript = self.speech.transcribe(asset.path, asset=asset, shared=self.shared_audio)
             except RoughcutError as exc:
                 errors.append(str(exc))
             if self.options.audio_quality:
@@ -129,6 +140,13 @@ class RoughCutPipeline:
         return transcript, audio
 
     def _analyze_picture(self, asset: MediaAsset, transcript, errors: list, timer: "StageTimer"):
+        try:
+            return self._picture_stage(asset, transcript, errors, timer)
+        finally:  # the file's sound events have had the mix the speech stage kept
+            if not self.options.keep_audio_for_scene:
+                self.shared_audio.discard(asset.path, asset.content_key)
+
+    def _picture_stage(self, asset: MediaAsset, transcript, errors: list, timer: "StageTimer"):
         if not (asset.has_video and self.options.picture):
             return None
         consumer = self._file_analysis_consumer(asset)
@@ -175,7 +193,8 @@ class RoughCutPipeline:
             from .analyses.analyze import analyze_asset
 
             res = analyze_asset(asset, self.cache, consumer=consumer, include_track=True,
-                                boundaries_s=boundaries_s)
+                                boundaries_s=boundaries_s,
+                                audio16k=self.shared_audio.peek(asset.path, asset.content_key))
         except Exception as exc:  # never lose the cut over an extra analysis
             log.warning("%s: file analyses failed: %s", asset.path, exc)
             res = None
@@ -201,7 +220,9 @@ class RoughCutPipeline:
 
         errors: list = []
         transcripts = {a.asset.path: a.transcript for a in analyses if a.transcript is not None}
-        readings = decide_and_measure(script, readings, transcripts, errors=errors, transcriber=self.speech)
+        keys = {a.asset.path: a.asset.content_key for a in analyses}
+        readings = decide_and_measure(script, readings, transcripts, errors=errors, transcriber=self.speech,
+                                      audio_of=lambda p: self.shared_audio.get(p, keys.get(p)))
         for e in errors:
             log.warning("%s", e)
         return readings
@@ -221,6 +242,8 @@ class RoughCutPipeline:
                 readings = self.align(script, usable)
         if scene is None:
             scene = self._scene_signals(script, usable, readings)
+            for a in usable:  # the scene's sound is measured: its kept mixes may go
+                self.shared_audio.discard(a.asset.path, a.asset.content_key)
             if key is not None:
                 from .scenecache import remember_scene
 

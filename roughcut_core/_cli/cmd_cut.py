@@ -80,7 +80,7 @@ def run(args) -> int:
         weights = PreferenceStore(args.preferences_dir).load(args.show).weights
     options = PipelineOptions(
         asr_model=args.asr_model, device=args.device, picture=not args.no_picture,
-        cache_dir=args.cache_dir, use_cache=not args.no_cache,
+        cache_dir=args.cache_dir, use_cache=not args.no_cache, keep_audio_for_scene=True,
         edit=EditOptions(assembly=AssemblyOptions(preset=args.preset, favour_character=args.favour,
                                                   target_duration=args.target_duration),
                          handles=Handles(*args.handles), weights=weights, split_edits=args.split_edits,

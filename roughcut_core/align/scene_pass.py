@@ -11,6 +11,8 @@ readings as they were and adds one line naming it to ``errors`` (when given); th
 ``transcriber`` (a ``speech.SpeechTranscriber``, optional): when its model is the one the
 whole-line cost compares on (``options.line_model``), that already loaded model's encoder is
 reused (``linecost.Frames``), loaded only if a reading needs it; otherwise the model is loaded there.
+``audio_of`` (optional): path -> that file's 16 kHz mono mix, when the caller already holds it
+(the pipeline's ``speech.shared_audio.SharedAudio``); it must equal ``decode_audio(path, SR)``.
 """
 from __future__ import annotations
 
@@ -24,14 +26,15 @@ from .orderfill import place_by_order
 
 def decide_and_measure(script: Script, readings: Sequence[LineReading], transcripts: Mapping[str, Transcript],
                        *, options: EvidenceOptions = EvidenceOptions(),
-                       errors: Optional[list] = None, transcriber=None) -> tuple[LineReading, ...]:
+                       errors: Optional[list] = None, transcriber=None,
+                       audio_of=None) -> tuple[LineReading, ...]:
     from ..audio.reading_sound import FileLevels, reading_signals
     from ..speech.audio_io import decode_audio
 
     audio = {}
     for path in dict.fromkeys(r.path for r in readings):
         try:
-            audio[path] = decode_audio(path, SR)
+            audio[path] = audio_of(path) if audio_of is not None else decode_audio(path, SR)
         except (RoughcutError, OSError) as exc:
             if errors is not None:
                 errors.append(f"{path}: sound not measured per reading: {exc}")

@@ -118,7 +118,8 @@ def run_spec(spec: dict) -> dict:
 
     opts = spec.get("options") or {}
     options = PipelineOptions(asr_model=opts.get("asr_model", "tiny.en"), device=opts.get("device", "auto"),
-                              picture=bool(opts.get("picture", True)), cache_dir=spec["cache_dir"])
+                              picture=bool(opts.get("picture", True)), cache_dir=spec["cache_dir"],
+                              keep_audio_for_scene=True)  # as `roughcut cut`
     keys: dict = {}  # the blink probe's cache keys, filled in once the files are probed
     if options.picture:  # as `roughcut cut`: cut frames moved off blinks, windows in the cache
         from dataclasses import replace

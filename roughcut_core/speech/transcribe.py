@@ -142,11 +142,15 @@ class SpeechTranscriber:
         encoder instead of loading the weights a second time)."""
         return self._model()
 
-    def transcribe(self, path: Union[str, Path], asset: Optional[MediaAsset] = None) -> Transcript:
-        """Refined transcript of ``path`` (cached). MediaError on unusable input."""
-        return self.transcribe_detailed(path, asset).transcript
+    def transcribe(self, path: Union[str, Path], asset: Optional[MediaAsset] = None,
+                   shared: Any = None) -> Transcript:
+        """Refined transcript of ``path`` (cached). MediaError on unusable input. ``shared``: a
+        ``shared_audio.SharedAudio`` that keeps the 16 kHz mix this decodes (when it decodes:
+        a cache hit decodes nothing), for the later stages of the same run."""
+        return self.transcribe_detailed(path, asset, shared).transcript
 
-    def transcribe_detailed(self, path: Union[str, Path], asset: Optional[MediaAsset] = None) -> SpeechResult:
+    def transcribe_detailed(self, path: Union[str, Path], asset: Optional[MediaAsset] = None,
+                            shared: Any = None) -> SpeechResult:
         """Like :meth:`transcribe`, also returning raw whisper times and step timings."""
         path = Path(path)
         if not path.is_file():
@@ -154,13 +158,17 @@ class SpeechTranscriber:
         if asset is not None and not asset.has_audio:
             raise MediaError(path, "no audio stream")
         params = self.options.cache_params()
+        recorder = None
+        if shared is not None:
+            recorder = shared.recorder(path, asset.content_key if asset is not None else None,
+                                       asset.duration if asset is not None else None)
         if self.cache is None:
-            return self._run(path)
+            return self._run(path, recorder)
         key = asset.content_key if asset is not None and asset.content_key else content_key(path)
         computed: list[SpeechResult] = []
 
         def compute() -> dict:
-            result = self._run(path)
+            result = self._run(path, recorder)
             computed.append(result)
             return _result_to_json(result)
 
@@ -170,7 +178,7 @@ class SpeechTranscriber:
         return _result_from_json(value, path)
 
     # -- work -----------------------------------------------------------------------------
-    def _run(self, path: Path) -> SpeechResult:
+    def _run(self, path: Path, recorder=None) -> SpeechResult:
         timings = {"decode": 0.0, "asr": 0.0, "refine": 0.0}
         raw: list[Word] = []
         refined: list[Word] = []
@@ -186,6 +194,8 @@ class SpeechTranscriber:
         tick = time.perf_counter()
         for t0, block in blocks:
             timings["decode"] += time.perf_counter() - tick
+            if recorder is not None:
+                recorder.add(t0, block)
             if not pending:
                 pending_t0 = t0
             pending.append(block)
@@ -200,6 +210,8 @@ class SpeechTranscriber:
                 pending_t0 += split / SAMPLE_RATE
             tick = time.perf_counter()
         timings["decode"] += time.perf_counter() - tick
+        if recorder is not None:
+            recorder.done()
         if pending_len:
             self._window(np.concatenate(pending), pending_t0, state, raw, refined, timings)
 

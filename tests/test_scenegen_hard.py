@@ -59,3 +59,12 @@ def test_grade_and_sway_are_reproducible_and_change_the_picture():
     assert np.array_equal(sway(rgb, 0.0, 1.0, 5), rgb)
     moved = sway(rgb, 0.015, 1.0, 5)
     assert not np.array_equal(moved, rgb) and np.array_equal(moved, sway(rgb, 0.015, 1.0, 5))
+
+
+
+def test_scene_gen_command_takes_hard(tmp_path):
+    from roughcut_core._cli.main import build_parser
+
+    args = build_parser().parse_args(["scene-gen", str(tmp_path), "--seed", "14", "--hard"])
+    assert args.hard is True and args.seed == 14
+    assert build_parser().parse_args(["scene-gen", str(tmp_path)]).hard is False

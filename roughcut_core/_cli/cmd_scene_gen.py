@@ -10,6 +10,9 @@ def register(sub) -> None:
     p.add_argument("out_dir", help="folder to write scene.fountain, media/ and ground_truth.json into")
     p.add_argument("--seed", type=int, default=0, help="scene number (faces, voices, rate, framing, defects)")
     p.add_argument("--small", action="store_true", help="3 lines, one take per setup (quick tests)")
+    p.add_argument("--hard", action="store_true",
+                   help="the same scene in harder conditions: sizes MS to ECU, an extra, grades, handheld, "
+                        "over-the-shoulder singles, listener reactions (scenegen.hard)")
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -17,7 +20,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from roughcut_core.scenegen import build_scene
 
-    scene = build_scene(args.out_dir, seed=args.seed, small=args.small)
+    scene = build_scene(args.out_dir, seed=args.seed, small=args.small, hard=args.hard)
     if args.json:
         print_json({"root": str(scene.root), "script": str(scene.script_path),
                     "media": [str(p) for p in scene.media_paths],

@@ -30,13 +30,16 @@ from .decode import iter_decoded, prefetch
 from .speaking import mark_speaking
 from .tracks import iou as _iou
 
-VERSION = "2.4"  # 2.0: tiled small-face detection, dlib faceprints per track (issue 13); 2.1: head yaw per face; 2.2: adaptive sampling, identity work per face location; 2.3: with back-off (issue 23); 2.4: face keypoints kept (storedfaces)
+VERSION = "2.5"  # 2.0: tiled small-face detection, dlib faceprints per track (issue 13); 2.1: head yaw per face; 2.2: adaptive sampling, identity work per face location; 2.3: with back-off (issue 23); 2.4: face keypoints kept (storedfaces); 2.5: at most FACEPRINTS_PER_PLACE faceprints per face location
 # Identity work is per face *location*, not per sample (issue 23; _PerPlace): a face gets its LBP
 # texture and its dlib descriptor (~90 ms of CPU a face) when first seen, then again after
 # EMBED_PERIOD_S / FACEPRINT_PERIOD_S, backing off to 8x that in a long take, and anew after a
-# cut; so every track has at least one of each, and a track's mean is over several.
+# cut; so every track has at least one of each, and a track's mean is over several. The dlib
+# descriptor of one face location stops after FACEPRINTS_PER_PLACE (the binding needs a track's
+# identity, and a still face gives the same print again: issue 23, 23f).
 EMBED_PERIOD_S = 1.0
 FACEPRINT_PERIOD_S = 3.0
+FACEPRINTS_PER_PLACE = 2
 _SAME_PLACE_IOU = 0.3
 ANALYZER = "picture"
 
@@ -93,15 +96,17 @@ def assign_speaking(analysis: PictureAnalysis, speech_intervals) -> PictureAnaly
 class _PerPlace:
     """When a face location is due identity work again: at its first sight, then after
     ``period``, 2x, 4x ... up to ``MAX_BACKOFF``x ``period`` (a long static take needs a few
-    samples for a track's mean, not hundreds). A location follows its face (the box is updated
-    on every sighting, IoU > ``_SAME_PLACE_IOU``), is forgotten when unseen for ``FORGET_S``, and
-    all are forgotten at a cut (``clear``). Holds a few entries, whatever the file length."""
+    samples for a track's mean, not hundreds), and never more than ``limit`` times (None: no
+    limit). A location follows its face (the box is updated on every sighting, IoU >
+    ``_SAME_PLACE_IOU``), is forgotten when unseen for ``FORGET_S``, and all are forgotten at a
+    cut (``clear``). Holds a few entries, whatever the file length."""
 
     MAX_BACKOFF = 8
     FORGET_S = 2.0
 
-    def __init__(self, period: float):
+    def __init__(self, period: float, limit: Optional[int] = None):
         self.period = period
+        self.limit = limit
         self._places: list[list] = []  # [t of last work, t last seen, times worked, box]
 
     def clear(self) -> None:
@@ -114,6 +119,8 @@ class _PerPlace:
             self._places.append([t, t, 1, tuple(box)])
             return True
         best[1], best[3] = t, tuple(box)
+        if self.limit is not None and best[2] >= self.limit:
+            return False
         if t - best[0] >= self.period * min(self.MAX_BACKOFF, 2 ** (best[2] - 1)):
             best[0], best[2] = t, best[2] + 1
             return True
@@ -251,7 +258,7 @@ class PictureAnalyzer:
         interlaced = decoded = n_samples = 0
         prev_grey, prev_t = None, None
         # identity work per face location (see _PerPlace); forgotten at each cut
-        embed_due, print_due = _PerPlace(EMBED_PERIOD_S), _PerPlace(FACEPRINT_PERIOD_S)
+        embed_due, print_due = _PerPlace(EMBED_PERIOD_S), _PerPlace(FACEPRINT_PERIOD_S, FACEPRINTS_PER_PLACE)
         seen_cuts = 0
         for fr, n_cuts, shot_det in prefetch(self._frames(path, schedule, consumers)):
             decoded += 1

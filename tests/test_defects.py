@@ -330,3 +330,108 @@ def test_a_spot_misheard_in_another_take_is_the_recognisers_trouble():
     assert _misheard_elsewhere(takes["mine"][0], pool("mine", "other", "clean"), trs, line)
     assert not _misheard_elsewhere(takes["mine"][0], pool("mine", "dropped", "changed", "clean"), trs, line)
     assert not _misheard_elsewhere(takes["clean"][0], pool("clean", "other"), trs, line)
+
+
+def test_three_takes_a_clean_reading_is_not_flagged_against_the_flubbed_one(bank):
+    """A 3-take scene: the line's reading on the speaker's mic in two takes (one clean, one with
+    a dropped word), both given word-level labels by the recogniser (it misheard "train" in
+    both, and missed "never" in the drop), and one on the other actor's mic (quieter,
+    low-passed). The two same-level readings are each other's only reference and their pair
+    spikes both ways; the recogniser's words say which one differs from the script: the drop
+    is flagged, the clean reading and the off-mic one are not."""
+    from scipy.signal import butter, sosfilt
+
+    from roughcut_core.align.evidence import EvidenceOptions, apply_evidence
+
+    rng = np.random.default_rng(11)
+    clean = LINE.split()
+    misheard = lambda ws: [("rain" if w.text == "train" else w.text, w, 0.5 if w.text == "train" else 0.9)  # noqa: E731
+                           for w in ws]
+    readings, transcripts, audio = [], {}, {}
+    for name, spoken, labels in (("wide", clean, ("substitution",)),
+                                 ("single", [w for w in clean if w != "never"], ("missing_words", "substitution")),
+                                 ("offmic", clean, ("substitution",))):
+        a, tr, n = _take(bank, spoken, path=name, rng=rng, next_line=False, heard=misheard)
+        if name == "offmic":
+            a = (0.25 * sosfilt(butter(4, 1000, fs=SR, output="sos"), a)).astype(np.float32)
+        readings.append(_reading(tr, n, "1-1", labels))
+        transcripts[name], audio[name] = tr, a
+    out = {r.path: r for r in apply_evidence(_script(), readings, transcripts, audio, EvidenceOptions(line_rel=None))}
+    assert out["single"].defects == ("missing_words",), out["single"].signals
+    assert out["wide"].defects == (), out["wide"].signals
+    assert out["offmic"].defects == (), out["offmic"].signals
+
+
+def test_without_a_clean_reference_a_suspected_one_comes_before_one_known_to_differ():
+    """``_references`` with no clean reading of the line: the ones the recogniser only suspects
+    (undecided word-level labels) are the references, not one cut short or one already judged
+    defective on the sound (any reading spikes against those); with nothing else, those."""
+    from roughcut_core.align.evidence import _references
+
+    def rd(path, defects=(), evidence=None, score=0.9):
+        return LineReading(path=path, line_id="1-1", start=0.0, end=2.0, score=score, take_id=path,
+                           character="ANNA", word_span=(0, 0), defects=tuple(defects), text=LINE,
+                           signals={"defect_evidence": evidence} if evidence else {})
+
+    me = rd("me", ("substitution",))
+    judged = rd("judged", ("missing_words",), "order", score=1.0)
+    cut = rd("cut", ("truncated",), score=1.0)
+    suspect = rd("suspect", ("substitution",), score=0.5)
+    assert [o.path for o in _references(me, [me, judged, cut, suspect], 3)] == ["suspect"]
+    assert {o.path for o in _references(me, [me, judged, cut], 3)} == {"judged", "cut"}
+
+
+def test_a_spike_against_an_undecided_reference_falls_on_the_one_further_from_the_script():
+    """``_attributed``: a pair's spike against a reference with undecided word-level labels
+    counts against the reading only when the recogniser heard the reading further from the
+    script (``_script_distance``); against a clean or decided reference it always counts."""
+    from roughcut_core.align.evidence import EvidenceOptions, _attributed, _script_distance
+
+    def heard(path, text, defects=(), evidence=None):
+        words = tuple(Word(w, k * 0.3, k * 0.3 + 0.25, 0.9) for k, w in enumerate(text.split()))
+        r = LineReading(path=path, line_id="1-1", start=0.0, end=len(words) * 0.3, score=0.9, take_id=path,
+                        character="ANNA", word_span=(0, len(words)), defects=tuple(defects), text=text,
+                        signals={"defect_evidence": evidence} if evidence else {})
+        return r, Transcript(path, "en", words, duration=3.0)
+
+    o = EvidenceOptions()
+    takes = dict(near=heard("near", "the last rain never came tonight", ("substitution",)),
+                 far=heard("far", "the last rain came tonight", ("missing_words", "substitution")),
+                 judged=heard("judged", "the last train came tonight", ("missing_words",), "order"),
+                 clean=heard("clean", LINE))
+    trs = {k: v[1] for k, v in takes.items()}
+    assert _script_distance(takes["near"][0], trs["near"], LINE) == 1
+    assert _script_distance(takes["far"][0], trs["far"], LINE) == 2
+    spike, flat = (2.9, 1.0, "ad_lib"), (1.2, 1.0, "substitution")
+    r = lambda k: takes[k][0]  # noqa: E731
+    assert _attributed(spike, r("near"), r("far"), trs, LINE, o) == (1.0, 1.0, "ad_lib")
+    assert _attributed(spike, r("far"), r("near"), trs, LINE, o) == spike
+    assert _attributed(spike, r("near"), r("judged"), trs, LINE, o) == spike   # decided: counts
+    assert _attributed(spike, r("clean"), r("near"), trs, LINE, o) == (1.0, 1.0, "ad_lib")
+    assert _attributed(spike, r("near"), r("clean"), trs, LINE, o) == spike   # a clean reference
+    assert _attributed(flat, r("near"), r("far"), trs, LINE, o) == flat
+    assert _attributed(None, r("near"), r("far"), trs, LINE, o) is None
+
+
+def test_a_reading_that_differs_from_every_other_take_is_the_odd_one(bank):
+    """A real added word against three takes the recogniser misheard elsewhere (undecided
+    labels, as far from the script as the add): the reading spikes against all three, so it is
+    the odd one, whatever the recogniser's words say (``_attributed`` only weighs a spike against
+    a single reference)."""
+    from roughcut_core.align.evidence import EvidenceOptions, apply_evidence
+
+    rng = np.random.default_rng(13)
+    clean = LINE.split()
+    misheard = lambda ws: [("rain" if w.text == "train" else w.text, w, 0.5 if w.text == "train" else 0.9)  # noqa: E731
+                           for w in ws]
+    readings, transcripts, audio = [], {}, {}
+    for name in ("c0", "c1", "c2", "added"):
+        spoken = clean[:3] + ["kitchen"] + clean[3:] if name == "added" else clean
+        a, tr, n = _take(bank, spoken, path=name, rng=rng, next_line=False,
+                         heard=None if name == "added" else misheard)
+        readings.append(_reading(tr, n, "1-1", ("ad_lib",) if name == "added" else ("substitution",)))
+        transcripts[name], audio[name] = tr, a
+    out = {r.path: r for r in apply_evidence(_script(), readings, transcripts, audio, EvidenceOptions(line_rel=None))}
+    assert out["added"].defects == ("ad_lib",), out["added"].signals
+    for name in ("c0", "c1", "c2"):
+        assert out[name].defects == (), (name, out[name].defects, out[name].signals)

@@ -146,3 +146,31 @@ def test_a_long_unclaimed_stretch_is_shared_without_recursion():
     heard = ("and so we go again " * 240).split() + "I hope it would lost.".split() + "Some things easier paper.".split()
     assert share_gap([LINES[1], LINES[2]], heard) == [(1200, 1205, likeness("I hope it would lost.", LINES[1])),
                                                       (1205, 1209, likeness("Some things easier paper.", LINES[2]))]
+
+
+def test_the_neighbour_gains_no_word_heard_across_a_stop():
+    """Real case (generated scene 67, tiny.en): the off-camera "Did you check the fuse box?" was
+    heard as "Did you get my view marks?" and the next line "There is no fuse box in this
+    building." as "There is no view marks ...", 0.7 s later. The split gave "marks?" to the next
+    line (both heard "view marks"), which then started 1 s early, over the other actor's line,
+    and was flagged as an added word. Words a stop away from the neighbour's stay line k's."""
+    from roughcut_core.align.orderfill import split_swallowed
+
+    lines = ("The lights went out on every floor.", "Did you check the fuse box?",
+             "There is no fuse box in this building.")
+    script = Script(scenes=(Scene("1", "INT. HALL", tuple(
+        ScriptLine(f"1-{n}", "1", "AB"[n % 2], t) for n, t in enumerate(lines, start=1))),))
+    timed = [("The", 1.08), ("lights", 1.3), ("went", 1.6), ("out", 1.9), ("on", 2.2), ("every", 2.4),
+             ("floor.", 2.6), ("Did", 3.77), ("you", 3.91), ("get", 4.05), ("my", 4.37), ("view", 4.5),
+             ("marks?", 4.75), ("There", 5.76), ("is", 5.89), ("no", 5.97), ("view", 6.19), ("marks", 6.54),
+             ("in", 6.74), ("this", 6.97), ("building.", 7.13)]
+    ends = [t for _, t in timed[1:]] + [7.66]
+    words = tuple(Word(w, t, min(e, t + 0.33)) for (w, t), e in zip(timed, ends))
+    tr = Transcript(path="a.wav", language="en", words=words)
+    rds = [LineReading("a.wav", "1-1", 1.08, 2.88, 1.0, character="B", word_span=(0, 7)),
+           LineReading("a.wav", "1-3", 5.76, 7.46, 0.8, character="B", word_span=(13, 21),
+                       defects=("substitution",))]
+    out = split_swallowed(script, rds, {"a.wav": tr})
+    assert out[1] == rds[1]
+    placed = [r for r in out if r.line_id == "1-2"]
+    assert [r.word_span for r in placed] in ([], [(7, 13)])

@@ -28,9 +28,16 @@ missed. In this order:
    against the same references.
 4. Word-level defects and ``truncated`` stand only with acoustic evidence: the reading is
    compared (MFCC + DTW, ``acoustic``) with up to ``max_refs`` readings of the same line in
-   other takes (clean ones, heard at a similar level, when there are any), both ways, word by
-   word. A flubbed, dropped, added or cut-off word gives a word whose match costs far more than
+   other takes (clean ones, heard at a similar level, when there are any; without a clean one,
+   those the recogniser only suspects before those known to differ: cut short, under noise or
+   judged defective on the sound), both ways, word by word. A flubbed, dropped, added or cut-off word gives a word whose match costs far more than
    the rest of the pair (``> spike_ratio`` × the pair's median word cost and ``> spike_min``).
+   A pair costs the same both ways, so when the reading differs from one reference only and
+   that one is not known to be clean (its recogniser labels undecided), the spike counts
+   against the reading only when the recogniser heard the reading further from the script than
+   the reference (``_attributed``; a 3-take scene has one such reference at the speaker's
+   level, and a clean reading and a flubbed one were both flagged against each other:
+   generated scene 71, small). Differing from two or more, the reading is the odd one.
    When fewer than half the references show such a word, the words were said as the other
    takes say them: the recogniser misheard, and the defects are removed. A reference that itself
    differs strongly from another clean reading of the line (a defect nobody caught) is no
@@ -88,11 +95,12 @@ import numpy as np
 from ..audio.reading_sound import FileLevels, measure
 from ..model import LineReading, Script, Transcript
 from . import acoustic as ac
+from .heard import (WORD_DEFECTS, _deviating_prob, _heard_kind, _heard_more, _misheard_elsewhere,  # noqa: F401
+                    _replaced_slots, _script_distance)
 
 log = logging.getLogger(__name__)
 
 SR = 16000
-WORD_DEFECTS = ("substitution", "missing_words", "ad_lib", "off_script")
 CHECKED = (*WORD_DEFECTS, "truncated")
 NEAR_DB = 4.0   # speech levels this close: the same mic distance (not another setup's or actor's mic)
 
@@ -170,21 +178,6 @@ def _pair(ref_tight: _Clip, ref_pad: _Clip, r_tight: _Clip, r_pad: _Clip,
     return top, base, kind
 
 
-def _deviating_prob(r: LineReading, tr: Optional[Transcript], line_tokens: set,
-                    lowest: bool = False) -> Optional[float]:
-    """Mean (or lowest) recogniser probability of the reading's words not in the line."""
-    from .normalize import homophone_key, normalize_words
-
-    if tr is None:
-        return None
-    a, b = r.word_span
-    probs = [w.probability for w in tr.words[a:b]
-             if any(homophone_key(t) not in line_tokens for t in normalize_words(w.text))]
-    if not probs:
-        return None
-    return float(min(probs) if lowest else np.mean(probs))
-
-
 def verdict(pairs: Sequence[Optional[tuple[float, float, str]]], prob: Optional[float],
             options: "EvidenceOptions") -> tuple[int, bool, Optional[str], list[float]]:
     """(references compared, the words really differ, the kind the audio shows, worst/median
@@ -227,6 +220,9 @@ def _references(r: LineReading, readings: Sequence[LineReading], max_refs: int,
     (a flubbed reference differs from every good delivery), and among those only the ones heard
     like this one (speech level within 4 dB: the same mic distance, not the other actor's mic,
     whose low-passed, roomy sound differs at every sibilant) when there are any; best score first.
+    With no clean one, those the recogniser only suspects (undecided word-level labels) come
+    before those known to differ (cut short, under noise, or judged defective on the sound:
+    every reading spikes against them).
     ``placed`` (judging a reading placed by script order, ``search.judge_placed``, before any
     word-level label is decided): "clean" ignores the word-level labels the recogniser gave (on
     readings with no ``defect_evidence`` yet: its hypotheses, not yet decided; a line garbled
@@ -249,8 +245,16 @@ def _references(r: LineReading, readings: Sequence[LineReading], max_refs: int,
             return _flagged(o)
         return any(d in ("truncated", "noise") for d in o.defects)
 
+    def known_off(o: LineReading) -> bool:
+        return any(d in ("truncated", "noise") for d in o.defects) or \
+            (bool(o.signals.get("defect_evidence")) and _flagged(o))
+
     clean = [o for o in others if not unclean(o)]
-    others = clean or others
+    # without a clean one: readings the recogniser only suspects (its undecided word-level
+    # labels), even heard at another level, before ones known to differ (cut short, under
+    # noise, or judged defective on the sound), against which any reading spikes
+    suspect = [o for o in others if not known_off(o)]
+    others = clean or suspect or others
     near = [o for o in others if not far(o)]
     others = near or others
     others.sort(key=lambda o: (o.character != r.character, -o.score))
@@ -330,6 +334,11 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
             out.append(replace(r, defects=tuple(defects), signals=_signals(r, defect_evidence="asr")))
             continue
         pairs = [_pair(clip(o, 0.0), clip(o, options.pad), clip(r, 0.0), clip(r, options.pad)) for o in refs]
+        if not placed and sum(_spikes(p, options) for p in pairs) < 2:
+            # differing from one other take only: which of the two differs? (a placed reading's
+            # words are garbled, no sign of it)
+            pairs = [_attributed(p, r, o, transcripts, line_texts.get(r.line_id, ""), options)
+                     for o, p in zip(refs, pairs)]
         prob = _deviating_prob(r, transcripts.get(r.path), line_tokens.get(r.line_id, set()), lowest=True)
         seen, keep, kind, ratios = verdict(pairs, prob, options)
         rel = None
@@ -388,6 +397,26 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
     return tuple(_restarts_inside_others(out, transcripts))
 
 
+def _attributed(res: Optional[tuple[float, float, str]], r: LineReading, o: LineReading,
+                transcripts: Mapping[str, Transcript], line_text: str,
+                options: EvidenceOptions) -> Optional[tuple[float, float, str]]:
+    """The pair ``res`` of ``r`` with reference ``o``, its spike set aside (the worst word costs
+    the median) when it cannot be laid on ``r``: a pair's word costs are the same both ways,
+    so a spike against a reference that is itself not known to be clean (the recogniser gave it
+    a word-level defect nobody has decided yet) says only that one of the two differs. Then the
+    recogniser names the one: the spike counts against ``r`` only when ``r``'s heard words are
+    further from the script than ``o``'s (``_script_distance``); as far or nearer, it is no
+    evidence against ``r`` (with one such reference, as in a 3-take scene whose other reading
+    of the line is on the other actor's mic, a clean reading and a flubbed one would otherwise
+    both be flagged)."""
+    if res is None or not _spikes(res, options) or o.signals.get("defect_evidence") \
+            or not any(d in WORD_DEFECTS for d in o.defects):
+        return res
+    if _script_distance(r, transcripts.get(r.path), line_text) > _script_distance(o, transcripts.get(o.path), line_text):
+        return res
+    return res[1], res[1], res[2]
+
+
 def _line_rel(r: LineReading, refs: Sequence[LineReading], pool: Sequence[LineReading], lc, options,
               levels) -> Optional[tuple[float, float]]:
     """``linecost.LineCosts.relative`` of ``r`` against its clean references heard at its level
@@ -422,40 +451,6 @@ def _sure_other_words(rel: float, prob: Optional[float], options: EvidenceOption
         and prob >= options.asr_sure and not trouble
 
 
-def _replaced_slots(r: LineReading, tr: Optional[Transcript], line_text: str) -> set[int]:
-    """Positions of the line's script words the recogniser heard as other words in ``r`` (the
-    ``replace`` stretches of a word alignment of its words with the script's, homophones alike)."""
-    from difflib import SequenceMatcher
-
-    from .normalize import homophone_key, normalize_words
-
-    if tr is None:
-        return set()
-    a, b = r.word_span
-    heard = [homophone_key(t) for w in tr.words[a:b] for t in normalize_words(w.text)]
-    script = [homophone_key(t) for t in normalize_words(line_text)]
-    return {i for op, i1, i2, _, _ in SequenceMatcher(None, script, heard, autojunk=False).get_opcodes()
-            if op == "replace" for i in range(i1, i2)}
-
-
-def _misheard_elsewhere(r: LineReading, pool: Sequence[LineReading], transcripts: Mapping[str, Transcript],
-                        line_text: str) -> bool:
-    """Another take's reading of the line was heard with other words in place of a script word
-    that ``r``'s words replace too: a spot the recogniser mishears in this voice (e.g. "fuse box"
-    heard as "few bucks" in one take, "few sparks" in another), not one actor's slip. Only
-    readings the recogniser heard as the line count: not those under noise or cut short (their
-    words are no evidence), found by the search or placed by order (words not heard as it)."""
-    mine = _replaced_slots(r, transcripts.get(r.path), line_text)
-
-    def heard_as_line(o: LineReading) -> bool:
-        return o.signals.get("defect_evidence") not in ("search", "order", "noise") \
-            and not any(d in ("noise", "truncated") for d in o.defects)
-
-    return bool(mine) and any(
-        o.line_id == r.line_id and (o.path, o.take_id) != (r.path, r.take_id) and heard_as_line(o)
-        and mine & _replaced_slots(o, transcripts.get(o.path), line_text) for o in pool)
-
-
 def _level(x: LineReading, levels) -> Optional[float]:
     snd = measure(levels[x.path], x.start, x.end) if levels and x.path in levels else None
     return snd.speech_db if snd is not None else None
@@ -463,23 +458,6 @@ def _level(x: LineReading, levels) -> Optional[float]:
 
 def _flagged(o: LineReading) -> bool:
     return any(d in CHECKED or d == "noise" for d in o.defects)
-
-
-def _heard_kind(r: LineReading, tr: Optional[Transcript], line_size: Optional[int]) -> Optional[str]:
-    """The word-level kind the recogniser gave ``r`` (it compared the words it heard with the
-    script), for a reading kept on its whole-line cost alone: its one word-level label; of
-    several, the one its word count points to (fewer words than the line: ``missing_words``,
-    more: ``ad_lib``, as many: ``substitution``) when that is among them, else the first. None
-    when it gave none."""
-    from .normalize import normalize_words
-
-    kinds = list(dict.fromkeys(d for d in r.defects if d in WORD_DEFECTS))
-    if len(kinds) <= 1 or tr is None or not line_size:
-        return kinds[0] if kinds else None
-    a, b = r.word_span
-    n = sum(len(normalize_words(w.text)) for w in tr.words[a:b])
-    want = "missing_words" if n < line_size else "ad_lib" if n > line_size else "substitution"
-    return want if want in kinds else kinds[0]
 
 
 def cut_in_sound(levels: Optional[FileLevels], end: float, near: float = 0.3, tail: float = 0.1) -> bool:
@@ -519,16 +497,6 @@ def _odd_reference(o: LineReading, r: LineReading, pool: Sequence[LineReading], 
         if res is not None and res[0] > max(options.spike_min, options.strong_ratio * res[1]):
             return True
     return False
-
-
-def _heard_more(r: LineReading, tr: Optional[Transcript], line_size: Optional[int]) -> bool:
-    """The recogniser heard more words in the reading than the line has."""
-    from .normalize import normalize_words
-
-    if tr is None or not line_size:
-        return False
-    a, b = r.word_span
-    return sum(len(normalize_words(w.text)) for w in tr.words[a:b]) > line_size
 
 
 def _tie(kind: str, heard: Sequence[str], extra: bool = False) -> str:

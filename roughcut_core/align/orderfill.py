@@ -9,7 +9,8 @@ share words, e.g. "... it sounded like." / "It sounded like ..."). The neighbour
 the uncovered words between it and line k's other neighbour are split in two where
 ``likeness(part, line k) + likeness(rest, neighbour's line)`` is largest; the split is taken
 when line k's part is alike (>= ``MIN_LIKENESS``) and the two parts together explain the words
-clearly better than the neighbour alone (sum > neighbour's own likeness + ``SPLIT_GAIN``). The
+clearly better than the neighbour alone (sum > neighbour's own likeness + ``SPLIT_GAIN``); the
+neighbour's part takes no uncovered word a stop (``PAUSE``) away from its own words. The
 neighbour keeps its rest (start/end/word_span/text re-cut, defects as they were); when the
 neighbour is a ``restart`` whose "first attempt" is line k's part, the restart goes (the cut
 never falls inside a first attempt); line k's part
@@ -47,6 +48,7 @@ from ..model import LineReading, Script, Transcript
 MIN_LIKENESS = 0.5
 SPLIT_GAIN = 0.5
 PAD = 0.05
+PAUSE = 0.4   # s between two heard words: a stop, not one line's words running on
 
 
 def _letters(text: str) -> str:
@@ -162,12 +164,14 @@ def fill_unheard(script: Script, readings: Sequence[LineReading],
     return tuple(new)
 
 
-def _split_one(line, own_line, words, idx: list[int], line_first: bool) -> Optional[tuple[int, float]]:
+def _split_one(line, own_line, words, idx: list[int], line_first: bool,
+               cuts: Optional[range] = None) -> Optional[tuple[int, float]]:
     """Best split of ``idx`` (word indices in time order) into line's part and the neighbour's
-    part (line's part first when ``line_first``): (cut position, line's likeness) or None."""
+    part (line's part first when ``line_first``), the cut among ``cuts`` (default: any): (cut
+    position, line's likeness) or None."""
     whole = likeness(" ".join(words[i].text.strip() for i in idx), own_line.text)
     best = None
-    for cut in range(1, len(idx)):
+    for cut in cuts if cuts is not None else range(1, len(idx)):
         a, b = idx[:cut], idx[cut:]
         mine, theirs = (a, b) if line_first else (b, a)
         l_mine = likeness(" ".join(words[i].text.strip() for i in mine), line.text)
@@ -177,6 +181,25 @@ def _split_one(line, own_line, words, idx: list[int], line_first: bool) -> Optio
     if best is None or best[2] < MIN_LIKENESS or best[0] <= whole + SPLIT_GAIN:
         return None
     return best[1], best[2]
+
+
+def _cuts(words, idx: list[int], n_gap: int, side: int) -> range:
+    """The cut positions of ``idx`` (line k's uncovered words and the neighbour's, in time
+    order; ``n_gap`` of them uncovered, before the neighbour's when ``side`` is 1, after it when
+    -1) that give the neighbour no uncovered word across a pause (``PAUSE``): words the
+    recogniser heard a stop away from the neighbour's are not its (generated scene 67: "marks?",
+    the end of line 1-2 heard as "view marks", went with line 1-3, also heard "view marks", and
+    its reading then started 1 s early, over the other actor's line)."""
+    if side == 1:
+        lo = n_gap   # the neighbour's part starts at its own first word ...
+        while lo > 0 and words[idx[lo]].start - words[idx[lo - 1]].end < PAUSE:
+            lo -= 1  # ... or at a gap word running on into it
+        return range(max(1, lo), len(idx))
+    own = len(idx) - n_gap
+    hi = own
+    while hi < len(idx) and words[idx[hi]].start - words[idx[hi - 1]].end < PAUSE:
+        hi += 1
+    return range(1, min(hi, len(idx) - 1) + 1)
 
 
 def split_swallowed(script: Script, readings: Sequence[LineReading],
@@ -217,7 +240,8 @@ def split_swallowed(script: Script, readings: Sequence[LineReading],
                         idx = list(range(a, b)) + gap
                     if len(idx) < 2 or idx[-1] - idx[0] + 1 != len(idx):
                         continue
-                    found = _split_one(line, lines[j], tr.words, idx, line_first=side == 1)
+                    found = _split_one(line, lines[j], tr.words, idx, line_first=side == 1,
+                                       cuts=_cuts(tr.words, idx, len(gap), side))
                     if found is None:
                         continue
                     cut, alike = found

@@ -221,8 +221,9 @@ class RoughCutPipeline:
         errors: list = []
         transcripts = {a.asset.path: a.transcript for a in analyses if a.transcript is not None}
         keys = {a.asset.path: a.asset.content_key for a in analyses}
+        takes = [a.asset.path for a in analyses if a.transcript is not None and a.asset.has_video]
         readings = decide_and_measure(script, readings, transcripts, errors=errors, transcriber=self.speech,
-                                      audio_of=lambda p: self.shared_audio.get(p, keys.get(p)))
+                                      audio_of=lambda p: self.shared_audio.get(p, keys.get(p)), takes=takes)
         for e in errors:
             log.warning("%s", e)
         return readings

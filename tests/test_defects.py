@@ -187,11 +187,13 @@ def test_single_take_falls_back_on_recogniser_confidence(scene):
 
     readings, transcripts, audio = scene
     only = [r for r in readings if r.path in ("misheard", "flub")]
-    out = {r.path: r for r in apply_evidence(_script(), [only[0]], transcripts, audio)}
+    # the audio of the scene's takes is the evidence: here only the one take's
+    alone = lambda r: {r.path: audio[r.path]}  # noqa: E731
+    out = {r.path: r for r in apply_evidence(_script(), [only[0]], transcripts, alone(only[0]))}
     # no other take: the unsure "rain" (p=0.4) is not called a flub
     assert out["misheard"].defects == () and out["misheard"].signals["defect_evidence"] == "asr"
     flub = [r for r in only if r.path == "flub"]
-    out = apply_evidence(_script(), flub, transcripts, audio)
+    out = apply_evidence(_script(), flub, transcripts, alone(flub[0]))
     assert out[0].defects == ("substitution",)
 
 
@@ -435,3 +437,44 @@ def test_a_reading_that_differs_from_every_other_take_is_the_odd_one(bank):
     assert out["added"].defects == ("ad_lib",), out["added"].signals
     for name in ("c0", "c1", "c2"):
         assert out[name].defects == (), (name, out[name].defects, out[name].signals)
+
+
+def test_a_take_the_recogniser_heard_nothing_of_is_searched(scene):
+    """A take whose transcript has no word of the scene (a voice the recogniser garbles) had no
+    reading, so the acoustic search never looked at it and the cut could not use its setup
+    (small generated scene 99: two of three takes). Its lines are found in the sound."""
+    from roughcut_core.align.evidence import apply_evidence
+
+    readings, transcripts, audio = scene
+    clean = [r for r in readings if r.path in ("clean0", "clean1")]
+    heard = transcripts["clean2"]
+    unheard = {**{p: transcripts[p] for p in ("clean0", "clean1")},
+               "unheard": Transcript("unheard", "en", (), duration=heard.duration)}
+    sound = {"clean0": audio["clean0"], "clean1": audio["clean1"], "unheard": audio["clean2"]}
+    out = [r for r in apply_evidence(_script(), clean, unheard, sound) if r.path == "unheard"]
+    got = {r.line_id: r for r in out}
+    assert set(got) == {"1-1", "1-2"}, out
+    line = [w for w in heard.words if w.text in LINE.split()][:len(LINE.split())]
+    assert abs(got["1-1"].start - line[0].start) < 0.25 and abs(got["1-1"].end - line[-1].end) < 0.3
+    assert got["1-1"].defects == () and got["1-2"].start >= got["1-1"].end - 0.05
+    assert got["1-1"].take_id == "unheard" and got["1-1"].signals["defect_evidence"] == "search"
+
+
+def test_an_unheard_file_is_not_searched_in_a_bin_of_several_scenes(scene):
+    from roughcut_core.align.evidence import apply_evidence
+
+    readings, transcripts, audio = scene
+    two = Script((Scene("1", "INT. STATION", (ScriptLine("1-1", "1", "ANNA", LINE),)),
+                  Scene("2", "EXT. ROAD", (ScriptLine("2-1", "2", "BEN", NEXT),))))
+    clean = [replace_line(r) for r in readings if r.path in ("clean0", "clean1")]
+    heard = transcripts["clean2"]
+    trs = {**{p: transcripts[p] for p in ("clean0", "clean1")},
+           "unheard": Transcript("unheard", "en", (), duration=heard.duration)}
+    sound = {"clean0": audio["clean0"], "clean1": audio["clean1"], "unheard": audio["clean2"]}
+    assert not [r for r in apply_evidence(two, clean, trs, sound) if r.path == "unheard"]
+
+
+def replace_line(r):
+    from dataclasses import replace
+
+    return replace(r, line_id="2-1") if r.line_id == "1-2" else r

@@ -75,7 +75,7 @@ def run(args) -> int:
     from roughcut_core.align.scene_pass import decide_and_measure
 
     sound_errors: list = []
-    readings = decide_and_measure(script, readings, transcripts, errors=sound_errors)
+    readings = decide_and_measure(script, readings, transcripts, errors=sound_errors, takes=list(transcripts))
     for line in sound_errors:
         print(f"roughcut: {line}", file=sys.stderr)
     from roughcut_core.perform import performance_signals

@@ -264,7 +264,9 @@ def _references(r: LineReading, readings: Sequence[LineReading], max_refs: int,
 def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts: Mapping[str, Transcript],
                    audio: Mapping[str, np.ndarray],
                    options: EvidenceOptions = EvidenceOptions(), encoder=None) -> tuple[LineReading, ...]:
-    """Readings with defects decided on evidence, plus found readings (see module contract)."""
+    """Readings with defects decided on evidence, plus found readings (see module contract).
+    ``audio``: the sound of the scene's takes by path; a take in it with no reading is searched
+    for the scene's lines too (``search.find_missing``)."""
     from .normalize import homophone_key, normalize_words
 
     levels = {p: FileLevels.of(a, SR) for p, a in audio.items()}

@@ -13,6 +13,9 @@ whole-line cost compares on (``options.line_model``), that already loaded model'
 reused (``linecost.Frames``), loaded only if a reading needs it; otherwise the model is loaded there.
 ``audio_of`` (optional): path -> that file's 16 kHz mono mix, when the caller already holds it
 (the pipeline's ``speech.shared_audio.SharedAudio``); it must equal ``decode_audio(path, SR)``.
+``takes`` (optional): every take file of the scene, readings or not; a file among them with no
+reading (the recogniser heard none of its lines) is decoded too, so the acoustic search
+(``search.find_missing``) can look for the lines in it. Default: the files with readings.
 """
 from __future__ import annotations
 
@@ -27,12 +30,12 @@ from .orderfill import place_by_order
 def decide_and_measure(script: Script, readings: Sequence[LineReading], transcripts: Mapping[str, Transcript],
                        *, options: EvidenceOptions = EvidenceOptions(),
                        errors: Optional[list] = None, transcriber=None,
-                       audio_of=None) -> tuple[LineReading, ...]:
+                       audio_of=None, takes: Sequence[str] = ()) -> tuple[LineReading, ...]:
     from ..audio.reading_sound import FileLevels, reading_signals
     from ..speech.audio_io import decode_audio
 
     audio = {}
-    for path in dict.fromkeys(r.path for r in readings):
+    for path in dict.fromkeys([*(r.path for r in readings), *takes]):
         try:
             audio[path] = audio_of(path) if audio_of is not None else decode_audio(path, SR)
         except (RoughcutError, OSError) as exc:

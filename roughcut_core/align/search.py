@@ -16,13 +16,18 @@ with room, matches less closely); when most other takes differ from it at some w
 kind the audio shows (``evidence._pair``: ``substitution``, ``missing_words`` or ``ad_lib``).
 Its ``word_span``/``text`` are the transcript words inside it (empty when there are none).
 Lines are searched in script order and each found reading counts as said for the next ones; no
-search runs past a reading flagged ``truncated`` (the take was cut). Score: the matched share
+search runs past a reading flagged ``truncated`` (the take was cut). A file in ``audio`` with no
+reading at all (the recogniser heard none of its lines: a voice it garbles, a far mic) is
+searched the same way, over the whole file, when the lines said elsewhere belong to one scene
+(the bin is that scene's coverage; in a bin of several scenes such a file could be any of them,
+so it is left alone); its readings' ``take_id`` is the file's stem. Score: the matched share
 of the reference (0..1), halved when noisy. ``signals["defect_evidence"] = "search"``.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
+from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
 import numpy as np
@@ -189,6 +194,9 @@ def find_missing(script: Script, readings: Sequence[LineReading], transcripts: M
         if r.line_id in order:
             by_path[r.path].append(r)
     said_somewhere = {r.line_id for r in readings if r.line_id in order}
+    if len({lines[k].scene_id for k in said_somewhere}) == 1:
+        for path in audio:  # a take of the scene the recogniser heard none of its lines in
+            by_path.setdefault(path, [])
     found: list[LineReading] = []
     moved: dict[int, float] = {}
     position = {id(r): k for k, r in enumerate(readings)}
@@ -242,7 +250,7 @@ def find_missing(script: Script, readings: Sequence[LineReading], transcripts: M
             score = min(1.0, (e - s) / max(ref_len, 1e-6))
             cand = LineReading(
                 path=path, line_id=line_id, start=round(s, 3), end=round(e, 3), score=round(score, 4),
-                take_id=rs[0].take_id, character=lines[line_id].character, word_span=span,
+                take_id=rs[0].take_id if rs else Path(path).stem, character=lines[line_id].character, word_span=span,
                 defects=tuple(defects), signals={"defect_evidence": "search"},
                 text=" ".join(w.text for w in tr.words[span[0]:span[1]]) if tr is not None else "")
             if not defects:

@@ -164,7 +164,8 @@ def score_scenes(transcriber, roots: Sequence[Union[str, Path]], *, evidence: bo
             readings += align_transcript(script, tr, take_id=Path(take["path"]).stem, index=index)
         readings = reconcile_readings(script, readings)
         if evidence:
-            readings = decide_and_measure(script, readings, transcripts, options=options, transcriber=transcriber)
+            readings = decide_and_measure(script, readings, transcripts, options=options, transcriber=transcriber,
+                                          takes=list(transcripts))
         mine = _empty()
         for take in truth["takes"]:
             path = str((root / take["path"]).resolve())

@@ -20,7 +20,9 @@ search runs past a reading flagged ``truncated`` (the take was cut). A file in `
 reading at all (the recogniser heard none of its lines: a voice it garbles, a far mic) is
 searched the same way, over the whole file, when the lines said elsewhere belong to one scene
 (the bin is that scene's coverage; in a bin of several scenes such a file could be any of them,
-so it is left alone); its readings' ``take_id`` is the file's stem. Score: the matched share
+so it is left alone); until one of its lines is found, a match must cost at most
+``search_abs_cost`` whatever it shows (nothing bounds the gap: RAVDESS actor 05's cut-short take
+was matched to room tone and half the line at 0.77); its readings' ``take_id`` is the file's stem. Score: the matched share
 of the reference (0..1), halved when noisy. ``signals["defect_evidence"] = "search"``.
 """
 from __future__ import annotations
@@ -235,6 +237,10 @@ def find_missing(script: Script, readings: Sequence[LineReading], transcripts: M
             if hit is None:
                 continue
             s, e, cost = hit
+            if not rs and cost > options.search_abs_cost:
+                # no reading of this file bounds the gap (a take heard as nothing): over the whole
+                # file DTW also fits room tone plus a cut-short line, so only a sure match counts
+                continue
             s, e = _sounding_run(levels[path], s, e, g0 + 0.05, g1 - 0.05, options.search_active_db)
             sounding = _active_share(levels[path], s, e, options.search_active_db)
             if sounding < options.search_min_cover * min(ref_len, e - s if at_end else ref_len):

@@ -36,7 +36,12 @@ def _analysis(path, people, lines, duration):
         tracks.append(FaceTrack(track=k, boxes=tuple(boxes)))
         faces.extend(boxes)
         prints.append(_print(base))
-    return PictureAnalysis(path=path, shot_size="CU", people=len(people), focus=0.8, faces=tuple(faces),
+    return _picture(path, tracks, faces, prints, times, duration)
+
+
+def _picture(path, tracks, faces, prints, times, duration):
+    """A close-up's PictureAnalysis holding these face tracks, faces and track faceprints."""
+    return PictureAnalysis(path=path, shot_size="CU", people=len(tracks), focus=0.8, faces=tuple(faces),
                            tracks=tuple(tracks), shots=(), motion="static", exposure={},
                            sample_times=tuple(times), flags=(), analyzer=AnalyzerInfo("picture", "test"),
                            track_faceprints=tuple(prints), duration=duration)

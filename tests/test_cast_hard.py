@@ -6,11 +6,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from roughcut_core.model import AnalyzerInfo, FaceBox, FaceTrack, LineReading
-from roughcut_core.picture.analyzer import PictureAnalysis
+from roughcut_core.model import FaceBox, FaceTrack, LineReading
 from roughcut_core.picture.cast import bind_cast, cluster_people
 
-from test_cast_binding import FACE_A, FACE_B, FACE_C, LINES, STEP, _analysis, _print, _readings
+from test_cast_binding import FACE_A, FACE_B, FACE_C, LINES, STEP, _analysis, _picture, _print, _readings
 
 
 def _with_nested_duplicate(an, of_track: int, start: float, end: float):
@@ -64,10 +63,7 @@ def _moving(path, people, duration=14.0):
         tracks.append(FaceTrack(track=k, boxes=boxes))
         faces.extend(boxes)
         prints.append(_print(base))
-    return PictureAnalysis(path=path, shot_size="CU", people=len(people), focus=0.8, faces=tuple(faces),
-                           tracks=tuple(tracks), shots=(), motion="static", exposure={},
-                           sample_times=tuple(times), flags=(), analyzer=AnalyzerInfo("picture", "test"),
-                           track_faceprints=tuple(prints), duration=duration)
+    return _picture(path, tracks, faces, prints, times, duration)
 
 
 def _talks(who, amplitude, only=None):

@@ -182,9 +182,20 @@ class RoughCutPipeline:
             log.warning("%s: file analyses not attached: %s", asset.path, exc)
             return None
 
-    def _file_analysis(self, asset: MediaAsset, consumer=None, boundaries_s=None) -> Optional[dict]:
+    def _file_analysis(self, asset: MediaAsset, consumer=None, boundaries_s=None,
+                       transcript: Optional[Transcript] = None) -> Optional[dict]:
         """Shots, camera motion track and sound events of one file (``analyses.analyze``),
-        cached by content; kept on the pipeline for the scene steps (last 256 files)."""
+        cached by content; kept on the pipeline for the scene steps (last 256 files). With the
+        file's ``transcript``, laughter the recogniser heard words in is speech
+        (``analyses.sound.speech_where_heard``)."""
+        res = self._file_analysis_cached(asset, consumer, boundaries_s)
+        if res and transcript is not None:
+            from .analyses.sound import speech_where_heard
+
+            res = speech_where_heard(res, transcript.words)
+        return res
+
+    def _file_analysis_cached(self, asset: MediaAsset, consumer=None, boundaries_s=None) -> Optional[dict]:
         memo = self._analyses_memo
         key = (asset.path, asset.content_key)
         if key in memo:
@@ -275,7 +286,7 @@ class RoughCutPipeline:
         if self.options.analyses:  # camera motion / music per reading (issue 20)
             from .analyses.reading import add_analysis_signals
 
-            file_analyses = {a.asset.path: self._file_analysis(a.asset) for a in usable}
+            file_analyses = {a.asset.path: self._file_analysis(a.asset, transcript=a.transcript) for a in usable}
             file_analyses = {p: v for p, v in file_analyses.items() if v}
             readings = add_analysis_signals(readings, file_analyses)
         takes = describe_takes(usable, readings, characters=cast, binding=binding)

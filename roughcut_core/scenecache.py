@@ -218,7 +218,7 @@ def cached_scene(pipeline, script, usable: Sequence) -> tuple:
         return key, None
     file_analyses = {}
     if pipeline.options.analyses:  # per-file cache reads (issue 20), for the room-tone markers
-        file_analyses = {a.asset.path: pipeline._file_analysis(a.asset) for a in usable}
+        file_analyses = {a.asset.path: pipeline._file_analysis(a.asset, transcript=a.transcript) for a in usable}
         file_analyses = {p: v for p, v in file_analyses.items() if v}
     named = None
     if pipeline.options.picture and state.track_names is not None:

@@ -196,6 +196,11 @@ class Take:
     characters_visible: tuple[str, ...] = ()
 
 
+# The defects that say the words differ from the line's (as against ``restart``, ``noise``,
+# ``truncated``...): one place for every stage that weighs them.
+WORD_DEFECTS = ("substitution", "missing_words", "ad_lib", "off_script")
+
+
 @dataclass(frozen=True)
 class LineReading:
     """One take's delivery of one script line. ``word_span`` is [first, last) into the

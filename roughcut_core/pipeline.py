@@ -196,6 +196,7 @@ class RoughCutPipeline:
         return res
 
     def _file_analysis_cached(self, asset: MediaAsset, consumer=None, boundaries_s=None) -> Optional[dict]:
+        """The file's analyses as computed or cached (None when they failed), memoised."""
         memo = self._analyses_memo
         key = (asset.path, asset.content_key)
         if key in memo:

@@ -93,10 +93,9 @@ from typing import Mapping, Optional, Sequence
 import numpy as np
 
 from ..audio.reading_sound import FileLevels, measure
-from ..model import LineReading, Script, Transcript
+from ..model import WORD_DEFECTS, LineReading, Script, Transcript
 from . import acoustic as ac
-from .heard import (WORD_DEFECTS, _deviating_prob, _heard_kind, _heard_more, _misheard_elsewhere,  # noqa: F401
-                    _replaced_slots, _script_distance)
+from .heard import _deviating_prob, _heard_kind, _heard_more, _misheard_elsewhere, _script_distance
 
 log = logging.getLogger(__name__)
 

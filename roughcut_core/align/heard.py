@@ -15,9 +15,7 @@ from typing import Mapping, Optional, Sequence
 
 import numpy as np
 
-from ..model import LineReading, Transcript
-
-WORD_DEFECTS = ("substitution", "missing_words", "ad_lib", "off_script")
+from ..model import WORD_DEFECTS, LineReading, Transcript
 
 
 def _deviating_prob(r: LineReading, tr: Optional[Transcript], line_tokens: set,

@@ -4,7 +4,7 @@ A real actor's takes differ everywhere (pace, pitch, emphasis), so no single wor
 take stands out against the rest of the pair; but a changed, dropped or added word still raises
 the cost of the whole reading against the other takes above what the clean takes cost against
 each other. That relative cost decides; the kind is then the recogniser's own label
-(``evidence._heard_kind``: the sound of such a take shows no one word to name it by).
+(``heard._heard_kind``: the sound of such a take shows no one word to name it by).
 
 Contract:
 - ``Frames(audio, model="tiny.en", encoder=None)``: the frames readings are compared on, for one scene. By

@@ -26,7 +26,7 @@ from typing import Mapping, Optional, Sequence
 import numpy as np
 
 from ..audio.reading_sound import FRAME_S, FileLevels
-from ..model import LineReading, Transcript
+from ..model import WORD_DEFECTS, LineReading, Transcript
 from . import acoustic as ac
 
 SR = 16000
@@ -37,7 +37,6 @@ MIN_HEAD_S = 0.25
 MATCH_COST = 0.65   # same words said again (0.27-0.61 measured on synthetic restarts); unrelated ~1
 ALIGN_S = 0.15
 VERIFY_OFFSET_S = 0.6
-WORD_DEFECTS = ("substitution", "missing_words", "ad_lib", "off_script")
 
 
 def _first_pause(levels: FileLevels, start: float, end: float,

@@ -22,8 +22,8 @@ searched the same way, over the whole file, when the lines said elsewhere belong
 (the bin is that scene's coverage; in a bin of several scenes such a file could be any of them,
 so it is left alone); until one of its lines is found, a match must cost at most
 ``search_abs_cost`` whatever it shows (nothing bounds the gap: RAVDESS actor 05's cut-short take
-was matched to room tone and half the line at 0.77); its readings' ``take_id`` is the file's stem. Score: the matched share
-of the reference (0..1), halved when noisy. ``signals["defect_evidence"] = "search"``.
+was matched to room tone and half the line at 0.77); its readings' ``take_id`` is the file's
+stem. Score: the matched share of the reference (0..1), halved when noisy. ``signals["defect_evidence"] = "search"``.
 """
 from __future__ import annotations
 
@@ -36,12 +36,12 @@ import numpy as np
 
 from ..audio.reading_sound import FRAME_S as LEVEL_FRAME_S
 from ..audio.reading_sound import FileLevels, measure
-from ..model import LineReading, Script, Transcript
+from ..model import WORD_DEFECTS, LineReading, Script, Transcript
 from . import acoustic as ac
 
 SR = 16000
 SQUEEZE_PENALTY = 0.5   # per query frame that does not advance in the target (see acoustic.dtw)
-CHECKED = ("substitution", "missing_words", "ad_lib", "off_script", "truncated", "noise")
+CHECKED = (*WORD_DEFECTS, "truncated", "noise")
 
 
 def _best_reference(line_id: str, readings: Sequence[LineReading], audio,
@@ -138,7 +138,8 @@ def _judge(script: Script, cand: LineReading, readings, transcripts, audio, leve
     shows (``substitution``, ``missing_words`` or ``ad_lib``) when most differ at some word,
     None when nothing could be compared. ``placed``: a reading placed by script order, whose
     references are chosen with ``evidence._references(placed=True)``."""
-    from .evidence import _clip, _deviating_prob, _pair, _references, verdict
+    from .evidence import _clip, _pair, _references, verdict
+    from .heard import _deviating_prob
     from .normalize import homophone_key, normalize_words
 
     refs = [o for o in _references(cand, readings, options.max_refs, levels, placed=placed) if o.path in audio]

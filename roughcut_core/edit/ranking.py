@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Callable, Optional, Sequence
 
-from ..model import LineReading, QualityFlag, Transcript
+from ..model import WORD_DEFECTS, LineReading, QualityFlag, Transcript
 from ..timebase import Rate
 from .signalterms import INTENT_PARTS, SIGNAL_TERMS, TASTE_TERMS, intent_parts, signal_terms, taste_terms
 
@@ -152,7 +152,6 @@ class LineContext:
     disputed: frozenset = frozenset()  # (path, start) of readings whose word-level flags are disputed
 
 
-WORD_DEFECTS = frozenset({"substitution", "missing_words", "ad_lib", "off_script"})
 # What a disputed word-level flag still costs: a doubt, not a defect (see :func:`disputed_flags`).
 DISPUTED_PENALTY = 0.05
 

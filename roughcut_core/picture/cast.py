@@ -51,6 +51,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from .pose import facing_score
+from .tracks import intersection
 
 LINK = 0.55
 NESTED = 0.7
@@ -88,10 +89,8 @@ def _tracks(analyses: Sequence):
 
 def _inside(small, big) -> float:
     """Share of box ``small``'s area inside box ``big`` (x, y, w, h)."""
-    x0, y0 = max(small[0], big[0]), max(small[1], big[1])
-    x1, y1 = min(small[0] + small[2], big[0] + big[2]), min(small[1] + small[3], big[1] + big[3])
     area = small[2] * small[3]
-    return max(0.0, x1 - x0) * max(0.0, y1 - y0) / area if area > 0 else 0.0
+    return intersection(small, big) / area if area > 0 else 0.0
 
 
 def nested_duplicates(analyses: Sequence) -> dict:

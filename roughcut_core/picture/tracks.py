@@ -15,13 +15,18 @@ from dataclasses import replace
 from ..model import FaceBox, FaceTrack
 
 
-def iou(a, b) -> float:
+def intersection(a, b) -> float:
+    """Area shared by boxes ``a`` and ``b`` (x, y, w, h)."""
     ax, ay, aw, ah = a
     bx, by, bw, bh = b
     iw = max(0.0, min(ax + aw, bx + bw) - max(ax, bx))
     ih = max(0.0, min(ay + ah, by + bh) - max(ay, by))
-    inter = iw * ih
-    union = aw * ah + bw * bh - inter
+    return iw * ih
+
+
+def iou(a, b) -> float:
+    inter = intersection(a, b)
+    union = a[2] * a[3] + b[2] * b[3] - inter
     return inter / union if union > 0 else 0.0
 
 

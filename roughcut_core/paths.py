@@ -19,7 +19,8 @@ empty (when refused)       ``empty file (0 bytes)`` (regular files only: never s
 It never opens anything but a regular file, and opens that with ``O_NONBLOCK`` and checks
 the opened descriptor again, so a file swapped for a FIFO between the checks cannot hang it.
 :func:`display_path` renders a path on one line (control characters such as a newline in a
-file name are escaped), for error lines and tables.
+file name are escaped), for error lines and tables. :func:`shared_media_dir` is where the shared
+reference media (tests, benchmarks, the scene generator's faces) are read from.
 """
 from __future__ import annotations
 
@@ -32,6 +33,15 @@ from typing import Callable, Union
 from .errors import RoughcutError, display_path
 
 PathLike = Union[str, Path]
+
+
+def shared_media_dir() -> Path:
+    """``$ROUGHCUT_SHARED_MEDIA``, else ``../shared/media`` beside the repository (read-only; it
+    may be absent, and callers skip or stop with a reason then)."""
+    env = os.environ.get("ROUGHCUT_SHARED_MEDIA")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[1].parent / "shared" / "media"
 
 
 class InputFileError(RoughcutError):

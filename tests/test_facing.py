@@ -10,7 +10,7 @@ import pytest
 from roughcut_core.model import FaceBox, FaceTrack, LineReading
 from roughcut_core.picture.pose import (FACING_FULL, FACING_NONE, LEFT_CONTOUR, NOSE_TIP, RIGHT_CONTOUR,
                                         facing_score, yaw_from_keypoints, yaw_from_mesh)
-from roughcut_core.scenegen.actors import shared_media_dir
+from roughcut_core.paths import shared_media_dir
 
 MEDIA = shared_media_dir()
 needs_media = pytest.mark.skipif(not (MEDIA / "video_faces_speaking").is_dir(),

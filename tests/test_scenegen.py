@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from roughcut_core.scenegen import TRUTH_SCHEMA, load_truth, plan_scene
-from roughcut_core.scenegen.actors import shared_media_dir
+from roughcut_core.paths import shared_media_dir
 
 MEDIA = shared_media_dir()
 needs_media = pytest.mark.skipif(not (MEDIA / "video_faces_speaking").is_dir(),

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
@@ -23,15 +22,15 @@ from typing import Optional
 
 import numpy as np
 
+from ..paths import shared_media_dir
 from . import markdown_table, peak_rss_mb
 
-REPO = Path(__file__).resolve().parents[2]
 QUALITY_FILES = ("speech_transcribed/jfk.flac", "speech_transcribed/librivox_sonnet001.mp3",
                  "diarization/ami_excerpt_tst00.wav", "video_faces_speaking/grid_bbaf2n.mpg")
 
 
 def _shared_media(arg: Optional[str]) -> Optional[Path]:
-    root = Path(arg or os.environ.get("ROUGHCUT_SHARED_MEDIA") or REPO.parent / "shared" / "media")
+    root = Path(arg) if arg else shared_media_dir()
     return root if root.is_dir() else None
 
 

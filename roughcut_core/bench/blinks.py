@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..paths import shared_media_dir
+
 CLOSED = {"grid_bbaf2n.mpg": (43, 44, 50, 51, 52, 53, 54), "grid_brbk7n.mpg": (21, 22),
           "grid_lbax4n.mpg": (28, 29), "grid_lbbc2a.mpg": (),
           "grid_lrwp9a.mpg": (36, 37, 38, 66, 67, 68, 69, 70, 71, 72, 73, 74)}
@@ -32,7 +34,7 @@ HANDLE_FRAMES = 6
 
 
 def _media() -> Path:
-    return Path(__file__).resolve().parents[3] / "shared" / "media" / "video_faces_speaking"
+    return shared_media_dir() / "video_faces_speaking"
 
 
 def _mesh_only(path: str, n: int) -> dict:

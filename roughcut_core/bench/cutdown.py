@@ -25,15 +25,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 from fractions import Fraction
 from pathlib import Path
 
+from ..paths import shared_media_dir
 from . import markdown_table
 
-SHARED = Path(os.environ.get("ROUGHCUT_SHARED_MEDIA", Path(__file__).resolve().parents[2].parent / "shared" / "media"))
+SHARED = shared_media_dir()
 
 
 def _clips(otio_path):

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..paths import shared_media_dir
 from . import markdown_table, peak_rss_mb
 
 DIRECTION = {"angry": "(angrily)", "sad": "(sadly)", "happy": "(happily)", "fear": "(fearfully)",
@@ -37,7 +38,7 @@ DIRECTION = {"angry": "(angrily)", "sad": "(sadly)", "happy": "(happily)", "fear
 
 
 def _default_data() -> Path:
-    return Path(__file__).resolve().parents[3] / "shared" / "media" / "emotion_takes"
+    return shared_media_dir() / "emotion_takes"
 
 
 def _parse_ids(text: str) -> list[str]:
@@ -291,7 +292,7 @@ def run(argv) -> int:
 
 def _face_timing() -> dict:
     """Seconds per reading of ``picture.expression.face_signals`` on the GRID talking heads."""
-    clips = sorted((Path(__file__).resolve().parents[3] / "shared" / "media" / "video_faces_speaking").glob("grid_*.mpg"))
+    clips = sorted((shared_media_dir() / "video_faces_speaking").glob("grid_*.mpg"))
     if not clips:
         return {}
     from ..picture.detector import FaceDetector

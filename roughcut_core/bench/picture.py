@@ -27,6 +27,7 @@ import tempfile
 from pathlib import Path
 from typing import Optional, Sequence
 
+from ..paths import shared_media_dir
 from . import markdown_table, peak_rss_mb
 
 PYSCENEDETECT_PUBLISHED_F1 = {"BBC (AdaptiveDetector)": 91.59, "AutoShot (AdaptiveDetector)": 73.86}
@@ -215,7 +216,7 @@ def run(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--skip-demo", action="store_true")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(list(argv) if argv is not None else None)
-    media = Path(args.media) if args.media else Path(__file__).resolve().parents[2].parent / "shared" / "media"
+    media = Path(args.media) if args.media else shared_media_dir()
     analyzer = PictureAnalyzer(PictureOptions())
     results: dict = {}
     with tempfile.TemporaryDirectory(prefix="roughcut-bench-picture-") as tmp:

@@ -24,7 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from ..paths import shared_media_dir
+
 SCRIPT = "INT. LAB - DAY\n\nJANE\nBin blue at F two now.\n"
 
 
@@ -123,7 +124,7 @@ def doctor_times() -> dict:
 def run(argv) -> int:
     p = argparse.ArgumentParser(prog="roughcut bench reliability")
     p.add_argument("--jobs", type=int, default=30, help="submissions for the start-latency measure (default 30)")
-    p.add_argument("--media", default=str(REPO.parent / "shared" / "media" / "video_faces_speaking"),
+    p.add_argument("--media", default=str(shared_media_dir() / "video_faces_speaking"),
                    help="folder for the duplicate-check cost (default: the shared GRID clips)")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)

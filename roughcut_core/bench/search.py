@@ -33,16 +33,16 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Optional
 
+from ..paths import shared_media_dir
 from . import markdown_table
 
-REPO = Path(__file__).resolve().parents[2]
 QUALITY_DIRS = ("speech_transcribed", "takes_same_line", "diarization", "video_faces_speaking",
                 "video_speech_timecode")
 TOLERANCE_S = 0.5
 
 
 def _shared_media(arg: Optional[str]) -> Optional[Path]:
-    root = Path(arg or os.environ.get("ROUGHCUT_SHARED_MEDIA") or REPO.parent / "shared" / "media")
+    root = Path(arg) if arg else shared_media_dir()
     return root if root.is_dir() else None
 
 

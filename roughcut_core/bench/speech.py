@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -30,14 +29,14 @@ from typing import Optional
 
 import numpy as np
 
+from ..paths import shared_media_dir
 from . import markdown_table, peak_rss_mb
 from .metrics import boundary_errors, percentile, word_error_rate
 
-REPO = Path(__file__).resolve().parents[2]
 
 
 def _shared_media(arg: Optional[str]) -> Optional[Path]:
-    root = Path(arg or os.environ.get("ROUGHCUT_SHARED_MEDIA") or REPO.parent / "shared" / "media")
+    root = Path(arg) if arg else shared_media_dir()
     return root if root.is_dir() else None
 
 

@@ -16,7 +16,6 @@ Contract:
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -24,6 +23,7 @@ from typing import Optional
 import numpy as np
 
 from ..errors import MediaError
+from ..paths import shared_media_dir
 
 GRID_CLIPS = {
     # actor id -> (clip file, sex for the voice choice)
@@ -36,14 +36,6 @@ GRID_CLIPS = {
 PHOTOS = {"photo_collins": ("ALICE", "f"), "photo_hopper": ("BOB", "f")}
 ACTORS = tuple(GRID_CLIPS) + tuple(PHOTOS)
 LEVELS = 5
-
-
-def shared_media_dir() -> Path:
-    """``$ROUGHCUT_SHARED_MEDIA`` or ``../shared/media`` next to the repository."""
-    env = os.environ.get("ROUGHCUT_SHARED_MEDIA")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2].parent / "shared" / "media"
 
 
 def _measure_face(rgb: np.ndarray, fallback: tuple[float, float, float, float]) -> tuple[float, float, float, float]:

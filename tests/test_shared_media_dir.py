@@ -1,0 +1,24 @@
+"""Every benchmark, test and the scene generator find the shared media through one function.
+
+Contract of :func:`roughcut_core.paths.shared_media_dir`: ``$ROUGHCUT_SHARED_MEDIA`` when set (a
+worktree or an installed package elsewhere), else ``../shared/media`` beside the repository.
+"""
+from pathlib import Path
+
+from roughcut_core import paths
+from roughcut_core.bench import blinks, emotion
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_default_is_beside_the_repository(monkeypatch):
+    monkeypatch.delenv("ROUGHCUT_SHARED_MEDIA", raising=False)
+    assert paths.shared_media_dir() == REPO.parent / "shared" / "media"
+
+
+def test_the_environment_names_another_folder_and_the_benches_follow_it(monkeypatch, tmp_path):
+    monkeypatch.setenv("ROUGHCUT_SHARED_MEDIA", str(tmp_path))
+    assert paths.shared_media_dir() == tmp_path
+    # these two ignored the variable before (a worktree's bench read the wrong folder)
+    assert blinks._media() == tmp_path / "video_faces_speaking"
+    assert emotion._default_data() == tmp_path / "emotion_takes"

@@ -19,7 +19,10 @@
   was delivered as scripted (``delivery == "matched"``), with ``directed_lines`` and the
   ``intent_chance`` of a random acceptable pick;
 - ``single_share`` / ``wide_share``: fraction of lines on a shot showing only the speaker /
-  the speaker and someone else.
+  the speaker and someone else;
+- ``line_errors``: per line that is wrong, ``{"line_id", "take", "errors"}`` with the errors in
+  words: the reading's defect ("flub", "not acceptable" without a named one), "source range
+  misses the reading", "speaker off screen", "not in the cut", "no reading in this take".
 
 Works on demo truths (``roughcut.demo-truth/1``) and scene-generator truths (readings with
 ``defect`` instead of ``acceptable`` and no word timings: ``clipped_words`` then counts none,
@@ -101,16 +104,24 @@ def cut_quality(cut: Cut, truth: dict, root) -> dict:
     accurate = clipped = 0
     words_total = 0
     visible_time = dialogue_time = 0.0
+    errors = [{"line_id": lid, "take": None, "errors": ["not in the cut"]} for lid in line_ids if lid not in in_order]
     for d in clips:
         take = takes.get(str(Path(d.path).resolve()))
         for lid in d.line_ids:
             r = take["readings"].get(lid) if take else None
             if r is None:
+                if lid in speakers:
+                    errors.append({"line_id": lid, "take": take and take["name"], "errors": ["no reading in this take"]})
                 continue
             lo, hi = Fraction(d.src_in) / d.rate.fraction, Fraction(d.src_out) / d.rate.fraction
             covers = lo <= Fraction(r["start"]).limit_denominator(100000) + Fraction(1, 10) and \
                 hi >= Fraction(r["end"]).limit_denominator(100000) - Fraction(1, 10)
             accurate += bool(r["acceptable"] and covers)
+            wrong = ([] if r["acceptable"] else [r.get("defect") or "not acceptable"]) + \
+                ([] if covers else ["source range misses the reading"]) + \
+                ([] if speakers[lid] in take["shows"] else ["speaker off screen"])
+            if wrong:
+                errors.append({"line_id": lid, "take": take["name"], "errors": wrong})
             span = r["end"] - r["start"]
             dialogue_time += span
             visible_time += span if speakers[lid] in take["shows"] else 0.0
@@ -158,5 +169,6 @@ def cut_quality(cut: Cut, truth: dict, root) -> dict:
         "jump_cuts": jump,
         "clips": len(clips),
         "cutaways": len(cutaways),
+        "line_errors": sorted(errors, key=lambda e: line_ids.index(e["line_id"]) if e["line_id"] in line_ids else -1),
         **_performance(clips, takes, truth, speakers),
     }

@@ -1,6 +1,8 @@
 """`roughcut bench quality`: editorial quality of the rough cut, and what feedback teaches it.
 
-1. Generated scenes (demo seeds, plus scene-generator seeds with ``--scenegen``): each scene is
+1. Generated scenes (demo seeds, plus scene-generator seeds with ``--scenegen`` (small
+   two-handers, one take per setup) and ``--scenegen-full`` (full size: six or more lines,
+   several takes per setup, built under ``scenegen<seed>-full``)): each scene is
    generated (cached in the work dir), analysed through the real pipeline (analysis cached),
    given performance signals (``roughcut_core.perform``) as the default install makes them: with
    the emotion model that ships in the package (``perform.emotion.SHIPPED_MODEL``, loaded by
@@ -232,7 +234,8 @@ def _synthetic_regen_seconds(lines: int = 150, takes: int = 8) -> float:
 
 def _generated(args, work, pipeline) -> tuple[list, dict, dict]:
     rows, results, state = [], {}, {}
-    scenes = [("demo", s) for s in args.seeds] + [("scenegen", s) for s in args.scenegen]
+    scenes = [("demo", s) for s in args.seeds] + [("scenegen", s) for s in args.scenegen] + \
+        [("scenegen-full", s) for s in args.scenegen_full]
     for kind, seed in scenes:
         try:
             row = _one_scene(kind, seed, work, pipeline, results, state)
@@ -244,6 +247,23 @@ def _generated(args, work, pipeline) -> tuple[list, dict, dict]:
     return rows, results, state
 
 
+def _scenegen(work: Path, seed: int, full: bool):
+    """(scene, truth) of scene-generator seed ``seed`` under ``work/scenegen<seed>`` (small) or
+    ``work/scenegen<seed>-full``: a complete folder (its ground truth, written last, names the
+    same seed, size and generator version) is reused, anything else is built afresh."""
+    from ..scenegen import build_scene, load_truth
+    from ..scenegen.build import GENERATOR_VERSION, GeneratedScene
+
+    root = work / f"scenegen{seed}{'-full' if full else ''}"
+    path = root / "ground_truth.json"
+    truth = load_truth(path) if path.exists() else {}
+    if (truth.get("seed") == seed and bool(truth.get("small")) != full
+            and (truth.get("generator") or {}).get("version") == GENERATOR_VERSION):
+        return GeneratedScene(root, root / truth["script"], tuple(root / t["path"] for t in truth["takes"]), path), truth
+    sc = build_scene(root, seed=seed, small=not full)
+    return sc, load_truth(sc.ground_truth_path)
+
+
 def _one_scene(kind, seed, work, pipeline, results, state) -> list:
     from ..demo import build_demo_scene, load_ground_truth
     from ..edit import EditOptions, build_cut
@@ -253,9 +273,8 @@ def _one_scene(kind, seed, work, pipeline, results, state) -> list:
         sc = build_demo_scene(work / f"demo{seed}", seed=seed)
         media, script_path, root, truth = sc.media_paths, sc.script_path, sc.root, load_ground_truth(sc.root)
     else:
-        from ..scenegen import build_scene, load_truth
-        sc = build_scene(work / f"scenegen{seed}", seed=seed, small=True)
-        media, script_path, root, truth = sc.media_paths, sc.script_path, sc.root, load_truth(sc.ground_truth_path)
+        sc, truth = _scenegen(work, seed, full=kind == "scenegen-full")
+        media, script_path, root = sc.media_paths, sc.script_path, sc.root
     tick = time.perf_counter()
     script, analyses = _analyse(media, script_path, pipeline)
     readings = _with_performance(pipeline, script, analyses, _shipped_model())
@@ -290,7 +309,7 @@ def _one_scene(kind, seed, work, pipeline, results, state) -> list:
     state[name] = (script, takes, readings, truth, root, cut)
     return [name, q["line_coverage"], q["take_accuracy"], q.get("pick_accuracy"), q["dsp_only"]["pick_accuracy"],
             q.get("intent_match"), q["dsp_only"]["intent_match"], q.get("intent_chance"), q["single_share"], q["wide_share"],
-            q["jump_cuts"], f"{q['clipped_words']} / {q['clipped_speech']}", q["blinks_at_cuts"], q["clean_top_two_differ"],
+            q["speaker_visible"], q["jump_cuts"], f"{q['clipped_words']} / {q['clipped_speech']}", q["blinks_at_cuts"], q["clean_top_two_differ"],
             q["clean_scores_distinct"], q["usability_brier"], q["analyse_s"]]
 
 
@@ -448,6 +467,8 @@ def run(argv) -> int:
     p = argparse.ArgumentParser(prog="roughcut bench quality")
     p.add_argument("--seeds", type=int, nargs="*", default=[0, 1, 2], help="demo scene seeds")
     p.add_argument("--scenegen", type=int, nargs="*", default=[], help="scene-generator seeds (small scenes)")
+    p.add_argument("--scenegen-full", type=int, nargs="*", default=[],
+                   help="scene-generator seeds built at full size (several takes per setup)")
     p.add_argument("--taste-feedback", type=int, nargs="*", default=[],
                    help="full-size scene-generator seeds of a show whose cuts the taste editor corrects")
     p.add_argument("--taste-held", type=int, nargs="*", default=[],
@@ -486,9 +507,12 @@ def run(argv) -> int:
     print("Generated scenes, the default install (shipped emotion model), DSP only beside it:")
     print(markdown_table(["scene", "line coverage", "take accuracy", "editor-pick accuracy",
                           "editor-pick accuracy, DSP only", "intent match", "intent match, DSP only",
-                          "intent chance", "on speaker's single", "on wider shot", "jump cuts", "clipped words / cuts in speech",
+                          "intent chance", "on speaker's single", "on wider shot", "speaker visible", "jump cuts", "clipped words / cuts in speech",
                           "blinks at cuts", "best two clean differ", "all clean differ", "usability Brier", "analyse s"],
                          rows))
+    wrong = [f"{n}: " + "; ".join(f"{e['line_id']} {e['take'] or '-'} ({', '.join(e['errors'])})" for e in v["line_errors"])
+             for n, v in results.items() if isinstance(v, dict) and v.get("line_errors")]
+    print("\nWrong lines (defect by the truth, speaker off screen, ...):\n" + ("\n".join(wrong) or "none"))
     learning = results["learning_demo"]
     if learning:
         print(f"\nLearned vs hand-set (demo; feedback from {', '.join(learning['trained_on'])}):")

@@ -83,6 +83,8 @@ def test_wrong_lines_are_listed_with_their_causes(tmp_path, two_takes_per_setup)
         {"line_id": "1-2", "take": "CU_A_T1", "errors": ["speaker off screen"]},
         {"line_id": "1-3", "take": "WIDE_T2", "errors": ["source range misses the reading"]}]
     assert bad["take_accuracy"] == pytest.approx(1 / 3, abs=1e-3)
+    # a random pick: line 1 has 2 acceptable readings of 3, lines 2 and 3 all 3 of 3
+    assert bad["take_chance"] == pytest.approx((2 / 3 + 1 + 1) / 3, abs=1e-3)
     good = cut_quality(_cut([(p["WIDE_T2"], "1-1", 12, 60), (p["WIDE_T2"], "1-2", 60, 108),
                              (p["CU_A_T1"], "1-3", 108, 156)]), truth, tmp_path)
     assert good["line_errors"] == [] and good["take_accuracy"] == 1.0 and good["jump_cuts"] == 0

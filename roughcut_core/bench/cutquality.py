@@ -2,7 +2,10 @@
 
 - ``line_coverage``: fraction of script lines in the cut once each, in script order;
 - ``take_accuracy``: fraction of lines whose chosen reading is an acceptable one and whose
-  source range really covers that reading;
+  source range really covers that reading (any acceptable reading counts: a generated scene's
+  truth names no single best take, and a full-size one has several takes per setup);
+  ``take_chance``: what a random pick among the line's readings would score (the mean share
+  of acceptable readings per line), its baseline;
 - ``clipped_words``: ground-truth words (of any reading in the clip's take) that a clip's in or
   out point falls inside;
 - ``clipped_speech``: sound in/out points of the clips (the audio range of a split edit) that
@@ -53,6 +56,14 @@ def _truth_index(truth: dict, root: Path) -> dict:
         takes[path] = {"setup": t["setup"], "shows": set(truth["setups"][t["setup"]]["shows"]),
                        "name": t.get("name", Path(t["path"]).stem), "readings": readings}
     return takes
+
+
+def _acceptable_share(takes: dict):
+    """line id -> (acceptable readings, readings) over the truth's takes."""
+    def share(lid):
+        rs = [t["readings"][lid] for t in takes.values() if lid in t["readings"]]
+        return sum(bool(r["acceptable"]) for r in rs), len(rs)
+    return share
 
 
 def _performance(clips, takes: dict, truth: dict, speakers: dict) -> dict:
@@ -161,6 +172,7 @@ def cut_quality(cut: Cut, truth: dict, root) -> dict:
     return {
         "line_coverage": round(coverage, 4),
         "take_accuracy": round(accurate / len(line_ids), 4),
+        "take_chance": round(sum(ok / n for ok, n in map(_acceptable_share(takes), line_ids) if n) / len(line_ids), 4),
         "clipped_words": clipped,
         "words_checked": words_total,
         "clipped_speech": clipped_speech,

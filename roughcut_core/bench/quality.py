@@ -307,7 +307,7 @@ def _one_scene(kind, seed, work, pipeline, results, state) -> list:
     name = f"{kind} seed {seed}"
     results[name] = q
     state[name] = (script, takes, readings, truth, root, cut)
-    return [name, q["line_coverage"], q["take_accuracy"], q.get("pick_accuracy"), q["dsp_only"]["pick_accuracy"],
+    return [name, q["line_coverage"], q["take_accuracy"], q["take_chance"], q.get("pick_accuracy"), q["dsp_only"]["pick_accuracy"],
             q.get("intent_match"), q["dsp_only"]["intent_match"], q.get("intent_chance"), q["single_share"], q["wide_share"],
             q["speaker_visible"], q["jump_cuts"], f"{q['clipped_words']} / {q['clipped_speech']}", q["blinks_at_cuts"], q["clean_top_two_differ"],
             q["clean_scores_distinct"], q["usability_brier"], q["analyse_s"]]
@@ -505,7 +505,7 @@ def run(argv) -> int:
         print(json.dumps(results, indent=2, default=str))
         return 0
     print("Generated scenes, the default install (shipped emotion model), DSP only beside it:")
-    print(markdown_table(["scene", "line coverage", "take accuracy", "editor-pick accuracy",
+    print(markdown_table(["scene", "line coverage", "take accuracy", "take chance", "editor-pick accuracy",
                           "editor-pick accuracy, DSP only", "intent match", "intent match, DSP only",
                           "intent chance", "on speaker's single", "on wider shot", "speaker visible", "jump cuts", "clipped words / cuts in speech",
                           "blinks at cuts", "best two clean differ", "all clean differ", "usability Brier", "analyse s"],

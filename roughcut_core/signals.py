@@ -82,6 +82,8 @@ SIGNALS: dict[str, tuple[str, str]] = {
     "camera_pan_out": ("analyses.reading", "frame widths/s, signed: content x motion over the last 0.4 s"),
     "camera_tilt_in": ("analyses.reading", "frame widths/s, signed: content y motion over the first 0.4 s (> 0: camera tilts up)"),
     "camera_tilt_out": ("analyses.reading", "frame widths/s, signed: content y motion over the last 0.4 s"),
+    "camera_zoom_in": ("analyses.reading", "log scale/s, signed: content growth over the first 0.4 s (> 0: zoom or dolly in)"),
+    "camera_zoom_out": ("analyses.reading", "log scale/s, signed: content growth over the last 0.4 s"),
     "music_under": ("analyses.reading", "0..1: share of the reading with music under the dialogue"),
     # Script intent (script.intent, compared with the signals above).
     "intent_match": ("script.intent", "0..1: how well the delivery matches the scripted direction (0.5 = nothing to compare)"),

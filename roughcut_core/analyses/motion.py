@@ -25,9 +25,15 @@ Contract:
   rates at least ``PARALLAX_RATIO`` apart is a track (``track_left``/``track_right``, named like
   the pan: the camera travels right when the content moves left); a zoom whose chunks mostly
   show two layers scaling the same way at such different rates is a dolly (``dolly_in`` /
-  ``dolly_out``); a chunk shows it over its own pairs or over its longer horizon. Tilts are not
+  ``dolly_out``); a chunk shows it over its own pairs or over its longer horizon. The faster
+  (near) layer must be compact, its points' spread at most ``NEAR_SPREAD`` x that of all the
+  chunk's points: a near object is one thing in part of the frame, while points that lag or
+  slip in tracking (low-texture archival film, long horizons) form a "layer" spread all over
+  it (rigid 2 s zooms and slow pans read as dollies and tracks without this). A zoom is also a
+  dolly when the evidence pooled over the shot says so: at least ``POOL_SHARE`` of its chunks
+  (own pairs) have such layers, their gaps adding up to PARALLAX_PX. Tilts are not
   split (no pedestal/crane kind). Limits: parallax is only seen once the layers' displacements
-  differ by about a pixel at the 96 px analysis width over a chunk or its horizon (up to
+  differ by PARALLAX_PX (half a pixel) at the 96 px analysis width over a chunk or its horizon (up to
   HORIZON x REFRESH = 32 pairs), so a slow dolly needs a long enough shot (bench, near layer
   scaling 2x the background: 1 s clips are dollies at 0.12-0.3 log-zoom/s, zooms at 0.06;
   2 s clips are dollies from 0.06 on most sources; tracks are seen from 0.06 frame widths/s);
@@ -52,7 +58,8 @@ STATIC_RATE = 0.02
 ZOOM_STATIC = 0.03
 JITTER_HANDHELD = 0.004
 COMPLEX_RATIO = 0.6
-# Parallax (chosen on the bench's two-layer clips, bench/analyses.py): layers are split with a
+# Parallax (chosen on the bench's two-layer clips, bench/analyses.py, and the seen clip variant 1,
+# bench/analyses_variants.py; variant 2 is held out): layers are split with a
 # LAYER_PX RANSAC threshold (pixels over a chunk); a second layer needs LAYER_MIN points and
 # LAYER_SHARE of the tracked ones, its rate PARALLAX_RATIO x the other's (same direction), and a
 # difference of PARALLAX_PX pixels over the chunk (x shift for a pan; log-scale difference x
@@ -64,8 +71,10 @@ LAYER_REL = 0.15
 LAYER_MIN = 8
 LAYER_SHARE = 0.08
 PARALLAX_RATIO = 1.3
-PARALLAX_PX = 0.8
+PARALLAX_PX = 0.5
 PARALLAX_SHARE = 0.5
+NEAR_SPREAD = 0.8
+POOL_SHARE = 0.6
 PARALLAX_KINDS = {"pan_left": "track_left", "pan_right": "track_right", "zoom_in": "dolly_in",
                   "zoom_out": "dolly_out"}
 MOTION_KINDS = ("static", "pan_left", "pan_right", "tilt_up", "tilt_down", "zoom_in", "zoom_out", "handheld",
@@ -86,10 +95,12 @@ class Layer:
 @dataclass(frozen=True)
 class Parallax:
     """The layers of one chunk of ``pairs`` frame pairs: ``a`` explains the most points, ``b``
-    (None: one similarity explains all) the rest."""
+    (None: one similarity explains all) the rest; ``spread``: the RMS spread of all the chunk's
+    points about their centre (pixels)."""
     pairs: int
     a: Layer
     b: Optional[Layer]
+    spread: float = 0.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -191,7 +202,8 @@ def chunk_layers(src: np.ndarray, dst: np.ndarray, pairs: int) -> Optional[Paral
         if m2 is not None and in2 is not None and int(in2.sum()) >= need:
             in2 = in2.reshape(-1) == 1
             b = _layer(m2, src[rest][in2], dst[rest][in2])
-    return Parallax(pairs, a, b)
+    c = src - src.mean(axis=0)
+    return Parallax(pairs, a, b, float(np.sqrt(np.mean(np.sum(c * c, axis=1)))))
 
 
 def _disc(r: int) -> np.ndarray:
@@ -329,22 +341,34 @@ def _smooth(x: np.ndarray, n: int) -> np.ndarray:
     return np.convolve(xp, np.ones(n) / n, mode="valid")
 
 
-def _shows_parallax(p: Parallax, axis: str) -> bool:
-    """Whether one chunk's two layers move the same way along ``axis`` ("pan": x shift, "zoom":
-    log scale) at rates PARALLAX_RATIO apart, differing by PARALLAX_PX pixels or more."""
+def _layer_gap(p: Parallax, axis: str) -> Optional[float]:
+    """Pixels by which one chunk's two layers differ along ``axis`` ("pan": x shift, "zoom": the
+    log-scale difference across the smaller layer's extent), when they move the same way at
+    rates PARALLAX_RATIO apart and the faster (near) layer is compact: its points' spread at
+    most NEAR_SPREAD x that of all points; None otherwise."""
     if p.b is None:
-        return False
+        return None
     if axis == "pan":
         u, v = p.a.dx, p.b.dx
-        visible = abs(u - v)
+        gap = abs(u - v)
     else:
         u, v = p.a.log_scale, p.b.log_scale
-        # the scale difference seen across the smaller layer's extent
-        visible = abs(u - v) * min(p.a.spread, p.b.spread)
-    if u * v <= 0 or visible < PARALLAX_PX:
-        return False
+        gap = abs(u - v) * min(p.a.spread, p.b.spread)
     lo, hi = sorted((abs(u), abs(v)))
-    return hi >= PARALLAX_RATIO * lo
+    if u * v <= 0 or hi < PARALLAX_RATIO * lo:
+        return None
+    # the near (faster) layer is one thing in part of the frame; a "layer" whose points are
+    # spread over the whole frame is tracking drift (points lagging or slipping), not depth
+    near = p.a if abs(u) > abs(v) else p.b
+    if p.spread > 0 and near.spread > NEAR_SPREAD * p.spread:
+        return None
+    return float(gap)
+
+
+def _shows_parallax(p: Parallax, axis: str) -> bool:
+    """Whether one chunk shows parallax along ``axis``: a ``_layer_gap`` of PARALLAX_PX or more."""
+    gap = _layer_gap(p, axis)
+    return gap is not None and gap >= PARALLAX_PX
 
 
 def _chunk_parallax(c: Chunk, axis: str, reach: int) -> Optional[bool]:
@@ -362,6 +386,18 @@ def _chunk_parallax(c: Chunk, axis: str, reach: int) -> Optional[bool]:
                 return True
             seen = False
     return seen
+
+
+def _pooled_zoom_parallax(chunks) -> bool:
+    """A slow dolly pooled over the shot: the chunks (own pairs, inside the shot) with a layer
+    gap are at least POOL_SHARE of those measured, and their gaps add up to PARALLAX_PX (each
+    alone may be below it)."""
+    gaps = []
+    for c, reach in chunks:
+        if c.pairs <= reach and (p := chunk_layers(c.src, c.dst, c.pairs)) is not None:
+            gaps.append(_layer_gap(p, "zoom"))
+    seen = [g for g in gaps if g is not None]
+    return len(gaps) >= 2 and len(seen) >= POOL_SHARE * len(gaps) and sum(seen) >= PARALLAX_PX
 
 
 def classify_motion(times: Sequence[float], motions: Sequence[Optional[FrameMotion]]) -> CameraMotion:
@@ -407,6 +443,6 @@ def classify_motion(times: Sequence[float], motions: Sequence[Optional[FrameMoti
         seen = [_chunk_parallax(c, axis, reach) for c, reach in chunks]
         seen = [v for v in seen if v is not None]
         share = sum(seen) / len(seen) if seen else 0.0
-        if share >= PARALLAX_SHARE:
+        if share >= PARALLAX_SHARE or (axis == "zoom" and _pooled_zoom_parallax(chunks)):
             return CameraMotion(PARALLAX_KINDS[k1], float(mag), parallax=share, **base)
     return CameraMotion(k1, float(mag), parallax=share, **base)

@@ -17,6 +17,8 @@ Contract:
   - ``camera_pan_in`` / ``camera_pan_out`` / ``camera_tilt_in`` / ``camera_tilt_out``: the signed
     content motion there (frame widths per second; x < 0: the camera pans right; y > 0: it tilts
     up), so the assembly can avoid cutting between opposing moves;
+  - ``camera_zoom_in`` / ``camera_zoom_out``: the signed log scale rate there (per second; > 0:
+    the content grows, a zoom or dolly in), for the same check on moves in and out;
   - ``music_under``: 0..1 share of the reading with music under the dialogue (or music events).
 - ``shot_kind(analysis, a, b)`` -> the camera motion kind of the shot holding at least half of
   [a, b] seconds (None: no such shot).
@@ -109,6 +111,7 @@ def analysis_signals(reading, analysis: Optional[Mapping]) -> dict:
             out[f"camera_move_{end}"] = round(r, 4)
             out[f"camera_pan_{end}"] = round(float(edge[:, 2].sum()) / span, 4)
             out[f"camera_tilt_{end}"] = round(float(edge[:, 3].sum()) / span, 4)
+            out[f"camera_zoom_{end}"] = round(float(edge[:, 4].sum()) / span, 4)
     if analysis.get("sound_events") or analysis.get("music_under_dialogue"):
         spans = [(e["start"], e["end"]) for e in analysis.get("music_under_dialogue", [])]
         spans += [(e["start"], e["end"]) for e in analysis.get("sound_events", []) if e.get("label") == "music"]

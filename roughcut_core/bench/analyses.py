@@ -10,6 +10,8 @@
   moving/scaling ``LAYER_FACTOR`` x the background (track_left/right, dolly_in/out) or the two
   moving together (pan_left/right, zoom_in/out, static), 3 speeds; per-class and per-speed accuracy,
   and per speed again with each clip held 2 s instead of 1 s (a slow dolly needs the longer horizon);
+  ``--heldout-variant N`` adds the clip variants of ``bench.analyses_variants`` (1: seen, 2: held
+  out: other frames, faces, layer factors, speeds, durations);
 - sound events: ``--seeds`` mixes of the shared speech (JFK, LibriVox, Sphinx digits) with generated
   music, coloured noise, clap bursts, room tone and SYNTHETIC laughter (source-filter "ha" bouts:
   no recorded laughter is available) (``analyses.fixtures.sound_scene``); per-class
@@ -354,6 +356,8 @@ def run(argv) -> int:
     ap.add_argument("--tolerance", type=int, default=2, help="shot boundary tolerance, frames")
     ap.add_argument("--only", choices=("shots", "motion", "sound", "speed"), action="append")
     ap.add_argument("--repeats", type=int, default=5, help="speed: interleaved decode / analyse pairs per file")
+    ap.add_argument("--heldout-variant", type=int, default=None,
+                    help="motion: also run this clip variant (bench.analyses_variants: 1 seen, 2 held out)")
     args = ap.parse_args(argv)
     if not SHARED.exists():
         print(f"roughcut bench analyses: shared media not found at {SHARED}")
@@ -366,6 +370,10 @@ def run(argv) -> int:
     if "motion" in parts:
         out["motion"] = bench_motion()
         out["parallax"] = bench_parallax()
+        if args.heldout_variant is not None:
+            from .analyses_variants import bench_variant
+
+            out["variant"] = bench_variant(args.heldout_variant, SHARED)
     if "sound" in parts:
         out["sound"] = bench_sound(args.seeds)
         out["sound_laughter"] = bench_sound(args.seeds, with_laughter=True)
@@ -418,6 +426,14 @@ def run(argv) -> int:
             if key.startswith("sound"):
                 print(f"\nmusic under dialogue (speech windows): recall {m['music_under_dialogue_recall']:.3f}, "
                       f"flagged on speech without music {m['music_under_dialogue_false']:.3f}")
+    if "variant" in out:
+        from .analyses_variants import variant_rows
+
+        head, lay, single = variant_rows(out["variant"])
+        print(f"\n### Camera motion, clip variant {out['variant']['variant']}: two layers\n")
+        print(markdown_table(head, lay))
+        print(f"\n### Camera motion, clip variant {out['variant']['variant']}: single layer\n")
+        print(markdown_table(["class", "right", "confusion"], single))
     if "speed" in out:
         print("\n### Speed ((decode + analysers) / decode; interleaved pairs, min / median; target <= 1.5)\n")
         print(markdown_table(["file", "s", "frames", "pairs", "decode s (median)", "decode + analysers s (median)",

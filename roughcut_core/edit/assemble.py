@@ -195,8 +195,16 @@ MOVING = 0.12  # frame widths / s: a camera move an editor sees at the cut
 
 
 def opposed_motion(out_sig: dict, in_sig: dict) -> bool:
-    """Both ends move (faster than ``MOVING``) and in opposite directions (negative dot product
-    of the content motion at the out point and at the in point)."""
+    """Both ends move the frame (faster than ``MOVING``) in opposite directions: a negative dot
+    product of the content's pan/tilt motion at the out point and at the in point, or a zoom or
+    dolly in at one end against one out at the other (both readings classed zoom or dolly, their
+    signed ``camera_zoom_*`` log scale rates at the cut at least ``MOVING`` per second and of
+    opposite sign; a track's per-pair fit shows a spurious scale as its near layer crosses the
+    frame, so the rates alone are not read as a zoom)."""
+    return _opposed_pan(out_sig, in_sig) or _opposed_zoom(out_sig, in_sig)
+
+
+def _opposed_pan(out_sig: dict, in_sig: dict) -> bool:
     try:
         ax, ay = float(out_sig["camera_pan_out"]), float(out_sig["camera_tilt_out"])
         bx, by = float(in_sig["camera_pan_in"]), float(in_sig["camera_tilt_in"])
@@ -205,6 +213,16 @@ def opposed_motion(out_sig: dict, in_sig: dict) -> bool:
     if (ax * ax + ay * ay) ** 0.5 < MOVING or (bx * bx + by * by) ** 0.5 < MOVING:
         return False
     return ax * bx + ay * by < 0
+
+
+def _opposed_zoom(out_sig: dict, in_sig: dict) -> bool:
+    if not all(str(sig.get("camera_motion", "")).startswith(("zoom_", "dolly_")) for sig in (out_sig, in_sig)):
+        return False
+    try:
+        a, b = float(out_sig["camera_zoom_out"]), float(in_sig["camera_zoom_in"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    return abs(a) >= MOVING and abs(b) >= MOVING and a * b < 0
 
 
 def _wide_share(picks: Sequence[Optional[Candidate]], lines, candidates) -> tuple[int, int]:

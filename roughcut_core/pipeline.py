@@ -282,7 +282,7 @@ class RoughCutPipeline:
             from .perform import add_performance_signals
 
             readings = add_performance_signals(script, usable, readings, cache=self.cache,
-                                               picture=self.options.picture)
+                                               picture=self.options.picture, shared=self.shared_audio)
         file_analyses = {}
         if self.options.analyses:  # camera motion / music per reading (issue 20)
             from .analyses.reading import add_analysis_signals

@@ -1,8 +1,10 @@
 """Performance signals per reading (delivery, vocal emotion/arousal, face) for the ranking.
 
-``add_performance_signals(script, analyses, readings, cache=None, picture=True)`` is the
-pipeline stage: it returns the readings with the signals of ``perform.reading`` (delivery,
+``add_performance_signals(script, analyses, readings, cache=None, picture=True, shared=None)`` is
+the pipeline stage: it returns the readings with the signals of ``perform.reading`` (delivery,
 arousal, emotion with a trained model, intent match) and ``picture.expression`` (face) added.
+``shared``: the pipeline's ``speech.shared_audio.SharedAudio``, whose kept 16 kHz mixes the
+per-reading sound is sliced from (none: the call decodes each file once itself).
 Signal names and units: ``roughcut_core/signals.py``. Never raises for one bad file: that
 file's readings keep their other signals.
 """
@@ -16,17 +18,17 @@ log = logging.getLogger(__name__)
 
 
 def add_performance_signals(script, analyses: Sequence, readings: Sequence, cache=None,
-                            picture: bool = True, model=...) -> tuple:
+                            picture: bool = True, model=..., shared=None) -> tuple:
     """From the pipeline's ``AssetAnalysis`` list (transcripts and assets)."""
     transcripts = {a.asset.path: a.transcript for a in analyses if a.transcript is not None}
     assets = {a.asset.path: a.asset for a in analyses}
     pictures = {a.asset.path: a.picture for a in analyses if getattr(a, "picture", None) is not None}
     return performance_signals(script, readings, transcripts, assets, cache=cache, picture=picture,
-                               model=model, pictures=pictures)
+                               model=model, pictures=pictures, shared=shared)
 
 
 def performance_signals(script, readings: Sequence, transcripts: dict, assets: dict, cache=None,
-                        picture: bool = True, model=..., pictures=None) -> tuple:
+                        picture: bool = True, model=..., pictures=None, shared=None) -> tuple:
     """The same from ``{path: Transcript}`` and ``{path: MediaAsset}`` (the align CLI);
     ``pictures`` (``{path: PictureAnalysis}``, optional) lets the face signals reuse the
     picture stage's face detections (``picture.storedfaces``)."""
@@ -34,7 +36,7 @@ def performance_signals(script, readings: Sequence, transcripts: dict, assets: d
 
     try:
         readings = attach_performance(readings, transcripts, script=script, assets=assets, cache=cache,
-                                      model=model)
+                                      model=model, shared=shared)
     except Exception as exc:  # a refinement: never lose the cut over it
         log.warning("performance signals failed: %s", exc)
         readings = tuple(readings)

@@ -1,7 +1,7 @@
 """Performance signals per reading: delivery, vocal arousal/emotion, intent match.
 
 Contract: ``attach_performance(readings, transcripts, script=None, assets=None, cache=None,
-model=...) -> tuple[LineReading, ...]`` returns the readings (same order) with these
+model=..., shared=None) -> tuple[LineReading, ...]`` returns the readings (same order) with these
 ``signals`` added (names and units in ``roughcut_core/signals.py``):
 - delivery, on the refined word times of each reading: ``rate_wps`` (the script line's words,
   or without a script the recognised words, over first-word start to last-word end),
@@ -21,7 +21,11 @@ and the reading's word times. A file whose audio cannot be decoded leaves its re
 these signals and is logged with its path; the others go on. ``model=None`` forces DSP only;
 the default (``...``) loads the user's trained model if there is one, else the shipped one.
 Readings are measured on ``threadmap.thread_map``'s threads (the CPU share); the values equal a
-one-by-one loop's.
+one-by-one loop's. Each reading's sound is a slice of its file's 16 kHz mix
+(``speech.shared_audio.SharedAudio.window``): ``shared`` is the pipeline's store (the mixes the
+speech stage and the scene pass already hold), else one made for this call, so a file is
+decoded once however many readings it has, and the values do not depend on who calls (a file
+too long for the store's budget is decoded per reading).
 """
 from __future__ import annotations
 
@@ -44,7 +48,7 @@ from .prosody import HOP_S, frame_levels, semitones, yin_f0
 
 log = logging.getLogger(__name__)
 
-VERSION = "3"
+VERSION = "4"  # 4: readings sliced from the whole-file mix (was: a decode per reading)
 PAUSE_S = 0.3
 _SCRIPT_WORD = re.compile(r"[A-Za-z0-9']+")
 PAD_S = 0.05
@@ -107,9 +111,7 @@ def measure(samples: np.ndarray, sr: int, t0: float, spans: Sequence[tuple[float
     return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items() if v is not None}
 
 
-def _measure_reading(reading, transcript, asset, cache) -> Optional[dict]:
-    from ..speech.audio_io import decode_audio
-
+def _measure_reading(reading, transcript, asset, cache, shared) -> Optional[dict]:
     words = _words(reading, transcript)
     spans = [(w.start, w.end) for w in words] or [(reading.start, reading.end)]
     t0 = max(0.0, spans[0][0] - PAD_S)
@@ -117,7 +119,8 @@ def _measure_reading(reading, transcript, asset, cache) -> Optional[dict]:
     params = {"spans": [[round(a, 3), round(b, 3)] for a, b in spans]}
 
     def compute():
-        samples = decode_audio(reading.path, 16000, start=t0, end=t1)
+        samples = shared.window(reading.path, getattr(asset, "content_key", None), t0, t1,
+                                duration=getattr(asset, "duration", None))
         if len(samples) < 800:
             raise RoughcutError(f"{reading.path}: no audio at {t0:.2f}-{t1:.2f} s for line {reading.line_id}")
         return measure(samples, 16000, t0, spans if words else [])
@@ -130,17 +133,26 @@ def _measure_reading(reading, transcript, asset, cache) -> Optional[dict]:
 
 def attach_performance(readings: Sequence[LineReading], transcripts: Mapping[str, Transcript],
                        script: Optional[Script] = None, assets: Optional[Mapping] = None,
-                       cache=None, model=...) -> tuple[LineReading, ...]:
+                       cache=None, model=..., shared=None) -> tuple[LineReading, ...]:
     """The readings with performance signals added (see module doc)."""
     if model is ...:
         model = load_default_model()
+    from ..speech.shared_audio import SharedAudio
     from ..threadmap import thread_map
 
+    if shared is None:
+        shared = SharedAudio()
     raw: list[Optional[dict]] = []
     # readings measured on the CPU share's threads (decoding and numpy release the GIL); each
-    # measurement depends only on its reading, so the values are those of a plain loop
-    measured = thread_map(lambda r, _state: _measure_reading(r, transcripts.get(r.path),
-                                                             (assets or {}).get(r.path), cache), readings)
+    # measurement depends only on its reading, so the values are those of a plain loop. File
+    # by file, so the store's budget holds the files being measured.
+    order = sorted(range(len(readings)), key=lambda k: (readings[k].path, readings[k].start))
+    done = thread_map(lambda k, _state: _measure_reading(readings[k], transcripts.get(readings[k].path),
+                                                         (assets or {}).get(readings[k].path), cache, shared),
+                      order)
+    measured = [None] * len(readings)
+    for k, res in zip(order, done):
+        measured[k] = res
     for r, res in zip(readings, measured):
         if res.ok:
             raw.append(res.value)

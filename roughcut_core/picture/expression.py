@@ -34,8 +34,13 @@ import numpy as np
 
 from ..errors import MediaError
 
-STEP_S = 0.2
-MAX_SAMPLES = 40
+# the window decoding lives in ``picture.windows`` (one pass per run of readings, issue 23)
+from .windows import MAX_SAMPLES, STEP_S  # noqa: F401  (part of this module's contract)
+from .windows import every_frame as _frames_every
+from .windows import frame_seconds as _frame_seconds
+from .windows import sampled_frames as _frames
+from .windows import sampled_windows
+
 # Mesh indices: eye contour p1..p6 (outer corner, 2 upper, inner corner, 2 lower), per eye.
 RIGHT_EYE = (33, 160, 158, 133, 153, 144)
 LEFT_EYE = (362, 385, 387, 263, 373, 380)
@@ -196,88 +201,6 @@ def sharpness(crop: np.ndarray) -> float:
     return float(cv2.Laplacian(gray, cv2.CV_64F).var())
 
 
-def _frame_seconds(rate) -> float:
-    """Seconds per frame of a ``timebase.Rate`` (num/den), a Fraction or a number; 0 if unknown."""
-    if not rate:
-        return 0.0
-    num, den = getattr(rate, "num", None), getattr(rate, "den", None)
-    if num:
-        return float(den) / float(num)
-    return 1.0 / float(rate)
-
-
-def _decode_window(path: str, start: float, end: float, late_by: float):
-    """(t, av frame) for every frame in ``[start, end)`` seconds, in time order.
-
-    Seeks to 0.5 s before ``start``; where the first frame lands more than ``late_by`` after
-    ``start`` anyway (MPEG-PS seeks to the next keyframe), decodes again from the file start.
-    FFmpeg errors reach the caller, which knows whether what it has so far is enough."""
-    import av
-
-    from .decode import _open, _video_stream
-
-    for seek in ((True, False) if start > 0.5 else (False,)):
-        container = _open(path)
-        try:
-            st = _video_stream(container, path)
-            tb, first = st.time_base, st.start_time or 0
-            if seek:
-                try:
-                    container.seek(first + int((start - 0.5) / tb), stream=st, backward=True)
-                except av.error.FFmpegError:
-                    container.seek(0)
-            seen_any = False
-            for frame in container.decode(st):
-                if frame.pts is None:
-                    continue
-                t = float((frame.pts - first) * tb)
-                if not seen_any:
-                    seen_any = True
-                    if seek and t > start + late_by:
-                        break  # landed past the start: decode again from the top
-                if t + 1e-6 < start:
-                    continue
-                if t >= end - 1e-6:
-                    return
-                yield t, frame
-            else:
-                return
-        finally:
-            container.close()
-
-
-def _rgb(frame, max_width: int):
-    from .decode import _fit, _rotate
-
-    w, h = _fit(frame.width, frame.height, max_width)
-    return _rotate(frame.reformat(w, h, format="rgb24").to_ndarray(), int(frame.rotation or 0))
-
-
-def _frames(path: str, start: float, end: float, rate: Optional[Fraction], max_width: int = 640):
-    """(t, rgb) for the first frame at/after ``start``, every STEP_S, and the last before ``end``."""
-    import av
-
-    picked, last, next_t = [], None, start
-    step = max(STEP_S, _frame_seconds(rate))
-    window = _decode_window(path, start, end, late_by=1e-6)
-    try:
-        for t, frame in window:
-            if t + 1e-6 >= next_t and len(picked) < MAX_SAMPLES:
-                picked.append((t, _rgb(frame, max_width)))
-                next_t = t + step
-                last = None
-            else:
-                last = (t, frame)
-    except av.error.FFmpegError as exc:
-        if not picked:
-            raise MediaError(path, f"cannot decode video at {start:.2f} s: {exc}") from exc
-    finally:
-        window.close()
-    if last is not None:
-        picked.append((last[0], _rgb(last[1], max_width)))
-    return picked
-
-
 MAX_FACES = 3
 _SAME_FACE = 0.12  # box-centre distance (frame widths) under which two detections are one face
 
@@ -297,7 +220,7 @@ def _detect(detector, rgb, t: Optional[float] = None, faces=None):
 
 
 def face_signals(path: str, start: float, end: float, rate: Optional[Fraction] = None, models=None,
-                 faces=None) -> dict:
+                 faces=None, frames=None) -> dict:
     """Face signals of the speaker over ``[start, end)`` seconds (see module doc): faces are
     followed across the sampled frames by box centre, and the speaker is the face whose mouth
     moves most (the largest face when none moves or there are too few frames). ``faces``: the
@@ -305,14 +228,16 @@ def face_signals(path: str, start: float, end: float, rate: Optional[Fraction] =
     frames between the first and the last (their values are pooled: spread, mean, reference),
     and only frames it did not sample near are detected; the first and last frames, whose own
     eye openness is reported (``eyes_open_in``/``_out``), are detected as without it. None:
-    detect on every frame."""
+    detect on every frame. ``frames``: the window's ``windows.sampled_frames`` when the
+    caller decoded them already (``reading_face_signals`` does, one pass per file)."""
     if models is None:
         from .detector import FaceDetector
         from .landmarks import FaceLandmarker
 
         models = (FaceDetector("full"), FaceLandmarker())
     detector, landmarker = models
-    frames = _frames(path, start, end, rate)
+    if frames is None:
+        frames = _frames(path, start, end, rate)
     tracks: list[dict] = []  # {"centre": (x, y), "samples": {frame index: FaceSample}}
     for k, (t, rgb) in enumerate(frames):
         lookup = None if k in (0, len(frames) - 1) else faces  # the cut frames: their own detection
@@ -478,26 +403,8 @@ def make_eye_probe(models=None, store: Optional[dict] = None, workers: Optional[
     return probe
 
 
-def _frames_every(path: str, start: float, end: float, spf: float) -> list:
-    """(t, rgb) of every frame in ``[start, end)`` seconds (at most 120)."""
-    import av
-
-    picked = []
-    window = _decode_window(path, start, end, late_by=spf)
-    try:
-        for t, frame in window:
-            if len(picked) >= 120:
-                break
-            picked.append((t, _rgb(frame, 640)))
-    except av.error.FFmpegError as exc:
-        if not picked:
-            raise MediaError(path, f"cannot decode video at {start:.2f} s: {exc}") from exc
-    finally:
-        window.close()
-    return picked
-
-
 VERSION = "5"
+BATCH = 8  # readings of one file decoded in one pass per thread job (more: fewer seeks, less sharing)
 
 
 def _face_models(num_threads=None):
@@ -539,9 +446,12 @@ def reading_face_signals(readings, assets, cache=None, models=None, workers=None
     be decoded (logged with the path). ``assets``: path -> MediaAsset (rate, content key).
     ``pictures`` (optional): path -> PictureAnalysis; a file's readings then run the mesh on
     the picture stage's detections (``storedfaces``; the cache key names them) instead of
-    detecting again. Cached per reading under analyzer ``picture.expression``. Readings are
-    measured on ``workers`` threads (default ``cputhreads.cpu_threads()``; ``models`` given:
-    one thread), each with its own models: the same results as one after another."""
+    detecting again. Cached per reading under analyzer ``picture.expression``. The readings
+    not cached are decoded one file at a time (``windows.sampled_windows``: one pass over
+    each run of nearby readings, the same frames as one decode per reading), in batches of
+    at most ``BATCH`` readings of one file measured on ``workers`` threads (default
+    ``cputhreads.cpu_threads()``; ``models`` given: one thread), each thread with its own
+    models: the same results as one reading after another."""
     import logging
 
     from ..threadmap import thread_map
@@ -549,28 +459,52 @@ def reading_face_signals(readings, assets, cache=None, models=None, workers=None
 
     log = logging.getLogger(__name__)
     stored = {p: StoredFaces.of(pic) for p, pic in (pictures or {}).items()}
-    jobs = [(k, r, assets.get(r.path)) for k, r in enumerate(readings)]
-    jobs = [(k, r, a) for k, r, a in jobs if a is not None and getattr(a, "has_video", False)]
-
-    def one(job, lazy):
-        _k, r, asset = job
+    out: list[dict] = [{} for _ in readings]
+    todo: dict[str, list] = {}  # path -> [(k, reading, asset, params)] not in the cache
+    for k, r in enumerate(readings):
+        asset = assets.get(r.path)
+        if asset is None or not getattr(asset, "has_video", False):
+            continue
         params = {"start": round(r.start, 3), "end": round(r.end, 3)}
-        faces = stored.get(r.path)
-        if faces is not None:
-            params["faces"] = faces.digest
-
-        def compute():
-            return face_signals(r.path, r.start, r.end, asset.rate, lazy.get(), faces=faces)
-
+        if stored.get(r.path) is not None:
+            params["faces"] = stored[r.path].digest
+        hit = None
         if cache is not None and getattr(asset, "content_key", None):
-            return cache.get_or_compute(asset.content_key, "picture.expression", VERSION, params, compute)
-        return compute()
+            hit = cache.get(asset.content_key, "picture.expression", VERSION, params)
+        if hit is not None:
+            out[k] = hit
+        else:
+            todo.setdefault(r.path, []).append((k, r, asset, params))
+    batches = []
+    for jobs in todo.values():
+        jobs.sort(key=lambda j: (j[1].start, j[1].end))
+        size = -(-len(jobs) // -(-len(jobs) // BATCH))  # even batches of at most BATCH
+        batches += [jobs[i:i + size] for i in range(0, len(jobs), size)]
+
+    def one(batch, lazy) -> list:
+        path, rate = batch[0][1].path, batch[0][2].rate
+        faces = stored.get(path)
+        res = []
+        for i, frames in sampled_windows(path, [(r.start, r.end) for _k, r, _a, _p in batch], rate):
+            k, r, asset, params = batch[i]
+            if isinstance(frames, Exception):
+                res.append((k, r, frames))
+                continue
+            try:
+                value = face_signals(path, r.start, r.end, rate, lazy.get(), faces=faces, frames=frames)
+            except Exception as exc:  # reported for this reading; the batch goes on
+                res.append((k, r, exc))
+                continue
+            if cache is not None and getattr(asset, "content_key", None):
+                cache.put(asset.content_key, "picture.expression", VERSION, params, value)
+            res.append((k, r, value))
+        return res
 
     n, make_state = _pool_settings(models, workers)
-    out: list[dict] = [{} for _ in readings]
-    for (k, r, _a), res in zip(jobs, thread_map(one, jobs, workers=n, make_state=make_state)):
-        if res.ok:
-            out[k] = res.value
-        else:  # one bad file must not lose the other readings' signals
-            log.warning("face signals skipped: %s: %s", r.path, res.error)
+    for batch, res in zip(batches, thread_map(one, batches, workers=n, make_state=make_state)):
+        for k, r, value in (res.value if res.ok else [(k, r, res.error) for k, r, _a, _p in batch]):
+            if isinstance(value, Exception):  # one bad file must not lose the other readings' signals
+                log.warning("face signals skipped: %s: %s", r.path, value)
+            else:
+                out[k] = value
     return out

@@ -12,6 +12,13 @@ Contract:
 - ``peek(path, key)`` returns the kept mix or None (nothing is decoded). ``get(path, key)``
   returns the kept mix or decodes the file (``decode_audio``), keeps it when it fits, and
   returns it; MediaError as ``decode_audio`` raises it.
+- ``window(path, key, start, end, duration=None)`` returns the samples of ``[start, end)``
+  seconds (``int(round(t * 16000))`` sample bounds, as ``decode_audio(..., start=, end=)``
+  cuts them) as a slice of the file's mix: kept, or decoded whole now and kept. A file that
+  would not fit the budget (``duration`` seconds, when known) is decoded for that window only,
+  as before. The slice differs from a window decode only where the window decode's resampler
+  starts cold (its first few ms); per-reading measurements use it so every file is decoded
+  once however many readings it has (issue 23).
 - ``discard(path, key)`` lets a kept mix go (the pipeline does so once a scene's sound is
   measured).
 - ``key=None`` stands for the file's size and modification time, so a changed file is never
@@ -19,7 +26,8 @@ Contract:
 - Memory: at most ``max_bytes`` of kept audio (least recently used mixes leave first); a file
   larger than the budget is decoded by each caller as before. Returned arrays are read-only
   views: callers must not write into them. Thread-safe (the sound stage runs on its own thread).
-- ``decodes`` counts the whole-file decodes ``get`` made (for tests and benchmarks).
+- ``decodes`` counts the whole-file decodes ``get`` made (for tests and benchmarks); two
+  threads asking for the same file at once share one decode.
 """
 from __future__ import annotations
 
@@ -81,6 +89,8 @@ class SharedAudio:
         self._kept: "OrderedDict[tuple, np.ndarray]" = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        self._decoding: dict[tuple, threading.Lock] = {}  # one decode per file at a time
+        self._too_big: set = set()  # files whose mix did not fit: ``window`` decodes windows
         self.decodes = 0
 
     def _keep(self, slot, audio: np.ndarray) -> Optional[np.ndarray]:
@@ -114,11 +124,38 @@ class SharedAudio:
         audio = self.peek(path, key)
         if audio is not None:
             return audio
-        audio = decode_audio(path, SAMPLE_RATE)
+        slot = _file_key(str(path), key)
         with self._lock:
-            self.decodes += 1
-        kept = self._keep(_file_key(str(path), key), audio)
+            decoding = self._decoding.setdefault(slot, threading.Lock())
+        with decoding:  # a second thread for the same file waits for the first one's mix
+            audio = self.peek(path, key)
+            if audio is not None:
+                return audio
+            audio = decode_audio(path, SAMPLE_RATE)
+            with self._lock:
+                self.decodes += 1
+            kept = self._keep(slot, audio)
+        with self._lock:
+            self._decoding.pop(slot, None)
+            if kept is None:
+                self._too_big.add(slot)
         return kept if kept is not None else audio
+
+    def window(self, path, key: Optional[str], start: float, end: float,
+               duration: Optional[float] = None) -> np.ndarray:
+        """Samples of ``[start, end)`` seconds of the mix of ``path`` (see module doc)."""
+        from .audio_io import decode_audio
+
+        audio = self.peek(path, key)
+        if audio is None:
+            too_big = duration is not None and duration * SAMPLE_RATE * 4 > self.max_bytes
+            with self._lock:
+                too_big = too_big or _file_key(str(path), key) in self._too_big
+            if too_big:
+                return decode_audio(path, SAMPLE_RATE, start=start, end=end)
+            audio = self.get(path, key)
+        first = int(round(start * SAMPLE_RATE)) if start else 0
+        return audio[first:max(first, int(round(end * SAMPLE_RATE)))]
 
     def recorder(self, path, key: Optional[str] = None,
                  duration: Optional[float] = None) -> Optional[Recorder]:

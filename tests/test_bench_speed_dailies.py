@@ -115,3 +115,38 @@ def test_serve_ray_cpus_per_task_reaches_the_config(tmp_path, monkeypatch):
     assert config_from_args(p.parse_args([])).ray_cpus_per_task == 1.0
     with pytest.raises(ValueError, match="--ray-cpus-per-task must be above 0"):
         config_from_args(p.parse_args(["--ray-cpus-per-task", "0"]))
+
+
+def test_a_seed_the_generator_refuses_is_skipped_and_remembered(tmp_path, monkeypatch):
+    """Demo seeds 34, 36 and 38 have no defect placement that keeps a perfect cut: the day goes
+    on with the next seeds, and a resumed run does not generate the refused ones again."""
+    from roughcut_core.bench import speed_dailies
+
+    asked = []
+
+    def fake_ensure(material, seeds, log=None):
+        (seed,) = seeds
+        asked.append(seed)
+        if seed in (1, 3):
+            raise RuntimeError(f"no defect placement keeps a perfect cut for seed {seed}")
+        if seed == 5:
+            raise RuntimeError("espeak-ng is missing")
+        (material / f"seed{seed}" / "media").mkdir(parents=True, exist_ok=True)
+        (material / f"seed{seed}" / "media" / "take.mp4").touch()
+        return {seed: material / f"seed{seed}"}
+
+    monkeypatch.setattr(speed_dailies, "ensure_scenes", fake_ensure)
+    monkeypatch.setattr(speed_dailies, "media_seconds", lambda p: 600.0)  # 10 min a scene
+    logged = []
+    scenes = speed_dailies.choose_scenes(tmp_path, 0.5, logged.append)
+    assert sorted(scenes) == [0, 2, 4] and asked == [0, 1, 2, 3, 4]
+    assert any("seed 1 skipped" in m for m in logged)
+    assert (tmp_path / "seed3.refused").is_file()
+    asked.clear()
+    assert sorted(speed_dailies.choose_scenes(tmp_path, 0.5, logged.append)) == [0, 2, 4]
+    assert asked == [0, 2, 4]  # the refused seeds are not tried again
+    try:  # any other fault of the generator stops the run
+        speed_dailies.choose_scenes(tmp_path, 1.0, logged.append)
+        raise AssertionError("expected the generator's fault to propagate")
+    except RuntimeError as exc:
+        assert "espeak-ng" in str(exc)

@@ -47,11 +47,25 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def choose_scenes(material: Path, hours: float, log: Callable[[str], None]) -> dict[int, Path]:
-    """Demo scenes of seeds 0, 1, ... (generated when missing) until ``hours`` of takes."""
+    """Demo scenes of seeds 0, 1, ... (generated when missing) until ``hours`` of takes. A seed
+    the generator refuses (it found no defect placement that keeps a perfect cut) is skipped,
+    logged, and remembered in ``material/seed<N>.refused`` so a resumed run does not try again."""
     scenes: dict[int, Path] = {}
     total, seed = 0.0, 0
     while total < hours * 3600:
-        scenes.update(ensure_scenes(material, [seed], log=log))
+        refused = Path(material) / f"seed{seed}.refused"
+        if refused.is_file():
+            seed += 1
+            continue
+        try:
+            scenes.update(ensure_scenes(material, [seed], log=log))
+        except RuntimeError as exc:
+            if "no defect placement" not in str(exc):
+                raise  # only the generator's refusal of a seed is skipped; anything else is a fault
+            log(f"seed {seed} skipped: {exc}")
+            refused.write_text(str(exc) + "\n", encoding="utf-8")
+            seed += 1
+            continue
         total += sum(media_seconds(p) for p in sorted((scenes[seed] / "media").glob("*.mp4")))
         seed += 1
     return scenes

@@ -25,8 +25,10 @@ picks the sequence with the lowest total cost. Editing idioms are costs:
 
 Editor's rule (default presets): of the lines whose speaker's single has an acceptable
 reading, no more than ``max_wide_share`` play on a shot showing more than the speaker, the
-establishing line counted like any other (it is one of the scene's lines on the wide); when
-the cheapest path breaks it, the pass is re-run with a stronger intensify cost. The ``wide``
+establishing line counted like any other (it is one of the scene's lines on the wide), though
+the rule never takes the establishing shot itself away; when the cheapest path breaks it, the pass is re-run with the rule as a constraint (``budget``):
+the cheapest path with no more lines on the wider shot than the rule allows, so a quick
+exchange stays on the two-shot as far as the rule leaves room. The ``wide``
 preset lifts the rule. :func:`idioms` names, per pick, the idioms that drove it.
 
 Presets set the weights; options override them.
@@ -36,6 +38,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Optional, Sequence
 
+from .budget import cheapest_within
 from .ranking import Candidate
 
 WIDE_SIZES = frozenset({"WS", "LS", "FS", "MLS"})  # FS: full shot (picture, issue 13)
@@ -255,14 +258,56 @@ def assemble(lines: Sequence[tuple[str, Optional[str]]], candidates: dict,
             pace_scale = min(2.0, (natural - options.target_duration) / max(1.0, options.target_duration))
     w = base
     quick = quick_exchanges(lines, candidates, options)
-    # The smallest step up of the intensify cost that meets the rule: a coarse step would
-    # break a quick exchange the rule still had room for (one more line on the two-shot).
+    result = _assemble_once(lines, candidates, w, options, pace_scale, establish_at, quick)
+    wide, eligible = _wide_share(result, lines, candidates)
+    if base.max_wide_share >= 1.0 or wide <= base.max_wide_share * eligible:
+        return result
+    within = _within_rule(lines, candidates, w, options, pace_scale, establish_at, quick,
+                          int(base.max_wide_share * eligible + 1e-9))
+    if within is not None:
+        return within
+    # No path keeps to the rule (a line's usable single fell outside the candidates kept):
+    # step the intensify cost up, as far as it moves the cut.
     for _ in range(14):
         result = _assemble_once(lines, candidates, w, options, pace_scale, establish_at, quick)
         wide, eligible = _wide_share(result, lines, candidates)
         if base.max_wide_share >= 1.0 or wide <= base.max_wide_share * eligible:
             break
         w = replace(w, intensify=w.intensify + 0.15, quick_exchange=w.quick_exchange * 0.75)
+    return result
+
+
+def _within_rule(lines, candidates, w, options, pace_scale, establish_at, quick, budget) -> Optional[list]:
+    """The cheapest picks (costs as in :func:`_viterbi`) with at most ``budget`` lines on a shot
+    showing more than the speaker where the speaker's single has an acceptable reading
+    (``budget.cheapest_within``); None when no path keeps to it. Lines without candidates
+    are skipped, the lines either side of them joined at no cost. The rule never takes the
+    establishing shots themselves away (the budget is at least the number of establishing
+    lines it counts): in a two-line scene whose second speaker has no single it would
+    otherwise open on a close-up."""
+    idx = [i for i, (lid, _) in enumerate(lines) if candidates.get(lid)]
+    states = [candidates[lines[i][0]][: options.max_candidates] for i in idx]
+    unary = [[unary_cost(c, i, lines[i][1], w, options, pace_scale, establish_at) for c in cs]
+             for i, cs in zip(idx, states)]
+    counted, openings = [], 0
+    for i, cs in zip(idx, states):
+        lid, ch = lines[i]
+        eligible = any(is_single(o, ch) and o.acceptable for o in candidates[lid])
+        counted.append([eligible and shows_more_than(c, ch) for c in cs])
+        openings += eligible and i in establish_at
+    budget = max(budget, openings)
+
+    def transition(k: int, j: int, n: int) -> float:
+        if idx[k - 1] != idx[k] - 1:
+            return 0.0
+        return transition_cost(states[k - 1][j], states[k][n], w, options, idx[k] - 1 in quick)
+
+    path = cheapest_within(unary, transition, counted, budget)
+    if path is None:
+        return None
+    result: list[Optional[Candidate]] = [None] * len(lines)
+    for i, cs, n in zip(idx, states, path):
+        result[i] = cs[n]
     return result
 
 

@@ -17,7 +17,6 @@ package (its Python code does not import under numpy 2).
 from __future__ import annotations
 
 import importlib.util
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +94,19 @@ def weighted_nms(corners: np.ndarray, keypoints: np.ndarray, scores: np.ndarray,
     return result
 
 
+MAX_TFLITE_THREADS = 4
+
+
+def tflite_threads(num_threads: int | None = None) -> int:
+    """Threads for one TFLite interpreter (face detector, face mesh): ``num_threads`` when
+    given, else this process's CPU share (``cputhreads.cpu_threads()``: ``$OMP_NUM_THREADS``,
+    which Ray sets to a task's CPUs, else the cores it may run on), at most
+    ``MAX_TFLITE_THREADS``. XNNPACK gives the same numbers on any thread count."""
+    from ..cputhreads import cpu_threads
+
+    return int(num_threads) if num_threads else max(1, min(MAX_TFLITE_THREADS, cpu_threads()))
+
+
 class FaceDetector:
     """One BlazeFace model, loaded once; ``detect`` is thread-compatible, not thread-safe."""
 
@@ -106,8 +118,8 @@ class FaceDetector:
         fname, self.size, strides, per_cell = _MODELS[kind]
         self.kind = kind
         self.min_score = float(min_score)
-        threads = num_threads or max(1, min(4, os.cpu_count() or 1))
-        self._interp = Interpreter(model_path=str(model_dir() / fname), num_threads=threads)
+        self.num_threads = tflite_threads(num_threads)
+        self._interp = Interpreter(model_path=str(model_dir() / fname), num_threads=self.num_threads)
         self._interp.allocate_tensors()
         self._input = self._interp.get_input_details()[0]["index"]
         outs = sorted(self._interp.get_output_details(), key=lambda d: int(d["shape"][-1]), reverse=True)

@@ -13,12 +13,11 @@ face-presence probability and the crop itself (the identity features use it);
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 
 import numpy as np
 
-from .detector import Detection, model_dir
+from .detector import Detection, model_dir, tflite_threads
 
 CROP = 192
 UPPER_INNER_LIP, LOWER_INNER_LIP, FOREHEAD, CHIN = 13, 14, 10, 152
@@ -43,8 +42,9 @@ class FaceLandmarker:
     def __init__(self, min_presence: float = 0.5, num_threads: int | None = None):
         from ai_edge_litert.interpreter import Interpreter
 
-        threads = num_threads or max(1, min(4, os.cpu_count() or 1))
-        self._interp = Interpreter(model_path=str(model_dir() / "face_landmark.tflite"), num_threads=threads)
+        self.num_threads = tflite_threads(num_threads)
+        self._interp = Interpreter(model_path=str(model_dir() / "face_landmark.tflite"),
+                                   num_threads=self.num_threads)
         self._interp.allocate_tensors()
         self._input = self._interp.get_input_details()[0]["index"]
         outs = {int(np.prod(d["shape"])): d["index"] for d in self._interp.get_output_details()}

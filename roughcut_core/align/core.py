@@ -10,7 +10,8 @@ lines in one transcript, in time order, as :class:`Said` records. Steps:
    chosen line in script order earns ``order_bonus`` (half of it after skipping up to two lines),
    so short lines ("Yes.") are kept when the context agrees and dropped when alone, while
    out-of-order and repeated lines are still allowed when they are well matched (the order is
-   judged against the last two chosen lines, so one line out of order costs no bonus).
+   judged against the last two chosen lines, so one line out of order costs no bonus; a line
+   said again right after itself earns nothing from the line before its first reading).
 3. Restarts: an aborted attempt right before a placement (the same opening words, at most
    ``max_filler`` other words and ``restart_gap`` seconds before it, or an earlier incomplete
    placement of the same line) is folded into it: the placement keeps the final attempt,
@@ -117,8 +118,10 @@ def select_placements(index: ScriptIndex, candidates: Sequence[Placement], optio
             value, back = prefix_best[compat]
         for q in range(compat, max(-1, compat - LOOKBACK), -1):
             bonus = _order_bonus(cands[q].line, p.line, options.order_bonus)
-            if prev_of[q] >= 0:
-                # one out-of-order line in between does not break the script order
+            if prev_of[q] >= 0 and cands[q].line != p.line:
+                # one out-of-order line in between does not break the script order; a line said
+                # again is not that line (it would tie a garbled next line sharing its words:
+                # "I have a price for burn" after "I was only asking a price")
                 bonus = max(bonus, _order_bonus(cands[prev_of[q]].line, p.line, options.order_bonus))
             v = best[q] + bonus
             if v > value:

@@ -4,7 +4,9 @@ Contract: ``decide_and_measure(script, readings, transcripts, *, errors=None)`` 
 readings of every take of a scene (after ``reconcile_readings``) and the transcripts by path,
 decodes each file's sound once (mono 16 kHz, PyAV), places lines the recogniser garbled in
 every take or heard as part of a neighbour by script order (``orderfill.place_by_order``; the
-search below then has references for them), and returns ``apply_evidence`` (defects decided on
+search below then has references for them), places lines still heard in no take where the
+sound between their script neighbours agrees across takes (``unheard.find_unheard``, when
+``options.search``), and returns ``apply_evidence`` (defects decided on
 the evidence of all takes and the audio, missed readings found) followed by ``audio.reading_sound.reading_signals`` (``snr_db``, ``level_rel_db``,
 ``clipping``, ``noise_db``, ``overlap`` in ``signals``). A file that cannot be decoded keeps its
 readings as they were and adds one line naming it to ``errors`` (when given); the rest go on.
@@ -25,6 +27,7 @@ from ..errors import RoughcutError
 from ..model import LineReading, Script, Transcript
 from .evidence import SR, EvidenceOptions, apply_evidence
 from .orderfill import place_by_order
+from .unheard import find_unheard
 
 
 def decide_and_measure(script: Script, readings: Sequence[LineReading], transcripts: Mapping[str, Transcript],
@@ -42,9 +45,11 @@ def decide_and_measure(script: Script, readings: Sequence[LineReading], transcri
             if errors is not None:
                 errors.append(f"{path}: sound not measured per reading: {exc}")
     readings = place_by_order(script, readings, transcripts)
+    levels = {p: FileLevels.of(a, SR) for p, a in audio.items()}
+    if options.search:
+        readings = (*readings, *find_unheard(script, readings, transcripts, audio, levels, options))
     encoder = None
     if getattr(getattr(transcriber, "options", None), "model", None) == options.line_model:
         encoder = getattr(transcriber, "whisper", None)
     out = apply_evidence(script, readings, transcripts, audio, options, encoder=encoder)
-    levels = {p: FileLevels.of(a, SR) for p, a in audio.items()}
     return reading_signals(out, levels)

@@ -4,7 +4,10 @@ Contract: ``find_missing(script, readings, transcripts, audio, levels, options)`
 readings only. For every file and every script line that some other file has a reading of but
 this file has none, the gap where the line belongs (after this file's reading of the nearest
 earlier script line, before its reading of the nearest later one, else the file's start/end)
-is searched with subsequence DTW for the line's best reference reading. The next reading's
+is searched with subsequence DTW for the line's readings in other files, up to ``SEARCH_REFS``
+of them (not flagged first, then those heard at the level of the sound in the gap, then by
+score: an off-camera voice matches the other off-camera readings far more closely than the
+close-up's), and the closest match counts. The next reading's
 start is first re-placed by matching its own reference over [gap start, its end] (the
 recogniser stretches words over noise), so the gap is the real one. A match is kept when at
 least ``search_min_cover`` of the reference's length sounds (frames ``search_active_db`` over the
@@ -16,7 +19,9 @@ with room, matches less closely); when most other takes differ from it at some w
 kind the audio shows (``evidence._pair``: ``substitution``, ``missing_words`` or ``ad_lib``).
 Its ``word_span``/``text`` are the transcript words inside it (empty when there are none).
 Lines are searched in script order and each found reading counts as said for the next ones; no
-search runs past a reading flagged ``truncated`` (the take was cut). A file in ``audio`` with no
+search runs past a reading flagged ``truncated`` where the take was cut (less than ``CUT_TAIL``
+s sounds after it: a recogniser that stopped hearing a take labels its last heard line
+``truncated`` while the take goes on). A file in ``audio`` with no
 reading at all (the recogniser heard none of its lines: a voice it garbles, a far mic) is
 searched the same way, over the whole file, when the lines said elsewhere belong to one scene
 (the bin is that scene's coverage; in a bin of several scenes such a file could be any of them,
@@ -42,6 +47,8 @@ from . import acoustic as ac
 SR = 16000
 SQUEEZE_PENALTY = 0.5   # per query frame that does not advance in the target (see acoustic.dtw)
 CHECKED = (*WORD_DEFECTS, "truncated", "noise")
+CUT_TAIL = 0.5   # s of sound after a "truncated" reading that show the take went on
+SEARCH_REFS = 3  # other takes' readings of a line tried when searching for it (the best match counts)
 
 
 def _best_reference(line_id: str, readings: Sequence[LineReading], audio,
@@ -52,6 +59,25 @@ def _best_reference(line_id: str, readings: Sequence[LineReading], audio,
         return None
     cands.sort(key=lambda r: (any(d in CHECKED for d in r.defects), -r.score))
     return cands[0]
+
+
+def _references_by_level(line_id: str, readings: Sequence[LineReading], audio, levels, exclude: str,
+                         level: Optional[float], n: int = SEARCH_REFS) -> list[LineReading]:
+    """Up to ``n`` readings of the line in other files to search with: not flagged first, then
+    those heard at a level near ``level`` (within ``evidence.NEAR_DB``; the sound where the line
+    belongs in the searched file: a voice off camera, on the other actor's mic, matches its own
+    kind of reading far more closely than the close-up's), then by score."""
+    from .evidence import NEAR_DB, _level
+
+    cands = [r for r in readings if r.line_id == line_id and r.path in audio and r.end - r.start > 0.3
+             and r.path != exclude]
+
+    def far(r: LineReading) -> bool:
+        lv = _level(r, levels) if level is not None else None
+        return lv is not None and abs(lv - level) > NEAR_DB
+
+    cands.sort(key=lambda r: (any(d in CHECKED for d in r.defects), far(r), -r.score))
+    return cands[:n]
 
 
 def _feats(audio: np.ndarray, t0: float, t1: float) -> np.ndarray:
@@ -89,6 +115,17 @@ def _active_share(levels: FileLevels, t0: float, t1: float, min_db: float) -> fl
     return float((seg > levels.floor_db + min_db).mean()) * seg.size * LEVEL_FRAME_S
 
 
+def _sounding_level(levels: FileLevels, t0: float, t1: float, min_db: float) -> Optional[float]:
+    """Power-mean level (dB) of the frames of [t0, t1) that sound (``min_db`` over the floor),
+    comparable with ``evidence._level`` of a reading; None when none sounds."""
+    a, b = int(t0 / LEVEL_FRAME_S), int(np.ceil(t1 / LEVEL_FRAME_S))
+    seg = levels.level_db[max(0, a):max(0, b)]
+    seg = seg[seg > levels.floor_db + min_db]
+    if seg.size == 0:
+        return None
+    return float(10.0 * np.log10(np.mean(10.0 ** (seg / 10.0))))
+
+
 def _sounding_run(levels: FileLevels, s: float, e: float, g0: float, g1: float, min_db: float,
                   max_gap: float = 0.15) -> tuple[float, float]:
     """[s, e) widened to the run of sounding frames around it (gaps <= ``max_gap``) inside
@@ -117,6 +154,15 @@ def _sounding_run(levels: FileLevels, s: float, e: float, g0: float, g1: float, 
             break
         k = k + int(np.flatnonzero(ahead)[-1]) + 1
     return a * f, k * f
+
+
+def _cut_there(levels: FileLevels, end: float, duration: float, min_db: float) -> bool:
+    """Whether a reading labelled ``truncated`` ending at ``end`` is where the take was cut:
+    less than ``CUT_TAIL`` s sounds after it to the file's end. The text aligner calls a line
+    truncated when the recogniser's words stop before the line does; a recogniser that stopped
+    hearing a take (generated scene 93: six words heard in a 14-s take) leaves the line's
+    delivery, and the lines after it, sounding on."""
+    return _active_share(levels, end + 0.1, duration, min_db) < CUT_TAIL
 
 
 def _words_in(tr: Optional[Transcript], s: float, e: float) -> tuple[int, int]:
@@ -211,7 +257,8 @@ def find_missing(script: Script, readings: Sequence[LineReading], transcripts: M
         duration = len(audio[path]) / SR
         for line_id in sorted(said_somewhere - here, key=order.get):
             k = order[line_id]
-            cut_at = min((r.end for r in rs if "truncated" in r.defects), default=None)
+            cut_at = min((r.end for r in rs if "truncated" in r.defects
+                          and _cut_there(levels[path], r.end, duration, options.search_active_db)), default=None)
             if cut_at is not None and max((r.end for r in rs if order[r.line_id] < k), default=0.0) >= cut_at:
                 continue  # the take was cut before this line
             before = [r for r in rs if order[r.line_id] < k]
@@ -227,17 +274,21 @@ def find_missing(script: Script, readings: Sequence[LineReading], transcripts: M
                     hit = _locate(nref, audio, audio[path], g0, nxt.end + 0.3)
                     if hit is not None and hit[0] > g1:
                         g1 = replaced = hit[0]
-            ref = _best_reference(line_id, readings, audio, exclude=path)
-            if ref is None or g1 - g0 < 0.3:
+            if g1 - g0 < 0.3:
                 continue
-            ref_len = ref.end - ref.start
             at_end = duration - g1 < 0.3
-            if g1 - g0 < 0.5 * ref_len and not at_end:
+            hits = []
+            level = _sounding_level(levels[path], g0, g1, options.search_active_db)
+            for ref in _references_by_level(line_id, readings, audio, levels, path, level):
+                if g1 - g0 < 0.5 * (ref.end - ref.start) and not at_end:
+                    continue
+                hit = _locate(ref, audio, audio[path], g0, g1)
+                if hit is not None:
+                    hits.append((hit[2], hit, ref))
+            if not hits:
                 continue
-            hit = _locate(ref, audio, audio[path], g0, g1)
-            if hit is None:
-                continue
-            s, e, cost = hit
+            _, (s, e, cost), ref = min(hits, key=lambda h: h[0])
+            ref_len = ref.end - ref.start
             if not rs and cost > options.search_abs_cost:
                 # no reading of this file bounds the gap (a take heard as nothing): over the whole
                 # file DTW also fits room tone plus a cut-short line, so only a sure match counts
@@ -261,9 +312,9 @@ def find_missing(script: Script, readings: Sequence[LineReading], transcripts: M
                 defects=tuple(defects), signals={"defect_evidence": "search"},
                 text=" ".join(w.text for w in tr.words[span[0]:span[1]]) if tr is not None else "")
             if not defects:
-                if line_id not in ref_costs:
-                    ref_costs[line_id] = _ref_cost(ref, readings, audio)
-                base = ref_costs[line_id]
+                if (line_id, ref.path) not in ref_costs:
+                    ref_costs[line_id, ref.path] = _ref_cost(ref, readings, audio)
+                base = ref_costs[line_id, ref.path]
                 limit = max(options.search_max_cost * base if base is not None else 0.0, options.search_abs_cost)
                 if cost > limit:
                     continue

@@ -1,0 +1,100 @@
+"""The acoustic search for readings the recogniser missed (roughcut_core.align.search), on real
+espeak-ng speech with known word times (the bank and take builder of test_defects)."""
+from __future__ import annotations
+
+import numpy as np
+
+from roughcut_core.model import Transcript
+from test_defects import LINE, NEXT, _reading, _script, _take, bank  # noqa: F401  (bank: fixture)
+
+
+def test_a_take_the_recogniser_stopped_hearing_is_searched_past_its_truncated_line(bank):
+    """The recogniser heard the first three words of a take and nothing after (generated scene
+    93: six words in a 14-s take). The text aligner labels that line ``truncated``, but the take
+    goes on sounding: the next line is searched for and found where it is said."""
+    from roughcut_core.align.evidence import apply_evidence
+
+    rng = np.random.default_rng(3)
+    takes = {}
+    for name in ("a", "b"):
+        audio, tr, n = _take(bank, LINE.split(), path=name, rng=rng)
+        takes[name] = (audio, tr, [_reading(tr, n, "1-1"), _reading(tr, n, "1-2")])
+    audio, full, n = _take(bank, LINE.split(), path="stopped", rng=rng)
+    heard = Transcript("stopped", "en", full.words[:3], duration=full.duration)
+    cut = _reading(heard, 3, "1-1", ("truncated",))
+    readings = [r for _, _, rs in takes.values() for r in rs] + [cut]
+    transcripts = {**{k: v[1] for k, v in takes.items()}, "stopped": heard}
+    sound = {**{k: v[0] for k, v in takes.items()}, "stopped": audio}
+    out = {r.line_id: r for r in apply_evidence(_script(), readings, transcripts, sound) if r.path == "stopped"}
+    assert "1-2" in out, out
+    nxt = full.words[n:]
+    assert abs(out["1-2"].start - nxt[0].start) < 0.3 and abs(out["1-2"].end - nxt[-1].end) < 0.3
+    assert out["1-2"].signals["defect_evidence"] == "search"
+
+
+def test_a_take_cut_after_its_truncated_line_is_not_searched_further(bank):
+    from roughcut_core.align.evidence import apply_evidence
+
+    rng = np.random.default_rng(4)
+    takes = {}
+    for name in ("a", "b"):
+        audio, tr, n = _take(bank, LINE.split(), path=name, rng=rng)
+        takes[name] = (audio, tr, [_reading(tr, n, "1-1"), _reading(tr, n, "1-2")])
+    audio, tr, n = _take(bank, LINE.split(), path="cut", rng=rng, cut_after=3)
+    readings = [r for _, _, rs in takes.values() for r in rs] + [_reading(tr, n, "1-1", ("truncated",))]
+    transcripts = {**{k: v[1] for k, v in takes.items()}, "cut": tr}
+    sound = {**{k: v[0] for k, v in takes.items()}, "cut": audio}
+    out = [r for r in apply_evidence(_script(), readings, transcripts, sound) if r.path == "cut"]
+    assert [r.line_id for r in out] == ["1-1"] and "truncated" in out[0].defects
+
+
+def _unheard_take(bank, first, rng, path):
+    """A take saying ``first`` (words, may be empty: the line dropped) then NEXT; the
+    transcript has only NEXT's words (the recogniser heard nothing of the first line)."""
+    room = lambda n: (rng.standard_normal(n) * 10 ** (-62 / 20)).astype(np.float32)  # noqa: E731
+    parts, t = [room(int(0.5 * 16000))], 0.5
+    for w in first:
+        parts += [0.3 * bank[w], room(int(0.05 * 16000))]
+        t += bank[w].size / 16000 + 0.05
+    parts.append(room(int(0.8 * 16000)))
+    t += 0.8
+    from roughcut_core.model import Word
+
+    words = []
+    for w in NEXT.split():
+        parts += [0.3 * bank[w], room(int(0.05 * 16000))]
+        words.append(Word(w, t, t + bank[w].size / 16000, 0.95))
+        t += bank[w].size / 16000 + 0.05
+    parts.append(room(int(0.6 * 16000)))
+    audio = np.concatenate(parts)
+    tr = Transcript(path, "en", tuple(words), duration=audio.size / 16000)
+    return audio, tr, _reading(tr, 0, "1-2")
+
+
+def _decide(bank, firsts):
+    from roughcut_core.align.scene_pass import decide_and_measure
+
+    rng = np.random.default_rng(5)
+    takes = {f"t{k}": _unheard_take(bank, first, rng, f"t{k}") for k, first in enumerate(firsts)}
+    out = decide_and_measure(_script(), [v[2] for v in takes.values()], {k: v[1] for k, v in takes.items()},
+                             audio_of=lambda p: takes[p][0])
+    return {(r.path, r.line_id): r for r in out}
+
+
+def test_a_line_heard_in_no_take_is_found_where_the_takes_agree(bank):
+    """Generated scene 20: one line heard as nonsense or nothing in all six takes had no
+    reference for the search and was never found. Its place in each take is the sound between
+    its script neighbours; two takes that sound alike there are two readings of it."""
+    got = _decide(bank, [LINE.split()] * 3)
+    for k in range(3):
+        r = got.get((f"t{k}", "1-1"))
+        assert r is not None, got
+        assert r.signals["defect_evidence"] == "order" and r.end <= got[(f"t{k}", "1-2")].start
+        assert abs(r.start - 0.5) < 0.3
+
+
+def test_a_line_dropped_in_every_take_or_said_differently_is_not_placed(bank):
+    silent = _decide(bank, [[], []])
+    assert not [k for k in silent if k[1] == "1-1"]
+    differ = _decide(bank, [["kitchen"] * 4, "then we walked".split()])
+    assert not [k for k in differ if k[1] == "1-1"]

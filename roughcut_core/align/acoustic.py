@@ -14,6 +14,8 @@ Contract:
   solved with a cumulative-minimum so the whole alignment is numpy, O(n·m) memory.
 - ``span_costs(warp, spans, side)`` → mean local cost of each [a, b) frame span, measured on
   the query side (``side="query"``) or the target side (target frames the path visits).
+- ``brightness_db(audio)``: the high band (>= 3 kHz) over the voice band (300 Hz-3 kHz), dB, over
+  the louder half of the frames: how dull a mic hears a voice (``mic``).
 - ``frame_cost(a, b)``: Euclidean distance per frame pair / sqrt(dims), so a cost of ~1 means
   unrelated frames and ~0.3–0.6 the same sound said again.
 Pure functions; nothing here reads files.
@@ -135,3 +137,25 @@ def frames(t0: float, t1: float, origin: float) -> tuple[int, int]:
     a = int(round((t0 - origin) / FRAME_S))
     b = int(round((t1 - origin) / FRAME_S))
     return max(0, a), max(0, b)
+
+
+def brightness_db(audio: np.ndarray, sample_rate: int = 16000, split_hz: float = 3000.0) -> float | None:
+    """Power above ``split_hz`` over power from 300 Hz to ``split_hz``, in dB, over the louder
+    half of the 32 ms frames (the voice, not the pauses); None for under 0.1 s. A mic further
+    from the voice (the other actor's, or a wide's) hears it duller: the high band falls off with
+    distance and the room adds low, reverberant sound."""
+    x = np.asarray(audio, dtype=np.float32).reshape(-1)
+    n = int(0.032 * sample_rate)
+    hop = int(0.02 * sample_rate)
+    if x.size < max(n, int(0.1 * sample_rate)):
+        return None
+    frames_ = np.lib.stride_tricks.sliding_window_view(x, n)[::hop] * np.hanning(n).astype(np.float32)
+    power = np.abs(np.fft.rfft(frames_, axis=1)) ** 2
+    freq = np.fft.rfftfreq(n, 1.0 / sample_rate)
+    energy = power.sum(axis=1)
+    loud = power[energy >= np.median(energy)]
+    high = float(loud[:, freq >= split_hz].sum())
+    low = float(loud[:, (freq >= 300.0) & (freq < split_hz)].sum())
+    if low <= 0.0:
+        return None
+    return 10.0 * np.log10(max(high, 1e-12) / low)

@@ -28,7 +28,9 @@ missed. In this order:
    against the same references.
 4. Word-level defects and ``truncated`` stand only with acoustic evidence: the reading is
    compared (MFCC + DTW, ``acoustic``) with up to ``max_refs`` readings of the same line in
-   other takes (clean ones, heard at a similar level, when there are any; without a clean one,
+   other takes (clean ones, heard on the same mic when there are any: ``mic.Mics``, speech level
+   within ``NEAR_DB`` and the voice no duller or brighter in the two files than ``BRIGHT_DB``,
+   as the other actor's mic only 3-7 dB down hears it; without a clean one,
    those the recogniser only suspects before those known to differ: cut short, under noise or
    judged defective on the sound), both ways, word by word. A flubbed, dropped, added or cut-off word gives a word whose match costs far more than
    the rest of the pair (``> spike_ratio`` × the pair's median word cost and ``> spike_min``).
@@ -44,7 +46,9 @@ missed. In this order:
    evidence and its pair is left out (``_odd_reference``). A moderate difference
    (under ``strong_ratio``) also needs every reference (three or more) to show it or the
    recogniser to be sure of the deviating words (lowest probability >= ``asr_sure``)
-   (``verdict``). The kind kept is the one the audio shows in most references
+   (``verdict``). Against references all heard on another mic the words differ only when the
+   sound and the recogniser agree (``_sure_across_mics``: a word ``strong_ratio`` off and the
+   recogniser sure of its words); else the reading is uncertain, and uncertain is not flagged. The kind kept is the one the audio shows in most references
    (``kinds.deviation_kind``: a stretch of the reference with no counterpart in the reading →
    ``missing_words``, a stretch of the reading that meets only a junction of the reference →
    ``ad_lib``, else ``substitution``), replacing the recogniser's, except for a reading kept
@@ -58,8 +62,8 @@ missed. In this order:
    not say so; a confirmed ``truncated`` keeps no word-level defect (the cut explains them). When the line has no other reading, a
    ``substitution``/``ad_lib`` stands only if the recogniser was sure of the deviating words.
    Word-level defects the per-word test clears still stand when the whole line says other
-   words: the reading's DTW cost against its clean references heard at its level (within
-   ``NEAR_DB``), on the recogniser's encoder frames, over the cost of the line's other clean
+   words: the reading's DTW cost against its clean references heard on its mic (``mic.Mics``),
+   on the recogniser's encoder frames, over the cost of the line's other clean
    readings at that level against the same references (``_line_rel``, ``linecost``), is at
    least ``line_rel`` (chosen on tuning material only: generated scenes 3-19, RAVDESS actors
    01-08), or at least ``line_rel_sure`` with the recogniser sure of every word it heard in
@@ -96,12 +100,12 @@ from ..audio.reading_sound import FileLevels, measure
 from ..model import WORD_DEFECTS, LineReading, Script, Transcript
 from . import acoustic as ac
 from .heard import _deviating_prob, _heard_kind, _heard_more, _misheard_elsewhere, _script_distance
+from .mic import NEAR_DB, Mics
 
 log = logging.getLogger(__name__)
 
 SR = 16000
 CHECKED = (*WORD_DEFECTS, "truncated")
-NEAR_DB = 4.0   # speech levels this close: the same mic distance (not another setup's or actor's mic)
 
 
 @dataclass(frozen=True)
@@ -214,11 +218,13 @@ def _signals(r: LineReading, **kv) -> dict:
 
 
 def _references(r: LineReading, readings: Sequence[LineReading], max_refs: int,
-                levels: Optional[Mapping[str, FileLevels]] = None, *, placed: bool = False) -> list[LineReading]:
+                levels: Optional[Mapping[str, FileLevels]] = None, *, placed: bool = False,
+                mics: Optional[Mics] = None) -> list[LineReading]:
     """Other takes' readings of the line to compare with: only clean ones when there are any
     (a flubbed reference differs from every good delivery), and among those only the ones heard
     like this one (speech level within 4 dB: the same mic distance, not the other actor's mic,
-    whose low-passed, roomy sound differs at every sibilant) when there are any; best score first.
+    whose low-passed, roomy sound differs at every sibilant; ``mics.other_mic`` when given, which
+    hears the dullness too, else the level alone) when there are any; best score first.
     With no clean one, those the recogniser only suspects (undecided word-level labels) come
     before those known to differ (cut short, under noise, or judged defective on the sound:
     every reading spikes against them).
@@ -234,6 +240,8 @@ def _references(r: LineReading, readings: Sequence[LineReading], max_refs: int,
     mine = _level(r, levels)
 
     def far(o: LineReading) -> bool:
+        if mics is not None:
+            return mics.other_mic(r, o)
         lv = _level(o, levels) if mine is not None else None
         return lv is not None and abs(lv - mine) > NEAR_DB
 
@@ -307,6 +315,7 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
                 # placed by script order from garbled words: bounds and defects from the sound
                 noisy[k] = judge_placed(script, r, noisy + found, transcripts, audio, levels, options)
     pool = noisy + found   # every reading of the scene, as references
+    mics = Mics.of(pool, audio, levels)   # which readings were heard on the same mic
     last_end: dict = {}
     for r in pool:
         last_end[r.path] = max(last_end.get(r.path, 0.0), r.end)
@@ -327,7 +336,8 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
             out.append(r)
             continue
         placed = r.signals.get("defect_evidence") == "order"   # judged as in search.judge_placed
-        refs = [o for o in _references(r, pool, options.max_refs, levels, placed=placed) if o.path in audio]
+        refs = [o for o in _references(r, pool, options.max_refs, levels, placed=placed, mics=mics)
+                if o.path in audio]
         if not refs:
             p = _deviating_prob(r, transcripts.get(r.path), line_tokens.get(r.line_id, set()))
             if p is not None and p < options.asr_sure:
@@ -348,16 +358,19 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
                 from .linecost import Frames, LineCosts
 
                 lc = LineCosts(audio, Frames(audio, options.line_model, encoder), options.pad)
-            rel = _line_rel(r, refs, pool, lc, options, levels)
+            rel = _line_rel(r, refs, pool, lc, options, mics)
         if keep:
             # a reference that differs from the line's other clean readings too is the odd one
             # (a defect nobody caught): its pair is no evidence against this reading
             kept = [(o, p) for o, p in zip(refs, pairs)
-                    if not (_spikes(p, options) and _odd_reference(o, r, pool, clip, options, levels))]
+                    if not (_spikes(p, options) and _odd_reference(o, r, pool, clip, options, levels, mics))]
             if len(kept) < len(pairs):
                 seen, keep, kind, ratios = verdict([p for _, p in kept], prob, options)
                 if not kept:   # no evidence left: the recogniser's word stands only if it was sure
                     seen, keep = 1, prob is not None and prob >= options.asr_sure
+        if keep and all(mics.other_mic(r, o) for o in refs) and not _sure_across_mics(ratios, prob, options):
+            # heard on another mic than every reference: a moderate difference is the mic's
+            keep = False
         worst = max(ratios, default=0.0)
         cut = "truncated" in defects and cut_in_sound(levels.get(r.path), r.end)
         words_keep, line_only = keep, False
@@ -419,19 +432,19 @@ def _attributed(res: Optional[tuple[float, float, str]], r: LineReading, o: Line
 
 
 def _line_rel(r: LineReading, refs: Sequence[LineReading], pool: Sequence[LineReading], lc, options,
-              levels) -> Optional[tuple[float, float]]:
-    """``linecost.LineCosts.relative`` of ``r`` against its clean references heard at its level
-    (speech level within ``NEAR_DB``), on the scale of the line's other clean readings heard
-    at that level (up to ``max_refs + 2``, best score first) against those references. None when
-    no clean reference is heard at its level: across mics (another setup's mic, the off-camera
-    actor) the whole line differs everywhere, and the cost measures the mic, not the words."""
-    mine = _level(r, levels)
-    if mine is None:
+              mics: Mics) -> Optional[tuple[float, float]]:
+    """``linecost.LineCosts.relative`` of ``r`` against its clean references heard on its mic
+    (``mics.other_mic`` false: speech level and the voice's brightness alike), on the scale of
+    the line's other clean readings heard on that mic (up to ``max_refs + 2``, best score first)
+    against those references. None when no clean reference is heard on its mic, or only one and
+    nothing else to set the scale: across mics (another setup's mic, the off-camera actor, even
+    only 3 dB down) the whole line differs everywhere, and the cost measures the mic, not the
+    words."""
+    if mics.level(r) is None:
         return None
 
     def near(o: LineReading) -> bool:
-        lv = _level(o, levels)
-        return lv is not None and abs(lv - mine) <= NEAR_DB and not _flagged(o)
+        return mics.level(o) is not None and not mics.other_mic(r, o) and not _flagged(o)
 
     clean = [o for o in refs if near(o)]
     if not clean:
@@ -439,6 +452,17 @@ def _line_rel(r: LineReading, refs: Sequence[LineReading], pool: Sequence[LineRe
     others = sorted((q for q in pool if q.line_id == r.line_id and (q.path, q.take_id) != (r.path, r.take_id)
                      and q.end - q.start > 0.2 and q not in clean and near(q)), key=lambda q: -q.score)
     return lc.relative(r, clean, others[:options.max_refs + 2])
+
+
+def _sure_across_mics(ratios: Sequence[float], prob: Optional[float], options: EvidenceOptions) -> bool:
+    """Evidence that stands against references all heard on another mic (``mic.Mics``): the
+    sound and the recogniser agree, a word far off (worst/median ``strong_ratio`` or more) and
+    the recogniser sure of the words it heard in its place (lowest probability ``asr_sure`` or
+    more; None, no such word: a dropped word, is its label alone). Across mics every word costs
+    more, so a moderate spike is as much the mic as the words (generated hard scenes, the
+    off-camera voice 3-7 dB down: a clean off-mic reading spiked 1.4-1.8 against every on-mic
+    take, the recogniser at 0.82 on a word it misheard)."""
+    return max(ratios, default=0.0) >= options.strong_ratio and (prob is None or prob >= options.asr_sure)
 
 
 def _sure_other_words(rel: float, prob: Optional[float], options: EvidenceOptions, trouble: bool = False) -> bool:
@@ -488,10 +512,10 @@ def _spikes(res: Optional[tuple[float, float, str]], options: "EvidenceOptions")
 
 
 def _odd_reference(o: LineReading, r: LineReading, pool: Sequence[LineReading], clip, options,
-                   levels) -> bool:
+                   levels, mics: Optional[Mics] = None) -> bool:
     """``o`` differs (a word spike, ``strong_ratio`` or more) from another clean reading of the
     line than ``r``, heard at a similar level."""
-    others = [q for q in _references(o, pool, options.max_refs + 1, levels)
+    others = [q for q in _references(o, pool, options.max_refs + 1, levels, mics=mics)
               if (q.path, q.take_id) != (r.path, r.take_id) and q.path in levels]
     for q in others[:1]:
         res = _pair(clip(q, 0.0), clip(q, options.pad), clip(o, 0.0), clip(o, options.pad))

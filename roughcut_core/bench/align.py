@@ -156,12 +156,13 @@ def demo_scores(roots: Sequence[Path], transcriber, truths: Sequence[dict], *, e
 
 
 def scenegen(transcriber, seeds: Sequence[int], *, evidence: bool = True,
-             scene_dir: Optional[Path] = None, small: bool = False) -> dict:
+             scene_dir: Optional[Path] = None, small: bool = False, hard: bool = False) -> dict:
     """Defect precision / recall by kind on generated two-handers (``roughcut_core.scenegen``;
     speech + alignment only, scored like ``bench perception``), and clean readings flagged.
     Scenes missing from ``scene_dir`` are built sound-only (``align_defects.build_audio_scene``;
     ``small``: the 3-line scenes with one take per setup that ``bench quality`` cuts, kept as
-    ``small<seed>/``)."""
+    ``small<seed>/``; ``hard``: the hard variant's sound, the off-camera voice 3-7 dB down, kept as
+    ``scene<seed>h/`` like ``bench perception --hard``'s scenes, whose folders it reads too)."""
     try:
         from .align_defects import build_audio_scene, score_scenes
     except ImportError as exc:
@@ -169,9 +170,9 @@ def scenegen(transcriber, seeds: Sequence[int], *, evidence: bool = True,
     with tempfile.TemporaryDirectory(prefix="roughcut-bench-scenegen-") as tmp:
         roots = []
         for seed in seeds:
-            root = Path(scene_dir or tmp) / f"{'small' if small else 'scene'}{seed}"
+            root = Path(scene_dir or tmp) / f"{'small' if small else 'scene'}{seed}{'h' if hard else ''}"
             if not (root / "ground_truth.json").exists():
-                build_audio_scene(root, seed, small=small)
+                build_audio_scene(root, seed, small=small, hard=hard)
             roots.append(root)
         out = score_scenes(transcriber, roots, evidence=evidence)
     out["seeds"] = list(seeds)
@@ -282,6 +283,8 @@ def run(argv: Optional[Sequence[str]] = None) -> int:
                         help="keep generated scenes here (scene<seed>/, built when missing)")
     parser.add_argument("--scenegen-small", action="store_true",
                         help="the small generated scenes (3 lines, one take per setup) of those seeds")
+    parser.add_argument("--scenegen-hard", action="store_true",
+                        help="the hard variant's sound of those seeds (off-camera voice 3-7 dB down)")
     parser.add_argument("--real-actors", default="01,02,03,04,05,06,07,08",
                         help="RAVDESS actors for the real-speech section (default 01-08)")
     parser.add_argument("--real-dir", type=Path, help="keep the real-speech scenes here (actor<id>/)")
@@ -301,7 +304,7 @@ def run(argv: Optional[Sequence[str]] = None) -> int:
     if "scenegen" in sections:
         result["scenegen"] = scenegen(transcriber, [int(x) for x in args.scenegen_seeds.split(",") if x.strip()],
                                       evidence=not args.no_evidence, scene_dir=args.scenegen_dir,
-                                      small=args.scenegen_small)
+                                      small=args.scenegen_small, hard=args.scenegen_hard)
     if "real" in sections:
         result["real"] = real_speech(transcriber, [a.strip() for a in args.real_actors.split(",") if a.strip()],
                                      evidence=not args.no_evidence, scene_dir=args.real_dir)

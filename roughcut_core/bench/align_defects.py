@@ -1,9 +1,10 @@
 """Defect precision / recall by kind on generated two-handers (the sound only).
 
 Contract:
-- ``build_audio_scene(out_dir, seed, small=False)`` writes the sound of generated scene ``seed``
-  (``roughcut_core.scenegen``: the same plan, voices, off-camera mic, room tone and injected
-  defects as ``build_scene``, the small 3-line, 3-take plan with ``small``) without pictures: ``scene.fountain``, ``media/<SETUP>_T<n>.wav``
+- ``build_audio_scene(out_dir, seed, small=False, hard=False)`` writes the sound of generated
+  scene ``seed`` (``roughcut_core.scenegen``: the same plan, voices, off-camera mic, room tone and
+  injected defects as ``build_scene``, the small 3-line, 3-take plan with ``small``, the hard
+  variant's sound with ``hard``: the off-camera voice only 3-7 dB down, ``scenegen.hard``) without pictures: ``scene.fountain``, ``media/<SETUP>_T<n>.wav``
   (48 kHz mono PCM) and, last, ``ground_truth.json`` (the scenegen truth schema with
   ``"audio_only": true``). A defect benchmark needs only the sound, and this is many times
   faster than rendering the video.
@@ -43,7 +44,7 @@ def _write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
     tmp.replace(path)
 
 
-def build_audio_scene(out_dir: Union[str, Path], seed: int, small: bool = False) -> Path:
+def build_audio_scene(out_dir: Union[str, Path], seed: int, small: bool = False, hard: bool = False) -> Path:
     """Write the sound-only scene ``seed`` into ``out_dir`` (see the module contract)."""
     from ..demo.tts import synthesize_many
     from ..fileio import atomic_write_json, atomic_write_text
@@ -51,7 +52,7 @@ def build_audio_scene(out_dir: Union[str, Path], seed: int, small: bool = False)
     from ..scenegen.plan import plan_scene
     from ..scenegen.render import SR, speech_requests, take_audio
 
-    plan = plan_scene(seed, small=small)
+    plan = plan_scene(seed, small=small, hard=hard)
     root = Path(out_dir)
     (root / "media").mkdir(parents=True, exist_ok=True)
     requests = list(dict.fromkeys(speech_requests(plan)))
@@ -67,7 +68,7 @@ def build_audio_scene(out_dir: Union[str, Path], seed: int, small: bool = False)
             "readings": [{"line_id": r.line_id, "character": r.character, "start": round(r.start, 4),
                           "end": round(min(r.end, sound.duration), 4), "on_camera": r.on_camera,
                           "defect": r.defect, "spoken_text": r.spoken} for r in sound.readings]})
-    truth = {"schema": TRUTH_SCHEMA, "seed": int(seed), "small": bool(small), "audio_only": True,
+    truth = {"schema": TRUTH_SCHEMA, "seed": int(seed), "small": bool(small), "hard": bool(hard), "audio_only": True,
              "title": plan.title, "script": "scene.fountain",
              "characters": [c.name for c in plan.characters],
              "lines": [{"id": ln.id, "character": ln.character, "text": ln.text} for ln in plan.lines],

@@ -98,3 +98,22 @@ def test_a_line_dropped_in_every_take_or_said_differently_is_not_placed(bank):
     assert not [k for k in silent if k[1] == "1-1"]
     differ = _decide(bank, [["kitchen"] * 4, "then we walked".split()])
     assert not [k for k in differ if k[1] == "1-1"]
+
+
+def test_a_reference_that_ran_over_its_neighbour_is_not_searched_with():
+    """Seen scene 90: one take's reading of a 1.6 s line ran 2.5 s, into the next line; the
+    search matched it best, and the found reading swallowed the next line in two takes."""
+    from roughcut_core.align.search import _references_by_level
+    from roughcut_core.model import LineReading
+
+    def rd(path, dur, score=1.0):
+        return LineReading(path=path, line_id="1-4", start=1.0, end=1.0 + dur, score=score, take_id=path,
+                           character="VERA", word_span=(0, 5), defects=(), text="some things are easier")
+
+    audio = {p: np.zeros(16000 * 5, dtype=np.float32) for p in ("a", "b", "c", "d")}
+    readings = [rd("a", 1.35), rd("b", 1.66), rd("c", 2.51, score=1.0), rd("d", 1.5)]
+    refs = _references_by_level("1-4", readings, audio, {}, "x", None)
+    assert [r.path for r in refs] == ["a", "b", "d"]
+    # with only two others there is no typical length to judge by: both are kept
+    two = _references_by_level("1-4", readings[1:3], audio, {}, "x", None)
+    assert sorted(r.path for r in two) == ["b", "c"]

@@ -49,6 +49,7 @@ SQUEEZE_PENALTY = 0.5   # per query frame that does not advance in the target (s
 CHECKED = (*WORD_DEFECTS, "truncated", "noise")
 CUT_TAIL = 0.5   # s of sound after a "truncated" reading that show the take went on
 SEARCH_REFS = 3  # other takes' readings of a line tried when searching for it (the best match counts)
+OVERLONG = 1.4   # a reference this many times the line's median reading length is not searched with
 
 
 def _best_reference(line_id: str, readings: Sequence[LineReading], audio,
@@ -63,7 +64,8 @@ def _best_reference(line_id: str, readings: Sequence[LineReading], audio,
 
 def _references_by_level(line_id: str, readings: Sequence[LineReading], audio, levels, exclude: str,
                          level: Optional[float], n: int = SEARCH_REFS) -> list[LineReading]:
-    """Up to ``n`` readings of the line in other files to search with: not flagged first, then
+    """Up to ``n`` readings of the line in other files to search with (with three or more, none
+    longer than ``OVERLONG`` x their median length, when any is shorter): not flagged first, then
     those heard at a level near ``level`` (within ``evidence.NEAR_DB``; the sound where the line
     belongs in the searched file: a voice off camera, on the other actor's mic, matches its own
     kind of reading far more closely than the close-up's), then by score."""
@@ -71,6 +73,11 @@ def _references_by_level(line_id: str, readings: Sequence[LineReading], audio, l
 
     cands = [r for r in readings if r.line_id == line_id and r.path in audio and r.end - r.start > 0.3
              and r.path != exclude]
+    if len(cands) >= 3:
+        # a reading far longer than the line's others ran over its neighbour (the recogniser
+        # gave it the next line's first words): searched with, it swallows that line too
+        typical = sorted(r.end - r.start for r in cands)[len(cands) // 2]
+        cands = [r for r in cands if r.end - r.start <= OVERLONG * typical] or cands
 
     def far(r: LineReading) -> bool:
         lv = _level(r, levels) if level is not None else None

@@ -3,6 +3,8 @@
 Contract of :func:`roughcut_core.paths.shared_media_dir`: ``$ROUGHCUT_SHARED_MEDIA`` when set (a
 worktree or an installed package elsewhere), else ``../shared/media`` beside the repository.
 """
+import subprocess
+import sys
 from pathlib import Path
 
 from roughcut_core import paths
@@ -22,3 +24,7 @@ def test_the_environment_names_another_folder_and_the_benches_follow_it(monkeypa
     # these two ignored the variable before (a worktree's bench read the wrong folder)
     assert blinks._media() == tmp_path / "video_faces_speaking"
     assert emotion._default_data() == tmp_path / "emotion_takes"
+    # bench quality's acted-takes default is fixed at import: read it in a fresh process
+    out = subprocess.run([sys.executable, "-c", "from roughcut_core.bench import quality; print(quality.SHARED)"],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    assert out == str(tmp_path / "emotion_takes")

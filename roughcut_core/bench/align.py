@@ -24,17 +24,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import tempfile
 import time
 from pathlib import Path
 from dataclasses import replace
 from typing import Optional, Sequence
 
+from ..paths import shared_media_dir
 from . import markdown_table
 
-REPO = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("ROUGHCUT_SHARED_MEDIA", REPO.parent / "shared" / "media"))
+SHARED = shared_media_dir()
 
 
 def speed(n_lines: int = 1500, n_words: int = 1500, repeat: int = 3, seed: int = 0) -> dict:

@@ -35,9 +35,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ..paths import shared_media_dir
 from . import markdown_table
 
-SHARED = Path(os.environ.get("ROUGHCUT_SHARED_MEDIA", Path(__file__).resolve().parents[2].parent / "shared" / "media"))
+SHARED = shared_media_dir()
 SPEECH = ("speech_transcribed/jfk.flac", "speech_transcribed/librivox_sonnet001.mp3",
           "speech_transcribed/sphinx4_10001-90210-01803.wav")
 MOTION_SOURCES = ("video_faces_speaking/grid_bbaf2n.mpg", "video_faces_speaking/openmpf_video_01.mp4",

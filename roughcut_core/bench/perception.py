@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
@@ -239,7 +238,7 @@ def run(argv=None) -> int:
     args = parser.parse_args(argv)
     from ..scenegen import build_scene
     from ..scenegen.build import SAME_DEFAULT_SCENES, GENERATOR_VERSION
-    from ..scenegen.actors import shared_media_dir
+    from ..paths import shared_media_dir
     from .audio import diarization_rows
     from .facing import facing_rows
     from .facing import summary as facing_summary

@@ -52,9 +52,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..paths import shared_media_dir
 from . import markdown_table
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "media" / "emotion_takes"
+SHARED = shared_media_dir() / "emotion_takes"
 
 
 def _analyse(media_paths, script_path, pipeline):

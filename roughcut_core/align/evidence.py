@@ -48,7 +48,8 @@ missed. In this order:
    recogniser to be sure of the deviating words (lowest probability >= ``asr_sure``)
    (``verdict``). Against references all heard on another mic the words differ only when the
    sound and the recogniser agree (``_sure_across_mics``: a word ``strong_ratio`` off and the
-   recogniser sure of its words); else the reading is uncertain, and uncertain is not flagged. The kind kept is the one the audio shows in most references
+   recogniser sure of its words); else the reading is uncertain, and uncertain is not flagged.
+   The kind kept is the one the audio shows in most references
    (``kinds.deviation_kind``: a stretch of the reference with no counterpart in the reading →
    ``missing_words``, a stretch of the reading that meets only a junction of the reference →
    ``ad_lib``, else ``substitution``), replacing the recogniser's, except for a reading kept

@@ -26,10 +26,10 @@ picks the sequence with the lowest total cost. Editing idioms are costs:
 Editor's rule (default presets): of the lines whose speaker's single has an acceptable
 reading, no more than ``max_wide_share`` play on a shot showing more than the speaker, the
 establishing line counted like any other (it is one of the scene's lines on the wide), though
-the rule never takes the establishing shot itself away; when the cheapest path breaks it, the pass is re-run with the rule as a constraint (``budget``):
-the cheapest path with no more lines on the wider shot than the rule allows, so a quick
-exchange stays on the two-shot as far as the rule leaves room. The ``wide``
-preset lifts the rule. :func:`idioms` names, per pick, the idioms that drove it.
+the rule never takes the establishing shot itself away; when the cheapest path breaks it, the
+pass is re-run with the rule as a constraint (``budget``): the cheapest path with no more lines
+on the wider shot than the rule allows, so a quick exchange stays on the two-shot as far as the
+rule leaves room. The ``wide`` preset lifts the rule. :func:`idioms` names, per pick, the idioms that drove it.
 
 Presets set the weights; options override them.
 """

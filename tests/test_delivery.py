@@ -27,6 +27,27 @@ def test_relative_cues_are_against_the_line_median_in_the_speakers_spread():
     assert np.isnan(z1).all()
 
 
+def test_relative_cues_move_continuously_as_a_speakers_spread_crosses_the_floor():
+    # One speaker, 4 lines x 4 takes, whose level differs from take to take by about 0.3 dB:
+    # the spread floor of int_level (a tenth of its 3 dB default). Scaling the deviations by
+    # 2.5 % across the floor must move z by about that much, not tenfold (demo BOB: spread
+    # 0.2974 -> 0.3021 dB moved rel_int_level by 2.68).
+    lvl = CUES.index("int_level")
+    devs = np.array([-0.3, -0.1, 0.1, 0.3] * 4)
+    groups = [str(k // 4) for k in range(16)]
+    z = {}
+    for scale in (0.995, 1.02):
+        vals = np.zeros((16, len(CUES)))
+        vals[:, lvl] = -20.0 + scale * devs + np.repeat([0.0, 2.0, 4.0, 6.0], 4)
+        z[scale] = relative_cues(vals, groups, ["BOB"] * 16)[:, lvl]
+    spread = 1.4826 * np.median(np.abs(devs))
+    assert 0.995 * spread < 0.1 * 3.0 < 1.02 * spread  # the two cases straddle the floor
+    assert np.all(np.isfinite(z[0.995]))
+    assert np.max(np.abs(z[1.02] - z[0.995])) < 0.05
+    # below the floor the spread is the floor: z is the deviation in floors, not in defaults
+    assert z[0.995][-1] == pytest.approx(0.995 * 0.3 / 0.3, abs=1e-6)
+
+
 def test_profile_fit_is_directional_and_names_no_fitted_numbers():
     loud_high = {"int_level": 1.5, "hf_energy": 1.2, "f0_level": 1.0, "f0_var": 1.0, "int_var": 1.0,
                  "rate": 0.3, "pausing": -0.5}

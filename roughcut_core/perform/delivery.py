@@ -19,8 +19,9 @@ Contract:
 - ``voice_irregularity(samples, sr, spans=None) -> float``: the irregularity cue of one reading.
 - ``relative_cues(values, groups, speakers) -> (n, 9)``: z-scores against the median of the
   reading's group (the same speaker's readings of the same line) divided by the speaker's
-  pooled spread of such deviations (robust, MAD-based), falling back to ``DEFAULT_SPREAD``
-  (typical within-actor spread in the cue's unit) when the speaker has too few readings. A
+  pooled spread of such deviations (robust, MAD-based, at least ``SPREAD_FLOOR`` of the
+  default: z is continuous in the speaker's spread), shrunk towards ``DEFAULT_SPREAD``
+  (typical within-actor spread in the cue's unit) when the speaker has few readings. A
   group of one reading gets NaN (nothing to compare with), as does an unmeasured cue.
 - ``PROFILES``: ``{emotion: {cue: expected z}}``, ``expected_profile(emotion, arousal,
   loudness, pace) -> {cue: z}``: the emotion's row, shifted by an explicit arousal / loudness
@@ -70,6 +71,9 @@ _FEATURE_OF = {"f0_level": "f0_p50", "f0_var": "f0_std", "f0_contour": "f0_slope
 DEFAULT_SPREAD = {"f0_level": 1.5, "f0_var": 1.0, "f0_contour": 3.0, "int_level": 3.0,
                   "int_var": 1.5, "hf_energy": 0.3, "rate": 0.5, "pausing": 0.08,
                   "irregularity": 0.01}
+
+# The smallest spread a speaker's own takes may have, as a share of the typical one (relative_cues).
+SPREAD_FLOOR = 0.1
 
 # Expected z per cue (module doc for the sources). Cues not named: no expectation.
 PROFILES: dict[str, dict[str, float]] = {
@@ -170,7 +174,10 @@ def relative_cues(values: np.ndarray, groups: Sequence, speakers: Sequence,
         if len(rows) >= min_readings:
             with np.errstate(all="ignore"):
                 mad = 1.4826 * np.nanmedian(np.abs(dev[rows]), axis=0)
-            own = np.where(np.isfinite(mad) & (mad > 0.1 * default), mad, default)
+            # A spread under a tenth of the typical one is below what the cue resolves: it counts
+            # as that floor. A clamp, not a fall-back to the default, so z moves continuously as a
+            # speaker's spread crosses the floor (falling back made rel_int_level jump 10x there).
+            own = np.where(np.isfinite(mad), np.maximum(mad, SPREAD_FLOOR * default), default)
             # With few readings, shrink the speaker's spread towards the default.
             w = min(1.0, len(rows) / 14.0)
             spread = w * own + (1.0 - w) * default

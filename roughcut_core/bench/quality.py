@@ -2,7 +2,9 @@
 
 1. Generated scenes (demo seeds, plus scene-generator seeds with ``--scenegen`` (small
    two-handers, one take per setup) and ``--scenegen-full`` (full size: six or more lines,
-   several takes per setup, built under ``scenegen<seed>-full``)): each scene is
+   several takes per setup, built under ``scenegen<seed>-full``) and ``--scenegen-idioms`` (long
+   speeches, an emotional beat, a quick exchange: ``scenegen.idioms``, its idioms scored by
+   ``idiomquality``)): each scene is
    generated (cached in the work dir), analysed through the real pipeline (analysis cached),
    given performance signals (``roughcut_core.perform``) as the default install makes them: with
    the emotion model that ships in the package (``perform.emotion.SHIPPED_MODEL``, loaded by
@@ -236,7 +238,7 @@ def _synthetic_regen_seconds(lines: int = 150, takes: int = 8) -> float:
 def _generated(args, work, pipeline) -> tuple[list, dict, dict]:
     rows, results, state = [], {}, {}
     scenes = [("demo", s) for s in args.seeds] + [("scenegen", s) for s in args.scenegen] + \
-        [("scenegen-full", s) for s in args.scenegen_full]
+        [("scenegen-full", s) for s in args.scenegen_full] + [("scenegen-idioms", s) for s in args.scenegen_idioms]
     for kind, seed in scenes:
         try:
             row = _one_scene(kind, seed, work, pipeline, results, state)
@@ -269,12 +271,13 @@ def _one_scene(kind, seed, work, pipeline, results, state) -> list:
     from ..demo import build_demo_scene, load_ground_truth
     from ..edit import EditOptions, build_cut
     from .cutquality import cut_quality
+    from .idiomquality import idiom_metrics, idiom_scene
 
     if kind == "demo":
         sc = build_demo_scene(work / f"demo{seed}", seed=seed)
         media, script_path, root, truth = sc.media_paths, sc.script_path, sc.root, load_ground_truth(sc.root)
     else:
-        sc, truth = _scenegen(work, seed, full=kind == "scenegen-full")
+        sc, truth = idiom_scene(work, seed) if kind == "scenegen-idioms" else _scenegen(work, seed, full=kind == "scenegen-full")
         media, script_path, root = sc.media_paths, sc.script_path, sc.root
     tick = time.perf_counter()
     script, analyses = _analyse(media, script_path, pipeline)
@@ -299,6 +302,8 @@ def _one_scene(kind, seed, work, pipeline, results, state) -> list:
              blinks_at_cuts=f"{b_cut}/{m_cut}" if m_cut else _blinks(cut, readings),
              blinks_at_cuts_speech_only=f"{b_plain}/{m_plain}" if m_plain else None,
              **_ranking_stats(script, readings, takes, truth, root))
+    if "idioms" in truth:
+        q["idioms"] = idiom_metrics(cut, truth, root)
     # Beside the default install: the same scene on DSP signals only (no emotion model).
     dsp_readings = _with_performance(pipeline, script, analyses, None)
     dsp_cut = build_cut(script, describe_takes(usable, dsp_readings), dsp_readings,
@@ -464,12 +469,15 @@ def _print_taste(label: str, taste) -> None:
 
 def run(argv) -> int:
     from ..pipeline import PipelineOptions, RoughCutPipeline
+    from .idiomquality import print_idioms
 
     p = argparse.ArgumentParser(prog="roughcut bench quality")
     p.add_argument("--seeds", type=int, nargs="*", default=[0, 1, 2], help="demo scene seeds")
     p.add_argument("--scenegen", type=int, nargs="*", default=[], help="scene-generator seeds (small scenes)")
     p.add_argument("--scenegen-full", type=int, nargs="*", default=[],
                    help="scene-generator seeds built at full size (several takes per setup)")
+    p.add_argument("--scenegen-idioms", type=int, nargs="*", default=[],
+                   help="idiom scenes of these seeds (long speeches, a beat, a quick exchange; scenegen.idioms)")
     p.add_argument("--taste-feedback", type=int, nargs="*", default=[],
                    help="full-size scene-generator seeds of a show whose cuts the taste editor corrects")
     p.add_argument("--taste-held", type=int, nargs="*", default=[],
@@ -511,6 +519,7 @@ def run(argv) -> int:
                           "intent chance", "on speaker's single", "on wider shot", "speaker visible", "jump cuts", "clipped words / cuts in speech",
                           "blinks at cuts", "best two clean differ", "all clean differ", "usability Brier", "analyse s"],
                          rows))
+    print_idioms(results)
     wrong = [f"{n}: " + "; ".join(f"{e['line_id']} {e['take'] or '-'} ({', '.join(e['errors'])})" for e in v["line_errors"])
              for n, v in results.items() if isinstance(v, dict) and v.get("line_errors")]
     print("\nWrong lines (defect by the truth, speaker off screen, ...):\n" + ("\n".join(wrong) or "none"))

@@ -17,6 +17,8 @@ Contract: :func:`build_scene(out_dir, seed, small=False)` writes ``scene.fountai
 ``build_scene(..., hard=True)`` (``scenegen.hard``) adds ``"hard": true``, per take
 ``"extra_faces": [box, ...]`` (the silent extra's face, never in ``shows``) and ``"conditions"``
 (the extra's actor, the off-camera level, each setup's grade, sway and over-the-shoulder side).
+``build_scene(..., idioms=True)`` (``scenegen.idioms``) writes the idiom scene of the seed, its
+directed lines with their ``"direction"`` and the editor's expectations under ``"idioms"``.
 
 Everything is a pure function of (seed, small, width, height) and the shared media files.
 """
@@ -55,7 +57,7 @@ def to_fountain(plan: ScenePlan) -> str:
     out = [f"Title: {plan.title}", "Author: the roughcut scene generator", "", "INT. ROOM - NIGHT #1#", "",
            f"{plan.characters[0].name} and {plan.characters[1].name} face each other.", ""]
     for ln in plan.lines:
-        out += [ln.character, ln.text, ""]
+        out += [ln.character, *([ln.direction] if ln.direction else []), ln.text, ""]
     return "\n".join(out) + "\n"
 
 
@@ -71,15 +73,24 @@ def start_timecode(plan: ScenePlan) -> Optional[str]:
 
 def build_scene(out_dir: Union[str, Path], seed: int = 0, *, small: bool = False, width: int = 640,
                 height: int = 360, media: Optional[Path] = None,
-                progress: Optional[Progress] = None, hard: bool = False) -> GeneratedScene:
+                progress: Optional[Progress] = None, hard: bool = False, idioms: bool = False) -> GeneratedScene:
     """Generate scene ``seed`` into ``out_dir`` (see the module docstring; ``hard``: the same
-    scene in the harder conditions of ``scenegen.hard``)."""
+    scene in the harder conditions of ``scenegen.hard``; ``idioms``: the idiom scene of
+    ``scenegen.idioms`` instead, its editor's expectations under the truth's ``"idioms"``)."""
     from ..demo.tts import synthesize_many
 
     if width % 2 or height % 2 or width < 320 or height < 180:
         raise ValueError(f"frame size must be even and at least 320x180, got {width}x{height}")
+    if idioms and (small or hard):
+        raise ValueError("an idiom scene has one size and the default conditions: no small or hard")
     report = progress or (lambda done, total, label: None)
-    plan = plan_scene(seed, small=small, hard=hard)
+    expectations = None
+    if idioms:
+        from .idioms import plan_idiom_scene
+
+        plan, expectations = plan_idiom_scene(seed)
+    else:
+        plan = plan_scene(seed, small=small, hard=hard)
     root = Path(out_dir)
     media_dir = root / "media"
     media_dir.mkdir(parents=True, exist_ok=True)
@@ -135,6 +146,10 @@ def build_scene(out_dir: Union[str, Path], seed: int = 0, *, small: bool = False
         "defects": [{"kind": t.defect, "take": t.name, "line_id": t.defect_line} for t in plan.takes if t.defect],
         "generator": {"name": "roughcut.scenegen", "version": GENERATOR_VERSION},
     }
+    if expectations is not None:
+        truth["idioms"] = expectations
+        truth["lines"] = [{**ln, "direction": d.direction} if (d := plan.lines[k]).direction else ln
+                          for k, ln in enumerate(truth["lines"])]
     if plan.hard is not None:
         truth["hard"] = True
         truth["conditions"] = {"extra": plan.hard.extra, "off_camera_db": plan.hard.off_camera_db,

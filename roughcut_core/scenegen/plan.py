@@ -92,6 +92,7 @@ class Line:
     id: str
     character: str
     text: str
+    direction: Optional[str] = None  # a parenthetical written above the text, e.g. "(angrily)"
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ class ScenePlan:
     takes: tuple[Take, ...]
     drop_frame: bool = False    # the takes carry drop-frame timecode (29.97 / 59.94 only)
     hard: Optional[HardConditions] = None  # harder shooting conditions (``scenegen.hard``)
+    pauses: Optional[tuple[float, ...]] = None  # s after each line (None: drawn, 0.5-0.9 s)
 
     def character(self, name: str) -> Character:
         return next(c for c in self.characters if c.name == name)

@@ -3,7 +3,8 @@
 Contract:
 - :func:`take_audio` lays the scene's lines end to end with pauses (spoken by each character's
   voice, defects applied: restart = first words, a pause, then the line; noise = a loud noise
-  burst over the middle of the line; truncated = the take stops at 55 % of that line). A
+  burst over the middle of the line; truncated = the take stops at 55 % of that line); the
+  pause after each line is the plan's ``pauses`` where it sets them, else drawn (0.5-0.9 s). A
   character not in the setup's frame is heard *off camera*: -9 dB, low-passed at 3 kHz, with a
   short room reverb. Room tone runs under everything. Returns the stereo mix (48 kHz), each
   character's dry stem (mouth motion) and the reading spans (start/end in seconds).
@@ -122,7 +123,8 @@ def take_audio(plan: ScenePlan, take: Take, clips: dict) -> TakeSound:
                                  defect, " ... ".join(parts)))
         if end_at is not None:
             break
-        pos += int(rng.uniform(0.5, 0.9) * SR)
+        drawn = rng.uniform(0.5, 0.9)  # drawn even when the plan sets the pause: the stream stays put
+        pos += int((plan.pauses[plan.lines.index(ln)] if plan.pauses is not None else drawn) * SR)
     total = end_at if end_at is not None else pos + int(rng.uniform(0.8, 1.2) * SR)
     stems = {c.name: np.zeros(total, np.float32) for c in plan.characters}
     for at, who, clip in pieces:

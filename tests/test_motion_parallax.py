@@ -123,8 +123,9 @@ def test_search_motion_family_track(index_url):  # noqa: F811
 
 
 def test_consumer_runs_opencv_single_threaded_and_restores_the_count(monkeypatch):
-    """PictureConsumer.feed_small: OpenCV on one thread during the analysers' work, the caller's
-    thread count back afterwards, also when the work raises."""
+    """PictureConsumer: OpenCV on one thread during the analysers' work (a run of held frames,
+    analysed by ``result`` at the latest), the caller's thread count back afterwards, also when
+    the work raises."""
     import cv2
 
     from roughcut_core.analyses import motion
@@ -145,9 +146,12 @@ def test_consumer_runs_opencv_single_threaded_and_restores_the_count(monkeypatch
         rng = np.random.default_rng(0)
         for i in range(3):
             c.feed_small(i / 25, rng.integers(0, 255, (54, 96, 3), dtype=np.uint8))
+        assert seen == [] and c.frames == 3  # held (fewer than BATCH)
+        c.result(3)
         assert seen == [1, 1] and cv2.getNumThreads() == 3
+        c.feed_small(0.2, np.zeros((54, 96), np.float64))  # not an RGB frame
         with pytest.raises(Exception):
-            c.feed_small(0.2, np.zeros((54, 96), np.float64))  # not an RGB frame
+            c.result(4)
         assert cv2.getNumThreads() == 3
     finally:
         cv2.setNumThreads(before)

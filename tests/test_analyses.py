@@ -188,7 +188,8 @@ def test_continuity_hints_side_flip_jump_and_colour():
 @needs_media
 def test_bench_speed_pairs_decode_with_and_without_the_analysers(monkeypatch):
     """bench analyses --only speed: per file, interleaved (decode, decode + analysers) pairs, each
-    ratio taken within its pair; the decoded frame count is the file's streamed 96-px decode."""
+    ratio taken within its pair; the decoded frame count is the file's streamed 96-px decode;
+    the analysers' CPU split into shots (dissolves within) and motion."""
     from roughcut_core.bench import analyses as bench
 
     monkeypatch.setattr(bench, "SPEED_FILES", ("archival_film/moviepy_chaplin.mp4",))
@@ -198,3 +199,8 @@ def test_bench_speed_pairs_decode_with_and_without_the_analysers(monkeypatch):
     assert 0 < row["picture_cpu_ratio_min"] <= row["picture_cpu_ratio_median"]
     assert row["decode_s_median"] > 0 and row["with_analysers_s_median"] > 0
     assert 1.0 < row["sound_ratio_min"] <= row["sound_ratio_median"]  # sound analysis is never free
+    assert row["sound_cpu_ratio_median"] > 1.0
+    # where the analysers' CPU goes: the parts are disjoint stretches of the whole pass
+    split = row["analyser_split"]
+    assert split["shots"] > split["dissolves"] > 0 and split["motion"] > 0
+    assert split["shots"] + split["motion"] <= split["all"]

@@ -19,7 +19,9 @@
 - speed: (decode + analysers) / decode per real file: the streamed 96-px decode alone, then the
   same decode with the analysers riding on it (``PictureConsumer``, as in ``roughcut analyze``
   and ``cut``), in ``--repeats`` interleaved pairs (ratio taken within each pair; min and
-  median, wall and CPU); sound: (16 kHz decode + sound analysis) / decode; target <= 1.5x.
+  median, wall and CPU); sound: (16 kHz decode + sound analysis) / decode (after a warm-up call:
+  the first loads the VAD model); target <= 1.5x; and where the analysers' CPU goes (shots,
+  dissolves within them, motion), each over the decode CPU.
 ``--json`` prints the raw numbers.
 """
 from __future__ import annotations
@@ -303,7 +305,9 @@ def bench_speed(repeats: int = 5) -> list[dict]:
     analysers need, then the same decode with the analysers riding on it (``PictureConsumer``:
     shot boundaries incl. dissolves, camera motion), as in ``roughcut analyze`` and ``cut``.
     Ratios (decode + analysers) / decode, wall and CPU, min and median over the pairs. Sound:
-    the 16 kHz decode, then the sound analysis of that audio, ratio (decode + analysis) / decode."""
+    the 16 kHz decode, then the sound analysis of that audio, ratio (decode + analysis) / decode,
+    wall and CPU. Where the analysers' CPU goes: one more pass over the frames held in memory
+    (``_analyser_split``), each part's CPU over the median decode CPU."""
     from ..analyses.analyze import MOTION_WIDTH, PictureConsumer, sound_analysis
     from ..media.probe import probe
     from ..picture.decode import iter_decoded
@@ -328,26 +332,64 @@ def bench_speed(repeats: int = 5) -> list[dict]:
             c.result(asset.frame_count)
 
         decode_and_analyse()  # warm-up: imports, first-call set-up
-        pw, pc, sw, sc, dw, aw = [], [], [], [], [], []
+        if asset.has_audio:  # the same for sound: the first call loads the VAD model
+            sound_analysis(path, audio16k=decode_audio(path, 16000))
+        pw, pc, sw, sc, dw, aw, dc = [], [], [], [], [], [], []
         for _ in range(repeats):
             (w0, c0), (w1, c1) = _timed(decode_only), _timed(decode_and_analyse)
             dw.append(w0)
             aw.append(w1)
+            dc.append(c0)
             pw.append(w1 / w0)
             pc.append(c1 / c0)
             if asset.has_audio:
                 audio = []
-                ad, _ = _timed(lambda: audio.append(decode_audio(path, 16000)))
-                an, _ = _timed(lambda: sound_analysis(path, audio16k=audio[0]))
+                ad, adc = _timed(lambda: audio.append(decode_audio(path, 16000)))
+                an, anc = _timed(lambda: sound_analysis(path, audio16k=audio[0]))
                 sw.append((ad + an) / ad)
+                sc.append((adc + anc) / max(adc, 1e-9))
         row = {"file": path.name, "duration_s": asset.duration, "decoded_frames": counted[-1],
                "pairs": repeats, "decode_s_median": float(np.median(dw)), "with_analysers_s_median": float(np.median(aw)),
                "picture_ratio_min": min(pw), "picture_ratio_median": float(np.median(pw)),
                "picture_cpu_ratio_min": min(pc), "picture_cpu_ratio_median": float(np.median(pc))}
         if sw:
-            row.update({"sound_ratio_min": min(sw), "sound_ratio_median": float(np.median(sw))})
+            row.update({"sound_ratio_min": min(sw), "sound_ratio_median": float(np.median(sw)),
+                        "sound_cpu_ratio_median": float(np.median(sc))})
+        frames = [(fr.t, fr.small) for fr in iter_decoded(str(path), 0.0, small_width=MOTION_WIDTH)]
+        row["analyser_split"] = {k: round(v / float(np.median(dc)), 4)
+                                 for k, v in _analyser_split(frames, fps, asset.frame_count).items()}
         rows.append(row)
     return rows
+
+
+def _analyser_split(frames, fps, frame_count) -> dict:
+    """CPU seconds of one ``PictureConsumer`` pass over frames held in memory (no decode in
+    between, so a little less than riding on the decode): ``all``; ``shots`` (the shot detector,
+    ``dissolves`` included), ``dissolves`` (its cross-dissolve detector alone), ``motion`` (the
+    point tracker); the rest of ``all`` is resizing, grey conversion and the per-shot classes."""
+    from ..analyses.analyze import PictureConsumer
+
+    spent = collections.Counter()
+
+    def timed(name, fn):
+        def run(*args, **kwargs):
+            tick = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[name] += time.process_time() - tick
+        return run
+
+    c = PictureConsumer(fps)
+    c._shots._dissolve.feed = timed("dissolves", c._shots._dissolve.feed)
+    c._shots.feed = timed("shots", c._shots.feed)
+    c._tracker.track = timed("motion", c._tracker.track)
+    tick = time.process_time()
+    for t, small in frames:
+        c.feed_small(t, small)
+    c.result(frame_count)
+    spent["all"] = time.process_time() - tick
+    return {k: spent[k] for k in ("all", "shots", "dissolves", "motion")}
 
 
 def run(argv) -> int:
@@ -444,5 +486,10 @@ def run(argv) -> int:
                                r["with_analysers_s_median"], r["picture_ratio_min"], r["picture_ratio_median"],
                                r["picture_cpu_ratio_min"], r["picture_cpu_ratio_median"], r.get("sound_ratio_min"),
                                r.get("sound_ratio_median")] for r in out["speed"]]))
+        print("\nWhere the analysers' CPU goes (one pass over frames held in memory; CPU / median decode CPU;"
+              " sound: (decode + analysis) / decode CPU, median)\n")
+        print(markdown_table(["file", "analysers", "shots", "of which dissolves", "motion", "sound CPU median"],
+                             [[r["file"], *(r["analyser_split"][k] for k in ("all", "shots", "dissolves", "motion")),
+                               r.get("sound_cpu_ratio_median")] for r in out["speed"]]))
         print(f"\nload average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     return 0

@@ -149,3 +149,45 @@ def test_the_editor_ignores_differences_below_notice():
     for gap, want in ((0.05, d.path), (0.5, other)):
         rs = tuple(dataclasses.replace(x, end=x.start + (1.0 if x.path == d.path else 1.0 - gap)) for x in s.readings)
         assert editor_pick(dataclasses.replace(s, readings=rs), d, "tight") == want
+
+
+def test_the_editor_keeps_the_speaker_on_screen():
+    """A louder reading on the listener's close-up is no pick for the loud editor while a shot
+    showing the speaker is offered; with none offered, taste decides among what there is."""
+    import dataclasses
+    from types import SimpleNamespace
+
+    from roughcut_core.bench.taste import editor_pick
+
+    s = _scene("s", 7, lines=1, takes=3)
+    paths = sorted(s.takes)
+    listener = paths[0]
+    louder = tuple(dataclasses.replace(r, signals={**r.signals, "loudness_db": -10.0 if r.path == listener else -30.0})
+                   for r in s.readings)
+    s = dataclasses.replace(s, readings=louder, intended=lambda p, l: False,
+                            takes={**s.takes, listener: dataclasses.replace(s.takes[listener], setup="CU_BOB",
+                                                                             characters=("BOB",))})
+    d = SimpleNamespace(line_ids=("s-1",), path=paths[1], alternates=[SimpleNamespace(path=p) for p in paths if p != paths[1]])
+    assert editor_pick(s, d, "loud") != listener
+    alone = dataclasses.replace(s, takes={p: dataclasses.replace(t, characters=("BOB",)) for p, t in s.takes.items()})
+    assert editor_pick(alone, d, "loud") == listener
+
+
+def test_performance_editors_choose_by_a_measured_quantity():
+    """The deliberate editor takes the slowest read (words per second), the intimate one the
+    quietest, the energetic one the widest pitch range."""
+    import dataclasses
+    from types import SimpleNamespace
+
+    from roughcut_core.bench.taste import editor_pick
+
+    s = dataclasses.replace(_scene("p", 3, lines=1, takes=3), intended=lambda p, l: False)
+    paths = sorted(s.takes)
+    vals = {paths[0]: (2.0, -30.0, 2.0), paths[1]: (3.0, -20.0, 6.0), paths[2]: (4.0, -25.0, 4.0)}
+    rs = tuple(dataclasses.replace(r, signals={**r.signals, "rate_wps": vals[r.path][0], "loudness_db": vals[r.path][1],
+                                               "pitch_range_st": vals[r.path][2]}) for r in s.readings)
+    s = dataclasses.replace(s, readings=rs)
+    d = SimpleNamespace(line_ids=("p-1",), path=paths[2], alternates=[SimpleNamespace(path=p) for p in paths[:2]])
+    assert editor_pick(s, d, "deliberate") == paths[0]
+    assert editor_pick(s, d, "intimate") == paths[0]
+    assert editor_pick(s, d, "energetic") == paths[1]

@@ -158,3 +158,25 @@ def test_the_gate_refuses_a_gain_of_a_pair_or_two(tmp_path):
     assert not two["promoted"] and two["candidate_accuracy"] > two["current_accuracy"]
     assert "within chance" in two["reason"] and (two["pairs_better"], two["pairs_worse"]) == (2, 0)
     assert reg.promote("s", mv.version, held(6))["promoted"]
+
+
+def test_the_gate_weighs_a_kept_clip_as_the_metric_does(tmp_path):
+    """A candidate that wins five held-out swaps (weight 1) and loses four confirmations of kept
+    clips (weight CONFIRM_WEIGHT) is beyond chance; losing four swaps is not. (Counted alike,
+    5 vs 4 pairs, the gate refused both: demo seeds 3-6, the editor who wants the slower read.)"""
+    from roughcut_core.learn import FeedbackPair
+    from roughcut_core.learn.feedback import CONFIRM_WEIGHT
+    from roughcut_core.learn.registry import ModelRegistry
+
+    def held(lost_weight):
+        return ([FeedbackPair(f"7-{k}", {"pace": 0.5, "match": 0.9}, {"pace": -0.5, "match": 1.0}) for k in range(5)]
+                + [FeedbackPair(f"8-{k}", {"pace": -0.5, "match": 1.0}, {"pace": 0.5, "match": 0.9}, lost_weight)
+                   for k in range(4)])
+
+    reg = ModelRegistry(tmp_path / "ops", tmp_path / "prefs")
+    mv = reg.register("s", {**HAND_WEIGHTS, "pace": 1.0}, training={}, heldout={})
+    swaps = reg.promote("s", mv.version, held(1.0))
+    assert not swaps["promoted"] and (swaps["pairs_better"], swaps["pairs_worse"]) == (5, 4)
+    kept = reg.promote("s", mv.version, held(CONFIRM_WEIGHT))
+    assert kept["promoted"], kept["reason"]
+    assert (kept["pairs_better"], kept["pairs_worse"]) == (5, 4)

@@ -7,13 +7,16 @@ Contract (used by ``roughcut bench quality``):
 - A simulated editor (:data:`TASTES`) has a consistent taste over a *measured* quantity of the
   reading (not over our score terms): ``tight`` the shortest reading (seconds from the first
   to the last word), ``loud`` the loudest (``loudness_db``, mean speech level in dBFS),
-  ``face`` the most face on screen (``face_size``), or ``none`` (no taste: only the intended
-  take). The editor notices a difference only from 0.1 s, 1 dB or a tenth of the face size
-  across the options (below that, the options are alike to that editor). Among the options
-  the cut offered for a line (its choice and ranked alternates) that are acceptable, the
-  editor takes the one with the highest ``INTENDED_BONUS x intended + z(taste)`` (the taste
+  ``face`` the most face on screen (``face_size``), the performance tastes ``deliberate`` the
+  slowest read (``rate_wps``, words per second), ``intimate`` the quietest (``loudness_db``),
+  ``energetic`` the widest pitch range (``pitch_range_st``), or ``none`` (no taste: only the
+  intended take). The editor notices a difference only from 0.1 s, 1 dB, a tenth of the face
+  size, 5 % of the rate or 1 semitone across the options (below that, the options are alike
+  to that editor). Among the options the cut offered for a line (its choice and ranked
+  alternates) that are acceptable, the editor takes the one with the highest ``INTENDED_BONUS x intended + z(taste)`` (the taste
   standardised over those options): the scripted take, unless another one is clearly more to
-  the editor's taste. Where nothing beats the cut's choice it stays.
+  the editor's taste. Where nothing beats the cut's choice it stays. Options whose shot does
+  not show the line's speaker are passed over when one does (:func:`_showing_speaker`).
 - A show's scenes have distinct scene numbers (:func:`renumbered`); :func:`scenegen_show`
   makes a show of full-size generated scenes.
 - :func:`show_benchmark` cuts the feedback scenes with the hand-set weights, lets the editor
@@ -49,10 +52,10 @@ def _duration(r) -> Optional[float]:
     return -(r.end - r.start)
 
 
-def _signal(key: str) -> Callable:
+def _signal(key: str, sign: float = 1.0) -> Callable:
     def value(r) -> Optional[float]:
         v = r.signals.get(key)
-        return float(v) if isinstance(v, (int, float)) and v == v else None
+        return sign * float(v) if isinstance(v, (int, float)) and v == v else None
     return value
 
 
@@ -63,6 +66,12 @@ TASTES: dict = {
     "tight": ("the tighter reading (shortest)", _duration, (0.1, 0.0)),
     "loud": ("the louder reading (speech level)", _signal("loudness_db"), (1.0, 0.0)),
     "face": ("more face on screen (face size)", _signal("face_size"), (0.0, 0.1)),
+    # Performance tastes, each on one measured quantity of the reading; the smallest noticed
+    # difference is about a listener's: 5 % of the speech rate, 1 dB of level, 1 semitone of
+    # pitch range.
+    "deliberate": ("the slower, more deliberate read (words per second)", _signal("rate_wps", -1.0), (0.0, 0.05)),
+    "intimate": ("the quieter, intimate read (speech level)", _signal("loudness_db", -1.0), (1.0, 0.0)),
+    "energetic": ("the livelier read (pitch range)", _signal("pitch_range_st"), (1.0, 0.0)),
 }
 
 
@@ -103,6 +112,15 @@ def _reading_of(scene: ShowScene, path: str, lid: str):
     return max(rs, key=lambda r: r.score) if rs else None
 
 
+def _showing_speaker(scene: ShowScene, lid: str, paths: list) -> list:
+    """The ``paths`` whose shot shows the line's speaker (the take's cast), when there are any:
+    an editor chooses a performance among the shots that keep the speaker on screen; taking
+    the listener's close-up for a reading's pace or level is no taste, it loses the speaker."""
+    who = next((ln.character for sc in scene.script.scenes for ln in sc.lines if ln.id == lid), None)
+    shown = [p for p in paths if p in scene.takes and who in (getattr(scene.takes[p], "characters", ()) or ())]
+    return shown or paths
+
+
 def editor_pick(scene: ShowScene, decision, taste: str) -> str:
     """The path the editor wants for ``decision``'s line among the options the cut offered."""
     lid = decision.line_ids[0]
@@ -111,6 +129,7 @@ def editor_pick(scene: ShowScene, decision, taste: str) -> str:
     ok = [p for p in paths if scene.acceptable(p, lid)]
     if not ok:
         return decision.path
+    ok = _showing_speaker(scene, lid, ok)
     vals = {}
     if value is not None:
         for p in ok:
@@ -259,7 +278,7 @@ def scenegen_scene(work: Path, pipeline, seed: int, model) -> ShowScene:
 
 
 def scenegen_show(work: Path, pipeline, feedback_seeds: Sequence[int], held_seeds: Sequence[int], model,
-                  tastes: Sequence[str] = ("none", "tight", "loud", "face")) -> dict:
+                  tastes: Sequence[str] = tuple(TASTES)) -> dict:
     """:func:`show_benchmark` on a show of generated scenes (:func:`scenegen_scene`): the editor
     corrects the cuts of ``feedback_seeds``; agreement is reported on ``held_seeds``."""
     overlap = set(feedback_seeds) & set(held_seeds)

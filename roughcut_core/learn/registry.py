@@ -13,9 +13,9 @@ stable hash of the line id, :data:`HELDOUT_SHARE` of them), so a line never trai
 the same model. The metric is the weighted pairwise agreement with the
 editor (:func:`roughcut_core.learn.ranker._accuracy`). :meth:`ModelRegistry.promote` makes a
 version current only when it beats the current one on the *same* held-out pairs by more than
-:data:`MIN_GAIN` and the pairs it orders differently say so beyond chance
-(:func:`clearly_better`); otherwise it refuses with both numbers. Promotion (and rollback) also writes
-the weights into the show's :class:`~roughcut_core.learn.store.PreferenceStore`, which is what
+:data:`MIN_GAIN` and the pairs it orders differently say so beyond chance, each counting
+its weight (:func:`clearly_better`); otherwise it refuses with both numbers. Promotion (and
+rollback) also writes the weights into the show's :class:`~roughcut_core.learn.store.PreferenceStore`, which is what
 ``roughcut cut --show`` ranks with.
 
 Several processes may learn for one show at once (two ``roughcut feedback`` runs, the web app):
@@ -101,17 +101,37 @@ def heldout_accuracy(weights: dict, pairs: Sequence[FeedbackPair]) -> float:
 
 def discordant(candidate: dict, current: dict, pairs: Sequence[FeedbackPair]) -> tuple[int, int]:
     """(pairs ``candidate`` orders as the editor did and ``current`` does not, the reverse)."""
+    better, worse = discordant_weights(candidate, current, pairs)
+    return len(better), len(worse)
+
+
+def discordant_weights(candidate: dict, current: dict, pairs: Sequence[FeedbackPair]) -> tuple[list, list]:
+    """The weights of the pairs ``candidate`` orders as the editor did and ``current`` does
+    not, and of the reverse."""
     from .ranker import _accuracy
 
-    right = [(_accuracy(candidate, candidate, [p]) > 0.5, _accuracy(current, current, [p]) > 0.5) for p in pairs]
-    return sum(a and not b for a, b in right), sum(b and not a for a, b in right)
+    right = [(_accuracy(candidate, candidate, [p]) > 0.5, _accuracy(current, current, [p]) > 0.5, p.weight)
+             for p in pairs]
+    return [w for a, b, w in right if a and not b], [w for a, b, w in right if b and not a]
 
 
-def clearly_better(better: int, worse: int) -> bool:
+def clearly_better(better, worse) -> bool:
     """McNemar's test on the discordant held-out pairs, one-sided at about 5 %:
     ``(better - worse)² / (better + worse) > MCNEMAR_CHI2`` with ``better > worse``. A gain
-    made of a pair or two on a small held-out set is chance, not the editor's taste."""
-    return better > worse and (better - worse) ** 2 / (better + worse) > MCNEMAR_CHI2
+    made of a pair or two on a small held-out set is chance, not the editor's taste.
+
+    ``better`` / ``worse`` are counts, or the discordant pairs' weights: then each pair counts
+    as much evidence as it counts in the metric (a kept clip's "chosen beats the alternates"
+    is a quarter of an editor's swap, ``feedback.CONFIRM_WEIGHT``) and the test is the
+    weighted sign test, ``(Σ better - Σ worse)² / Σ w²`` over the discordant pairs (under
+    chance each pair's ±w is a coin toss), which is McNemar's when the weights are equal.
+    Counting a confirmation like a swap refused a candidate that won five held-out swaps and
+    lost four confirmations (demo seeds 3-6, an editor who wants the slower read)."""
+    b = [1.0] * better if isinstance(better, int) else [float(w) for w in better]
+    w = [1.0] * worse if isinstance(worse, int) else [float(x) for x in worse]
+    gain = sum(b) - sum(w)
+    spread = sum(x * x for x in (*b, *w))
+    return gain > 0 and spread > 0 and gain ** 2 / spread > MCNEMAR_CHI2
 
 
 class PairLog:
@@ -261,13 +281,15 @@ class ModelRegistry:
             return {**ev, "promoted": False,
                     "reason": f"held-out agreement {ev['candidate_accuracy']:.3f} does not beat the current "
                               f"{ev['current_accuracy']:.3f}"}
-        better, worse = discordant(self.get(show, version).weights, self.current(show).weights, heldout_pairs)
-        ev.update(pairs_better=better, pairs_worse=worse)
-        if not clearly_better(better, worse):
+        bw, ww = discordant_weights(self.get(show, version).weights, self.current(show).weights, heldout_pairs)
+        better, worse = len(bw), len(ww)
+        ev.update(pairs_better=better, pairs_worse=worse, weight_better=round(sum(bw), 3), weight_worse=round(sum(ww), 3))
+        if not clearly_better(bw, ww):
             return {**ev, "promoted": False,
                     "reason": f"held-out agreement {ev['candidate_accuracy']:.3f} vs current "
                               f"{ev['current_accuracy']:.3f} is within chance: the candidate orders {better} "
-                              f"held-out pairs right that the current does not and {worse} the other way"}
+                              f"held-out pairs right that the current does not (weight {sum(bw):.2f}) and "
+                              f"{worse} the other way (weight {sum(ww):.2f})"}
         self._set_current(show, version, "promote", ev)
         return {**ev, "promoted": True,
                 "reason": f"held-out agreement {ev['candidate_accuracy']:.3f} > {ev['current_accuracy']:.3f}"}

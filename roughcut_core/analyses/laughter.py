@@ -8,7 +8,9 @@ Contract: ``laughter_cues(x16k, a, b)`` -> dict for the window [a, b) seconds, m
 - ``regular``: 1 - coefficient of variation of the intervals between bursts of one bout
   (intervals <= 0.35 s; needs 3 of them);
 - ``voiced``: share of bursts with a clear pitch (waveform autocorrelation >= 0.45 at 125-420 Hz):
-  laughs are voiced, claps and noise are not.
+  laughs are voiced, claps and noise are not. Measured only where the cues before it pass their
+  floors (rhythm, bursts, regular; else 0.0): it cannot make a laugh of anything else, and the
+  pitch search per burst was a fifth of the sound analysis of speech.
 ``laughter_score(cues)`` -> 0..1, 0 unless every cue passes its floor.
 Limits, stated plainly: the floors were chosen on SYNTHETIC laughter (``fixtures.laughter``,
 source-filter "ha" bouts) against the shared REAL speech (false alarms per 0.5 s window about 3 %
@@ -76,6 +78,8 @@ def laughter_cues(x16k: np.ndarray, a: float, b: float) -> dict:
     iv = np.diff(kept) * FRAME
     iv = iv[iv <= 0.35]  # within a bout
     out["regular"] = float(1.0 - np.std(iv) / np.mean(iv)) if len(iv) >= 3 else 0.0
+    if len(kept) < BURSTS_MIN or out["regular"] < REGULAR_MIN:  # no laugh whatever the pitch says
+        return out
     voiced = sum(_voiced(seg[max(0, (p - 3) * hop): (p + 3) * hop]) for p in kept)
     out["voiced"] = voiced / len(kept)
     return out

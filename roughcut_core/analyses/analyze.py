@@ -9,7 +9,8 @@ Contract: ``analyze_asset(asset, cache)`` -> JSON-ready dict
 Picture: the 96-wide RGB thumbnail of every decoded frame feeds the picture stage's shot detectors
 (``picture.shots.ShotBoundaries``: PySceneDetect + cross-dissolves) and, in grey, the sparse optical
 flow (``analyses.motion.MotionTracker``, one per file); motion pairs that straddle a cut are dropped.
-OpenCV runs on one thread while a frame is analysed (``PictureConsumer.feed_small``). The frames come from the
+OpenCV runs on one thread while frames are analysed; a :class:`PictureConsumer` analyses the frames
+fed to it in runs of ``BATCH`` (see the class). The frames come from the
 picture stage's own decode when a :class:`PictureConsumer` rides on it (``media.feed``; the
 pipeline does this), else from one streamed PyAV pass here (``picture.decode.iter_decoded``).
 For long-GOP codecs only reference frames are decoded (as the picture stage does).
@@ -47,10 +48,12 @@ class PictureConsumer:
     passes its cut times to ``result(frame_count, boundaries_s=...)`` (no second detector pass).
     The thumbnails are held until ``BATCH`` have come (``result`` takes the rest), then analysed
     in one go, in order, so the results are those of frame-by-frame analysis: interleaving the
-    analysers with the decoder frame by frame cost 40-50 % more analyser CPU than analysing the
-    same frames in runs (the decoder's threads sleep and wake per frame, and each side finds
-    its working set evicted). Memory stays flat: ``BATCH`` thumbnails. A fed thumbnail must not
-    be changed afterwards (the decode makes a new one per frame)."""
+    analysers with the decoder frame by frame took 1.4x to several times the analysers' CPU of
+    runs (``bench analyses --only speed``, (ratio - 1) old against new: Chaplin 0.61 / 0.42,
+    OpenMPF-90 0.63 / 0.37; likely causes, not measured apart: the decoder's threads sleep and
+    wake per frame, each side finds its working set evicted). Memory stays flat: ``BATCH``
+    thumbnails. A fed thumbnail must not be changed afterwards (the decode makes a new one per
+    frame)."""
 
     def __init__(self, fps: Fraction, detect_shots: bool = True):
         from ..picture.shots import ShotBoundaries

@@ -83,6 +83,17 @@ def _shape(tp: Any) -> tuple:
     return ("plain", None)
 
 
+def _floats(values) -> tuple:
+    """``tuple[float, ...]`` (or a fixed tuple of floats) in one pass: what ``_build`` gives
+    element by element (ints become floats; None, and anything else, stays as it is)."""
+    return tuple([float(v) if isinstance(v, int) else v for v in values])
+
+
+@lru_cache(maxsize=None)
+def _all_floats(args: tuple) -> bool:
+    return bool(args) and all(a is float for a in args)
+
+
 def _build(tp: Any, value: Any) -> Any:
     if value is None:
         return None
@@ -92,8 +103,11 @@ def _build(tp: Any, value: Any) -> Any:
     if kind == "float":
         return float(value) if isinstance(value, int) else value
     if kind == "tuple_of":
-        if _shape(args)[0] == "plain":  # tuple[str, ...] and the like: nothing to rebuild
+        inner = _shape(args)[0]
+        if inner == "plain":  # tuple[str, ...] and the like: nothing to rebuild
             return tuple(value)
+        if inner == "float":  # face boxes, keypoints, sample times: the bulk of a picture entry
+            return _floats(value)
         return tuple(_build(args, v) for v in value)
     if kind == "union1":
         return _build(args, value)
@@ -101,6 +115,8 @@ def _build(tp: Any, value: Any) -> Any:
         return Rate.parse(value)
     if kind == "dataclass":
         return from_dict(tp, value)
+    if _all_floats(args):
+        return _floats(value[:len(args)])
     return tuple(_build(a, v) for a, v in zip(args, value))
 
 

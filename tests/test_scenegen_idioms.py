@@ -112,3 +112,18 @@ def test_scene_script_lines_parse(tmp_path):  # the variant's fountain reads bac
     lines = [l for s in load_script(p).scenes for l in s.lines]
     assert [l.text for l in lines] == [ln.text for ln in plan.lines]
     assert [l.parenthetical for l in lines if l.parenthetical] == [ln.direction for ln in plan.lines if ln.direction]
+
+
+def test_a_through_edit_inside_a_reading_is_no_cut_in_speech(tmp_path):
+    """Two clips of one recording meeting at one frame play on: the sound is not cut there, even
+    where the meeting point lies inside a reading (the aligner misplaced the line's edge)."""
+    from roughcut_core.bench.cutquality import cut_quality
+
+    truth = _truth(tmp_path)
+    # 1-3 and 1-4 on CU_A_T1 meet at 11.6 s, inside no gap the truth knows (1-4 runs 11.35-11.9)
+    clips = [_clip(tmp_path, "CU_A_T1", 255, 290, 0, "1-3"), _clip(tmp_path, "CU_A_T1", 290, 300, 35, "1-4")]
+    q = cut_quality(Cut(name="t", rate=Rate(25, 1), decisions=tuple(clips)), truth, tmp_path)
+    assert (q["clipped_speech"], q["sound_cuts_checked"]) == (0, 2)
+    apart = [clips[0], _clip(tmp_path, "CU_B_T1", 290, 300, 35, "1-4")]  # a real cut at 11.6 s
+    q = cut_quality(Cut(name="t", rate=Rate(25, 1), decisions=tuple(apart)), truth, tmp_path)
+    assert q["clipped_speech"] == 2 and q["sound_cuts_checked"] == 4

@@ -10,7 +10,8 @@
   out point falls inside;
 - ``clipped_speech``: sound in/out points of the clips (the audio range of a split edit) that
   fall inside a ground-truth reading of the clip's take, any character's, more than 40 ms
-  from its ends (``sound_cuts_checked`` of them): the measure of clipped words that also
+  from its ends (``sound_cuts_checked`` of them; a through edit, where the next clip runs on
+  in the same recording from the same frame, is no sound cut): the measure of clipped words that also
   works on truths without word timings (the scene generator's); a restart's reading is left out
   (its clean part is meant to be cut from inside it);
 - ``speaker_visible``: fraction of dialogue time whose speaker the chosen setup shows;
@@ -100,6 +101,13 @@ def _performance(clips, takes: dict, truth: dict, speakers: dict) -> dict:
     return out
 
 
+def _sound_runs_on(a, b) -> bool:
+    """Clip ``b`` continues ``a``'s recording where ``a``'s sound stops: a through edit."""
+    a_out = a.src_out if a.audio_out is None else a.audio_out
+    b_in = b.src_in if b.audio_in is None else b.audio_in
+    return a.path == b.path and a_out == b_in
+
+
 def cut_quality(cut: Cut, truth: dict, root) -> dict:
     """Metrics for ``cut`` of the demo scene whose ground truth is ``truth`` (paths relative to ``root``)."""
     takes = _truth_index(truth, Path(root))
@@ -148,13 +156,17 @@ def cut_quality(cut: Cut, truth: dict, root) -> dict:
                 words_total += 1
                 clipped += (ws < lo < we) or (ws < hi < we)
     clipped_speech = sound_cuts = 0
-    for d in clips:
+    for k, d in enumerate(clips):
         take = takes.get(str(Path(d.path).resolve()))
         if take is None:
             continue
         a_in = d.src_in if d.audio_in is None else d.audio_in
         a_out = d.src_out if d.audio_out is None else d.audio_out
-        for point in (Fraction(a_in) / d.rate.fraction, Fraction(a_out) / d.rate.fraction):
+        # a through edit (the same recording running on into the next clip) is no sound cut
+        through_in = k > 0 and _sound_runs_on(clips[k - 1], d)
+        through_out = k + 1 < len(clips) and _sound_runs_on(d, clips[k + 1])
+        points = [a for a, through in ((a_in, through_in), (a_out, through_out)) if not through]
+        for point in (Fraction(a) / d.rate.fraction for a in points):
             sound_cuts += 1
             clipped_speech += any(Fraction(r["start"]).limit_denominator(100000) + _INSIDE < point
                                   < Fraction(r["end"]).limit_denominator(100000) - _INSIDE

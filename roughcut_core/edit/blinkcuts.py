@@ -1,6 +1,6 @@
 """Cut points off blinks: "never cut on a blink", within the handles.
 
-Contract: ``move_off_blinks(picks, ranges, probe, handles) -> (ranges, notes)``.
+Contract: ``move_off_blinks(picks, ranges, probe, handles, spans=None) -> (ranges, notes)``.
 - ``picks``: the chosen ``Candidate`` per line (None for a gap); ``ranges``: their source
   frames ``(in, out)`` (exclusive out) as the engine computed them; ``probe(path, rate, first,
   last) -> {frame: openness 0..1 | None}`` says how open the speaker's eyes are on each source
@@ -10,9 +10,10 @@ Contract: ``move_off_blinks(picks, ranges, probe, handles) -> (ranges, notes)``.
   When that frame's openness is under ``CLOSED_BELOW`` the cut moves to the nearest frame whose
   eyes are open and whose neighbours are open too (not the half-shut edge of the blink), searching outward from the planned cut but only inside the reading's handle
   zone: the in point between ``HANDLE_SLACK`` x the pre-roll before the first word (and never
-  into the previous word of the recording) and the first word's frame; the out point between
-  the last word's end frame and the same slack past it (never into the next word, never past
-  the file). Words are never clipped, so a blink inside the spoken words stays (and is noted).
+  into the previous word or reading of the recording: ``spans``, path -> (start, end) of every
+  reading, ``cutpoints.speech_neighbours``) and the first word's frame; the out point between
+  the last word's end frame and the same slack past it (never into the next word or reading,
+  never past the file). Words are never clipped, so a blink inside the spoken words stays (and is noted).
 - A cut inside one recording (a through edit between consecutive picks of the same file) is
   not a visible cut and is left alone. A probe that raises, or knows no frame, leaves the cut.
 - ``notes``: per pick, a tuple of editor's phrases ("in moved 3 frames off a blink"; "blink on
@@ -23,7 +24,7 @@ from __future__ import annotations
 from typing import Callable, Optional, Sequence
 
 from ..timebase import seconds_to_frame_ceil, seconds_to_frame_floor
-from .cutpoints import Handles, neighbours
+from .cutpoints import Handles, speech_neighbours
 
 CLOSED_BELOW = 0.35  # as signalterms.EYES_CLOSED_BELOW: LID_CLOSED_Z spreads over the open eye
 HANDLE_SLACK = 2.0
@@ -31,11 +32,13 @@ HANDLE_SLACK = 2.0
 Probe = Callable[..., dict]
 
 
-def _limits(c, handles: Handles) -> tuple[int, int, int, int]:
-    """(earliest in, latest in, earliest out, latest out) the reading allows."""
+def _limits(c, handles: Handles, spans: Optional[dict] = None) -> tuple[int, int, int, int]:
+    """(earliest in, latest in, earliest out, latest out) the reading allows (never into the
+    speech either side in its recording: ``spans``, path -> (start, end) of every reading)."""
     rate = c.take.rate
-    words = c.take.transcript.words
-    prev_end, next_start = neighbours(words, c.reading.word_span) if words else (None, None)
+    r = c.reading
+    prev_end, next_start = speech_neighbours(c.take.transcript.words, r.word_span, r.start, r.end,
+                                             (spans or {}).get(c.take.path, ()))
     core_in = max(0, seconds_to_frame_floor(c.reading.start, rate))
     core_out = max(seconds_to_frame_ceil(c.reading.end, rate), core_in + 1)
     lo = max(0, seconds_to_frame_floor(c.reading.start - HANDLE_SLACK * handles.pre, rate))
@@ -68,19 +71,20 @@ def _nearest_open(states: dict, start: int, lo: int, hi: int) -> Optional[int]:
 
 
 def move_off_blinks(picks: Sequence, ranges: Sequence, probe: Optional[Probe],
-                    handles: Handles = Handles()) -> tuple[list, list]:
-    """Ranges with cut frames moved off blinks, and notes per pick (module contract)."""
+                    handles: Handles = Handles(), spans: Optional[dict] = None) -> tuple[list, list]:
+    """Ranges with cut frames moved off blinks, and notes per pick (module contract; ``spans``:
+    path -> (start, end) of every reading of the scene, speech a moved cut stays out of)."""
     out = list(ranges)
     notes: list[tuple[str, ...]] = [() for _ in picks]
     if probe is None:
         return out, notes
-    _prefetch(probe, picks, out, handles)
+    _prefetch(probe, picks, out, handles, spans)
     for k, c in enumerate(picks):
         if c is None or out[k] is None:
             continue
         src_in, src_out = out[k]
-        win_in, win_out = _windows(picks, out, k, handles)
-        lo_in, hi_in, lo_out, hi_out = _limits(c, handles)
+        win_in, win_out = _windows(picks, out, k, handles, spans)
+        lo_in, hi_in, lo_out, hi_out = _limits(c, handles, spans)
         said = []
         try:
             if win_in is not None:
@@ -110,7 +114,7 @@ def move_off_blinks(picks: Sequence, ranges: Sequence, probe: Optional[Probe],
     return out, notes
 
 
-def _windows(picks: Sequence, ranges: Sequence, k: int, handles: Handles) -> tuple:
+def _windows(picks: Sequence, ranges: Sequence, k: int, handles: Handles, spans: Optional[dict] = None) -> tuple:
     """The probe windows ``(path, rate, first, last)`` pick ``k`` needs at its in and at its out
     given ``ranges`` so far, each None where that cut is a through edit (the neighbouring pick
     of the same recording meets it, so it is not a visible cut)."""
@@ -120,14 +124,14 @@ def _windows(picks: Sequence, ranges: Sequence, k: int, handles: Handles) -> tup
     nxt = picks[k + 1] if k + 1 < len(picks) else None
     through_in = prev is not None and prev.take.path == c.take.path and ranges[k - 1] and ranges[k - 1][1] == src_in
     through_out = nxt is not None and nxt.take.path == c.take.path and ranges[k + 1] and ranges[k + 1][0] == src_out
-    lo_in, hi_in, lo_out, hi_out = _limits(c, handles)
+    lo_in, hi_in, lo_out, hi_out = _limits(c, handles, spans)
     win_in = None if through_in else (c.take.path, c.take.rate, min(lo_in, src_in), max(hi_in, src_in))
     win_out = None if through_out else (c.take.path, c.take.rate, min(lo_out, src_out - 1),
                                          max(hi_out - 1, src_out - 1))
     return win_in, win_out
 
 
-def _prefetch(probe, picks: Sequence, ranges: Sequence, handles: Handles) -> None:
+def _prefetch(probe, picks: Sequence, ranges: Sequence, handles: Handles, spans: Optional[dict] = None) -> None:
     """Give a probe that can measure windows together (``probe.prefetch``, e.g. on several
     threads) every window the loop in :func:`move_off_blinks` will ask for, as planned before
     any cut moves (a moved out can only turn a later in into a through edit, so the loop asks
@@ -136,7 +140,7 @@ def _prefetch(probe, picks: Sequence, ranges: Sequence, handles: Handles) -> Non
     if prefetch is None:
         return
     windows = [w for k, c in enumerate(picks) if c is not None and ranges[k] is not None
-               for w in _windows(picks, ranges, k, handles) if w is not None]
+               for w in _windows(picks, ranges, k, handles, spans) if w is not None]
     try:
         prefetch(windows)
     except Exception:  # the loop asks window by window and copes with failures itself

@@ -11,6 +11,12 @@ recording, and never so tight that our own first or last word loses a frame:
 
 When neighbours are closer than one frame the reading's own words win (a cut never clips them).
 
+The neighbours are the recording's other *readings* too (:func:`speech_neighbours`): a line the
+recogniser did not hear (an off-camera voice, placed by the sound: ``align.unheard``,
+``align.search``) has no words in the transcript, yet it is speech, and in a quick exchange
+(pickups of 0.1-0.2 s) a handle run over it plays the start of the other actor's line before
+the cut and again after it.
+
 A reading's edges run on (:func:`run_on`) over the recognised words next to it that no reading
 of the scene claims and that follow on without a pause: the line's misheard last word ("to get
 inside" for "to decide") is speech of that line, not a neighbour to stop the cut before.
@@ -60,6 +66,25 @@ def neighbours(words: Sequence[Word], span: tuple[int, int]) -> tuple[Optional[f
     first, last = span
     prev_end = words[first - 1].end if first > 0 and first - 1 < len(words) else None
     next_start = words[last].start if 0 <= last < len(words) else None
+    return prev_end, next_start
+
+
+_TOUCH = 0.02  # s: a reading ending this far past another's start still lies before it
+
+
+def speech_neighbours(words: Sequence[Word], span: tuple[int, int], start: float, end: float,
+                      others: Sequence[tuple[float, float]] = ()) -> tuple[Optional[float], Optional[float]]:
+    """End of the speech before the reading ``[start, end)`` (made of ``words[span]``) and start
+    of the speech after it in its recording: the nearer of the neighbouring words
+    (:func:`neighbours`) and the recording's other readings ``others`` ((start, end) seconds;
+    those overlapping the reading are left out, they are no neighbours but a misplacement)."""
+    prev_end, next_start = neighbours(words, span) if words else (None, None)
+    before = [e for s, e in others if e <= start + _TOUCH and (s, e) != (start, end)]
+    after = [s for s, e in others if s >= end - _TOUCH and (s, e) != (start, end)]
+    if before:
+        prev_end = max(before) if prev_end is None else max(prev_end, max(before))
+    if after:
+        next_start = min(after) if next_start is None else min(next_start, min(after))
     return prev_end, next_start
 
 

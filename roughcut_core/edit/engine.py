@@ -17,7 +17,7 @@ from ..timebase import (Rate, convert_frames, seconds_to_frame_ceil, seconds_to_
                         seconds_to_frames)
 from .assemble import AssemblyOptions, assemble, idioms
 from .blinkcuts import move_off_blinks
-from .cutpoints import Handles, cut_range, neighbours, run_on
+from .cutpoints import Handles, cut_range, run_on, speech_neighbours
 from .ranking import Candidate, rank_readings
 from .splitedits import add_reaction_shots, apply_split_edits
 
@@ -40,12 +40,24 @@ class EditOptions:
     eye_probe: Optional[Callable] = None
 
 
-def _source_range(c: Candidate, handles: Handles) -> tuple[int, int]:
-    words = c.take.transcript.words
-    prev_end, next_start = neighbours(words, c.reading.word_span) if words else (None, None)
+def _source_range(c: Candidate, handles: Handles, spans: Optional[dict] = None) -> tuple[int, int]:
+    """``c``'s source frames on its speech with handles, clamped to the speech either side in its
+    recording (``spans``: path -> (start, end) of every reading, ``cutpoints.speech_neighbours``)."""
+    r = c.reading
+    prev_end, next_start = speech_neighbours(c.take.transcript.words, r.word_span, r.start, r.end,
+                                             (spans or {}).get(c.take.path, ()))
     return cut_range(c.reading.start, c.reading.end, c.take.rate, handles=handles,
                      prev_word_end=prev_end, next_word_start=next_start,
                      frame_count=c.take.frame_count or None)
+
+
+def _reading_spans(readings: Sequence[LineReading]) -> dict:
+    """path -> (start, end) of every reading of the scene in that recording: speech that a
+    handle must not run into, heard by the recogniser or not."""
+    out: dict = {}
+    for r in readings:
+        out.setdefault(r.path, []).append((r.start, r.end))
+    return out
 
 
 def _claimed_words(readings: Sequence[LineReading]) -> dict:
@@ -70,12 +82,12 @@ def _spoken(c: Optional[Candidate], claimed: dict) -> Optional[Candidate]:
 
 
 def _alternates(line_cands: Sequence[Candidate], chosen: Candidate, n: int, handles: Handles,
-                claimed: Optional[dict] = None) -> tuple:
+                claimed: Optional[dict] = None, spans: Optional[dict] = None) -> tuple:
     out = []
     for c in line_cands:
         if c is chosen or len(out) >= n:
             continue
-        a_in, a_out = _source_range(_spoken(c, claimed or {}), handles)
+        a_in, a_out = _source_range(_spoken(c, claimed or {}), handles, spans)
         out.append(Alternate(path=c.take.path, src_in=a_in, src_out=a_out, score=round(c.score, 4),
                              why="; ".join(c.reasons), host_id=c.take.host_id, take_id=c.take.take_id,
                              terms=c.terms, rank=c.rank))
@@ -178,7 +190,8 @@ def build_cut(script: Script, takes: dict, readings: Sequence[LineReading],
     rate = _timeline_rate(picks, takes)
     claimed = _claimed_words(readings)
     ranked_picks, picks = picks, [_spoken(c, claimed) for c in picks]
-    ranges = [(_source_range(c, options.handles) if c else None) for c in picks]
+    spans = _reading_spans(readings)
+    ranges = [(_source_range(c, options.handles, spans) if c else None) for c in picks]
     # Consecutive picks from one recording meet in the pause between them (a through edit):
     # the earlier clip's out is the later clip's in, so nothing is lost or played twice.
     for k in range(len(picks) - 1):
@@ -190,7 +203,7 @@ def build_cut(script: Script, takes: dict, readings: Sequence[LineReading],
             mid = min(max(mid, lo), max(lo, hi))
             ranges[k] = (ranges[k][0], mid)
             ranges[k + 1] = (mid, ranges[k + 1][1])
-    ranges, blink_notes = move_off_blinks(picks, ranges, options.eye_probe, options.handles)
+    ranges, blink_notes = move_off_blinks(picks, ranges, options.eye_probe, options.handles, spans)
     decisions, warnings, rec = [], [], 0
     mixed = {str(c.take.rate) for c in picks if c is not None}
     if len(mixed) > 1:
@@ -216,7 +229,7 @@ def build_cut(script: Script, takes: dict, readings: Sequence[LineReading],
             id=did, path=c.take.path, rate=c.take.rate, src_in=src_in, src_out=src_out, rec_in=rec,
             score=round(c.score, 4), line_ids=(line.id,), reasons=why,
             alternates=_alternates(ranked.get(line.id, ()), ranked_picks[k], options.alternates, options.handles,
-                                   claimed),
+                                   claimed, spans),
             host_id=c.take.host_id, take_id=c.take.take_id, setup=c.take.setup,
             start_frame=c.take.start_frame, markers=(marker,), terms=c.terms, rank=c.rank))
         rec += convert_frames(src_out - src_in, c.take.rate, rate) if c.take.rate != rate else src_out - src_in

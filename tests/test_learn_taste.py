@@ -77,7 +77,7 @@ def test_agreement_counts_the_editor_s_pick():
 
     s = _scene("a", 7)
     cut = build_cut(s.script, s.takes, s.readings, EditOptions(alternates=8, reaction_shots=False))
-    hits, intended, n = agreement(s, cut, "loud")
+    hits, intended, n, ranked = agreement(s, cut, "loud")
     loudest = 0
     for d in cut.decisions:
         if d.gap or d.video_track != 1:
@@ -86,6 +86,8 @@ def test_agreement_counts_the_editor_s_pick():
         loudest += max(rs, key=lambda r: r.signals["loudness_db"]).path == d.path
     # the intended take outweighs a z of up to 1: the editor's pick is the loudest or the intended
     assert n == 7 and loudest <= hits + intended
+    # one setup: the assembly plays the ranking's favourite, so the two agreements are one
+    assert ranked == hits
 
 
 def test_a_taste_reweights_but_never_makes_a_fault_a_virtue():
@@ -191,3 +193,26 @@ def test_performance_editors_choose_by_a_measured_quantity():
     assert editor_pick(s, d, "deliberate") == paths[0]
     assert editor_pick(s, d, "intimate") == paths[0]
     assert editor_pick(s, d, "energetic") == paths[1]
+
+
+def test_the_ranking_agrees_when_its_favourite_is_the_editor_s_pick_or_alike():
+    """The ranking's favourite among the editor's options counts as agreeing when it is the
+    pick, or alike to the pick for that editor (no noticed difference), whatever the cut played."""
+    import dataclasses
+    from types import SimpleNamespace
+
+    from roughcut_core.bench.taste import ranking_agrees
+
+    s = dataclasses.replace(_scene("r", 4, lines=1, takes=3), intended=lambda p, l: False)
+    paths = sorted(s.takes)
+    rate = {paths[0]: 2.0, paths[1]: 3.0, paths[2]: 4.0}
+    s = dataclasses.replace(s, readings=tuple(dataclasses.replace(r, signals={**r.signals, "rate_wps": rate[r.path]})
+                                              for r in s.readings))
+
+    def decision(scores):
+        return SimpleNamespace(line_ids=("r-1",), path=paths[2], score=scores[2],
+                               alternates=[SimpleNamespace(path=p, score=v) for p, v in zip(paths[:2], scores)])
+
+    assert ranking_agrees(s, decision([0.9, 0.5, 0.4]), "deliberate")      # slowest ranked first
+    assert not ranking_agrees(s, decision([0.5, 0.9, 0.4]), "deliberate")  # the cut's choice stays, the ranking is off
+    assert ranking_agrees(s, decision([0.5, 0.9, 0.4]), "none")            # no taste: all alike

@@ -24,7 +24,9 @@ Contract (used by ``roughcut bench quality``):
   pairs logged, trained, registered and promoted only when they win on the show's held-out
   lines: ``learn.learn_from_feedback``), then cuts the *other* scenes of the show with the
   hand-set and with the learned weights and reports each cut's agreement with that editor
-  (share of lines whose chosen reading is the editor's pick) and with the intended takes.
+  (share of lines whose chosen reading is the editor's pick), its ranking's agreement (the
+  ranking's favourite among the editor's options is the pick, whatever the assembly then
+  played: :func:`ranking_agrees`) and its agreement with the intended takes.
   Nothing is fitted to the held-out scenes.
 """
 from __future__ import annotations
@@ -121,15 +123,35 @@ def _showing_speaker(scene: ShowScene, lid: str, paths: list) -> list:
     return shown or paths
 
 
-def editor_pick(scene: ShowScene, decision, taste: str) -> str:
-    """The path the editor wants for ``decision``'s line among the options the cut offered."""
+def editor_options(scene: ShowScene, decision) -> list:
+    """The paths the editor chooses among for ``decision``'s line: the cut's choice and its
+    alternates that are acceptable, those showing the speaker when any do."""
     lid = decision.line_ids[0]
-    value = TASTES[taste][1]
     paths = list(dict.fromkeys([decision.path, *(a.path for a in decision.alternates)]))
     ok = [p for p in paths if scene.acceptable(p, lid)]
-    if not ok:
-        return decision.path
-    ok = _showing_speaker(scene, lid, ok)
+    return _showing_speaker(scene, lid, ok) if ok else []
+
+
+def ranking_agrees(scene: ShowScene, decision, taste: str) -> bool:
+    """Whether the ranking's favourite among the editor's options (:func:`editor_options`, by
+    the scores the cut gave them) is as much to the editor's taste as the editor's pick (an
+    option the editor cannot tell from the pick counts as the pick). The cut itself may still
+    play another reading (the assembly's idioms: the speaker's single over the wide, no jump
+    cut); this says whether the ranker has learned the taste."""
+    util = _utilities(scene, decision, taste)
+    if not util:
+        return True
+    score = {a.path: a.score for a in decision.alternates}
+    score[decision.path] = decision.score
+    top = max(util, key=lambda p: (score.get(p, float("-inf")), p == decision.path))
+    return util[top] >= util[editor_pick(scene, decision, taste)] - 1e-9
+
+
+def _utilities(scene: ShowScene, decision, taste: str) -> dict:
+    """path -> the editor's utility over :func:`editor_options` (module doc); {} when none."""
+    lid = decision.line_ids[0]
+    value = TASTES[taste][1]
+    ok = editor_options(scene, decision)
     vals = {}
     if value is not None:
         for p in ok:
@@ -141,11 +163,21 @@ def editor_pick(scene: ShowScene, decision, taste: str) -> str:
         vals = {}
     mu = statistics.fmean(vals.values()) if vals else 0.0
     sd = statistics.pstdev(vals.values()) if len(vals) >= 2 else 0.0
+
     def util(p: str) -> float:
         z = (vals[p] - mu) / sd if sd > 1e-9 and p in vals else 0.0
         return INTENDED_BONUS * float(scene.intended(p, lid)) + z
-    best = max(ok, key=lambda p: (util(p), p == decision.path))
-    return decision.path if util(best) <= util(decision.path) + 1e-9 and decision.path in ok else best
+
+    return {p: util(p) for p in ok}
+
+
+def editor_pick(scene: ShowScene, decision, taste: str) -> str:
+    """The path the editor wants for ``decision``'s line among the options the cut offered."""
+    util = _utilities(scene, decision, taste)
+    if not util:
+        return decision.path
+    best = max(util, key=lambda p: (util[p], p == decision.path))
+    return decision.path if decision.path in util and util[best] <= util[decision.path] + 1e-9 else best
 
 
 def _clips(cut):
@@ -167,11 +199,13 @@ def editor_fixes(scene: ShowScene, cut, taste: str) -> list:
     return out
 
 
-def agreement(scene: ShowScene, cut, taste: str) -> tuple[int, int, int]:
-    """(lines where the cut chose the editor's pick, lines where it chose an intended take, lines)."""
+def agreement(scene: ShowScene, cut, taste: str) -> tuple[int, int, int, int]:
+    """(lines where the cut chose the editor's pick, lines where it chose an intended take,
+    lines, lines where the ranking's favourite is as good as the editor's pick: :func:`ranking_agrees`)."""
     clips = _clips(cut)
     return (sum(editor_pick(scene, d, taste) == d.path for d in clips),
-            sum(bool(scene.intended(d.path, d.line_ids[0])) for d in clips), len(clips))
+            sum(bool(scene.intended(d.path, d.line_ids[0])) for d in clips), len(clips),
+            sum(ranking_agrees(scene, d, taste) for d in clips))
 
 
 def _cut(scene: ShowScene, weights: Optional[dict]):
@@ -221,8 +255,8 @@ def show_benchmark(work: Path, show: str, feedback: Sequence[ShowScene], held_ou
     for taste in tastes:
         weights, decision = learn_taste(work, f"{show}-{taste}", feedback, taste)
         changed = {k: round(v, 3) for k, v in weights.items() if abs(v - HAND_WEIGHTS.get(k, 0.0)) > 1e-3}
-        hand = [0, 0, 0]
-        learned = [0, 0, 0]
+        hand = [0, 0, 0, 0]
+        learned = [0, 0, 0, 0]
         overrides = 0
         for s in held_out:
             lc = _cut(s, weights)
@@ -238,6 +272,8 @@ def show_benchmark(work: Path, show: str, feedback: Sequence[ShowScene], held_ou
                       "gate_learned": decision.get("candidate_accuracy"), "gate_hand": decision.get("current_accuracy"),
                       "hand_agreement": round(hand[0] / n, 4), "learned_agreement": round(learned[0] / max(1, learned[2]), 4),
                       "hand_intended": round(hand[1] / n, 4), "learned_intended": round(learned[1] / max(1, learned[2]), 4),
+                      "hand_ranking_agreement": round(hand[3] / n, 4),
+                      "learned_ranking_agreement": round(learned[3] / max(1, learned[2]), 4),
                       "editor_off_intended": round(overrides / max(1, learned[2]), 4)}
     return out
 

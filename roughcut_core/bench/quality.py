@@ -455,14 +455,16 @@ def _print_taste(label: str, taste) -> None:
           f"({taste['feedback_lines']} lines); agreement with that editor on the held-out "
           f"{', '.join(taste['held_out_scenes'])}:")
     rows = [[t, v["editor"], v["feedback_replaced"], v["lines"], v["editor_off_intended"], v["hand_agreement"],
-             v["learned_agreement"], v["hand_intended"], v["learned_intended"],
+             v["learned_agreement"], v.get("hand_ranking_agreement"), v.get("learned_ranking_agreement"),
+             v["hand_intended"], v["learned_intended"],
              f"{'yes' if v['promoted'] else 'no'} ({v['gate_learned']} vs {v['gate_hand']} on {v['pairs']} pairs)"
              if v.get("gate_hand") is not None else f"no ({v['reason']})",
              ", ".join(f"{k} {w}" for k, w in v["changed_weights"].items()) or "-"]
             for t, v in taste.items() if isinstance(v, dict) and "editor" in v]
     print(markdown_table(["taste", "editor keeps choosing", "feedback lines swapped", "held-out lines",
                           "editor off the intended take",
-                          "agreement hand-set", "agreement learned", "intended hand-set", "intended learned",
+                          "agreement hand-set", "agreement learned", "ranking agrees, hand-set",
+                          "ranking agrees, learned", "intended hand-set", "intended learned",
                           "promoted (gate: learned vs current on held-out feedback pairs)",
                           "learned weights (changed)"], rows))
 
@@ -482,6 +484,8 @@ def run(argv) -> int:
                    help="full-size scene-generator seeds of a show whose cuts the taste editor corrects")
     p.add_argument("--taste-held", type=int, nargs="*", default=[],
                    help="full-size scene-generator seeds of the same show, held out for the taste agreement")
+    p.add_argument("--taste-demo", type=int, nargs=2, action="append", metavar=("FEEDBACK", "HELD"), default=[],
+                   help="a show of demo scenes (taste.demo_show): a feedback seed and a held-out seed; repeat")
     p.add_argument("--emotion-takes", default=str(SHARED), help="the emotion_takes folder")
     p.add_argument("--no-acted", action="store_true", help="skip the acted-takes scenes")
     p.add_argument("--no-tess", action="store_true")
@@ -503,6 +507,11 @@ def run(argv) -> int:
                                                    _shipped_model())
     else:
         results["taste_generated"] = _generated_taste(work, state)
+    if args.taste_demo:
+        from .taste import demo_show
+
+        results["taste_demo"] = demo_show(work, pipeline, [f for f, _ in args.taste_demo], [h for _, h in args.taste_demo],
+                                          _shipped_model())
     if not args.no_acted:
         results["acted"] = _acted(args, work)
     from .blinks import blink_validation
@@ -559,6 +568,7 @@ def run(argv) -> int:
                   f"promoted {'yes' if v.get('promoted') else 'no'} ({v.get('reason')}); "
                   f"the editor swapped {v.get('feedback_replaced')} feedback lines"))
     _print_taste("generated scenes", results.get("taste_generated"))
+    _print_taste("demo scenes", results.get("taste_demo"))
     _print_taste("acted takes, shipped model", (results.get("acted") or {}).get("taste"))
     bl = results.get("blinks") or {}
     if "skipped" in bl:

@@ -18,7 +18,8 @@ Contract (used by ``roughcut bench quality``):
   the editor's taste. Where nothing beats the cut's choice it stays. Options whose shot does
   not show the line's speaker are passed over when one does (:func:`_showing_speaker`).
 - A show's scenes have distinct scene numbers (:func:`renumbered`); :func:`scenegen_show`
-  makes a show of full-size generated scenes.
+  makes a show of full-size generated scenes, :func:`demo_show` one of demo scenes (whose
+  takes differ in performance; a generated scene's takes of a character do not).
 - :func:`show_benchmark` cuts the feedback scenes with the hand-set weights, lets the editor
   correct them, learns through the real path (OTIO written and diffed: ``learn.diff_timelines``;
   pairs logged, trained, registered and promoted only when they win on the show's held-out
@@ -323,3 +324,49 @@ def scenegen_show(work: Path, pipeline, feedback_seeds: Sequence[int], held_seed
     feedback = [scenegen_scene(work, pipeline, s, model) for s in feedback_seeds]
     held = [scenegen_scene(work, pipeline, s, model) for s in held_seeds]
     return show_benchmark(work, "bench-scenegen", feedback, held, tastes=tastes)
+
+
+def demo_scene(work: Path, pipeline, seed: int, model) -> ShowScene:
+    """Demo scene ``seed`` (``roughcut demo-scene --seed``) as a scene of a show, numbered
+    ``9<seed>`` (:func:`renumbered`), built under ``work/demo<seed>`` and analysed through the
+    real pipeline as :func:`scenegen_scene`. Its takes differ in performance (each take's
+    speech rate, the matched / flat / wrong deliveries of directed lines), which the generated
+    scenes' takes do not (a character's takes are one TTS voice at one rate): a performance
+    taste shows here. ``acceptable``: the truth's reading is acceptable; ``intended``: also the
+    editor's pick of the truth where it names one for the line."""
+    from ..demo import build_demo_scene, load_ground_truth
+    from ..pipeline import describe_takes
+    from .cutquality import _truth_index
+    from .quality import _analyse, _with_performance
+
+    sc = build_demo_scene(Path(work) / f"demo{seed}", seed=seed)
+    truth = load_ground_truth(sc.root)
+    script, analyses = _analyse(sc.media_paths, sc.script_path, pipeline)
+    readings = _with_performance(pipeline, script, analyses, model)
+    takes = describe_takes([a for a in analyses if a.asset.has_video and a.transcript is not None], readings)
+    index = _truth_index(truth, Path(sc.root))
+    picks = {p["line_id"]: set(p["takes"]) for p in truth.get("editor_picks", ())}
+
+    def truth_of(path: str, lid: str):
+        t = index.get(str(Path(path).resolve()))
+        return t, ((t["readings"].get(lid) if t else None) or {})
+
+    def acceptable(path: str, lid: str) -> bool:
+        return bool(truth_of(path, lid)[1].get("acceptable"))
+
+    def intended(path: str, lid: str) -> bool:
+        t, r = truth_of(path, lid)
+        return bool(r.get("acceptable")) and (lid not in picks or t["name"] in picks[lid])
+
+    return renumbered(ShowScene(f"demo seed {seed}", script, takes, tuple(readings), acceptable, intended), f"9{seed}")
+
+
+def demo_show(work: Path, pipeline, feedback_seeds: Sequence[int], held_seeds: Sequence[int], model,
+              tastes: Sequence[str] = tuple(TASTES)) -> dict:
+    """:func:`show_benchmark` on a show of demo scenes (:func:`demo_scene`)."""
+    overlap = set(feedback_seeds) & set(held_seeds)
+    if overlap:
+        raise ValueError(f"seeds {sorted(overlap)} are both feedback and held out")
+    feedback = [demo_scene(work, pipeline, s, model) for s in feedback_seeds]
+    held = [demo_scene(work, pipeline, s, model) for s in held_seeds]
+    return show_benchmark(work, "bench-demo-show", feedback, held, tastes=tastes)

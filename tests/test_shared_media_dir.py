@@ -28,3 +28,12 @@ def test_the_environment_names_another_folder_and_the_benches_follow_it(monkeypa
     out = subprocess.run([sys.executable, "-c", "from roughcut_core.bench import quality; print(quality.SHARED)"],
                          capture_output=True, text=True, check=True).stdout.strip()
     assert out == str(tmp_path / "emotion_takes")
+
+
+def test_bench_align_real_follows_the_environment(monkeypatch, tmp_path):
+    """``bench align --only real`` found RAVDESS beside the repository whatever the variable said:
+    from a worktree it skipped, "shared media not available"."""
+    monkeypatch.setenv("ROUGHCUT_SHARED_MEDIA", str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", "from roughcut_core.bench import align_real; print(align_real.RAVDESS)"],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    assert out == str(tmp_path / "emotion_takes" / "ravdess")

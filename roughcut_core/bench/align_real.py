@@ -37,8 +37,9 @@ from typing import Optional, Union
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[2]
-RAVDESS = REPO.parent / "shared" / "media" / "emotion_takes" / "ravdess"
+from ..paths import shared_media_dir
+
+RAVDESS = shared_media_dir() / "emotion_takes" / "ravdess"   # $ROUGHCUT_SHARED_MEDIA is honoured (a worktree's run)
 SR = 16000
 TAKES = 8
 SNAP_S = 0.08

@@ -216,3 +216,25 @@ def test_the_ranking_agrees_when_its_favourite_is_the_editor_s_pick_or_alike():
     assert ranking_agrees(s, decision([0.9, 0.5, 0.4]), "deliberate")      # slowest ranked first
     assert not ranking_agrees(s, decision([0.5, 0.9, 0.4]), "deliberate")  # the cut's choice stays, the ranking is off
     assert ranking_agrees(s, decision([0.5, 0.9, 0.4]), "none")            # no taste: all alike
+
+
+def test_the_livelier_read_is_a_taste_term_on_every_line():
+    """``pitch_range`` (the pitch range against the line's median, 4 semitones = 1) is a term
+    the learned ranker can weigh on directed lines too (``lively`` counts only on undirected
+    ones); the hand-set ranking gives it no weight."""
+    from roughcut_core.edit.ranking import reading_terms
+    from roughcut_core.edit.signalterms import taste_terms
+
+    assert taste_terms({"pitch_range_rel_st": 2.0})["pitch_range"] == 0.5
+    assert taste_terms({"pitch_range_rel_st": -9.0})["pitch_range"] == -1.0
+    assert taste_terms({})["pitch_range"] == 0.0 and HAND_WEIGHTS["pitch_range"] == 0.0
+    s = _scene("v", 2, lines=1, takes=1)
+    r = dataclasses_replace_signals(s.readings[0], {"pitch_range_rel_st": 1.0})
+    terms, _, _ = reading_terms(r, s.takes[r.path])
+    assert terms["pitch_range"] == 0.25
+
+
+def dataclasses_replace_signals(reading, extra: dict):
+    import dataclasses
+
+    return dataclasses.replace(reading, signals={**reading.signals, **extra})

@@ -37,8 +37,11 @@ Term (signal → contribution):
 Taste terms (:func:`taste_terms`, ``TASTE_TERMS``), for the learned per-show ranker: what a
 show's editor may keep choosing that the hand-set ranking has no view on, each in -1..1 and
 hand-set weight 0 (as ``pace``, the brisker reading, in ``ranking``): ``loudness``
-(``loudness_rel_db`` / 6 dB, the louder/closer-miked reading) and ``face_size`` (``face_size``
-against the line's median, relative: more face on screen).
+(``loudness_rel_db`` / 6 dB, the louder/closer-miked reading), ``face_size`` (``face_size``
+against the line's median, relative: more face on screen) and ``pitch_range``
+(``pitch_range_rel_st`` / 4 semitones, the livelier or the flatter read on every line: ``lively``
+counts only where the script gives no direction and may only grow, so an editor who keeps
+taking the livelier read of directed lines was unlearnable).
 
 Intent components (:func:`intent_parts`, ``INTENT_PARTS``), for the learned per-show ranker:
 the same scripted direction judged on one family of cues at a time, each ±0.25 around 0 —
@@ -54,7 +57,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-TASTE_TERMS = ("loudness", "face_size")
+TASTE_TERMS = ("loudness", "face_size", "pitch_range")
 INTENT_PARTS = ("intent_pitch", "intent_energy", "intent_timing", "intent_voice", "intent_model")
 _PART_CUES = {"intent_pitch": ("f0_level", "f0_var", "f0_contour"),
               "intent_energy": ("int_level", "int_var", "hf_energy"),
@@ -224,6 +227,9 @@ def taste_terms(signals: dict, medians: Optional[dict] = None) -> dict:
     loud = _num(signals, "loudness_rel_db")
     if loud is not None:
         out["loudness"] = round(_clip(loud / 6.0, -1.0, 1.0), 5)
+    pitch = _num(signals, "pitch_range_rel_st")
+    if pitch is not None:
+        out["pitch_range"] = round(_clip(pitch / 4.0, -1.0, 1.0), 5)
     face, med = _num(signals, "face_size"), (medians or {}).get("face_size")
     if face is not None and med is not None:
         out["face_size"] = round(_clip((face - med) / max(med, 0.05), -1.0, 1.0), 5)

@@ -13,10 +13,11 @@ Contract (used by ``roughcut bench quality``):
   intended take). The editor notices a difference only from 0.1 s, 1 dB, a tenth of the face
   size, 5 % of the rate or 1 semitone across the options (below that, the options are alike
   to that editor). Among the options the cut offered for a line (its choice and ranked
-  alternates) that are acceptable, the editor takes the one with the highest ``INTENDED_BONUS x intended + z(taste)`` (the taste
-  standardised over those options): the scripted take, unless another one is clearly more to
-  the editor's taste. Where nothing beats the cut's choice it stays. Options whose shot does
-  not show the line's speaker are passed over when one does (:func:`_showing_speaker`).
+  alternates) that are acceptable, the editor takes the one with the highest
+  ``INTENDED_BONUS x intended + z(taste)`` (the taste standardised over those options): the
+  scripted take, unless another one is clearly more to the editor's taste. Where nothing beats
+  the cut's choice it stays. Options whose shot does not show the line's speaker are passed
+  over when one does (:func:`_showing_speaker`).
 - A show's scenes have distinct scene numbers (:func:`renumbered`); :func:`scenegen_show`
   makes a show of full-size generated scenes, :func:`demo_show` one of demo scenes (whose
   takes differ in performance; a generated scene's takes of a character do not).

@@ -283,7 +283,8 @@ class ModelRegistry:
                               f"{ev['current_accuracy']:.3f}"}
         bw, ww = discordant_weights(self.get(show, version).weights, self.current(show).weights, heldout_pairs)
         better, worse = len(bw), len(ww)
-        ev.update(pairs_better=better, pairs_worse=worse, weight_better=round(sum(bw), 3), weight_worse=round(sum(ww), 3))
+        ev.update(pairs_better=better, pairs_worse=worse,
+                  weight_better=round(sum(bw), 3), weight_worse=round(sum(ww), 3))
         if not clearly_better(bw, ww):
             return {**ev, "promoted": False,
                     "reason": f"held-out agreement {ev['candidate_accuracy']:.3f} vs current "

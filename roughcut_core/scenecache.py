@@ -8,8 +8,9 @@ is stored in the :class:`~roughcut_core.cache.AnalysisCache` under analyzer ``"s
 
 The key (:func:`scene_key`) is a digest of: :data:`SCENE_VERSION`; a fingerprint of this
 package's source files (name, size, mtime: a code change recomputes, never serves a stale scene);
-the script document; the pipeline options that change the signals (ASR model and device,
-picture / sound / performance / analyses switches); and per usable file its probed identity
+the script document (its content; not ``source``, the path it was read from as typed); the
+pipeline options that change the signals (ASR model and device, picture / sound / performance /
+analyses switches); and per usable file its probed identity
 (path, content key, rate, frames, streams), a digest of its transcript, which stages produced
 a result and its errors; and, with performance signals on, the emotion model they use (its
 whole document: a model the user trains, or another shipped one, gives new signals). Edit options (preset, duration, favoured character), file hints and host
@@ -115,8 +116,12 @@ def scene_key(script, analyses: Sequence, options, fingerprint: Optional[str] = 
     opts = {k: getattr(options, k, None)
             for k in ("asr_model", "device", "picture", "audio_quality", "performance", "analyses")}
     emotion = emotion_model_id() if getattr(options, "performance", False) else None
+    # the script's content, not where it was read from: ``source`` is the path as typed
+    # (relative or absolute, from any folder), which no signal reads
+    script_doc = to_document(script)
+    script_doc.pop("source", None)
     blob = json.dumps({"v": SCENE_VERSION, "code": fingerprint or code_fingerprint(),
-                       "script": to_document(script), "options": opts, "files": files, "emotion": emotion},
+                       "script": script_doc, "options": opts, "files": files, "emotion": emotion},
                       sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.blake2b(blob.encode(), digest_size=20).hexdigest()
 

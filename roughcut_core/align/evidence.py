@@ -6,6 +6,8 @@ of every take of a scene (after ``reconcile_readings``), the transcripts by path
 (same order) with defects re-decided, followed by readings found for lines the recogniser
 missed. In this order:
 
+0. A reading heard with fewer words than its line takes the words right after it that no
+   reading holds (``orphans.absorb_trailing``: a last word misheard beyond matching).
 1. Restarts the recogniser swallowed are found in the sound (``restart.acoustic_restarts``:
    the opening said, a pause, said again).
 2. Noise over the words (``audio.reading_sound.measure``: a steady bed far above the room tone,
@@ -49,6 +51,10 @@ missed. In this order:
    (``verdict``). Against references all heard on another mic the words differ only when the
    sound and the recogniser agree (``_sure_across_mics``: a word ``strong_ratio`` off and the
    recogniser sure of its words); else the reading is uncertain, and uncertain is not flagged.
+   A difference that another take of the line on the reading's mic shares (the two alike word
+   by word, both spiking against the references: ``twins.shared_difference``), where the
+   recogniser was unsure of the words it heard off the script, lies with the references or the
+   setup, not the reading: no word-level defect, not even on the whole-line cost below.
    The kind kept is the one the audio shows in most references
    (``kinds.deviation_kind``: a stretch of the reference with no counterpart in the reading →
    ``missing_words``, a stretch of the reading that meets only a junction of the reference →
@@ -100,8 +106,10 @@ import numpy as np
 from ..audio.reading_sound import FileLevels, measure
 from ..model import WORD_DEFECTS, LineReading, Script, Transcript
 from . import acoustic as ac
-from .heard import _deviating_prob, _heard_kind, _heard_more, _misheard_elsewhere, _script_distance
+from .heard import (_deviating_prob, _heard_kind, _heard_more, _misheard_elsewhere, _replaced_slots,
+                    _script_distance, _sure_insert)
 from .mic import NEAR_DB, Mics
+from .twins import shared_difference
 
 log = logging.getLogger(__name__)
 
@@ -282,8 +290,11 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
     line_sizes = {ln.id: len(normalize_words(ln.text)) for ln in script.lines}
     line_texts = {ln.id: ln.text for ln in script.lines}
     clips: dict = {}
+    from .orphans import absorb_trailing
     from .restart import acoustic_restarts
 
+    # a reading the text aligner ended before a misheard last word lacks it on the sound too
+    readings = absorb_trailing(readings, transcripts, line_sizes, levels)
     readings = acoustic_restarts(readings, transcripts, audio, levels)
 
     def clip(r: LineReading, pad: float) -> _Clip:
@@ -291,6 +302,14 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
         if key not in clips:
             clips[key] = _clip(r, transcripts.get(r.path), audio[r.path], pad)
         return clips[key]
+
+    def pair_of(o: LineReading, x: LineReading):
+        return _pair(clip(o, 0.0), clip(o, options.pad), clip(x, 0.0), clip(x, options.pad))
+
+    def same_spot(a: LineReading, b: LineReading) -> bool:
+        # the recogniser heard other words in place of the same script words in both
+        return bool(_replaced_slots(a, transcripts.get(a.path), line_texts.get(a.line_id, ""))
+                    & _replaced_slots(b, transcripts.get(b.path), line_texts.get(b.line_id, "")))
 
     # Noise first: it decides which readings the rest may trust.
     noisy: list[LineReading] = []
@@ -369,6 +388,11 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
                 seen, keep, kind, ratios = verdict([p for _, p in kept], prob, options)
                 if not kept:   # no evidence left: the recogniser's word stands only if it was sure
                     seen, keep = 1, prob is not None and prob >= options.asr_sure
+        # the recogniser unsure of the words it heard off the script, and another take alike
+        shared = keep and prob is not None and prob < options.asr_sure and shared_difference(
+            r, refs, pairs, pool, pair_of, lambda p: _spikes(p, options), mics.other_mic, options.spike_ratio,
+            same_spot) is not None
+        keep = keep and not shared   # another take says it alike and differs alike: not this take's slip
         if keep and all(mics.other_mic(r, o) for o in refs) and not _sure_across_mics(ratios, prob, options):
             # heard on another mic than every reference: a moderate difference is the mic's
             keep = False
@@ -378,7 +402,7 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
         if rel is not None:  # only computed when options.line_rel is set
             # the whole line against the clean takes, on their own scale, decides the words
             # the trouble-spot check compares the line's other takes' words: only where it counts
-            line_only = not keep and (rel[0] >= options.line_rel or (
+            line_only = not keep and not shared and (rel[0] >= options.line_rel or (
                 _sure_other_words(rel[0], prob, options)
                 and not _misheard_elsewhere(r, pool, transcripts, line_texts.get(r.line_id, ""))))
             seen, words_keep = max(seen, 1), keep or line_only
@@ -400,7 +424,9 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
                     kind = _heard_kind(r, transcripts.get(r.path), line_sizes.get(r.line_id))
                 if kind:
                     extra = _heard_more(r, transcripts.get(r.path), line_sizes.get(r.line_id))
-                    defects = [_tie(kind, defects, extra)] + [d for d in defects if d not in WORD_DEFECTS]
+                    added = _sure_insert(r, transcripts.get(r.path), line_texts.get(r.line_id, ""),
+                                         options.asr_sure)
+                    defects = [_tie(kind, defects, extra, added)] + [d for d in defects if d not in WORD_DEFECTS]
         log.debug("evidence %s %s %s: keep=%s ratios %s prob %s rel %s", r.path, r.line_id, r.defects, keep,
                   ratios, prob, rel)
         extra_sig = {} if rel is None else {"line_cost_rel": round(rel[0], 3), "line_cost_clean": round(rel[1], 3),
@@ -525,12 +551,17 @@ def _odd_reference(o: LineReading, r: LineReading, pool: Sequence[LineReading], 
     return False
 
 
-def _tie(kind: str, heard: Sequence[str], extra: bool = False) -> str:
+def _tie(kind: str, heard: Sequence[str], extra: bool = False, sure_add: bool = False) -> str:
     """The audio's kind, except that an added word and a short word replaced by a longer one
     sound alike (``kinds.deviation_kind``): ``ad_lib`` (or ``"substitution|ad_lib"``) stands only
     when the recogniser heard an extra word too (``ad_lib`` among its defects or more words than
-    the line, ``extra``), else ``substitution``."""
+    the line, ``extra``), else ``substitution``; and a ``substitution`` is an ``ad_lib`` when the
+    recogniser heard a sure word between the line's words with none of them replaced
+    (``sure_add``, ``heard._sure_insert``: generated scene 87, "It is three miles in the
+    honestly cold." heard word for word, "honestly" at 0.86, the sound said substitution)."""
     first, _, alt = kind.partition("|")
+    if first == "substitution" and sure_add:
+        return "ad_lib"
     add = first == "ad_lib" or alt == "ad_lib"
     if add:
         return "ad_lib" if ("ad_lib" in heard or extra) else "substitution"

@@ -7,7 +7,8 @@ line's), ``_script_distance`` (how many heard words differ from the line's),
 ``_replaced_slots`` / ``_misheard_elsewhere`` (script words heard as other words, and whether
 another take was misheard at the same ones: the recogniser's trouble spot in that voice),
 ``_heard_kind`` / ``_heard_more`` (the word-level kind its word count points to; more words
-heard than the line has).
+heard than the line has), ``_sure_insert`` (a word heard between the line's words, none of them
+replaced, and the recogniser sure of it).
 """
 from __future__ import annotations
 
@@ -108,3 +109,28 @@ def _heard_more(r: LineReading, tr: Optional[Transcript], line_size: Optional[in
         return False
     a, b = r.word_span
     return sum(len(normalize_words(w.text)) for w in tr.words[a:b]) > line_size
+
+
+def _sure_insert(r: LineReading, tr: Optional[Transcript], line_text: str, sure: float) -> bool:
+    """The recogniser heard a word the line does not have where no script word is missing or
+    replaced around it (an ``insert`` stretch of the word alignment of its words with the
+    script's, homophones alike, next to no ``replace``/``delete`` stretch), and was sure of every
+    word in it (probability >= ``sure``): an added word, which the sound alone tells badly from a
+    short word replaced by a longer one (``kinds.deviation_kind``)."""
+    from difflib import SequenceMatcher
+
+    from .normalize import homophone_key, normalize_words
+
+    if tr is None:
+        return False
+    a, b = r.word_span
+    heard = [(homophone_key(t), w.probability) for w in tr.words[a:b] for t in normalize_words(w.text)]
+    script = [homophone_key(t) for t in normalize_words(line_text)]
+    ops = SequenceMatcher(None, script, [k for k, _ in heard], autojunk=False).get_opcodes()
+    for n, (op, _, _, j1, j2) in enumerate(ops):
+        if op != "insert" or any(heard[j][1] < sure for j in range(j1, j2)):
+            continue
+        near = [ops[m][0] for m in (n - 1, n + 1) if 0 <= m < len(ops)]
+        if all(o == "equal" for o in near):
+            return True
+    return False

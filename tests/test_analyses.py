@@ -185,6 +185,22 @@ def test_continuity_hints_side_flip_jump_and_colour():
     assert all(m.frame == 50 and "confidence" in m.note for m in marked.markers)
 
 
+
+def test_face_colour_lab_is_cie_and_agrees_with_opencv():
+    """The continuity hint's L*a*b* (numpy, CIE formulas, D65) gives the CIE reference values and
+    agrees with OpenCV's float RGB2Lab, whose tables it replaces, to within its quantisation."""
+    import cv2
+
+    from roughcut_core.analyses.continuity import srgb_to_lab
+
+    assert np.allclose(srgb_to_lab(np.array([1.0, 1.0, 1.0])), [100.0, 0.0, 0.0], atol=0.01)
+    assert np.allclose(srgb_to_lab(np.array([0.0, 0.0, 0.0])), [0.0, 0.0, 0.0], atol=1e-9)
+    assert np.allclose(srgb_to_lab(np.array([1.0, 0.0, 0.0])), [53.24, 80.09, 67.20], atol=0.05)
+    assert np.allclose(srgb_to_lab(np.array([0.0, 0.0, 1.0])), [32.30, 79.19, -107.86], atol=0.05)
+    pixels = np.random.default_rng(3).integers(0, 256, (400, 3)).astype(np.uint8)
+    opencv = cv2.cvtColor(pixels.reshape(-1, 1, 3).astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab).reshape(-1, 3)
+    assert np.abs(srgb_to_lab(pixels / 255.0) - opencv).max() < 0.35
+
 @needs_media
 def test_bench_speed_pairs_decode_with_and_without_the_analysers(monkeypatch):
     """bench analyses --only speed: per file, interleaved (decode, decode + analysers) pairs, each

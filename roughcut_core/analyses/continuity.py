@@ -75,9 +75,27 @@ def _edge(picture, t: float) -> Optional[_Edge]:
     return _Edge({k: v[0] for k, v in faces.items()}, size, t)
 
 
-def _lab_mean(rgb: np.ndarray, box) -> Optional[np.ndarray]:
-    import cv2
+# sRGB (D65) -> CIE XYZ, and the D65 white point: the constants OpenCV's RGB2Lab uses, so the hints
+# match what cv2.cvtColor gave; computed here because OpenCV builds its Lab tables on first use
+# (0.1 CPU s per process, the largest single cost of a cut regenerated from the cache).
+_RGB_TO_XYZ = np.array([[0.412453, 0.357580, 0.180423],
+                        [0.212671, 0.715160, 0.072169],
+                        [0.019334, 0.119193, 0.950227]])
+_WHITE_D65 = np.array([0.950456, 1.0, 1.088754])
 
+
+def srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
+    """CIE L*a*b* (D65) of sRGB values in 0..1, shape (..., 3) -> (..., 3): L in 0..100."""
+    c = np.asarray(rgb, dtype=np.float64)
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    xyz = linear @ _RGB_TO_XYZ.T / _WHITE_D65
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16.0 / 116.0)
+    y = xyz[..., 1]
+    lightness = np.where(y > 0.008856, 116.0 * f[..., 1] - 16.0, 903.3 * y)
+    return np.stack([lightness, 500.0 * (f[..., 0] - f[..., 1]), 200.0 * (f[..., 1] - f[..., 2])], axis=-1)
+
+
+def _lab_mean(rgb: np.ndarray, box) -> Optional[np.ndarray]:
     h, w = rgb.shape[:2]
     x, y, bw, bh = box
     # the central part of the face box: skin, not background or hair
@@ -85,11 +103,10 @@ def _lab_mean(rgb: np.ndarray, box) -> Optional[np.ndarray]:
     y0, y1 = int((y + bh * 0.3) * h), int((y + bh * 0.8) * h)
     if x1 - x0 < 2 or y1 - y0 < 2:
         return None
-    patch = np.ascontiguousarray(rgb[max(0, y0):y1, max(0, x0):x1])
+    patch = rgb[max(0, y0):y1, max(0, x0):x1]
     if patch.size == 0:
         return None
-    lab = cv2.cvtColor(patch.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
-    return lab.reshape(-1, 3).mean(axis=0)
+    return srgb_to_lab(patch.reshape(-1, 3) / 255.0).mean(axis=0)
 
 
 def _thumbnail_frame(path: str, t: float) -> np.ndarray:

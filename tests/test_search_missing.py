@@ -117,3 +117,24 @@ def test_a_reference_that_ran_over_its_neighbour_is_not_searched_with():
     # with only two others there is no typical length to judge by: both are kept
     two = _references_by_level("1-4", readings[1:3], audio, {}, "x", None)
     assert sorted(r.path for r in two) == ["b", "c"]
+
+
+def test_a_take_is_searched_only_for_its_own_scenes_lines(bank):
+    """In a bin of two scenes, a take with readings of scene 1 only is not searched for scene 2's
+    lines (their sound is in it here, so the old search found them there)."""
+    from roughcut_core.align.evidence import apply_evidence
+    from roughcut_core.model import Scene, Script, ScriptLine
+
+    from test_defects import _take as take
+
+    script = Script((Scene("1", "INT. STATION", (ScriptLine("1-1", "1", "ANNA", LINE),)),
+                     Scene("2", "EXT. ROAD", (ScriptLine("2-1", "2", "BEN", NEXT),))))
+    rng = np.random.default_rng(5)
+    readings, transcripts, sound = [], {}, {}
+    for name, line_id in (("s1a", "1-1"), ("s1b", "1-1"), ("s2a", "2-1"), ("s2b", "2-1")):
+        audio, tr, n = take(bank, LINE.split(), path=name, rng=rng)
+        transcripts[name], sound[name] = tr, audio
+        readings.append(_reading(tr, n, line_id))
+    out = apply_evidence(script, readings, transcripts, sound)
+    found = {(r.path, r.line_id) for r in out if r.signals.get("defect_evidence") == "search"}
+    assert ("s1a", "2-1") not in found and ("s1b", "2-1") not in found, found

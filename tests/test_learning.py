@@ -7,7 +7,7 @@ import pytest
 from edit_fixtures import make_script, make_take
 from roughcut_core.edit import EditOptions, build_cut, write_otio
 from roughcut_core.edit.ranking import HAND_WEIGHTS
-from roughcut_core.learn import PreferenceStore, diff_timelines
+from roughcut_core.learn import FeedbackPair, PreferenceStore, diff_timelines
 
 pytest.importorskip("torch")
 
@@ -180,3 +180,82 @@ def test_the_gate_weighs_a_kept_clip_as_the_metric_does(tmp_path):
     kept = reg.promote("s", mv.version, held(CONFIRM_WEIGHT))
     assert kept["promoted"], kept["reason"]
     assert (kept["pairs_better"], kept["pairs_worse"]) == (5, 4)
+
+
+def _pace_pairs(line_id, n, weight=1.0):
+    """One swapped line: the editor took the brisker reading over ``n`` others (one pair each)."""
+    return [FeedbackPair(line_id, {"pace": 0.5, "match": 1.0}, {"pace": -0.5 + 0.01 * k, "match": 1.0}, weight)
+            for k in range(n)]
+
+
+def _kept(line_id):
+    """A kept line: our choice confirmed over two alternates that differ only in completeness."""
+    from roughcut_core.learn.feedback import CONFIRM_WEIGHT
+
+    return [FeedbackPair(line_id, {"match": 1.0}, {"match": 0.5 + 0.1 * k}, CONFIRM_WEIGHT) for k in range(2)]
+
+
+
+def test_one_line_s_many_pairs_do_not_promote(tmp_path):
+    """Two swapped lines, one of them with eight pairs (the editor passed over eight alternates),
+    in a show of four scenes otherwise kept: two lines of evidence, not ten. The gate before
+    this one held the many-pair line's scene out and counted its eight pairs as eight wins
+    (promoted: the intimate editor on the dev demo show, one swapped line)."""
+    from roughcut_core.learn.registry import heldout_scenes, learn_from_feedback
+
+    scenes = ["31", "32", "33", "34"]
+    held = sorted(heldout_scenes({f"{s}-1" for s in scenes}))[0]
+    other = next(s for s in scenes if s != held)
+    pairs = [*_pace_pairs(f"{held}-1", 8), *_pace_pairs(f"{other}-1", 2)]
+    pairs += [p for s in scenes for n in (2, 3, 4) for p in _kept(f"{s}-{n}")]
+    got = learn_from_feedback("s", pairs, root=tmp_path / "ops", preferences_dir=tmp_path / "prefs")
+    assert got["registered"] == 1 and not got["promoted"], got
+    assert (got["lines_won"], got["lines_lost"]) == (2, 0) and got["heldout_lines"] == 14
+    assert PreferenceStore(tmp_path / "prefs").load("s").weights.get("pace", 0.0) == HAND_WEIGHTS["pace"]
+
+
+def test_a_taste_on_lines_of_several_scenes_is_promoted(tmp_path):
+    """The same taste on two lines of each of four scenes, each line held out once with its
+    scene: eight independent wins in four scenes, promoted; the registered model is fitted on
+    all the feedback."""
+    from roughcut_core.learn.registry import ModelRegistry, learn_from_feedback
+
+    scenes = ["31", "32", "33", "34"]
+    pairs = [p for s in scenes for n in (1, 2) for p in _pace_pairs(f"{s}-{n}", 2)]
+    pairs += [p for s in scenes for p in _kept(f"{s}-3")]
+    got = learn_from_feedback("s", pairs, root=tmp_path / "ops", preferences_dir=tmp_path / "prefs")
+    assert got["promoted"], got
+    assert (got["lines_won"], got["lines_lost"], got["scenes_won"]) == (8, 0, 4)
+    mv = ModelRegistry(tmp_path / "ops").current("s")
+    assert mv.training["pairs"] == len(pairs) and mv.weights["pace"] > 0
+
+
+def test_the_gate_counts_lines_and_wants_wins_in_more_than_one_scene():
+    """decide(): a line is one outcome however many pairs it has, a kept line counts a quarter
+    and cannot carry a promotion alone, wins all in one scene are that scene's, not the show's."""
+    from roughcut_core.learn.gate import LineOutcome, decide
+
+    def lines(scene, n, won=True, weight=1.0):
+        return [LineOutcome(f"{scene}-{k}", scene, weight, 1.0 if won else 0.0, 0.5) for k in range(n)]
+
+    assert not decide(lines("1", 1)).passed
+    assert decide([*lines("1", 3), *lines("2", 2)]).passed
+    one_scene = decide([*lines("1", 6), *[LineOutcome(f"2-{k}", "2", 1.0, 0.5, 0.5) for k in range(6)]])
+    assert not one_scene.passed and "one scene" in one_scene.reason
+    assert not decide([*lines("1", 3), *lines("2", 3), *lines("3", 2, won=False)]).passed  # 6 vs 2: chance
+    assert not decide([*lines("1", 8, weight=0.25), *lines("2", 8, weight=0.25)]).passed  # kept lines alone
+    assert not decide([*lines("1", 1), *lines("2", 8, weight=0.25)]).passed
+    assert decide([*lines("1", 4), *lines("2", 4), *lines("3", 8, won=False, weight=0.25)]).passed
+
+
+def test_an_operator_s_promotion_counts_lines_not_pairs(tmp_path):
+    """`roughcut models promote`: a version that wins six held-out pairs of one line (and ties
+    the rest) is refused; six lines promote it. (Counted by pair, the six pairs promoted.)"""
+    from roughcut_core.learn.registry import ModelRegistry
+
+    reg = ModelRegistry(tmp_path / "ops", tmp_path / "prefs")
+    mv = reg.register("s", {**HAND_WEIGHTS, "pace": 1.0}, training={}, heldout={})
+    one = reg.promote("s", mv.version, [*_pace_pairs("7-1", 6), *_kept("8-1"), *_kept("8-2")])
+    assert not one["promoted"] and (one["lines_better"], one["pairs_better"]) == (1, 6), one
+    six = [p for k in range(6) for p in _pace_pairs(f"7-{k}", 1)]
+    assert reg.promote("s", mv.version, [*six, *_kept("8-1"), *_kept("8-2")])["promoted"]

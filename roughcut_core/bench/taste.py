@@ -272,6 +272,8 @@ def show_benchmark(work: Path, show: str, feedback: Sequence[ShowScene], held_ou
                       "feedback_replaced": decision["feedback_replaced"],
                       "pairs": decision.get("heldout_pairs"), "lines": hand[2],
                       "gate_learned": decision.get("candidate_accuracy"), "gate_hand": decision.get("current_accuracy"),
+                      "gate_lines_won": decision.get("lines_won"),
+                      "gate_lines_lost": decision.get("lines_lost"),
                       "hand_agreement": round(hand[0] / n, 4), "learned_agreement": round(learned[0] / max(1, learned[2]), 4),
                       "hand_intended": round(hand[1] / n, 4), "learned_intended": round(learned[1] / max(1, learned[2]), 4),
                       "hand_ranking_agreement": round(hand[3] / n, 4),

@@ -7,15 +7,18 @@ Every learned ranker is an artifact ``<ops dir>/models/<show>/v<NNNN>.json``
 current version and the promotion history. Version 0 is the hand-set weights.
 
 Feedback pairs accumulate in a per-show log (:class:`PairLog`, ``<ops dir>/pairs/<show>.jsonl``)
-written by ``roughcut feedback`` (and the web app's swaps). :func:`split_heldout` holds out
-whole scenes when the feedback spans several (:func:`heldout_scenes`), else whole lines (a
-stable hash of the line id, :data:`HELDOUT_SHARE` of them), so a line never trains and tests
-the same model. The metric is the weighted pairwise agreement with the
-editor (:func:`roughcut_core.learn.ranker._accuracy`). :meth:`ModelRegistry.promote` makes a
-version current only when it beats the current one on the *same* held-out pairs by more than
-:data:`MIN_GAIN` and the pairs it orders differently say so beyond chance, each counting
-its weight (:func:`clearly_better`); otherwise it refuses with both numbers. Promotion (and
-rollback) also writes the weights into the show's :class:`~roughcut_core.learn.store.PreferenceStore`, which is what
+written by ``roughcut feedback`` (and the web app's swaps). :func:`retrain` fits a candidate on
+all of them and promotes it only when the fit passes the cross-validated gate
+(:mod:`roughcut_core.learn.gate`: every scene's lines held out in turn, the fit trained on the
+other scenes, wins and losses counted per held-out *line*, never per pair, and promoted only on
+enough lines, beyond chance, in more than one scene; :meth:`ModelRegistry.promote_validated`).
+A version chosen by hand (``roughcut models promote``) has no fit to cross-validate:
+:meth:`ModelRegistry.promote` judges it on held-out pairs (:func:`split_heldout`: whole scenes
+when the feedback spans several, :func:`heldout_scenes`, else whole lines), by more than
+:data:`MIN_GAIN` and beyond chance, each pair counting its weight (:func:`clearly_better`);
+otherwise it refuses with both numbers. The metric is the weighted pairwise agreement with the
+editor (:func:`roughcut_core.learn.ranker._accuracy`). Promotion (and rollback) also writes the
+weights into the show's :class:`~roughcut_core.learn.store.PreferenceStore`, which is what
 ``roughcut cut --show`` ranks with.
 
 Several processes may learn for one show at once (two ``roughcut feedback`` runs, the web app):
@@ -113,6 +116,21 @@ def discordant_weights(candidate: dict, current: dict, pairs: Sequence[FeedbackP
     right = [(_accuracy(candidate, candidate, [p]) > 0.5, _accuracy(current, current, [p]) > 0.5, p.weight)
              for p in pairs]
     return [w for a, b, w in right if a and not b], [w for a, b, w in right if b and not a]
+
+
+def line_outcomes(candidate: dict, current: dict, pairs: Sequence[FeedbackPair]) -> tuple[list, list]:
+    """The weights (each line's strongest pair's) of the lines whose pairs ``candidate`` orders
+    more often as the editor did than ``current`` does, and of the reverse: a swapped line
+    yields a pair per passed-over alternate, all about one choice (:mod:`.gate`)."""
+    from .gate import LineOutcome
+    from .ranker import _accuracy, _scene_of
+
+    by_line: dict = {}
+    for p in pairs:
+        by_line.setdefault(p.line_id, []).append(p)
+    out = [LineOutcome(lid, _scene_of(lid), max(p.weight for p in ps), _accuracy(candidate, candidate, ps),
+                       _accuracy(current, current, ps)) for lid, ps in sorted(by_line.items())]
+    return [o.weight for o in out if o.won], [o.weight for o in out if o.lost]
 
 
 def clearly_better(better, worse) -> bool:
@@ -283,17 +301,33 @@ class ModelRegistry:
                               f"{ev['current_accuracy']:.3f}"}
         bw, ww = discordant_weights(self.get(show, version).weights, self.current(show).weights, heldout_pairs)
         better, worse = len(bw), len(ww)
-        ev.update(pairs_better=better, pairs_worse=worse,
-                  weight_better=round(sum(bw), 3), weight_worse=round(sum(ww), 3))
-        if not clearly_better(bw, ww):
+        lw, ll = line_outcomes(self.get(show, version).weights, self.current(show).weights, heldout_pairs)
+        ev.update(pairs_better=better, pairs_worse=worse, lines_better=len(lw), lines_worse=len(ll),
+                  weight_better=round(sum(lw), 3), weight_worse=round(sum(ll), 3))
+        if not clearly_better(lw, ll):  # by line: one line's many pairs are one piece of evidence
             return {**ev, "promoted": False,
                     "reason": f"held-out agreement {ev['candidate_accuracy']:.3f} vs current "
-                              f"{ev['current_accuracy']:.3f} is within chance: the candidate orders {better} "
-                              f"held-out pairs right that the current does not (weight {sum(bw):.2f}) and "
-                              f"{worse} the other way (weight {sum(ww):.2f})"}
+                              f"{ev['current_accuracy']:.3f} is within chance: the candidate orders {len(lw)} "
+                              f"held-out lines better than the current ({better} pairs, line weight {sum(lw):.2f}) "
+                              f"and {len(ll)} worse ({worse} pairs, line weight {sum(ll):.2f})"}
         self._set_current(show, version, "promote", ev)
         return {**ev, "promoted": True,
                 "reason": f"held-out agreement {ev['candidate_accuracy']:.3f} > {ev['current_accuracy']:.3f}"}
+
+    def promote_validated(self, show: str, version: int, gate, *, force: bool = False) -> dict:
+        """Make ``version`` current if the cross-validated ``gate`` (:class:`.gate.GateResult`
+        of the fit that made it, against the version current then) passed; the same answer
+        as :meth:`promote`, with the gate's line counts."""
+        ev = {**_gate_numbers(version, self.current(show).version, gate), "forced": False}
+        if ev["candidate"] == ev["current"]:
+            return {**ev, "promoted": False, "reason": f"version {version} is already current"}
+        if force:
+            self._set_current(show, version, "force-promote", ev)
+            return {**ev, "promoted": True, "forced": True, "reason": f"forced by the operator ({gate.reason})"}
+        if not gate.passed:
+            return {**ev, "promoted": False, "reason": gate.reason}
+        self._set_current(show, version, "promote", ev)
+        return {**ev, "promoted": True, "reason": gate.reason}
 
     def rollback(self, show: str) -> dict:
         """Back to the version that was current before the last promotion (or the parent)."""
@@ -344,32 +378,40 @@ class ModelRegistry:
 
 
 def retrain(show: str, *, root=None, preferences_dir=None, promote: bool = True, force: bool = False) -> dict:
-    """Train a candidate from the show's accumulated pairs (training lines only), register it,
-    and promote it when it beats the current version on the held-out lines (``force``: the
-    operator's override, recorded as such)."""
-    from .ranker import fit_weights
+    """Train a candidate from all the show's accumulated pairs, register it, and promote it when
+    the fit wins on enough held-out lines, cross-validated by scene (:mod:`.gate`; ``force``:
+    the operator's override, recorded as such)."""
+    from .gate import cross_validate, decide
+    from .ranker import choose_l2, fit_weights
 
     log = PairLog(root).load(show)
     if not log:
         raise RoughcutError(f"show {show!r}: no feedback yet (run `roughcut feedback --show {show}`)")
     pairs = [p for _, p in log]
-    train, test = split_heldout(pairs)
-    if not train:
-        raise RoughcutError(f"show {show!r}: all {len(pairs)} feedback pairs fall on held-out lines; "
-                            "more feedback is needed")
     reg = ModelRegistry(root, preferences_dir)
     parent = reg.current(show)
-    weights = fit_weights(parent.weights, train)
+    l2 = choose_l2(parent.weights, pairs)
+    weights = fit_weights(parent.weights, pairs, l2=l2)
+    gate = decide(cross_validate(parent.weights, pairs, lambda train: fit_weights(parent.weights, train, l2=l2)),
+                  pairs)
     times = [t for t, _ in log]
     mv = reg.register(show, weights, training={
-        "pairs": len(train), "lines": len({p.line_id for p in train}),
-        "from": min(times), "to": max(times), "heldout_share": HELDOUT_SHARE,
-    }, heldout={"pairs": len(test), "lines": len({p.line_id for p in test}),
-                "accuracy": heldout_accuracy(weights, test),
-                "parent_accuracy": heldout_accuracy(parent.weights, test)})
-    decision = reg.promote(show, mv.version, test, force=force) if promote else {
-        **reg.evaluate(show, mv.version, test), "promoted": False, "forced": False, "reason": "--no-promote"}
+        "pairs": len(pairs), "lines": len({p.line_id for p in pairs}),
+        "from": min(times), "to": max(times), "l2": l2, "gate": "cross-validated by scene",
+    }, heldout={"pairs": gate.pairs, "lines": gate.lines, "lines_won": gate.lines_won,
+                "lines_lost": gate.lines_lost, "scenes_won": gate.scenes_won,
+                "accuracy": gate.candidate_accuracy, "parent_accuracy": gate.current_accuracy})
+    decision = reg.promote_validated(show, mv.version, gate, force=force) if promote else {
+        **_gate_numbers(mv.version, parent.version, gate), "promoted": False, "forced": False,
+        "reason": "--no-promote"}
     return {"show": show, "registered": mv.version, "parent": parent.version, **decision}
+
+
+def _gate_numbers(version: int, current: int, gate) -> dict:
+    return {"candidate": version, "current": current, "heldout_pairs": gate.pairs, "heldout_lines": gate.lines,
+            "candidate_accuracy": gate.candidate_accuracy, "current_accuracy": gate.current_accuracy,
+            "lines_won": gate.lines_won, "lines_lost": gate.lines_lost, "weight_won": gate.weight_won,
+            "weight_lost": gate.weight_lost, "scenes_won": gate.scenes_won, "heldout_scenes": gate.scenes}
 
 
 def learn_from_feedback(show: str, pairs: Sequence[FeedbackPair], *, root=None, preferences_dir=None,

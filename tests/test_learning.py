@@ -259,3 +259,18 @@ def test_an_operator_s_promotion_counts_lines_not_pairs(tmp_path):
     assert not one["promoted"] and (one["lines_better"], one["pairs_better"]) == (1, 6), one
     six = [p for k in range(6) for p in _pace_pairs(f"7-{k}", 1)]
     assert reg.promote("s", mv.version, [*six, *_kept("8-1"), *_kept("8-2")])["promoted"]
+
+
+def test_every_feedback_line_is_held_out_once_by_scene():
+    """folds_of: with two scenes or more a fold is whole scenes (a line never tests a fit its
+    scene's other lines trained); from one scene, groups of lines; every line in one fold."""
+    from roughcut_core.learn.gate import MAX_SCENE_FOLDS, folds_of
+
+    lines = [f"{s}-{n}" for s in ("12", "14", "21A") for n in range(1, 6)]
+    folds = folds_of(lines)
+    assert len(folds) == 3 and sorted(lid for f in folds for lid in f) == sorted(lines)
+    assert all(len({lid.rsplit("-", 1)[0] for lid in f}) == 1 for f in folds)
+    many = [f"{s}-1" for s in range(MAX_SCENE_FOLDS + 5)]
+    assert len(folds_of(many)) == MAX_SCENE_FOLDS and sum(map(len, folds_of(many))) == len(many)
+    one = folds_of([f"7-{n}" for n in range(1, 10)])
+    assert len(one) == 4 and sum(map(len, one)) == 9

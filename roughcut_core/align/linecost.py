@@ -19,6 +19,12 @@ Contract:
   When no model can be had (or ``model`` and ``encoder`` are both None) the frames are MFCCs
   (``acoustic.features``); ``kind`` says which ("encoder" / "mfcc"), ``encoded`` counts the
   30 s windows encoded and ``encode_cpu_s`` their CPU seconds. Holds its memo per instance.
+  ``store`` (a ``linestore.WindowStore``, optional; else one on the encoder's ``cache`` under
+  its ``encoder_id`` when it has them, as the pipeline's recogniser does): a stretch's frames
+  cut in an earlier run from the same window samples are read from it, bit for bit, without
+  encoding the window or loading the model; new ones are written to it; ``stored`` counts the
+  stretches read from it. Should the model then not load, a stretch not stored has no frames
+  once stored ones were given out (its pair costs are None), else every stretch is on MFCCs.
 - ``pair_cost(a_tight, a_pad, b_tight, b_pad)``: the mean of two open-ended DTW costs (``a``'s
   frames found in ``b``'s padded stretch and the other way): a dropped word raises the first, an
   added word the second, a changed word both. None when a side is empty.
@@ -61,18 +67,32 @@ class Frames:
     """Encoder (or MFCC) frames of stretches of a scene's files (see module contract)."""
 
     def __init__(self, audio: Mapping[str, np.ndarray], model: Optional[str] = "tiny.en",
-                 encoder: Any = None):
+                 encoder: Any = None, store: Any = None):
         self._audio = audio
+        self._store, self._store_asked = store, store is not None
         self._windows: dict = {}
         self._model, self._encoder = model, encoder
         self._whisper = None
         self._resolved = False
         self.encoded = 0
+        self.stored = 0
         self.encode_cpu_s = 0.0
 
     @property
     def kind(self) -> str:
         return "encoder" if self._resolve() is not None else "mfcc"
+
+    def _store_of(self):
+        """The store, made from the encoder's cache and ``encoder_id`` when first asked for
+        (loads nothing: a stretch read from it needs no model)."""
+        if not self._store_asked:
+            self._store_asked = True
+            encoder_id = getattr(self._encoder, "encoder_id", None)
+            if encoder_id:
+                from .linestore import WindowStore
+
+                self._store = WindowStore(getattr(self._encoder, "cache", None), encoder_id)
+        return self._store
 
     def _resolve(self):
         """The encoder model, asked for / loaded on first use (see module contract)."""
@@ -91,11 +111,14 @@ class Frames:
                 self._whisper = None
         return self._whisper
 
+    def _samples(self, path: str, k: int) -> np.ndarray:
+        return self._audio[path][int(k * STEP_S * SR):int((k * STEP_S + WINDOW_S) * SR)]
+
     def _window(self, path: str, k: int) -> np.ndarray:
         key = (path, k)
         if key not in self._windows:
             tick = time.process_time()
-            x = self._audio[path][int(k * STEP_S * SR):int((k * STEP_S + WINDOW_S) * SR)]
+            x = self._samples(path, k)
             n_frames = int(len(x) / SR / ENC_HOP_S)
             mel = self._whisper.feature_extractor(np.asarray(x, dtype=np.float32))
             pad = np.zeros((mel.shape[0], 3000), np.float32)
@@ -109,7 +132,8 @@ class Frames:
     def get(self, path: str, t0: float, t1: float) -> np.ndarray:
         """Normalised frames of seconds [t0, t1) of ``path`` (empty when too short)."""
         t0 = max(0.0, t0)
-        if self._resolve() is None:
+        store = self._store_of()
+        if store is None and self._resolve() is None:
             return ac.features(self._audio[path][int(t0 * SR):max(0, int(t1 * SR))])
         dur = len(self._audio[path]) / SR
         t1 = min(t1, dur)
@@ -122,10 +146,23 @@ class Frames:
             r = min(t0 - w0, w0 + WINDOW_S - t1)
             if r > room:
                 best, room = k, r
-        w = self._window(path, best)
-        a = int(round((t0 - best * STEP_S) / ENC_HOP_S))
-        b = int(round((t1 - best * STEP_S) / ENC_HOP_S))
-        return _norm(w[max(0, a):max(0, b)])
+        a = max(0, int(round((t0 - best * STEP_S) / ENC_HOP_S)))
+        b = max(0, int(round((t1 - best * STEP_S) / ENC_HOP_S)))
+        if store is None:
+            return _norm(self._window(path, best)[a:b])
+        x = self._samples(path, best)
+        part = store.get(x, (a, b))
+        if part is not None:
+            self.stored += 1
+        elif self._resolve() is not None:
+            part = self._window(path, best)[a:b]
+            store.put(x, (a, b), part)
+        elif not self.stored:   # no encoder after all, and no encoder frames given out yet
+            self._store = None
+            return self.get(path, t0, t1)
+        else:                   # encoder frames given out: no MFCCs among them; no cost for this one
+            return np.zeros((0, 384), np.float32)
+        return _norm(part)
 
 
 def pair_cost(a_tight: np.ndarray, a_pad: np.ndarray, b_tight: np.ndarray, b_pad: np.ndarray) -> Optional[float]:

@@ -27,10 +27,10 @@ from typing import Any, Optional, Union
 
 import numpy as np
 
-from ..errors import MediaError
+from ..errors import MediaError, RoughcutError
 from ..media.keys import content_key
 from ..model import AnalyzerInfo, MediaAsset, Transcript, Word
-from .asr_model import load_whisper, resolve_model
+from .asr_model import choose_device, load_whisper, resolve_model
 from .audio_io import iter_audio_blocks
 from .refine import RefineOptions, refine_word_boundaries
 
@@ -137,10 +137,12 @@ class SpeechTranscriber:
         """Load the model now (it otherwise loads on the first file that needs it)."""
         self._model()
 
-    def whisper(self):
-        """The faster-whisper model, loaded now when it is not yet (``align.linecost`` reuses its
-        encoder instead of loading the weights a second time)."""
-        return self._model()
+    @property
+    def whisper(self) -> "LineEncoder":
+        """The recogniser for ``align.linecost``, which reuses its encoder instead of loading the
+        weights a second time and keeps the encoder frames it compared in this transcriber's cache
+        (``LineEncoder``)."""
+        return LineEncoder(self)
 
     def transcribe(self, path: Union[str, Path], asset: Optional[MediaAsset] = None,
                    shared: Any = None) -> Transcript:
@@ -275,6 +277,33 @@ def _result_from_json(value: dict, path: Path) -> SpeechResult:
                                                   analyzer.get("params", {})))
     return SpeechResult(transcript, _words_from_json(value.get("raw_words", ())),
                         dict(value.get("timings") or {}), cached=True)
+
+
+class LineEncoder:
+    """A transcriber's model as ``align.linecost.Frames`` asks for it: called, the faster-whisper
+    model (loaded now when it is not yet); ``cache`` the transcriber's cache; ``encoder_id``
+    names the weights, device and compute type the model runs (or will run) with, without
+    loading it; None when they cannot be resolved."""
+
+    def __init__(self, transcriber: SpeechTranscriber):
+        self._t = transcriber
+        self.cache = transcriber.cache
+
+    def __call__(self):
+        return self._t._model()
+
+    @property
+    def encoder_id(self) -> Optional[str]:
+        t = self._t
+        try:
+            identity = resolve_model(t.options.model).identity
+            if t.model_loaded:
+                device, compute_type = t._device, t._compute_type
+            else:   # what load_whisper will pick
+                device, compute_type = choose_device(t.options.device, t.options.compute_type)
+        except (RoughcutError, ImportError, RuntimeError):   # the model's own load says why
+            return None
+        return f"{identity}|{device}|{compute_type}"
 
 
 def transcribe(path: Union[str, Path], options: Optional[AsrOptions] = None, cache: Any = None) -> Transcript:

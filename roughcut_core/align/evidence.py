@@ -27,14 +27,20 @@ missed. In this order:
    misheard there too; chosen only for being heard as the script, the reference was the
    off-camera or word-less one, against which a dropped or added word hardly shows). Only a
    placed reading judged clean so serves as a clean reference below; step 4 re-judges it
-   against the same references.
+   against the same references, and a found reading the search flagged with a word-level
+   defect too (not cut short, not noisy): the search's judgement has no mic and no twin test
+   (generated scene 130: both close-up takes of a line found, flagged ``missing_words`` together
+   against one reading that held the previous line's last words), so its flags stand only on
+   the rules of the heard readings; it keeps ``defect_evidence == "search"``.
 4. Word-level defects and ``truncated`` stand only with acoustic evidence: the reading is
    compared (MFCC + DTW, ``acoustic``) with up to ``max_refs`` readings of the same line in
    other takes (clean ones, heard on the same mic when there are any: ``mic.Mics``, speech level
    within ``NEAR_DB`` and the voice no duller or brighter in the two files than ``BRIGHT_DB``,
    as the other actor's mic only 3-7 dB down hears it; without a clean one,
    those the recogniser only suspects before those known to differ: cut short, under noise or
-   judged defective on the sound), both ways, word by word. A flubbed, dropped, added or cut-off word gives a word whose match costs far more than
+   judged defective on the sound; never one over ``search.OVERLONG`` x the median length of the
+   line's other readings, ``search.not_overlong``: it holds more than the line, a neighbour's
+   words or a restart nobody caught, generated scene 132), both ways, word by word. A flubbed, dropped, added or cut-off word gives a word whose match costs far more than
    the rest of the pair (``> spike_ratio`` × the pair's median word cost and ``> spike_min``).
    A pair costs the same both ways, so when the reading differs from one reference only and
    that one is not known to be clean (its recogniser labels undecided), the spike counts
@@ -84,7 +90,8 @@ missed. In this order:
    line still costs more when the words differ; across mics (no clean reference at the
    reading's level) the cost measures the mic, and only the per-word test decides.
    ``line_rel=None`` turns this off (and computes no whole-line cost).
-5. A ``restart`` whose aborted attempt lies inside another line's reading is dropped.
+5. A ``restart`` whose aborted attempt lies inside another line's reading is dropped
+   (``restart.restarts_inside_others``).
 Every reading it touched carries ``signals["defect_evidence"]``: ``acoustic`` (checked against
 other takes), ``asr`` (recogniser confidence only), ``noise`` or ``search`` (found by search);
 one whose word-level defects got a whole-line cost carries it as ``signals["line_cost_rel"]``
@@ -243,8 +250,11 @@ def _references(r: LineReading, readings: Sequence[LineReading], max_refs: int,
     enough to be placed by order is mostly misheard in the other takes too, and a reference
     chosen only for being heard as the script is then the off-camera or word-less one), not the
     ones already decided on the sound (a reading found by the search or placed and judged)."""
-    others = [o for o in readings if o.line_id == r.line_id and (o.path, o.take_id) != (r.path, r.take_id)
-              and o.end - o.start > 0.2]
+    from .search import not_overlong
+
+    # a reading far longer than the line's others holds more than the line: no reference
+    others = not_overlong([o for o in readings if o.line_id == r.line_id
+                           and (o.path, o.take_id) != (r.path, r.take_id) and o.end - o.start > 0.2])
 
     mine = _level(r, levels)
 
@@ -291,7 +301,7 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
     line_texts = {ln.id: ln.text for ln in script.lines}
     clips: dict = {}
     from .orphans import absorb_trailing
-    from .restart import acoustic_restarts
+    from .restart import acoustic_restarts, restarts_inside_others
 
     # a reading the text aligner ended before a misheard last word lacks it on the sound too
     readings = absorb_trailing(readings, transcripts, line_sizes, levels)
@@ -341,9 +351,14 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
         last_end[r.path] = max(last_end.get(r.path, 0.0), r.end)
     out: list[LineReading] = []
     lc = None
-    for r in noisy:
+    for k, r in enumerate(pool):
         defects = list(r.defects)
-        if "truncated" not in defects and r.end >= last_end.get(r.path, 0.0) \
+        searched = k >= len(noisy)   # found by the search: judged again below on the heard ones' rules
+        if searched and (not any(d in WORD_DEFECTS for d in defects) or "truncated" in defects
+                         or "noise" in defects):
+            out.append(r)   # clean, cut short or noisy: the search's sound measures decided it
+            continue
+        if not searched and "truncated" not in defects and r.end >= last_end.get(r.path, 0.0) \
                 and cut_in_sound(levels.get(r.path), r.end):
             # the file's last reading, still sounding when the file stops: cut mid-line
             r = replace(r, defects=(*r.defects, "truncated"),
@@ -362,7 +377,8 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
             p = _deviating_prob(r, transcripts.get(r.path), line_tokens.get(r.line_id, set()))
             if p is not None and p < options.asr_sure:
                 defects = [d for d in defects if d not in ("substitution", "ad_lib")]
-            out.append(replace(r, defects=tuple(defects), signals=_signals(r, defect_evidence="asr")))
+            out.append(replace(r, defects=tuple(defects),
+                               signals=_signals(r, defect_evidence="search" if searched else "asr")))
             continue
         pairs = [_pair(clip(o, 0.0), clip(o, options.pad), clip(r, 0.0), clip(r, options.pad)) for o in refs]
         if not placed and sum(_spikes(p, options) for p in pairs) < 2:
@@ -432,10 +448,9 @@ def apply_evidence(script: Script, readings: Sequence[LineReading], transcripts:
         extra_sig = {} if rel is None else {"line_cost_rel": round(rel[0], 3), "line_cost_clean": round(rel[1], 3),
                                             "asr_deviating_prob": None if prob is None else round(prob, 3)}
         out.append(replace(r, defects=tuple(defects),
-                           signals=_signals(r, defect_evidence="acoustic", acoustic_worst=round(worst, 3),
-                                            **extra_sig)))
-    out.extend(found)
-    return tuple(_restarts_inside_others(out, transcripts))
+                           signals=_signals(r, defect_evidence="search" if searched else "acoustic",
+                                            acoustic_worst=round(worst, 3), **extra_sig)))
+    return tuple(restarts_inside_others(out, transcripts))
 
 
 def _attributed(res: Optional[tuple[float, float, str]], r: LineReading, o: LineReading,
@@ -574,23 +589,3 @@ def _with_noise(r: LineReading) -> LineReading:
     if "noise" not in defects:
         defects.append("noise")
     return replace(r, defects=tuple(defects), signals=_signals(r, defect_evidence="noise"))
-
-
-def _restarts_inside_others(readings: list[LineReading], transcripts: Mapping[str, Transcript]) -> list[LineReading]:
-    """A ``restart`` whose aborted attempt lies inside another line's reading (the end of the
-    previous line, misheard) is not a restart: drop it and ``full_span``."""
-    out = list(readings)
-    for k, r in enumerate(readings):
-        tr = transcripts.get(r.path)
-        if "restart" not in r.defects or r.full_span is None or tr is None:
-            continue
-        a = r.full_span[0]
-        if a >= len(tr.words):
-            continue
-        t0 = tr.words[a].start
-        t1 = tr.words[r.word_span[0] - 1].end if r.word_span[0] > a else t0
-        if any(o is not r and o.path == r.path and o.line_id != r.line_id
-               and min(o.end, t1) - max(o.start, t0) > 0.5 * max(t1 - t0, 0.05) for o in readings):
-            out[k] = replace(r, defects=tuple(d for d in r.defects if d != "restart"), full_span=None,
-                             signals=_signals(r, defect_evidence=r.signals.get("defect_evidence", "acoustic")))
-    return out

@@ -16,7 +16,8 @@ the reading's start makes the reading a restart (``start`` stays, ``full_span`` 
 the words inside that stretch when there are any). A ``restart`` the aligner found from the words
 is kept only when the aborted attempt's sound matches the start of the final attempt the same
 way (else the reading covers the whole delivery again, without ``restart``). Nothing else
-changes.
+changes. ``restarts_inside_others(readings, transcripts)``: the readings less the ``restart``
+of those whose aborted attempt lies inside another line's reading.
 """
 from __future__ import annotations
 
@@ -210,4 +211,24 @@ def acoustic_restarts(readings: Sequence[LineReading], transcripts: Mapping[str,
         out[k] = replace(r, start=round(pause[1], 3), word_span=(first, b) if first < b else r.word_span,
                          full_span=r.word_span, defects=tuple(defects), signals=sig,
                          text=" ".join(w.text for w in tr.words[first:b]) if tr is not None and first < b else r.text)
+    return out
+
+
+def restarts_inside_others(readings: list[LineReading], transcripts: Mapping[str, Transcript]) -> list[LineReading]:
+    """A ``restart`` whose aborted attempt lies inside another line's reading (the end of the
+    previous line, misheard) is not a restart: drop it and ``full_span``."""
+    out = list(readings)
+    for k, r in enumerate(readings):
+        tr = transcripts.get(r.path)
+        if "restart" not in r.defects or r.full_span is None or tr is None:
+            continue
+        a = r.full_span[0]
+        if a >= len(tr.words):
+            continue
+        t0 = tr.words[a].start
+        t1 = tr.words[r.word_span[0] - 1].end if r.word_span[0] > a else t0
+        if any(o is not r and o.path == r.path and o.line_id != r.line_id
+               and min(o.end, t1) - max(o.start, t0) > 0.5 * max(t1 - t0, 0.05) for o in readings):
+            out[k] = replace(r, defects=tuple(d for d in r.defects if d != "restart"), full_span=None,
+                             signals={**r.signals, "defect_evidence": r.signals.get("defect_evidence", "acoustic")})
     return out

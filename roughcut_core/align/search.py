@@ -16,7 +16,8 @@ file's floor) inside it; it is flagged ``noise`` when the sound there is noise o
 and otherwise judged against the reference's cost against another take (``search_max_cost`` ×
 it, or ``search_abs_cost``, to be this line at all: a voice heard off camera, low-passed and
 with room, matches less closely); when most other takes differ from it at some word it gets the
-kind the audio shows (``evidence._pair``: ``substitution``, ``missing_words`` or ``ad_lib``).
+kind the audio shows (``evidence._pair``: ``substitution``, ``missing_words`` or ``ad_lib``),
+which ``evidence`` then judges again on the rules of heard readings (same mic, twins).
 Its ``word_span``/``text`` are the transcript words inside it (empty when there are none).
 A file with readings is searched only for the lines of its readings' scenes (in a bin of several
 scenes, searching every take for every other scene's lines was most of the scene pass, 150 of
@@ -65,6 +66,19 @@ def _best_reference(line_id: str, readings: Sequence[LineReading], audio,
     return cands[0]
 
 
+def not_overlong(cands: Sequence[LineReading]) -> list[LineReading]:
+    """``cands`` (readings of one line) less those longer than ``OVERLONG`` x their median length,
+    when there are three or more and some are not: such a reading holds more than the line (the
+    recogniser gave it the next line's first words: searched with, it swallows that line too; a
+    restart nobody caught, generated scene 132: "I am. ... I am saying it now.", against which
+    every clean reading lacks words)."""
+    cands = list(cands)
+    if len(cands) < 3:
+        return cands
+    typical = sorted(r.end - r.start for r in cands)[len(cands) // 2]
+    return [r for r in cands if r.end - r.start <= OVERLONG * typical] or cands
+
+
 def _references_by_level(line_id: str, readings: Sequence[LineReading], audio, levels, exclude: str,
                          level: Optional[float], n: int = SEARCH_REFS) -> list[LineReading]:
     """Up to ``n`` readings of the line in other files to search with (with three or more, none
@@ -74,13 +88,8 @@ def _references_by_level(line_id: str, readings: Sequence[LineReading], audio, l
     kind of reading far more closely than the close-up's), then by score."""
     from .evidence import NEAR_DB, _level
 
-    cands = [r for r in readings if r.line_id == line_id and r.path in audio and r.end - r.start > 0.3
-             and r.path != exclude]
-    if len(cands) >= 3:
-        # a reading far longer than the line's others ran over its neighbour (the recogniser
-        # gave it the next line's first words): searched with, it swallows that line too
-        typical = sorted(r.end - r.start for r in cands)[len(cands) // 2]
-        cands = [r for r in cands if r.end - r.start <= OVERLONG * typical] or cands
+    cands = not_overlong([r for r in readings if r.line_id == line_id and r.path in audio
+                          and r.end - r.start > 0.3 and r.path != exclude])
 
     def far(r: LineReading) -> bool:
         lv = _level(r, levels) if level is not None else None

@@ -321,12 +321,19 @@ def scenegen_show(work: Path, pipeline, feedback_seeds: Sequence[int], held_seed
                   tastes: Sequence[str] = tuple(TASTES)) -> dict:
     """:func:`show_benchmark` on a show of generated scenes (:func:`scenegen_scene`): the editor
     corrects the cuts of ``feedback_seeds``; agreement is reported on ``held_seeds``."""
+    return _seeded_show(work, "bench-scenegen", scenegen_scene, pipeline, feedback_seeds, held_seeds, model, tastes)
+
+
+def _seeded_show(work: Path, name: str, make_scene: Callable, pipeline, feedback_seeds: Sequence[int],
+                 held_seeds: Sequence[int], model, tastes: Sequence[str]) -> dict:
+    """:func:`show_benchmark` on the scenes ``make_scene(work, pipeline, seed, model)`` makes; a
+    seed may not be both feedback and held out."""
     overlap = set(feedback_seeds) & set(held_seeds)
     if overlap:
         raise ValueError(f"seeds {sorted(overlap)} are both feedback and held out")
-    feedback = [scenegen_scene(work, pipeline, s, model) for s in feedback_seeds]
-    held = [scenegen_scene(work, pipeline, s, model) for s in held_seeds]
-    return show_benchmark(work, "bench-scenegen", feedback, held, tastes=tastes)
+    feedback = [make_scene(work, pipeline, s, model) for s in feedback_seeds]
+    held = [make_scene(work, pipeline, s, model) for s in held_seeds]
+    return show_benchmark(work, name, feedback, held, tastes=tastes)
 
 
 def demo_scene(work: Path, pipeline, seed: int, model) -> ShowScene:
@@ -367,9 +374,4 @@ def demo_scene(work: Path, pipeline, seed: int, model) -> ShowScene:
 def demo_show(work: Path, pipeline, feedback_seeds: Sequence[int], held_seeds: Sequence[int], model,
               tastes: Sequence[str] = tuple(TASTES)) -> dict:
     """:func:`show_benchmark` on a show of demo scenes (:func:`demo_scene`)."""
-    overlap = set(feedback_seeds) & set(held_seeds)
-    if overlap:
-        raise ValueError(f"seeds {sorted(overlap)} are both feedback and held out")
-    feedback = [demo_scene(work, pipeline, s, model) for s in feedback_seeds]
-    held = [demo_scene(work, pipeline, s, model) for s in held_seeds]
-    return show_benchmark(work, "bench-demo-show", feedback, held, tastes=tastes)
+    return _seeded_show(work, "bench-demo-show", demo_scene, pipeline, feedback_seeds, held_seeds, model, tastes)

@@ -117,10 +117,14 @@ def test_season_acceptance_and_promotion(season, capsys):
     rc = main(["retrain", "--show", "season", "--json"])
     r = json.loads(capsys.readouterr().out)
     assert r["registered"] == 2 and r["parent"] == 1 and r["heldout_pairs"] >= 4
-    assert r["promoted"] is (r["candidate_accuracy"] > r["current_accuracy"]) and rc == (0 if r["promoted"] else 1)
+    # the gate is cross-validated by scene and counts lines: an accuracy gain alone does not promote,
+    # but a promotion is always a gain, and a refusal says why
+    assert rc == (0 if r["promoted"] else 1)
+    if r["promoted"]:
+        assert r["candidate_accuracy"] > r["current_accuracy"]
+    else:
+        assert "does not beat" in r["reason"] or "within chance" in r["reason"] or "one scene" in r["reason"]
     current = 2 if r["promoted"] else 1
-    if not r["promoted"]:
-        assert "does not beat" in r["reason"]
 
     # the hand-set weights do not beat the current version on the held-out lines: refused, with numbers
     assert main(["models", "promote", "0", "--show", "season", "--json"]) == 1

@@ -14,20 +14,17 @@ import numpy as np
 
 from roughcut_core.model import WORD_DEFECTS
 
-from test_defects import LINE, _reading, _script, _take, bank  # noqa: F401 (bank: fixture)
+from test_defects import LINE, _reading, _script, _take, _train_misheard, bank  # noqa: F401 (bank: fixture)
 
 
 def _scene(bank):
     rng = np.random.default_rng(31)
     clean = LINE.split()
-    def misheard(as_what):   # the recogniser unsure of a word it misheard, another in each take
-        return lambda ws: [(as_what if w.text == "train" else w.text, w, 0.4 if w.text == "train" else 0.95)
-                           for w in ws]
     readings, transcripts, audio = [], {}, {}
     for name in ("ref0", "ref1", "wide0", "wide1", "flub"):
         spoken = [("kitchen" if w == "train" else w) for w in clean] if name == "flub" else clean
         a, tr, n = _take(bank, spoken, path=name, rng=rng, next_line=False,
-                         heard=misheard("rain" if name == "wide0" else "brain") if name.startswith("wide") else None)
+                         heard=_train_misheard("rain" if name == "wide0" else "brain") if name.startswith("wide") else None)
         r = _reading(tr, n, "1-1", () if name.startswith("ref") else ("substitution",))
         if name.startswith("ref"):   # the references' bounds missed the line's first two words
             r = replace(r, start=tr.words[2].start, word_span=(2, n))

@@ -80,6 +80,12 @@ def _take(bank, spoken, *, path, rng, noise_db=None, cut_after=None, next_line=T
     return audio, Transcript(path, "en", all_words, duration=audio.size / SR), len(line_words)
 
 
+def _train_misheard(as_what: str):
+    """A recogniser's version of the line with "train" heard as ``as_what``, unsure of it (0.4),
+    sure of every other word (0.95): ``_take``'s ``heard``."""
+    return lambda ws: [(as_what if w.text == "train" else w.text, w, 0.4 if w.text == "train" else 0.95) for w in ws]
+
+
 def _script():
     return Script((Scene("1", "INT. STATION", (ScriptLine("1-1", "1", "ANNA", LINE),
                                                ScriptLine("1-2", "1", "BEN", NEXT))),),)
@@ -112,7 +118,7 @@ def scene(bank):
         add(f"clean{k}", clean, ())
     # The recogniser heard "rain" for "train": the audio is the clean line.
     add("misheard", clean, ("substitution",),
-        heard=lambda ws: [("rain" if w.text == "train" else w.text, w, 0.4 if w.text == "train" else 0.95) for w in ws])
+        heard=_train_misheard("rain"))
     # The recogniser dropped "never": the audio has it.
     add("misheard_drop", clean, ("missing_words",),
         heard=lambda ws: [(w.text, w, 0.95) for w in ws if w.text != "never"])

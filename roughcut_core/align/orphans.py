@@ -48,17 +48,23 @@ def _quiet(levels) -> np.ndarray:
     return levels.level_db < levels.floor_db + QUIET_DB
 
 
+def _quiet_run_from(quiet: np.ndarray, k0: int, k1: int) -> Optional[int]:
+    """First frame of the first ``PAUSE`` s run of quiet frames lying inside frames [k0, k1)."""
+    from ..audio.reading_sound import FRAME_S
+
+    need, run = max(1, int(round(PAUSE / FRAME_S))), 0
+    for k in range(k0, min(k1, len(quiet))):
+        run = run + 1 if quiet[k] else 0
+        if run >= need:
+            return k - need + 1
+    return None
+
+
 def _pause_between(levels, t0: float, t1: float) -> bool:
     """A run of ``PAUSE`` s or more of quiet frames inside [t0, t1)."""
     from ..audio.reading_sound import FRAME_S
 
-    quiet = _quiet(levels)[max(0, int(t0 / FRAME_S)):max(0, int(t1 / FRAME_S))]
-    need, run = max(1, int(round(PAUSE / FRAME_S))), 0
-    for q in quiet:
-        run = run + 1 if q else 0
-        if run >= need:
-            return True
-    return False
+    return _quiet_run_from(_quiet(levels), max(0, int(t0 / FRAME_S)), max(0, int(t1 / FRAME_S))) is not None
 
 
 def _sound_runs_to(levels, t: float, limit: float) -> float:
@@ -67,14 +73,11 @@ def _sound_runs_to(levels, t: float, limit: float) -> float:
     from ..audio.reading_sound import FRAME_S
 
     quiet = _quiet(levels)
-    need, run = max(1, int(round(PAUSE / FRAME_S))), 0
-    k = max(0, int(t / FRAME_S))
-    while k < len(quiet) and k * FRAME_S < limit:
-        run = run + 1 if quiet[k] else 0
-        if run >= need:
-            return max(t, (k - need + 1) * FRAME_S)
-        k += 1
-    return max(t, min(limit, k * FRAME_S))
+    k0 = k1 = max(0, int(t / FRAME_S))
+    while k1 < len(quiet) and k1 * FRAME_S < limit:   # the frames starting before ``limit``
+        k1 += 1
+    start = _quiet_run_from(quiet, k0, k1)
+    return max(t, start * FRAME_S) if start is not None else max(t, min(limit, k1 * FRAME_S))
 
 
 def absorb_trailing(readings: Sequence[LineReading], transcripts: Mapping[str, Transcript],

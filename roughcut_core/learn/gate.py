@@ -108,19 +108,24 @@ def cross_validate(current: dict, pairs: Sequence[FeedbackPair],
                    fit: Callable[[Sequence[FeedbackPair]], dict]) -> list[LineOutcome]:
     """Every line held out once (:func:`folds_of`): ``fit`` trained on the other folds' pairs
     against ``current`` on the line's pairs. A fold with nothing left to train on is skipped."""
-    from .ranker import _accuracy, _scene_of
-
     out = []
     for held in folds_of(p.line_id for p in pairs):
         train = [p for p in pairs if p.line_id not in held]
-        if not train:
-            continue
-        cand = fit(train)
-        for lid in sorted(held):
-            ps = [p for p in pairs if p.line_id == lid]
-            out.append(LineOutcome(lid, _scene_of(lid), max(p.weight for p in ps),
-                                   _accuracy(cand, cand, ps), _accuracy(current, current, ps)))
+        if train:
+            out.extend(line_outcomes(fit(train), current, [p for p in pairs if p.line_id in held]))
     return out
+
+
+def line_outcomes(candidate: dict, current: dict, pairs: Sequence[FeedbackPair]) -> list[LineOutcome]:
+    """One :class:`LineOutcome` per line of ``pairs`` (in line id order): ``candidate`` against
+    ``current`` on that line's pairs, the line weighing what its strongest pair weighs."""
+    from .ranker import _accuracy, _scene_of
+
+    by_line: dict = {}
+    for p in pairs:
+        by_line.setdefault(p.line_id, []).append(p)
+    return [LineOutcome(lid, _scene_of(lid), max(p.weight for p in ps), _accuracy(candidate, candidate, ps),
+                        _accuracy(current, current, ps)) for lid, ps in sorted(by_line.items())]
 
 
 def decide(outcomes: Sequence[LineOutcome], pairs: Sequence[FeedbackPair] = ()) -> GateResult:

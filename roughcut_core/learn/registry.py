@@ -15,7 +15,8 @@ enough lines, beyond chance, in more than one scene; :meth:`ModelRegistry.promot
 A version chosen by hand (``roughcut models promote``) has no fit to cross-validate:
 :meth:`ModelRegistry.promote` judges it on held-out pairs (:func:`split_heldout`: whole scenes
 when the feedback spans several, :func:`heldout_scenes`, else whole lines), by more than
-:data:`MIN_GAIN` and beyond chance, each pair counting its weight (:func:`clearly_better`);
+:data:`MIN_GAIN` and beyond chance, counted by held-out line, each weighing its strongest pair
+(:func:`.gate.line_outcomes`, :func:`clearly_better`);
 otherwise it refuses with both numbers. The metric is the weighted pairwise agreement with the
 editor (:func:`roughcut_core.learn.ranker._accuracy`). Promotion (and rollback) also writes the
 weights into the show's :class:`~roughcut_core.learn.store.PreferenceStore`, which is what
@@ -104,51 +105,24 @@ def heldout_accuracy(weights: dict, pairs: Sequence[FeedbackPair]) -> float:
 
 def discordant(candidate: dict, current: dict, pairs: Sequence[FeedbackPair]) -> tuple[int, int]:
     """(pairs ``candidate`` orders as the editor did and ``current`` does not, the reverse)."""
-    better, worse = discordant_weights(candidate, current, pairs)
-    return len(better), len(worse)
-
-
-def discordant_weights(candidate: dict, current: dict, pairs: Sequence[FeedbackPair]) -> tuple[list, list]:
-    """The weights of the pairs ``candidate`` orders as the editor did and ``current`` does
-    not, and of the reverse."""
     from .ranker import _accuracy
 
-    right = [(_accuracy(candidate, candidate, [p]) > 0.5, _accuracy(current, current, [p]) > 0.5, p.weight)
-             for p in pairs]
-    return [w for a, b, w in right if a and not b], [w for a, b, w in right if b and not a]
+    right = [(_accuracy(candidate, candidate, [p]) > 0.5, _accuracy(current, current, [p]) > 0.5) for p in pairs]
+    return sum(a and not b for a, b in right), sum(b and not a for a, b in right)
 
 
-def line_outcomes(candidate: dict, current: dict, pairs: Sequence[FeedbackPair]) -> tuple[list, list]:
-    """The weights (each line's strongest pair's) of the lines whose pairs ``candidate`` orders
-    more often as the editor did than ``current`` does, and of the reverse: a swapped line
-    yields a pair per passed-over alternate, all about one choice (:mod:`.gate`)."""
-    from .gate import LineOutcome
-    from .ranker import _accuracy, _scene_of
-
-    by_line: dict = {}
-    for p in pairs:
-        by_line.setdefault(p.line_id, []).append(p)
-    out = [LineOutcome(lid, _scene_of(lid), max(p.weight for p in ps), _accuracy(candidate, candidate, ps),
-                       _accuracy(current, current, ps)) for lid, ps in sorted(by_line.items())]
-    return [o.weight for o in out if o.won], [o.weight for o in out if o.lost]
-
-
-def clearly_better(better, worse) -> bool:
-    """McNemar's test on the discordant held-out pairs, one-sided at about 5 %:
-    ``(better - worse)² / (better + worse) > MCNEMAR_CHI2`` with ``better > worse``. A gain
-    made of a pair or two on a small held-out set is chance, not the editor's taste.
-
-    ``better`` / ``worse`` are counts, or the discordant pairs' weights: then each pair counts
+def clearly_better(better: Sequence[float], worse: Sequence[float]) -> bool:
+    """The weighted sign test, one-sided at about 5 %, on the held-out items (lines) the
+    candidate orders better and worse than the current weights, given by their weights:
+    ``(Σ better - Σ worse)² / Σ w² > MCNEMAR_CHI2`` with ``Σ better > Σ worse`` (under chance
+    each item's ±w is a coin toss; McNemar's test when the weights are equal). A gain made of
+    an item or two on a small held-out set is chance, not the editor's taste. Each item counts
     as much evidence as it counts in the metric (a kept clip's "chosen beats the alternates"
-    is a quarter of an editor's swap, ``feedback.CONFIRM_WEIGHT``) and the test is the
-    weighted sign test, ``(Σ better - Σ worse)² / Σ w²`` over the discordant pairs (under
-    chance each pair's ±w is a coin toss), which is McNemar's when the weights are equal.
-    Counting a confirmation like a swap refused a candidate that won five held-out swaps and
-    lost four confirmations (demo seeds 3-6, an editor who wants the slower read)."""
-    b = [1.0] * better if isinstance(better, int) else [float(w) for w in better]
-    w = [1.0] * worse if isinstance(worse, int) else [float(x) for x in worse]
-    gain = sum(b) - sum(w)
-    spread = sum(x * x for x in (*b, *w))
+    is a quarter of an editor's swap, ``feedback.CONFIRM_WEIGHT``): counting a confirmation
+    like a swap refused a candidate that won five held-out swaps and lost four confirmations
+    (demo seeds 3-6, an editor who wants the slower read)."""
+    gain = sum(better) - sum(worse)
+    spread = sum(float(x) ** 2 for x in (*better, *worse))
     return gain > 0 and spread > 0 and gain ** 2 / spread > MCNEMAR_CHI2
 
 
@@ -299,9 +273,12 @@ class ModelRegistry:
             return {**ev, "promoted": False,
                     "reason": f"held-out agreement {ev['candidate_accuracy']:.3f} does not beat the current "
                               f"{ev['current_accuracy']:.3f}"}
-        bw, ww = discordant_weights(self.get(show, version).weights, self.current(show).weights, heldout_pairs)
-        better, worse = len(bw), len(ww)
-        lw, ll = line_outcomes(self.get(show, version).weights, self.current(show).weights, heldout_pairs)
+        from .gate import line_outcomes
+
+        cand, cur = self.get(show, version).weights, self.current(show).weights
+        better, worse = discordant(cand, cur, heldout_pairs)
+        lines = line_outcomes(cand, cur, heldout_pairs)
+        lw, ll = [o.weight for o in lines if o.won], [o.weight for o in lines if o.lost]
         ev.update(pairs_better=better, pairs_worse=worse, lines_better=len(lw), lines_worse=len(ll),
                   weight_better=round(sum(lw), 3), weight_worse=round(sum(ll), 3))
         if not clearly_better(lw, ll):  # by line: one line's many pairs are one piece of evidence

@@ -9,8 +9,10 @@ is stored in the :class:`~roughcut_core.cache.AnalysisCache` under analyzer ``"s
 The key (:func:`scene_key`) is a digest of: :data:`SCENE_VERSION`; a fingerprint of this
 package's source files (name, size, mtime: a code change recomputes, never serves a stale scene);
 the script document (its content; not ``source``, the path it was read from as typed); the
-pipeline options that change the signals (ASR model and device, picture / sound / performance /
-analyses switches); and per usable file its probed identity
+pipeline options that change the signals (ASR model, picture / sound / performance / analyses
+switches; not the device, which runs the same weights: as for transcripts, a bin analysed on a GPU
+is not analysed again on a laptop, and ``--device auto`` and ``cpu`` on a CPU-only machine are one
+scene); and per usable file its probed identity
 (path, content key, rate, frames, streams), a digest of its transcript, which stages produced
 a result and its errors; and, with performance signals on, the emotion model they use (its
 whole document: a model the user trains, or another shipped one, gives new signals). Edit options (preset, duration, favoured character), file hints and host
@@ -114,7 +116,7 @@ def scene_key(script, analyses: Sequence, options, fingerprint: Optional[str] = 
             "errors": list(a.errors),
         })
     opts = {k: getattr(options, k, None)
-            for k in ("asr_model", "device", "picture", "audio_quality", "performance", "analyses")}
+            for k in ("asr_model", "picture", "audio_quality", "performance", "analyses")}
     emotion = emotion_model_id() if getattr(options, "performance", False) else None
     # the script's content, not where it was read from: ``source`` is the path as typed
     # (relative or absolute, from any folder), which no signal reads

@@ -34,3 +34,14 @@ def test_a_changed_line_or_option_is_another_scene(tmp_path):
     assert scene_key(load_script(path), [], OPTIONS, fingerprint="x") != key
     assert scene_key(script, [], replace(OPTIONS, picture=False), fingerprint="x") != key
     assert scene_key(script, [], OPTIONS, fingerprint="y") != key
+
+
+def test_the_asr_device_is_not_in_the_key(tmp_path):
+    """auto and cpu on a CPU-only machine (and a GPU run) run the same weights: one scene, as the
+    transcript cache already treats them; another ASR model is another scene."""
+    path = tmp_path / "scene.fountain"
+    path.write_text(FOUNTAIN, encoding="utf-8")
+    script = load_script(path)
+    keys = {scene_key(script, [], replace(OPTIONS, device=d), fingerprint="x") for d in ("auto", "cpu", "cuda")}
+    assert len(keys) == 1
+    assert scene_key(script, [], replace(OPTIONS, asr_model="base.en"), fingerprint="x") not in keys

@@ -28,8 +28,7 @@ def _fed(frames, batch, monkeypatch):
 def _real_frames():
     from roughcut_core.picture.decode import iter_decoded
 
-    # OpenMPF's face video is stored rotated (thumbnails 128 wide, resized by the consumer) and
-    # its 390 frames are not a whole number of runs
+    # OpenMPF's face video is stored rotated (-90) and its 390 frames are not a whole number of runs
     return [(fr.t, fr.small) for fr in iter_decoded(
         str(SHARED / "video_faces_speaking" / "openmpf_new_face_video-90.mp4"), 0.0)][:150]
 

@@ -30,7 +30,7 @@ from .decode import iter_decoded, prefetch
 from .speaking import mark_speaking
 from .tracks import iou as _iou
 
-VERSION = "2.5"  # 2.0: tiled small-face detection, dlib faceprints per track (issue 13); 2.1: head yaw per face; 2.2: adaptive sampling, identity work per face location; 2.3: with back-off (issue 23); 2.4: face keypoints kept (storedfaces); 2.5: at most FACEPRINTS_PER_PLACE faceprints per face location
+VERSION = "2.6"  # 2.0: tiled small-face detection, dlib faceprints per track (issue 13); 2.1: head yaw per face; 2.2: adaptive sampling, identity work per face location; 2.3: with back-off (issue 23); 2.4: face keypoints kept (storedfaces); 2.5: at most FACEPRINTS_PER_PLACE faceprints per face location; 2.6: a rotated file's shot thumbnails and proxies fitted to its displayed width (picture.decode)
 # Identity work is per face *location*, not per sample (issue 23; _PerPlace): a face gets its LBP
 # texture and its dlib descriptor (~90 ms of CPU a face) when first seen, then again after
 # EMBED_PERIOD_S / FACEPRINT_PERIOD_S, backing off to 8x that in a long take, and anew after a

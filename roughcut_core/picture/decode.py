@@ -4,7 +4,8 @@ Contract:
 - ``iter_decoded(path, sample_fps, ...)`` makes ONE pass over the first video stream and yields
   :class:`DecodedFrame` items: every decoded frame carries a tiny grey/colour thumbnail for shot
   detection (``small``), and the decoded frame nearest to each sample time (``k / sample_fps``)
-  also carries an RGB proxy ``rgb`` no wider than ``max_width``. Nothing is kept between frames
+  also carries an RGB proxy ``rgb`` no wider than ``max_width``. Widths are those displayed:
+  a rotated file is fitted after its turn (a -90 file stored 480x640 gives 96x72 thumbnails). Nothing is kept between frames
   but the previous one, so memory does not grow with file length or frame size (8K included).
 - Speed: ``thread_type="AUTO"``; for long-GOP codecs ``skip_frame="NONREF"`` (only reference
   frames are decoded, so B-frames cost nothing); for intra-only codecs (ProRes, DNxHD, MJPEG)
@@ -51,7 +52,7 @@ class StreamInfo:
 class DecodedFrame:
     t: float
     index: int            # decoded-frame counter (not the source frame number when frames are skipped)
-    small: np.ndarray     # RGB, SMALL_WIDTH wide, rotation applied
+    small: np.ndarray     # RGB, SMALL_WIDTH wide as displayed (rotation applied)
     rgb: Optional[np.ndarray]  # RGB proxy (<= max_width wide) when this frame is a sample, else None
     interlaced: bool
     sample_index: int = -1
@@ -86,6 +87,17 @@ def _fit(width: int, height: int, max_width: int) -> tuple[int, int]:
     else:
         w, h = max_width, max(2, round(height * max_width / width))
     return w - (w % 2), h - (h % 2)
+
+
+def _fit_displayed(width: int, height: int, rotation: int, max_width: int) -> tuple[int, int]:
+    """Stored (width, height) to scale a frame of stored ``width`` x ``height`` to, so that once
+    turned by ``rotation`` (degrees) it is at most ``max_width`` wide AS DISPLAYED: a -90 phone clip
+    stored 480x640 shows 640x480, so a 96-wide thumbnail is stored 72x96 (fitting the stored width
+    made it 96x128, i.e. 128 wide on screen)."""
+    if int(round(rotation / 90.0)) % 2:
+        h, w = _fit(height, width, max_width)
+        return w, h
+    return _fit(width, height, max_width)
 
 
 def _rotate(img: np.ndarray, rotation: int) -> np.ndarray:
@@ -154,13 +166,13 @@ def iter_decoded(path, sample_fps: float, max_width: int = 640,
         def build(frame, t, idx, is_sample, k):
             rot = int(getattr(frame, "rotation", 0) or 0)
             fw, fh = frame.width, frame.height
-            sw, sh = _fit(fw, fh, small_width)
+            sw, sh = _fit_displayed(fw, fh, rot, small_width)
             # AREA: half the cost of swscale's default on big downscales, and unlike FAST_BILINEAR
             # or POINT it does not alias fine patterns into flicker (false cuts, false motion)
             small = _rotate(frame.reformat(sw, sh, format="rgb24", interpolation="AREA").to_ndarray(), rot)
             rgb = None
             if is_sample:
-                pw, ph = _fit(fw, fh, max_width)
+                pw, ph = _fit_displayed(fw, fh, rot, max_width)
                 rgb = _rotate(frame.reformat(pw, ph, format="rgb24", interpolation="AREA").to_ndarray(), rot)
             return DecodedFrame(t, idx, small, rgb, bool(frame.interlaced_frame), k if is_sample else -1,
                                 fps)
@@ -326,8 +338,9 @@ def _decode_at_from(path, t: float, max_width: int, seek_to: Optional[float]) ->
                 raise MediaError(path, f"cannot decode video: {exc}") from exc
         if best is None:
             raise MediaError(path, f"no frame at {t:.3f} s")
-        w, h = _fit(best.width, best.height, max_width)
-        return _rotate(best.reformat(w, h, format="rgb24").to_ndarray(), int(best.rotation or 0))
+        rot = int(best.rotation or 0)
+        w, h = _fit_displayed(best.width, best.height, rot, max_width)
+        return _rotate(best.reformat(w, h, format="rgb24").to_ndarray(), rot)
     finally:
         container.close()
 
@@ -344,7 +357,8 @@ def extract_thumbnail(path, t: float, width: int = 320) -> bytes:
     """JPEG of the frame at ``t`` seconds, ``width`` wide (<= 640), rotation applied; cached."""
     width = max(16, min(int(width), 640))
     key = content_key(path)
-    cached = proxy_cache_dir() / key[:2] / f"{key}_{round(t * 1000)}ms_{width}.jpg"
+    # "_d": width as displayed (rotated files were fitted to their stored width before)
+    cached = proxy_cache_dir() / key[:2] / f"{key}_{round(t * 1000)}ms_{width}_d.jpg"
     if cached.exists():
         return cached.read_bytes()
     data = encode_jpeg(_decode_at(path, t, width))

@@ -10,7 +10,7 @@
   moving/scaling ``LAYER_FACTOR`` x the background (track_left/right, dolly_in/out) or the two
   moving together (pan_left/right, zoom_in/out, static), 3 speeds; per-class and per-speed accuracy,
   and per speed again with each clip held 2 s instead of 1 s (a slow dolly needs the longer horizon);
-  ``--heldout-variant N`` adds the clip variants of ``bench.analyses_variants`` (1: seen, 2: held
+  ``--heldout-variant N`` adds the clip variants of ``bench.analyses_variants`` (1-2: seen, 3: held
   out: other frames, faces, layer factors, speeds, durations);
 - sound events: ``--seeds`` mixes of the shared speech (JFK, LibriVox, Sphinx digits) with generated
   music, coloured noise, clap bursts, room tone and SYNTHETIC laughter (source-filter "ha" bouts:
@@ -402,7 +402,7 @@ def run(argv) -> int:
     ap.add_argument("--only", choices=("shots", "motion", "sound", "speed"), action="append")
     ap.add_argument("--repeats", type=int, default=5, help="speed: interleaved decode / analyse pairs per file")
     ap.add_argument("--heldout-variant", type=int, default=None,
-                    help="motion: also run this clip variant (bench.analyses_variants: 1 seen, 2 held out)")
+                    help="motion: also run this clip variant (bench.analyses_variants: 1-2 seen, 3 held out)")
     args = ap.parse_args(argv)
     if not SHARED.exists():
         print(f"roughcut bench analyses: shared media not found at {SHARED}")

@@ -10,7 +10,12 @@ tuned on the bench's clips generalises.
 - variant 2: held-out for the 20e session (other frames: pyscenedetect at 12 s, autoeditor at
   20 s, Chaplin at 3 s, the OpenMPF face video at 2 s; GRID lbax4n / lbbc2a and OpenMPF faces;
   near layer 1.6x or 2.4x, size 0.35, placed left of centre; speeds 0.08, 0.15, 0.25; 1.5 s and
-  3 s). Run it once, at the end of a change, never to tune.
+  3 s). It was run at the end of 20e and looked at in 20f/20g: SEEN now.
+- variant 3: held-out for the 20g session (other frames: pyscenedetect at 22 s, autoeditor at
+  35 s, Chaplin at 8 s, the rotated OpenMPF face video at 10 s as a plate; GRID lrwp9a / bbaf2n /
+  brbk7n faces at other times and the OpenMPF face at 6 s; near layer 1.5x, 2.0x or 2.8x, size
+  0.25, placed right of centre and low; speeds 0.07, 0.12, 0.2; 1.2 s and 2.4 s). Run it once,
+  at the end of a change, never to tune.
 
 ``bench_variant(n, shared)`` -> {"layered": {kind: {duration label: {kind: count}}}, "single": {kind:
 Counter}, "spec": the variant's parameters}; ``variant_rows`` turns it into table rows.
@@ -53,6 +58,13 @@ VARIANTS = {
                       ("video_faces_speaking/grid_lbbc2a.mpg", 1.0, GRID_BOX), ("video_faces_speaking/grid_lbax4n.mpg", 0.5, GRID_BOX)),
                factors=(1.6, 2.4), size=0.35, place=(-0.18, 0.06), speeds=(0.08, 0.15, 0.25), frames=(38, 75),
                seed=1000, single_speeds=(0.08, 0.15, 0.25)),
+    3: Variant(plates=(("shot_cuts/pyscenedetect_testvideo.mp4", 22.0), ("video_speech_timecode/autoeditor_example.mp4", 35.0),
+                       ("archival_film/moviepy_chaplin.mp4", 8.0), ("video_faces_speaking/openmpf_new_face_video-90.mp4", 10.0)),
+               faces=(("video_faces_speaking/grid_lrwp9a.mpg", 0.8, GRID_BOX), ("video_faces_speaking/grid_bbaf2n.mpg", 2.2, GRID_BOX),
+                      ("video_faces_speaking/openmpf_new_face_video-90.mp4", 6.0, OPENMPF_BOX),
+                      ("video_faces_speaking/grid_brbk7n.mpg", 2.6, GRID_BOX)),
+               factors=(1.5, 2.0, 2.8), size=0.25, place=(0.15, 0.1), speeds=(0.07, 0.12, 0.2), frames=(30, 60),
+               seed=3000, single_speeds=(0.07, 0.12, 0.2)),
 }
 
 

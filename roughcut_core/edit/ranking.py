@@ -128,6 +128,18 @@ def heard_score(reading: LineReading) -> float:
     return reading.score
 
 
+# ``defect_evidence`` of readings not placed on the recogniser's words: found in the sound by
+# the acoustic search, or placed by script order over garbled words (``align.search``,
+# ``align.orderfill``, ``align.unheard``). Their ``score`` is their length against another
+# take's reading of the line, not a share of the script heard.
+NOT_HEARD = frozenset({"search", "order"})
+
+
+def heard_by_recogniser(reading: LineReading) -> bool:
+    """The reading's ``score`` is the recogniser's match with the script (see ``NOT_HEARD``)."""
+    return reading.signals.get("defect_evidence") not in NOT_HEARD
+
+
 def _clarity(reading: LineReading, take: TakeInfo) -> Optional[float]:
     words = take.transcript.words if take.transcript is not None else ()
     a, b = reading.word_span
@@ -284,8 +296,10 @@ def _line_context(rs: Sequence[LineReading], takes: dict, intent: Optional[Inten
                        typical_duration=statistics.median(r.end - r.start for r in rs),
                        # what the recogniser heard (not heard_score): a reading the sound
                        # cleared counts as complete on its own, and must not raise the bar
-                       # for the clean readings it heard as well or better
-                       best_clean=max((r.score for r in rs if not r.defects), default=None),
+                       # for the clean readings it heard as well or better; nor may a reading
+                       # it did not hear as the line (found, placed by order: score = length)
+                       best_clean=max((r.score for r in rs if not r.defects and heard_by_recogniser(r)),
+                                      default=None),
                        best_clarity=max(clar, default=None),
                        expressive_median=statistics.median(expr) if expr else None,
                        character=next((r.character for r in rs if r.character), None),

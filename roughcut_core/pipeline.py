@@ -49,6 +49,9 @@ class AssetAnalysis:
     # wall seconds per stage of this file's analysis ("speech", "sound", "picture"; a stage
     # answered by the cache is timed too, so a warm run shows near-zero): see ``stagetime``
     timings: dict = field(default_factory=dict)
+    # process CPU seconds per stage (``stagetime``: a stage's own only when the files are
+    # analysed one after another); empty where the files ran overlapped
+    cpu_timings: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,11 @@ class CutResult:
     errors: tuple[str, ...] = ()
     # path -> file analyses (``analyses.analyze``: shots, camera motion, sound events), issue 20
     file_analyses: dict = field(default_factory=dict)
+    # wall / process CPU seconds of the scene steps (``stagetime``): "scene cache" (looking the
+    # scene up, and on a hit all of its signals), "align", "picture signals", "performance",
+    # "analyses", "describe", "continuity", "cut" (build_cut with its blink probe), "markers"
+    timings: dict = field(default_factory=dict)
+    cpu_timings: dict = field(default_factory=dict)
 
 
 class RoughCutPipeline:
@@ -102,13 +110,14 @@ class RoughCutPipeline:
     def analyze_asset(self, asset: MediaAsset) -> AssetAnalysis:
         """Speech, sound quality and picture for one file; stage failures become errors.
 
-        The result's ``timings`` holds each stage's wall seconds (:class:`StageTimer`)."""
+        The result's ``timings`` holds each stage's wall seconds and ``cpu_timings`` its
+        process CPU seconds (:class:`StageTimer`)."""
         timer = StageTimer()
         errors: list[str] = []
         transcript, audio = self._analyze_sound(asset, errors, timer)
         picture = self._analyze_picture(asset, transcript, errors, timer)
         return AssetAnalysis(asset=asset, transcript=transcript, picture=picture, audio=audio,
-                             errors=tuple(errors), timings=timer.as_dict())
+                             errors=tuple(errors), timings=timer.as_dict(), cpu_timings=timer.cpu_dict())
 
     def analyze_assets(self, assets: Sequence[MediaAsset], workers: Optional[int] = None,
                        on_done=None) -> list[AssetAnalysis]:
@@ -242,7 +251,9 @@ class RoughCutPipeline:
 
     def assemble(self, script: Optional[Script], analyses: Sequence[AssetAnalysis],
                  readings: Optional[Sequence[LineReading]] = None) -> CutResult:
-        """The cut of ``script``; with no script, a selects cut ordered by content."""
+        """The cut of ``script``; with no script, a selects cut ordered by content. The
+        result's ``timings`` / ``cpu_timings`` hold the scene steps' seconds (``CutResult``)."""
+        timer = StageTimer()
         usable = [a for a in analyses if a.asset.has_video and a.transcript is not None]
         key = scene = None
         if script is None:
@@ -250,11 +261,13 @@ class RoughCutPipeline:
         elif readings is None:  # a regeneration takes all signal work from the scene cache
             from .scenecache import cached_scene
 
-            key, scene = cached_scene(self, script, usable)
+            with timer.stage("scene cache"):
+                key, scene = cached_scene(self, script, usable)
             if scene is None:
-                readings = self.align(script, usable)
+                with timer.stage("align"):
+                    readings = self.align(script, usable)
         if scene is None:
-            scene = self._scene_signals(script, usable, readings)
+            scene = self._scene_signals(script, usable, readings, timer)
             for a in usable:  # the scene's sound is measured: its kept mixes may go
                 self.shared_audio.discard(a.asset.path, a.asset.content_key)
             if key is not None:
@@ -266,38 +279,49 @@ class RoughCutPipeline:
         know = getattr(self.options.edit.eye_probe, "know_pictures", None)
         if know is not None:
             know({a.asset.path: a.picture for a in usable if a.picture is not None})
-        cut = build_cut(script, takes, readings, self.options.edit)
-        return self._finish(cut, script, readings, takes, analyses, file_analyses, named)
+        with timer.stage("cut"):
+            cut = build_cut(script, takes, readings, self.options.edit)
+        with timer.stage("markers"):
+            result = self._finish(cut, script, readings, takes, analyses, file_analyses, named)
+        return replace(result, timings=timer.as_dict(), cpu_timings=timer.cpu_dict())
 
-    def _scene_signals(self, script, usable, readings):
+    def _scene_signals(self, script, usable, readings, timer: Optional[StageTimer] = None):
         """(readings, cast, takes, file analyses, named pictures or None) of the scene's signal
-        work after alignment: picture, performance and analysis signals, described takes."""
-        cast = scene_characters(script, readings)
-        # one binding serves the reading signals, the takes and the continuity hints (it reads
-        # the readings' lines and times, which the signal steps below leave as they are)
-        binding = bind_scene_cast(usable, readings, cast)
-        if script is not None:
-            readings = add_picture_signals(usable, readings, characters=cast, binding=binding)
+        work after alignment: picture, performance and analysis signals, described takes;
+        each step timed on ``timer`` when given."""
+        timer = timer if timer is not None else StageTimer()
+        with timer.stage("picture signals"):
+            cast = scene_characters(script, readings)
+            # one binding serves the reading signals, the takes and the continuity hints (it reads
+            # the readings' lines and times, which the signal steps below leave as they are)
+            binding = bind_scene_cast(usable, readings, cast)
+            if script is not None:
+                readings = add_picture_signals(usable, readings, characters=cast, binding=binding)
         if script is not None and self.options.performance:
             from .perform import add_performance_signals
 
-            readings = add_performance_signals(script, usable, readings, cache=self.cache,
-                                               picture=self.options.picture, shared=self.shared_audio)
+            with timer.stage("performance"):
+                readings = add_performance_signals(script, usable, readings, cache=self.cache,
+                                                   picture=self.options.picture, shared=self.shared_audio)
         file_analyses = {}
         if self.options.analyses:  # camera motion / music per reading (issue 20)
             from .analyses.reading import add_analysis_signals
 
-            file_analyses = {a.asset.path: self._file_analysis(a.asset, transcript=a.transcript) for a in usable}
-            file_analyses = {p: v for p, v in file_analyses.items() if v}
-            readings = add_analysis_signals(readings, file_analyses)
-        takes = describe_takes(usable, readings, characters=cast, binding=binding)
+            with timer.stage("analyses"):
+                file_analyses = {a.asset.path: self._file_analysis(a.asset, transcript=a.transcript)
+                                 for a in usable}
+                file_analyses = {p: v for p, v in file_analyses.items() if v}
+                readings = add_analysis_signals(readings, file_analyses)
+        with timer.stage("describe"):
+            takes = describe_takes(usable, readings, characters=cast, binding=binding)
         named = None
         if self.options.picture:
             try:
                 from .analyses.continuity import named_pictures
 
-                named = named_pictures([(a.asset.path, a.picture) for a in usable], readings, cast,
-                                       binding=binding)
+                with timer.stage("continuity"):
+                    named = named_pictures([(a.asset.path, a.picture) for a in usable], readings, cast,
+                                           binding=binding)
             except Exception as exc:  # a hint that cannot be made never costs the cut
                 log.warning("continuity hints skipped: %s", exc)
         return readings, cast, takes, file_analyses, named

@@ -50,6 +50,13 @@ def test_cold_cut_and_regeneration_in_fresh_processes(demo_scene, tmp_path):
     assert cold["cut"], "the cold cut has no decisions"
     assert cold["stages_s"]["speech"] > 0
     assert cold["peak_rss_mb"] > 50
+    # the files one after another: the same cut, and CPU per stage that adds up to the cut's
+    stages = run_child(dict(spec, mode="stages", cache_dir=str(tmp_path / "cache-st"),
+                            out_dir=str(tmp_path / "out-st")), tmp_path / "run-st", timeout=300)
+    assert stages["cut"] == cold["cut"]
+    cpu = stages["stage_cpu_s"]
+    assert abs(sum(cpu.values()) - stages["total_cpu_s"]) < 0.02
+    assert all(cpu[k] > 0 for k in ("speech", "picture", "scene: align", "scene: performance", "scene: cut")), cpu
     regen = measure_regen(dict(spec, out_dir=str(tmp_path / "out2")), tmp_path / "run2", runs=2, timeout=300)
     assert regen["cut"] == cold["cut"] and regen["same_cut_every_run"]
     assert len(regen["runs"]) == 2 and all(r["total_cpu_s"] > 0 and r["load_average"] >= 0 for r in regen["runs"])

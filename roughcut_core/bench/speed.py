@@ -26,7 +26,9 @@ Wall-clock numbers depend on what else the machine runs, so the load average is 
 CPU seconds are given beside wall seconds. ``--ray`` adds the Ray scale-out run
 (:mod:`.speed_ray`). ``--quick``: 1 x and 2 x of two takes per seed, 4 bridge jobs.
 ``roughcut bench speed dailies --work DIR``: hours of takes on a local Ray cluster, resumable
-(:mod:`.speed_dailies`); not part of ``bench all``.
+(:mod:`.speed_dailies`); not part of ``bench all``. ``--stage-cpu`` adds the CPU seconds per
+stage of the smallest size's cold cut, its files analysed one after another
+(:mod:`.speed_stages`; also ``roughcut bench speed stages --media DIR --script FILE``).
 ``--json`` prints the raw results.
 """
 from __future__ import annotations
@@ -221,6 +223,10 @@ def _table(res: dict) -> str:
          f"{res['load_average_start']:.1f} / {res['load_average_end']:.1f}, {res['cpus']}", "-", "-"],
     ]
     out.append("\n" + markdown_table(["metric", "value", "target", "met"], checks))
+    if res.get("stage_cpu"):
+        from .speed_stages import stage_table
+
+        out.append("\n" + stage_table(res["stage_cpu"]))
     if res.get("ray"):
         from .speed_ray import ray_table
 
@@ -234,9 +240,15 @@ def run(argv=None) -> int:
         from .speed_dailies import run as run_dailies
 
         return run_dailies(argv[1:])
+    if argv[:1] == ["stages"]:  # `roughcut bench speed stages ...`: CPU per stage of one cold cut
+        from .speed_stages import run as run_stages
+
+        return run_stages(argv[1:])
     p = argparse.ArgumentParser(prog="roughcut bench speed", description=__doc__.split("\n\n")[0],
                                 epilog="`roughcut bench speed dailies --work DIR` runs the day of dailies "
-                                       "on a local Ray cluster (bench/speed_dailies.py).")
+                                       "on a local Ray cluster (bench/speed_dailies.py); `roughcut bench speed "
+                                       "stages --media DIR --script FILE` the CPU seconds per stage of one cold "
+                                       "cut (bench/speed_stages.py).")
     p.add_argument("--multiples", type=int, nargs="+", default=None, help="material sizes (default 1 2 4)")
     p.add_argument("--files-per-seed", type=int, default=None, help="only the first N takes of each scene")
     p.add_argument("--material-dir", help="keep the generated demo scenes here (reused by later runs)")
@@ -250,6 +262,9 @@ def run(argv=None) -> int:
                    help="fresh processes that each regenerate the largest cut from its cache (default 3; "
                         "the median is reported)")
     p.add_argument("--quick", action="store_true", help="short run for development")
+    p.add_argument("--stage-cpu", action="store_true",
+                   help="also a cold cut of the smallest size with the files one after another: CPU "
+                        "seconds per stage (bench/speed_stages.py)")
     p.add_argument("--timeout", type=float, default=7200)
     p.add_argument("--gpu", action="store_true",
                    help="GPU path (roughcut_core.gpu_path): ASR on CUDA with large-v3-turbo unless --asr-model")
@@ -279,6 +294,13 @@ def run(argv=None) -> int:
     try:
         res = run_bench(material, work, multiples, files_per_seed, options, bridge_jobs, args.timeout, log,
                         regen_runs=args.regen_runs)
+        if args.stage_cpu:
+            from .speed_stages import measure_stages
+
+            smallest = _bin_for(material, work, min(multiples), files_per_seed, log)
+            log("CPU per stage: a cold cut with the files one after another ...")
+            res["stage_cpu"] = measure_stages(smallest.media, smallest.script, work / "stages", options,
+                                              1, args.timeout)
         res["growth"] = _derived(res)
         if args.ray:
             from .speed_ray import run_ray_bench

@@ -3,7 +3,9 @@ and its timings are its own: ``python -m roughcut_core.bench.speed_run SPEC.json
 
 SPEC (JSON): ``media`` (paths), ``script``, ``cache_dir``, ``out_dir``, ``mode``
 ("cold": plain decode of the files first, then the cut with an empty cache; "regen": the cut
-again from a filled cache), ``options`` (``picture``, ``asr_model``, ``device``).
+again from a filled cache; "stages": as "cold", but the files analysed one after another, so
+that each stage's process CPU seconds are its own: ``stage_cpu_s``, see :func:`stage_cpu`),
+``options`` (``picture``, ``asr_model``, ``device``).
 
 The cut is what `roughcut cut` does: probe (kept in the analysis cache: ``probecache``),
 ``analyze_assets`` (``analyze_asset`` per file where the pipeline has no batch call),
@@ -89,6 +91,23 @@ def stage_seconds(pipeline, analyses, outside: dict, analyse_s: float) -> tuple[
     return stages, "stage calls timed from outside"
 
 
+def stage_cpu(analyses, result, probe_cpu: float, outputs_cpu: float, total_cpu: float) -> dict:
+    """Process CPU seconds per stage of a cut whose files were analysed one after another:
+    "probe", the file stages summed over the files ("speech", "sound", "picture",
+    "analyses"), the scene steps (``CutResult.cpu_timings``, named "scene: <step>"),
+    "outputs", and "other" (the rest of ``total_cpu``: imports, model loads outside the stages,
+    the scene steps' glue); the values add up to ``total_cpu``."""
+    out: dict = {"probe": probe_cpu}
+    for a in analyses:
+        for stage, sec in (getattr(a, "cpu_timings", None) or {}).items():
+            out[stage] = out.get(stage, 0.0) + float(sec)
+    for stage, sec in (getattr(result, "cpu_timings", None) or {}).items():
+        out[f"scene: {stage}"] = float(sec)
+    out["outputs"] = outputs_cpu
+    out["other"] = max(0.0, total_cpu - sum(out.values()))
+    return {k: round(v, 3) for k, v in out.items()}
+
+
 def _wrap_stages(pipeline, into: dict) -> None:
     """Time the stage objects' calls (fallback when the pipeline records no timings)."""
     try:
@@ -106,7 +125,7 @@ def run_spec(spec: dict) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
     res: dict = {"mode": spec["mode"], "files": len(media),
                  "media_s": sum(media_seconds(p) for p in media)}
-    if spec["mode"] == "cold":
+    if spec["mode"] in ("cold", "stages"):
         cpu0 = _cpu()
         res["decode_s"] = plain_decode_seconds(media)
         res["decode_cpu_s"] = _cpu() - cpu0
@@ -138,12 +157,17 @@ def run_spec(spec: dict) -> dict:
     if spec["mode"] == "cold" and "timings" not in {f.name for f in fields(AssetAnalysis)}:
         _wrap_stages(pipeline, outside)
     # as `roughcut cut`: a regeneration of unchanged files opens no container
+    probe_cpu = _cpu()
     assets, errors = probe_many_cached(media, pipeline.cache)
+    probe_cpu = _cpu() - probe_cpu
     keys.update({a.path: a.content_key for a in assets})
     script = load_script(spec["script"])
     per_file = []
     t_an = time.perf_counter()
-    if hasattr(pipeline, "analyze_assets"):  # what `roughcut cut` runs: files overlapped
+    if spec["mode"] == "stages":  # one file after another: each stage's CPU is its own
+        analyses = list(pipeline.analyze_assets(assets, workers=1))
+        per_file = [[Path(a.asset.path).name, a.asset.duration, sum(a.timings.values())] for a in analyses]
+    elif hasattr(pipeline, "analyze_assets"):  # what `roughcut cut` runs: files overlapped
         analyses = list(pipeline.analyze_assets(assets))
         per_file = [[Path(a.asset.path).name, a.asset.duration, sum((getattr(a, "timings", None) or {}).values())]
                     for a in analyses]
@@ -156,7 +180,9 @@ def run_spec(spec: dict) -> dict:
     analyse_s = time.perf_counter() - t_an
     t_as = time.perf_counter()
     result = pipeline.assemble(script, analyses)
+    out_cpu = _cpu()
     write_outputs(result, otio_path=out_dir / "cut.otio", plan_path=out_dir / "plan.json")
+    out_cpu = _cpu() - out_cpu
     res["assemble_s"] = time.perf_counter() - t_as
     res["analyse_s"] = analyse_s
     res["total_s"] = time.perf_counter() - tick
@@ -164,6 +190,8 @@ def run_spec(spec: dict) -> dict:
     res["per_file"] = per_file
     # in "regen" mode every stage should be a cache read: a stage with seconds here did work again
     res["stages_s"], res["stages_how"] = stage_seconds(pipeline, analyses, outside, analyse_s)
+    if spec["mode"] == "stages":
+        res["stage_cpu_s"] = stage_cpu(analyses, result, probe_cpu, out_cpu, res["total_cpu_s"])
     res["errors"] = [str(e) for e in errors] + [e for a in analyses for e in a.errors]
     res["peak_rss_mb"] = _vm_hwm_mb()
     res["cut"] = cut_fingerprint(result.cut)

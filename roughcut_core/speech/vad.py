@@ -15,6 +15,9 @@ VAD_THRESHOLD = 0.4
 
 def vad_regions(audio16k: np.ndarray, offset: float = 0.0, *, threshold: float = VAD_THRESHOLD,
                 min_silence_ms: int = 500, pad_ms: int = 60, min_speech_ms: int = 200) -> list[tuple[float, float]]:
+    from .asr_model import passive_openmp
+
+    passive_openmp()  # importing faster_whisper loads CTranslate2's OpenMP runtime
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     opts = VadOptions(threshold=threshold, min_silence_duration_ms=min_silence_ms, speech_pad_ms=pad_ms,

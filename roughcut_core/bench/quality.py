@@ -6,7 +6,7 @@
    speeches, an emotional beat, a quick exchange: ``scenegen.idioms``, its idioms scored by
    ``idiomquality``)): each scene is
    generated (cached in the work dir), analysed through the real pipeline (analysis cached),
-   given performance signals (``roughcut_core.perform``) as the default install makes them: with
+   given the picture, face and performance signals ``roughcut cut`` gives (``_with_performance``): with
    the emotion model that ships in the package (``perform.emotion.SHIPPED_MODEL``, loaded by
    path so a user's own trained model cannot change the numbers), cut with the default preset and scored
    with ``cutquality``: take accuracy, editor-pick accuracy, intent match on directed lines,
@@ -76,16 +76,24 @@ def _shipped_model():
 
 
 def _with_performance(pipeline, script, analyses, model):
-    """The aligned readings with performance signals from ``model`` (None: DSP only)."""
-    from ..perform.reading import attach_performance
+    """The aligned readings with the signals ``roughcut cut`` gives them (``pipeline._scene_signals``):
+    the picture's (on/off camera, lip sync: ``add_picture_signals`` over the scene's cast binding),
+    then performance and face signals (``perform.performance_signals``) with ``model`` for the
+    emotion model (None: DSP only) instead of the pipeline's own choice."""
+    from ..perform import performance_signals
+    from ..pipeline import add_picture_signals, bind_scene_cast, scene_characters
 
     usable = [a for a in analyses if a.asset.has_video and a.transcript is not None]
     # Drop what the pipeline's own model choice (a user's trained model) may have added.
     readings = [dataclasses.replace(r, signals={k: v for k, v in r.signals.items()
                                                 if not k.startswith(("emotion", "arousal", "intent_"))})
                 for r in pipeline.align(script, usable)]
-    return attach_performance(readings, {a.asset.path: a.transcript for a in usable}, script=script,
-                              assets={a.asset.path: a.asset for a in usable}, cache=pipeline.cache, model=model)
+    cast = scene_characters(script, readings)
+    readings = add_picture_signals(usable, readings, characters=cast,
+                                   binding=bind_scene_cast(usable, readings, cast))
+    return performance_signals(script, readings, {a.asset.path: a.transcript for a in usable},
+                               {a.asset.path: a.asset for a in usable}, cache=pipeline.cache, model=model,
+                               pictures={a.asset.path: a.picture for a in usable if a.picture is not None})
 
 
 def _blinks(cut, readings) -> object:

@@ -1,6 +1,6 @@
 """Issue 20: dolly/track told from zoom/pan by parallax (``analyses.motion``).
 
-- the layer split on exactly known point displacements: two rigid layers moving the same way at
+- the depth layer on exactly known point displacements: two rigid layers moving the same way at
   different rates are parallax, one layer or layers moving against each other are not;
 - two-layer clips from real frames (``analyses.fixtures.layered_crops``: a Chaplin frame as the
   background plate, a GRID speaker's face cut out as the near layer): the near layer moving
@@ -33,27 +33,27 @@ def _similar(p, shift=(0.0, 0.0), scale=1.0, centre=(48.0, 27.0)):
     return ((p - c) * scale + c + np.float32(shift)).astype(np.float32)
 
 
-def test_layer_split_on_known_displacements():
-    from roughcut_core.analyses.motion import _shows_parallax, chunk_layers
+def test_depth_layer_on_known_displacements():
+    from roughcut_core.analyses.motion import PARALLAX_PX, coherent_gap
 
     bg, near = _points(70, 1), _points(20, 2) * 0.3 + np.float32([55, 25])
-    # a track: both layers move left, the near one 2.5x as far
-    p = chunk_layers(np.vstack([bg, near]), np.vstack([_similar(bg, (-2, 0)), _similar(near, (-5, 0))]), 8)
-    assert p.b is not None and p.a.points == 70 and p.b.points == 20
-    assert p.a.dx == pytest.approx(-2, abs=1e-3) and p.b.dx == pytest.approx(-5, abs=1e-3)
-    assert _shows_parallax(p, "pan") and not _shows_parallax(p, "zoom")
-    # one rigid picture (a pan): no second layer
-    one = chunk_layers(np.vstack([bg, near]), _similar(np.vstack([bg, near]), (-2, 0)), 8)
-    assert one.b is None and not _shows_parallax(one, "pan")
+    src = np.vstack([bg, near])
+    # a track: both layers move left, the near one 2.5x as far: 3 px left over by the pan
+    gap = coherent_gap(src, np.vstack([_similar(bg, (-2, 0)), _similar(near, (-5, 0))]), "pan")
+    assert gap == pytest.approx(3.0, abs=1e-3)
+    # one rigid picture (a pan): no layer
+    assert coherent_gap(src, _similar(src, (-2, 0)), "pan") == 0.0
     # something moving against the pan is not parallax
-    against = chunk_layers(np.vstack([bg, near]), np.vstack([_similar(bg, (-2, 0)), _similar(near, (3, 0))]), 8)
-    assert against.b is not None and not _shows_parallax(against, "pan")
-    # a dolly: both layers grow about the centre, the near one faster
-    dolly = chunk_layers(np.vstack([bg, near]), np.vstack([_similar(bg, scale=1.03), _similar(near, scale=1.25)]), 8)
-    assert dolly.b is not None and _shows_parallax(dolly, "zoom")
-    assert dolly.a.log_scale == pytest.approx(np.log(1.03), abs=1e-3)
+    assert coherent_gap(src, np.vstack([_similar(bg, (-2, 0)), _similar(near, (3, 0))]), "pan") == 0.0
+    # a dolly: both layers grow about the centre, the near one faster; radial, not sideways
+    dolly = np.vstack([_similar(bg, scale=1.03), _similar(near, scale=1.25)])
+    assert coherent_gap(src, dolly, "zoom", (48.0, 27.0)) >= PARALLAX_PX
+    # a rigid zoom about the centre: none
+    assert coherent_gap(src, _similar(src, scale=1.1), "zoom", (48.0, 27.0)) == 0.0
+    # a near layer only 1.1x the background's move is within PARALLAX_RATIO: not counted
+    assert coherent_gap(src, np.vstack([_similar(bg, (-10, 0)), _similar(near, (-11, 0))]), "pan") == 0.0
     # too few points for two layers: nothing is made up
-    assert chunk_layers(bg[:8], _similar(bg[:8], (-2, 0)), 8) is None
+    assert coherent_gap(bg[:8], _similar(bg[:8], (-2, 0)), "pan") is None
 
 
 def _frames():

@@ -11,33 +11,32 @@ Contract:
   the survivors (all are detected afresh when fewer than 20 survive). At a chunk's end the
   pair's motion carries a :class:`Chunk`: the points' positions at the chunk's start and end,
   and (``longer``) at up to ``HORIZON`` chunk boundaries back for the points followed since.
-  ``chunk_layers`` splits such a displacement into rigid layers (:class:`Parallax`: the
-  similarity that explains most points, then one fitted to the rest, each within LAYER_PX or
-  LAYER_REL of the typical displacement), so motion differences too small to see in one pair
-  (slow dollies: in one chunk) add up; ``classify_motion`` does this only for shots whose move
-  is a pan or zoom, and only for chunk parts that begin inside the shot.
+  ``coherent_gap`` reads such a displacement field: the similarity that most points follow
+  (a turning or zooming camera moves the whole picture by one), and the depth layer that leaves
+  it (a travelling camera moves each point by its inverse depth); over a chunk or its longer
+  horizon, motion differences too small to see in one pair (slow dollies) add up;
+  ``classify_motion`` does this only for shots whose move is a pan or zoom, and only for chunk
+  parts that begin inside the shot.
 - ``classify_motion(times, motions)`` -> :class:`CameraMotion` for one shot: rates per second
   from the per-pair transforms; ``handheld`` when the high-frequency jitter (the residual after a
   0.5 s moving average of the path) dominates; otherwise the dominant smooth component picks
   pan/tilt/zoom; two strong components are ``complex``; slow everything is ``static``.
   A physical camera move has parallax (near things move more than far ones) where a pan or zoom
-  moves the picture as one: a pan whose chunks mostly show two layers moving the same way at
-  rates at least ``PARALLAX_RATIO`` apart is a track (``track_left``/``track_right``, named like
-  the pan: the camera travels right when the content moves left); a zoom whose chunks mostly
-  show two layers scaling the same way at such different rates is a dolly (``dolly_in`` /
-  ``dolly_out``); a chunk shows it over its own pairs or over its longer horizon. The faster
-  (near) layer must be compact, its points' spread at most ``NEAR_SPREAD`` x that of all the
-  chunk's points: a near object is one thing in part of the frame, while points that lag or
-  slip in tracking (low-texture archival film, long horizons) form a "layer" spread all over
-  it (rigid 2 s zooms and slow pans read as dollies and tracks without this). A zoom is also a
-  dolly when the evidence pooled over the shot says so: at least ``POOL_SHARE`` of its chunks
-  (own pairs) have such layers, their gaps adding up to PARALLAX_PX. Tilts are not
-  split (no pedestal/crane kind). Limits: parallax is only seen once the layers' displacements
-  differ by PARALLAX_PX (half a pixel) at the 96 px analysis width over a chunk or its horizon (up to
-  HORIZON x REFRESH = 32 pairs), so a slow dolly needs a long enough shot (bench, near layer
-  scaling 2x the background: 1 s clips are dollies at 0.12-0.3 log-zoom/s, zooms at 0.06;
-  2 s clips are dollies from 0.06 on most sources; tracks are seen from 0.06 frame widths/s);
-  an object moving the same way as a pan, faster, reads as parallax.
+  moves the picture as one: a pan whose chunks mostly show a depth layer (``coherent_gap``:
+  points whose residual from the dominant similarity is a 3-sigma outlier against the tracking
+  noise, agrees with their neighbours' (a surface, not a lagging point or aliasing on fine
+  texture), goes the same way as the picture and is at least PARALLAX_RATIO - 1 of its motion)
+  is a track (``track_left``/``track_right``, named like the pan: the camera travels right when
+  the content moves left); a zoom whose chunks mostly show one, radially, is a dolly
+  (``dolly_in`` / ``dolly_out``); a chunk shows it over its own pairs or over its longer
+  horizon. A zoom is also a dolly when the evidence pooled over the shot says so: at least
+  ``POOL_SHARE`` of its chunks (own pairs) have such a layer, their gaps adding up to
+  PARALLAX_PX. Tilts are not split (no pedestal/crane kind). Limits: parallax is only seen
+  once the layer's residual reaches PARALLAX_PX (half a pixel) at the 96 px analysis width over
+  a chunk or its horizon (up to HORIZON x REFRESH = 32 pairs), so a slow dolly needs a long
+  enough shot; a background without texture to track (a flat wall, black) shows no parallax,
+  so a dolly or track over it reads as a zoom or pan; an object moving the same way as a pan,
+  faster, reads as parallax.
   ``magnitude`` is in frame widths per second for pan/tilt/track, log-zoom per second for
   zoom/dolly (the dominant layer's), RMS jitter (frame widths) for handheld, and the total rate
   for static/complex. ``detail_json`` adds ``parallax``: the share of the shot's chunks that
@@ -58,14 +57,12 @@ STATIC_RATE = 0.02
 ZOOM_STATIC = 0.03
 JITTER_HANDHELD = 0.004
 COMPLEX_RATIO = 0.6
-# Parallax (chosen on the bench's two-layer clips, bench/analyses.py, and the seen clip variant 1,
-# bench/analyses_variants.py; variant 2 is held out): layers are split with a
-# LAYER_PX RANSAC threshold (pixels over a chunk); a second layer needs LAYER_MIN points and
-# LAYER_SHARE of the tracked ones, its rate PARALLAX_RATIO x the other's (same direction), and a
-# difference of PARALLAX_PX pixels over the chunk (x shift for a pan; log-scale difference x
-# the smaller layer's spread for a zoom); a shot needs PARALLAX_SHARE of its chunks to show it.
-# The fit's tolerance grows to LAYER_REL of the median displacement (tracking error grows with
-# the distance followed: a rigid fast zoom followed over 24 pairs split into false layers).
+# Parallax: the dominant similarity is fitted with a LAYER_PX RANSAC threshold (pixels over a
+# chunk), growing to LAYER_REL of the median displacement (tracking error grows with the distance
+# followed); a depth layer needs LAYER_MIN points and LAYER_SHARE of the tracked ones, a depth
+# PARALLAX_RATIO apart and a median residual of PARALLAX_PX; a shot needs PARALLAX_SHARE of its
+# chunks to show it. (20e set these on the bench's two-layer clips and variant 1, with a two-layer
+# split; 20g replaced the split by coherent_gap, checked on variants 1-2 and the bench's clips.)
 LAYER_PX = 0.8
 LAYER_REL = 0.15
 LAYER_MIN = 8
@@ -73,45 +70,30 @@ LAYER_SHARE = 0.08
 PARALLAX_RATIO = 1.3
 PARALLAX_PX = 0.5
 PARALLAX_SHARE = 0.5
-NEAR_SPREAD = 0.8
 POOL_SHARE = 0.6
+# The depth-layer test (coherent_gap): a point's residual from the dominant similarity must be
+# SIG x the tracking noise (a 3-sigma outlier), point along the move, and be shared by half its
+# NEIGH nearest points (a layer is a surface), within 2 x the noise or AGREE of itself.
+SIG = 3.0
+NEIGH = 4
+AGREE = 0.5
 PARALLAX_KINDS = {"pan_left": "track_left", "pan_right": "track_right", "zoom_in": "dolly_in",
                   "zoom_out": "dolly_out"}
 MOTION_KINDS = ("static", "pan_left", "pan_right", "tilt_up", "tilt_down", "zoom_in", "zoom_out", "handheld",
                 "complex", "dolly_in", "dolly_out", "track_left", "track_right")
 
 
-@dataclass(frozen=True)
-class Layer:
-    """One rigid layer's motion over a chunk: median displacement of its points (pixels),
-    log scale of its similarity fit, its point count and their RMS spread about their centre."""
-    dx: float
-    dy: float
-    log_scale: float
-    points: int
-    spread: float
-
-
-@dataclass(frozen=True)
-class Parallax:
-    """The layers of one chunk of ``pairs`` frame pairs: ``a`` explains the most points, ``b``
-    (None: one similarity explains all) the rest; ``spread``: the RMS spread of all the chunk's
-    points about their centre (pixels)."""
-    pairs: int
-    a: Layer
-    b: Optional[Layer]
-    spread: float = 0.0
-
-
 @dataclass(frozen=True, eq=False)
 class Chunk:
     """The points followed through one chunk of ``pairs`` frame pairs: ``src`` where they were
     at its start, ``dst`` at its end (N x 2 pixels). ``longer``: the same end seen from an
-    earlier chunk boundary (the points followed since then; None: no earlier one kept)."""
+    earlier chunk boundary (the points followed since then; None: no earlier one kept).
+    ``centre``: the frame's centre, which a zoom or dolly's radial direction is taken from."""
     src: np.ndarray
     dst: np.ndarray
     pairs: int
     longer: Optional["Chunk"] = None
+    centre: Optional[tuple] = None  # the frame's centre (pixels); None: the points' bounding box's
 
 
 @dataclass(frozen=True)
@@ -172,40 +154,6 @@ def _similarity(src: np.ndarray, dst: np.ndarray, thr: float):
                                        maxIters=RANSAC_ITERS, confidence=0.98)
 
 
-def _layer(m: np.ndarray, src: np.ndarray, dst: np.ndarray) -> Layer:
-    d = dst - src
-    c = src - src.mean(axis=0)
-    return Layer(float(np.median(d[:, 0])), float(np.median(d[:, 1])),
-                 float(np.log(max(1e-6, float(np.hypot(m[0, 0], m[1, 0]))))), len(src),
-                 float(np.sqrt(np.mean(np.sum(c * c, axis=1)))))
-
-
-def chunk_layers(src: np.ndarray, dst: np.ndarray, pairs: int) -> Optional[Parallax]:
-    """Split the displacements ``src`` -> ``dst`` (N x 2 pixels) of one chunk into at most two
-    rigid layers (module contract); None when too few points."""
-    n = len(src)
-    if n < 2 * LAYER_MIN:
-        return None
-    # tracking error grows with the distance a point is followed: the fit tolerates LAYER_REL of
-    # the typical displacement (a long or fast chunk), never less than LAYER_PX
-    thr = max(LAYER_PX, LAYER_REL * float(np.median(np.hypot(*(dst - src).T))))
-    m1, in1 = _similarity(src, dst, thr)
-    if m1 is None or in1 is None or int(in1.sum()) < LAYER_MIN:
-        return None
-    in1 = in1.reshape(-1) == 1
-    a = _layer(m1, src[in1], dst[in1])
-    need = max(LAYER_MIN, int(np.ceil(LAYER_SHARE * n)))
-    b = None
-    rest = ~in1
-    if rest.sum() >= need:
-        m2, in2 = _similarity(src[rest], dst[rest], thr)
-        if m2 is not None and in2 is not None and int(in2.sum()) >= need:
-            in2 = in2.reshape(-1) == 1
-            b = _layer(m2, src[rest][in2], dst[rest][in2])
-    c = src - src.mean(axis=0)
-    return Parallax(pairs, a, b, float(np.sqrt(np.mean(np.sum(c * c, axis=1)))))
-
-
 def _disc(r: int) -> np.ndarray:
     """A filled disc of radius ``r`` (a (2r+1)-square uint8 structuring element)."""
     import cv2
@@ -231,6 +179,7 @@ class MotionTracker:
         self._n = 0          # pairs tracked
         self._chunk = 0      # pairs in the current chunk
         self._top_up = True  # a chunk ended: detect fresh corners before the next pair
+        self._centre = None  # (x, y) pixels of the frames' centre
 
     def _detect(self, prev_grey: np.ndarray) -> None:
         """Fresh corners away from the points kept (``minDistance`` from each), up to max_corners."""
@@ -270,9 +219,10 @@ class MotionTracker:
         for back in range(min(HORIZON, len(spans)), 1, -1):
             alive = ~np.isnan(marks[:, -back, 0])
             if alive.sum() >= LONG_MIN:
-                longer = Chunk(np.ascontiguousarray(marks[alive, -back]), dst[alive], sum(spans[-back:]))
+                longer = Chunk(np.ascontiguousarray(marks[alive, -back]), dst[alive], sum(spans[-back:]),
+                               centre=self._centre)
                 break
-        chunk = Chunk(np.ascontiguousarray(marks[:, -1]), dst, self._chunk, longer)
+        chunk = Chunk(np.ascontiguousarray(marks[:, -1]), dst, self._chunk, longer, self._centre)
         # the boundaries shift: this frame becomes the newest, the oldest is forgotten
         self._marks = np.concatenate([marks[:, 1:], dst[:, None, :].astype(np.float32)], axis=1)
         self._spans = spans[-(HORIZON - 1):]
@@ -284,6 +234,7 @@ class MotionTracker:
 
         self._n += 1
         h, w = grey.shape[:2]
+        self._centre = (w / 2.0, h / 2.0)
         if self._pts is None or self._top_up or len(self._pts) < self.min_points:
             if self._pts is not None and len(self._pts) < self.min_points:
                 self._pts = self._marks = None  # too few to go on with: start afresh
@@ -341,62 +292,86 @@ def _smooth(x: np.ndarray, n: int) -> np.ndarray:
     return np.convolve(xp, np.ones(n) / n, mode="valid")
 
 
-def _layer_gap(p: Parallax, axis: str) -> Optional[float]:
-    """Pixels by which one chunk's two layers differ along ``axis`` ("pan": x shift, "zoom": the
-    log-scale difference across the smaller layer's extent), when they move the same way at
-    rates PARALLAX_RATIO apart and the faster (near) layer is compact: its points' spread at
-    most NEAR_SPREAD x that of all points; None otherwise."""
-    if p.b is None:
+def coherent_gap(src: np.ndarray, dst: np.ndarray, axis: str, centre=None) -> Optional[float]:
+    """Parallax along ``axis`` ("pan": x; "zoom": radial from ``centre``) in one chunk's
+    displacements ``src`` -> ``dst`` (N x 2 pixels): the median residual (pixels) of the points
+    that form a depth layer the dominant rigid motion does not explain; 0.0 when none does,
+    None when too few points or no dominant fit. A camera that turns or zooms moves the whole
+    picture by one similarity; a camera that travels moves each point by its inverse depth, so
+    near things leave that fit, along the move (the epipolar direction: sideways for a track,
+    radial for a dolly). A point counts when (a) its residual along the move is at least SIG x
+    the tracking noise (sigma of the fit's own inliers' residuals), (b) its residual across the
+    move is at most half that (or within SIG x the noise): a point slipping along a stripe
+    or a repeated pattern goes any way, (c) at least half of its NEIGH nearest points share its
+    residual, or their median residual matches it (within 2 x the noise or AGREE of it: a layer
+    is a surface, and a point at its edge has half its neighbours in it; a point that lags or
+    slips in tracking, or aliasing on fine texture, is alone), (d) it moves the same way as
+    the picture (an object moving against a pan is not depth), and (e) its residual is at least
+    PARALLAX_RATIO - 1 of the motion the fit gives it (a depth 1.3x nearer or farther). The
+    layer needs LAYER_MIN points and LAYER_SHARE of them."""
+    n = len(src)
+    if n < 2 * LAYER_MIN:
         return None
+    d = dst - src
+    thr = max(LAYER_PX, LAYER_REL * float(np.median(np.hypot(*d.T))))
+    m, inl = _similarity(src, dst, thr)
+    if m is None or inl is None or int(inl.sum()) < LAYER_MIN:
+        return None
+    inl = inl.reshape(-1) == 1
+    fit = src @ m[:, :2].T + m[:, 2]
+    res = dst - fit
+    noise = max(0.05, float(np.median(np.hypot(*res[inl].T))) / 1.1774)  # Rayleigh median -> sigma
     if axis == "pan":
-        u, v = p.a.dx, p.b.dx
-        gap = abs(u - v)
+        u = np.tile(np.float64([1.0, 0.0]), (n, 1))
     else:
-        u, v = p.a.log_scale, p.b.log_scale
-        gap = abs(u - v) * min(p.a.spread, p.b.spread)
-    lo, hi = sorted((abs(u), abs(v)))
-    if u * v <= 0 or hi < PARALLAX_RATIO * lo:
-        return None
-    # the near (faster) layer is one thing in part of the frame; a "layer" whose points are
-    # spread over the whole frame is tracking drift (points lagging or slipping), not depth
-    near = p.a if abs(u) > abs(v) else p.b
-    if p.spread > 0 and near.spread > NEAR_SPREAD * p.spread:
-        return None
-    return float(gap)
-
-
-def _shows_parallax(p: Parallax, axis: str) -> bool:
-    """Whether one chunk shows parallax along ``axis``: a ``_layer_gap`` of PARALLAX_PX or more."""
-    gap = _layer_gap(p, axis)
-    return gap is not None and gap >= PARALLAX_PX
+        c = np.asarray(centre if centre is not None else (src.min(axis=0) + src.max(axis=0)) / 2, float)
+        r = src - c
+        dist = np.hypot(*r.T)
+        u = r / np.maximum(dist, 1e-6)[:, None]
+        u[dist < 3.0] = 0.0  # too near the centre for a radial direction
+    along = np.sum(res * u, axis=1)
+    across = np.abs(res[:, 0] * u[:, 1] - res[:, 1] * u[:, 0])
+    moved = np.sum((fit - src) * u, axis=1)  # the fit's motion at each point, along the move
+    dd = np.sum((src[:, None, :] - src[None, :, :]) ** 2, axis=2)
+    np.fill_diagonal(dd, np.inf)
+    nn = np.argsort(dd, axis=1)[:, :NEIGH]
+    tol = np.maximum(SIG * noise / 1.5, AGREE * np.hypot(*res.T))
+    with_me = np.hypot(*(res[nn] - res[:, None, :]).transpose(2, 0, 1)) <= tol[:, None]
+    layer = ((np.abs(along) >= SIG * noise)
+             & (across <= np.maximum(SIG * noise, 0.5 * np.abs(along)))
+             & ((with_me.sum(axis=1) >= NEIGH / 2)
+                | (np.hypot(*(res - np.median(res[nn], axis=1)).T) <= tol))
+             & (np.sum(d * u, axis=1) * float(np.median(moved)) > 0)
+             & (np.abs(along) >= (PARALLAX_RATIO - 1.0) * np.abs(moved)))
+    if layer.sum() < max(LAYER_MIN, int(np.ceil(LAYER_SHARE * n))):
+        return 0.0
+    return float(np.median(np.abs(along[layer])))
 
 
 def _chunk_parallax(c: Chunk, axis: str, reach: int) -> Optional[bool]:
-    """Whether a chunk shows parallax along ``axis``, over its own pairs or over its longer
-    horizon (a slow difference adds up); only a part within the ``reach`` pairs of the shot up
-    to the chunk's end counts (one that began before the shot's cut spans two pictures);
-    None when no part has enough points to split."""
+    """Whether a chunk shows parallax along ``axis`` (a ``coherent_gap`` of PARALLAX_PX), over
+    its own pairs or over its longer horizon (a slow difference adds up); only a part within the
+    ``reach`` pairs of the shot up to the chunk's end counts (one that began before the shot's
+    cut spans two pictures); None when no part has enough points."""
     seen = None
     for part in (c, c.longer):
         if part is None or part.pairs > reach:
             continue
-        p = chunk_layers(part.src, part.dst, part.pairs)
-        if p is not None:
-            if _shows_parallax(p, axis):
+        gap = coherent_gap(part.src, part.dst, axis, part.centre)
+        if gap is not None:
+            if gap >= PARALLAX_PX:
                 return True
             seen = False
     return seen
 
 
 def _pooled_zoom_parallax(chunks) -> bool:
-    """A slow dolly pooled over the shot: the chunks (own pairs, inside the shot) with a layer
-    gap are at least POOL_SHARE of those measured, and their gaps add up to PARALLAX_PX (each
+    """A slow dolly pooled over the shot: the chunks (own pairs, inside the shot) with a depth
+    layer are at least POOL_SHARE of those measured, and their gaps add up to PARALLAX_PX (each
     alone may be below it)."""
-    gaps = []
-    for c, reach in chunks:
-        if c.pairs <= reach and (p := chunk_layers(c.src, c.dst, c.pairs)) is not None:
-            gaps.append(_layer_gap(p, "zoom"))
-    seen = [g for g in gaps if g is not None]
+    gaps = [coherent_gap(c.src, c.dst, "zoom", c.centre) for c, reach in chunks if c.pairs <= reach]
+    gaps = [g for g in gaps if g is not None]
+    seen = [g for g in gaps if g > 0]
     return len(gaps) >= 2 and len(seen) >= POOL_SHARE * len(gaps) and sum(seen) >= PARALLAX_PX
 
 

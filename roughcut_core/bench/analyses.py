@@ -479,6 +479,9 @@ def run(argv) -> int:
         print(markdown_table(head, lay))
         print(f"\n### Camera motion, clip variant {out['variant']['variant']}: single layer\n")
         print(markdown_table(["class", "right", "confusion"], single))
+        if out["variant"].get("flat_plates"):
+            print("\nflat plates (nothing to track; kept out of the tables above): "
+                  + ", ".join(f"{k} {v}" for k, v in sorted(out["variant"]["flat_plates"].items())))
     if "speed" in out:
         print("\n### Speed ((decode + analysers) / decode; interleaved pairs, min / median; target <= 1.5)\n")
         print(markdown_table(["file", "s", "frames", "pairs", "decode s (median)", "decode + analysers s (median)",

@@ -18,7 +18,9 @@ tuned on the bench's clips generalises.
   at the end of a change, never to tune.
 
 ``bench_variant(n, shared)`` -> {"layered": {kind: {duration label: {kind: count}}}, "single": {kind:
-Counter}, "spec": the variant's parameters}; ``variant_rows`` turns it into table rows.
+Counter}, "spec": the variant's parameters, "flat_plates": right/n per table and kind on plates
+with nothing to track (``plate_is_flat``; kept out of the other tables: no method can see a move
+or parallax there)}; ``variant_rows`` turns it into table rows.
 """
 from __future__ import annotations
 
@@ -82,9 +84,23 @@ def frame_at(path, t0: float):
     return rgb
 
 
+FLAT_STD = 10.0  # grey levels: a plate's centre (the crop's view) flatter than this has nothing to track
+
+
+def plate_is_flat(rgb) -> bool:
+    """Whether a plate's centre half (where the clips' crops look) is flat: a black or plain
+    title card (pyscenedetect at 12 s, autoeditor at 5/20/35 s are uniform there). No motion,
+    and no parallax, can be measured over it: a clip's class there is the near layer's alone."""
+    import numpy as np
+
+    h, w = rgb.shape[:2]
+    return float(np.asarray(rgb[h // 4:3 * h // 4, w // 4:3 * w // 4], np.float32).mean(axis=2).std()) < FLAT_STD
+
+
 def variant_clips(n: int, shared):
     """Yield (table, kind, frames label, speed, grey frames) for every clip of variant ``n`` whose
-    files exist under ``shared``; table is "layered" or "single"."""
+    files exist under ``shared``; table is "layered" or "single", prefixed "flat " when the
+    plate is flat (``plate_is_flat``)."""
     from ..analyses.analyze import MOTION_WIDTH
     from ..analyses.fixtures import LAYERED_KINDS, MOTION_KINDS, layered_crops, moving_crops
 
@@ -94,17 +110,18 @@ def variant_clips(n: int, shared):
         if not (shared / rel).exists() or not (shared / frel).exists():
             continue
         bg, fg = frame_at(shared / rel, t0), frame_at(shared / frel, ft)
+        flat = "flat " if plate_is_flat(bg) else ""
         factor = v.factors[i % len(v.factors)]
         for kind in LAYERED_KINDS:
             for sp in v.speeds:
                 for frames in v.frames:
-                    yield "layered", kind, f"{frames / 25:g} s", sp, layered_crops(
+                    yield flat + "layered", kind, f"{frames / 25:g} s", sp, layered_crops(
                         bg, fg, box, kind, n=frames, out_w=MOTION_WIDTH, speed=sp, factor=factor, seed=seed,
                         noise=3.0, place=v.place, size=v.size)
                     seed += 1
         for kind in MOTION_KINDS:
             for sp in v.single_speeds:
-                yield "single", kind, "1 s", sp, moving_crops(bg, kind, n=25, out_w=MOTION_WIDTH, speed=sp, seed=seed,
+                yield flat + "single", kind, "1 s", sp, moving_crops(bg, kind, n=25, out_w=MOTION_WIDTH, speed=sp, seed=seed,
                                                               noise=3.0)
                 seed += 1
 
@@ -118,9 +135,12 @@ def bench_variant(n: int, shared) -> dict:
     layered: dict = collections.defaultdict(lambda: collections.defaultdict(collections.Counter))
     per_speed: dict = collections.defaultdict(collections.Counter)
     single: dict = collections.defaultdict(collections.Counter)
+    flat: dict = collections.defaultdict(collections.Counter)  # (table, kind) on flat plates: right/wrong
     for table, kind, label, sp, g in variant_clips(n, shared):
         got = classify_motion([i / 25.0 for i in range(len(g))], series_motion(g)).kind
-        if table == "layered":
+        if table.startswith("flat "):
+            flat[f"{table[5:]} {kind}"][got == kind] += 1
+        elif table == "layered":
             layered[kind][label][got] += 1
             per_speed[(kind, sp)][got == kind] += 1
         else:
@@ -128,7 +148,8 @@ def bench_variant(n: int, shared) -> dict:
     return {"variant": n, "spec": repr(VARIANTS[n]),
             "layered": {k: {lab: dict(c) for lab, c in v.items()} for k, v in layered.items()},
             "layered_per_speed": {f"{k} {sp}": f"{c[True]}/{sum(c.values())}" for (k, sp), c in per_speed.items()},
-            "single": {k: dict(c) for k, c in single.items()}}
+            "single": {k: dict(c) for k, c in single.items()},
+            "flat_plates": {k: f"{c[True]}/{sum(c.values())}" for k, c in flat.items()}}
 
 
 def variant_rows(res: dict) -> tuple[list, list, list]:

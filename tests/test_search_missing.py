@@ -3,6 +3,7 @@ espeak-ng speech with known word times (the bank and take builder of test_defect
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from roughcut_core.model import Transcript
 from test_defects import LINE, NEXT, _reading, _script, _take, bank  # noqa: F401  (bank: fixture)
@@ -138,3 +139,74 @@ def test_a_take_is_searched_only_for_its_own_scenes_lines(bank):
     out = apply_evidence(script, readings, transcripts, sound)
     found = {(r.path, r.line_id) for r in out if r.signals.get("defect_evidence") == "search"}
     assert ("s1a", "2-1") not in found and ("s1b", "2-1") not in found, found
+
+
+def _cut_next_take(bank, rng, path, stop, after):
+    """A take: LINE (heard), then NEXT unheard: "then we walked", ``stop`` s of room tone,
+    ``after`` (words), the file cut in the middle of the last one, still sounding."""
+    from roughcut_core.model import Word
+
+    sr = 16000
+    room = lambda s: (rng.standard_normal(int(s * sr)) * 10 ** (-62 / 20)).astype(np.float32)  # noqa: E731
+    parts, t, words = [room(0.5)], 0.5, []
+    for w in LINE.split():
+        parts += [0.3 * bank[w], room(0.05)]
+        words.append(Word(w, t, t + bank[w].size / sr, 0.95))
+        t += bank[w].size / sr + 0.05
+    parts.append(room(0.6))
+    t += 0.6
+    said = [0.3 * bank[w] for w in ("then", "we", "walked")]
+    for clip in said:
+        parts += [clip, room(0.05)]
+    parts.append(room(stop))
+    for k, w in enumerate(after):
+        clip = 0.3 * bank[w]
+        parts += [clip[:clip.size // 2]] if k == len(after) - 1 else [clip, room(0.05)]
+    audio = np.concatenate(parts)
+    tr = Transcript(path, "en", tuple(words), duration=audio.size / sr)
+    return audio, tr, [_reading(tr, len(words), "1-1")], t
+
+
+def _found_next(bank, stop, after):
+    from roughcut_core.align.evidence import apply_evidence
+
+    rng = np.random.default_rng(11)
+    takes = {}
+    for name in ("a", "b"):
+        audio, tr, n = _take(bank, LINE.split(), path=name, rng=rng)
+        takes[name] = (audio, tr, [_reading(tr, n, "1-1"), _reading(tr, n, "1-2")])
+    audio, tr, rs, next_start = _cut_next_take(bank, rng, "cut", stop, after)
+    takes["cut"] = (audio, tr, rs)
+    out = apply_evidence(_script(), [r for _, _, rs in takes.values() for r in rs], {k: v[1] for k, v in takes.items()},
+                         {k: v[0] for k, v in takes.items()})
+    found = [r for r in out if r.path == "cut" and r.line_id == "1-2"]
+    assert len(found) == 1, out
+    return found[0], next_start, audio.size / 16000
+
+
+def test_a_found_line_that_goes_on_after_a_short_stop_into_the_cut_is_truncated(bank):
+    """A line the recogniser did not hear, said with a short stop inside and cut by the file's
+    end while still sounding: the found reading is ``truncated`` (evidence's rule for heard
+    readings; generated scenes 90, 146: "Fine. I am le-", found, judged clean, and a clean
+    reference for the other takes; here it was judged ``missing_words``)."""
+    r, start, duration = _found_next(bank, 0.18, ("home", "in", "the"))
+    assert "truncated" in r.defects, (r.defects, r.start, r.end, duration)
+    assert abs(r.start - start) < 0.3 and r.end == pytest.approx(duration, abs=0.1)
+
+
+@pytest.mark.parametrize("stop,cut", [(0.18, True), (0.6, False)])
+def test_sound_after_a_match_is_the_rest_of_its_line_only_after_a_short_stop(stop, cut):
+    """``search._rest_cut_off``: after a match ending at 1.0 s, sound comes back after ``stop`` s
+    and runs into the file's end; a stop inside a line (under ``restart.PAUSE_S``) keeps it the
+    line's, a pause between deliveries does not."""
+    from roughcut_core.align.search import _rest_cut_off
+    from roughcut_core.audio.reading_sound import FileLevels
+
+    rng = np.random.default_rng(2)
+    sr = 16000
+    room = lambda s: rng.standard_normal(int(s * sr)) * 10 ** (-62 / 20)  # noqa: E731
+    voice = lambda s: rng.standard_normal(int(s * sr)) * 0.05  # noqa: E731
+    audio = np.concatenate([room(0.3), voice(0.7), room(stop), voice(0.3)]).astype(np.float32)
+    assert _rest_cut_off(FileLevels.of(audio, sr), 1.0, rest=0.8) is cut
+    # the rest of the line cannot be longer than what the match lacks against its reference
+    assert not _rest_cut_off(FileLevels.of(audio, sr), 1.0, rest=0.05)

@@ -527,10 +527,11 @@ def _flagged(o: LineReading) -> bool:
     return any(d in CHECKED or d == "noise" for d in o.defects)
 
 
-def cut_in_sound(levels: Optional[FileLevels], end: float, near: float = 0.3, tail: float = 0.1) -> bool:
+def cut_in_sound(levels: Optional[FileLevels], end: float, near: float = 0.3, tail: float = 0.1,
+                 stop: float = 0.15) -> bool:
     """The file ends within ``near`` s after ``end`` with sound still on in its last ``tail`` s
-    (a frame ``restart.QUIET_DB`` over the floor) and no stop between: the take was cut
-    mid-delivery."""
+    (a frame ``restart.QUIET_DB`` over the floor) and no stop of ``stop`` s or more between:
+    the take was cut mid-delivery."""
     from .restart import QUIET_DB
 
     if levels is None or levels.duration - end > near:
@@ -546,7 +547,7 @@ def cut_in_sound(levels: Optional[FileLevels], end: float, near: float = 0.3, ta
     for x in on[a:]:
         run = 0 if x else run + 1
         quiet_run = max(quiet_run, run)
-    return quiet_run * f < 0.15
+    return quiet_run * f < stop
 
 
 def _spikes(res: Optional[tuple[float, float, str]], options: "EvidenceOptions") -> bool:

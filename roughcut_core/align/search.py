@@ -12,7 +12,9 @@ start is first re-placed by matching its own reference over [gap start, its end]
 recogniser stretches words over noise), so the gap is the real one. A match is kept when at
 least ``search_min_cover`` of the reference's length sounds (frames ``search_active_db`` over the
 file's floor) inside it; it is flagged ``noise`` when the sound there is noise over words,
-``truncated`` when the file ends within 0.3 s of it and it is shorter than 0.8 × the reference,
+``truncated`` when the file ends within 0.3 s of it and it is shorter than 0.8 × the reference
+(or is that short and the sound comes back after a stop inside the line and runs into the
+file's end: the match is then extended to the file's end, ``_rest_cut_off``),
 and otherwise judged against the reference's cost against another take (``search_max_cost`` ×
 it, or ``search_abs_cost``, to be this line at all: a voice heard off camera, low-passed and
 with room, matches less closely); when most other takes differ from it at some word it gets the
@@ -47,6 +49,7 @@ from ..audio.reading_sound import FRAME_S as LEVEL_FRAME_S
 from ..audio.reading_sound import FileLevels, measure
 from ..model import WORD_DEFECTS, LineReading, Script, Transcript
 from . import acoustic as ac
+from .evidence import cut_in_sound
 
 SR = 16000
 SQUEEZE_PENALTY = 0.5   # per query frame that does not advance in the target (see acoustic.dtw)
@@ -184,6 +187,18 @@ def _cut_there(levels: FileLevels, end: float, duration: float, min_db: float) -
     return _active_share(levels, end + 0.1, duration, min_db) < CUT_TAIL
 
 
+def _rest_cut_off(levels: FileLevels, end: float, rest: float) -> bool:
+    """A match ending at ``end`` that is shorter than its reference by ``rest`` s is the start of
+    a delivery the file cut: the sound comes back after a stop shorter than ``restart.PAUSE_S``
+    (a pause inside the line, not between deliveries) and is still on when the file stops,
+    within ``rest`` + that stop of ``end`` (``evidence.cut_in_sound``). The match found the
+    line's opening ("Fine.") and the reference goes on where the file has only the first words
+    after it (generated scenes 90, 146: both such takes were judged clean)."""
+    from .restart import PAUSE_S
+
+    return cut_in_sound(levels, end, near=rest + PAUSE_S, stop=PAUSE_S)
+
+
 def _words_in(tr: Optional[Transcript], s: float, e: float) -> tuple[int, int]:
     """[first, last) transcript words whose middle lies in [s, e); empty at the first word
     after ``s`` when there is none."""
@@ -319,11 +334,17 @@ def find_missing(script: Script, readings: Sequence[LineReading], transcripts: M
             sounding = _active_share(levels[path], s, e, options.search_active_db)
             if sounding < options.search_min_cover * min(ref_len, e - s if at_end else ref_len):
                 continue
+            short = (e - s) < 0.8 * ref_len
+            if short and _rest_cut_off(levels[path], e, ref_len - (e - s)):
+                e = duration   # the words after the short stop are the rest of this line, cut by the file
             snd = measure(levels[path], s, e)
             defects: list[str] = []
             if snd is not None and snd.noisy:
                 defects.append("noise")
-            if duration - e < 0.3 and (e - s) < 0.8 * ref_len:
+            if (duration - e < 0.3 and short) or cut_in_sound(levels[path], e):
+                # cut short, or the file stops while the voice still sounds (evidence's rule for
+                # the heard readings: a reference bounded without the line's last words makes a
+                # cut delivery look whole)
                 defects.append("truncated")
             tr = transcripts.get(path)
             span = _words_in(tr, s, e)

@@ -28,7 +28,7 @@ import numpy as np
 from ..cache import AnalysisCache
 from ..errors import MediaError
 
-PICTURE_VERSION = "11"  # 11: dolly/track by coherent_gap (a depth layer along the move, against the tracking noise); 10: rotated files' thumbnails 96 wide as displayed (were fitted to the stored width); 9: parallax needs a compact near layer, 0.5 px, pooled slow dollies; 8: LK window 9 px; 7: points carried across chunks, parallax over up to 4 chunks (slow dollies); 6: parallax threshold 0.8 px; 5: dolly/track kinds (parallax); 4: long dissolves placed mid-span; 3: cross-dissolves; flow on the shared decode's 96-px frames; motion track
+PICTURE_VERSION = "12"  # 12: a pair's motion needs a majority of the tracked points (motion.CONSENSUS); 11: dolly/track by coherent_gap (a depth layer along the move, against the tracking noise); 10: rotated files' thumbnails 96 wide as displayed (were fitted to the stored width); 9: parallax needs a compact near layer, 0.5 px, pooled slow dollies; 8: LK window 9 px; 7: points carried across chunks, parallax over up to 4 chunks (slow dollies); 6: parallax threshold 0.8 px; 5: dolly/track kinds (parallax); 4: long dissolves placed mid-span; 3: cross-dissolves; flow on the shared decode's 96-px frames; motion track
 SOUND_VERSION = "5"  # 5: with no pause near a music-under span, the nearest pauses decide; 4: music under dialogue heard between lines too; 3: laughter; 2: 4 s VAD blocks, peaks
 MOTION_WIDTH = 96  # = picture.decode.SMALL_WIDTH: the picture stage's decode feeds these frames as is
 BATCH = 32  # thumbnails a PictureConsumer holds before analysing them (16-128 measured alike)

@@ -5,7 +5,8 @@ Contract:
   with pyramidal Lucas-Kanade, then a similarity transform (RANSAC, ``estimateAffinePartial2D``)
   from ``prev`` to ``grey``. ``dx``/``dy`` are the image content's shift in frame widths (x) and
   frame widths (y, so both axes share a unit), ``log_scale`` the log zoom factor, ``rot`` radians.
-  None when too few corners track (flat picture): no motion is made up.
+  None when too few corners track, or when the similarity explains less than ``CONSENSUS`` of
+  them (a flat picture, where the points follow sensor noise): no motion is made up.
 - :class:`MotionTracker` (``series_motion`` and ``analyze`` use it): the same per pair, with the
   points carried on from pair to pair; every ``REFRESH`` pairs (a chunk) fresh corners top up
   the survivors (all are detected afresh when fewer than 20 survive). At a chunk's end the
@@ -145,6 +146,10 @@ LK_WIN = 9  # pixels at the 96-px analysis width (13: 40 % more LK time, the sam
 LK_LEVELS = 2
 LK_ITERS = 20
 RANSAC_ITERS = 200
+# a pair's similarity must explain this share of the tracked points (a majority: the camera's
+# motion is what most of the picture does); on a flat picture LK follows sensor noise and a
+# RANSAC fit finds ~20 % "inliers", whose jitter read as handheld and drift as pans or zooms
+CONSENSUS = 0.5
 
 
 def _similarity(src: np.ndarray, dst: np.ndarray, thr: float):
@@ -255,8 +260,8 @@ class MotionTracker:
             return None
         src, dst = pts.reshape(-1, 2)[ok], nxt.reshape(-1, 2)[ok]
         m, inliers = _similarity(src, dst, 1.0)
-        if m is None or inliers is None or int(inliers.sum()) < 6:
-            return None
+        if m is None or inliers is None or int(inliers.sum()) < max(6, CONSENSUS * len(src)):
+            return None  # no motion most of the picture shares (flat or noise-bound picture)
         a, b = float(m[0, 0]), float(m[1, 0])
         scale = float(np.hypot(a, b))
         if scale <= 0:

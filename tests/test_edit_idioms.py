@@ -46,7 +46,7 @@ def test_a_rapid_back_and_forth_keeps_the_setup():
     quick = cut(0.15)
     assert quick[0].reasons[0].startswith("establishing")
     assert quick[1].path == "/m/WIDE_T1.mov"
-    assert quick[1].reasons[0] == "keeping the setup through the quick exchange"
+    assert quick[1].reasons[0] == "holding the two-shot through the quick exchange"
     ordinary = cut(0.8)
     assert not any("quick exchange" in r for d in ordinary for r in d.reasons)
     assert [d.path for d in ordinary[1::2]] == ["/m/WIDE_T1.mov"] * 3   # BOB seen on every line

@@ -60,7 +60,7 @@ def test_a_quick_exchange_keeps_the_two_shot_as_far_as_the_rule_allows():
     quick = _cut(6, 0.15)
     on_wide = [d.path == "/m/WIDE_T1.mov" for d in quick]
     assert on_wide == [True, True, True, False, False, False]
-    assert [d.reasons[0] for d in quick[1:3]] == ["keeping the setup through the quick exchange"] * 2
+    assert [d.reasons[0] for d in quick[1:3]] == ["holding the two-shot through the quick exchange"] * 2
     assert quick[3].reasons[0] == "BOB's single"
     assert sum(d.path == "/m/WIDE_T1.mov" for d in _cut(4, 0.15)) == 2   # two of four
     # ordinary pauses: no exchange, the cut moves in straight after establishing

@@ -15,8 +15,11 @@ picks the sequence with the lowest total cost. Editing idioms are costs:
   exchange (:func:`quick_exchanges`) is what defines the idiom, a rapid back-and-forth: at
   least ``quick_min_lines`` consecutive lines, each shorter than ``quick_line_seconds``, the
   speaker changing at every line and each picked up within ``quick_pickup_seconds`` of the
-  last (the pause between them where the takes hold both lines). Ordinary short lines with
-  ordinary pauses are no exchange: the cut moves to the speaker's single;
+  last (the pause between them where the takes hold both lines). Inside an exchange the shot
+  that shows both speakers is the idiom's shot, not a wider one to move in from: its lines pay
+  no intensify cost there (:func:`exchange_lines`), so a held two-shot costs only the cuts into
+  and out of it, where cutting to each speaker's single pays a cut at every line. Ordinary
+  short lines with ordinary pauses are no exchange: the cut moves to the speaker's single;
 - motion match: cutting from a shot whose camera is moving at the out point into one moving
   the opposite way at the in point (``camera_pan_*``/``camera_tilt_*`` signals, issue 20) costs
   ``opposed_motion``;
@@ -35,6 +38,7 @@ Presets set the weights; options override them.
 """
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, replace
 from typing import Optional, Sequence
 
@@ -52,7 +56,11 @@ class AssemblyWeights:
     establish: float = 0.45
     jump_cut: float = 4.0
     cut: float = 0.15
-    quick_exchange: float = 0.3
+    # A cut inside a quick exchange chops it: with ``cut`` it costs about what a third of the
+    # match term does (performance 3 x 1/3), so only a clearly weaker reading (one of a
+    # two- or three-word line's words lost, an unusable one) moves it off the held setup,
+    # not the usual spread of clean readings (raw 0.8-1.2).
+    quick_exchange: float = 0.9
     pace: float = 0.0
     favour: float = 0.5
     intensify: float = 0.35
@@ -78,7 +86,9 @@ class AssemblyOptions:
     # A pickup this tight (s between one line's last word and the next line's first) is a
     # rapid exchange: conversational turns follow each other after about 0.2 s (Stivers et al.
     # 2009, PNAS 106:10587); a scripted scene played at an ordinary pace leaves 0.5 s or more.
-    quick_pickup_seconds: float = 0.3
+    # The recogniser's word times start late on a soft onset ("Thinking": 0.17 s late), so the
+    # bound sits between the two, not at the turn time itself.
+    quick_pickup_seconds: float = 0.4
     quick_min_lines: int = 3
     max_candidates: int = 12
 
@@ -117,7 +127,11 @@ def is_single(c: Candidate, character: Optional[str]) -> bool:
 
 
 def unary_cost(c: Candidate, index: int, character: Optional[str], w: AssemblyWeights,
-               opts: AssemblyOptions, pace_scale: float, establish_at: frozenset = frozenset({0})) -> float:
+               opts: AssemblyOptions, pace_scale: float, establish_at: frozenset = frozenset({0}),
+               holding: frozenset = frozenset()) -> float:
+    """The cost of ``c`` on line ``index`` alone (performance and framing; module docstring).
+    ``holding``: line indices inside a quick exchange, where a shot showing more than the
+    speaker pays no intensify cost (it is the shot an editor holds through the exchange)."""
     cost = w.performance * (1.0 - c.raw)
     if not c.acceptable:
         cost += w.unacceptable
@@ -128,7 +142,7 @@ def unary_cost(c: Candidate, index: int, character: Optional[str], w: AssemblyWe
     if index in establish_at:
         if not establishes(c):
             cost += w.establish
-    elif shows_more_than(c, character):
+    elif shows_more_than(c, character) and index not in holding:
         cost += w.intensify
     if w.pace or pace_scale:
         cost += (w.pace + pace_scale) * max(0.0, c.duration) / 4.0
@@ -144,10 +158,17 @@ def _typical(cands: Sequence[Candidate]) -> float:
 
 def _pickup(a: Sequence[Candidate], b: Sequence[Candidate]) -> Optional[float]:
     """The median pause from the first line's end to the second's start over the recordings
-    that hold both in order (None when none does: shot apart, the pace is the editor's)."""
-    gaps = sorted(y.reading.start - x.reading.end for x in a for y in b
-                  if x.take.path == y.take.path and y.reading.start >= x.reading.end - 0.05)
-    return gaps[len(gaps) // 2] if gaps else None
+    that hold both in order (None when none does: shot apart, the pace is the editor's). Each
+    reading of the second line is measured from the nearest reading of the first before it in
+    its recording: a reading of the first line placed elsewhere in the take (a misplacement, a
+    pick-up said earlier) is not the pause the actors left."""
+    gaps = []
+    for y in b:
+        before = [y.reading.start - x.reading.end for x in a
+                  if x.take.path == y.take.path and y.reading.start >= x.reading.end - 0.05]
+        if before:
+            gaps.append(min(before))
+    return statistics.median(gaps) if gaps else None
 
 
 def quick_exchanges(lines: Sequence[tuple[str, Optional[str]]], candidates: dict,
@@ -176,6 +197,12 @@ def quick_exchanges(lines: Sequence[tuple[str, Optional[str]]], candidates: dict
             out.update(run)
         run = []
     return frozenset(out)
+
+
+def exchange_lines(quick: frozenset) -> frozenset:
+    """The line indices inside the quick exchanges whose cuts are ``quick`` (a cut ``k`` lies
+    between lines ``k`` and ``k + 1``): the first line of an exchange to its last."""
+    return frozenset(quick) | frozenset(k + 1 for k in quick)
 
 
 def transition_cost(a: Candidate, b: Candidate, w: AssemblyWeights, opts: AssemblyOptions,
@@ -267,9 +294,9 @@ def assemble(lines: Sequence[tuple[str, Optional[str]]], candidates: dict,
     if within is not None:
         return within
     # No path keeps to the rule (a line's usable single fell outside the candidates kept):
-    # step the intensify cost up, as far as it moves the cut.
+    # step the intensify cost up, as far as it moves the cut, the exchange's lines included.
     for _ in range(14):
-        result = _assemble_once(lines, candidates, w, options, pace_scale, establish_at, quick)
+        result = _assemble_once(lines, candidates, w, options, pace_scale, establish_at, quick, hold=False)
         wide, eligible = _wide_share(result, lines, candidates)
         if base.max_wide_share >= 1.0 or wide <= base.max_wide_share * eligible:
             break
@@ -283,19 +310,24 @@ def _within_rule(lines, candidates, w, options, pace_scale, establish_at, quick,
     (``budget.cheapest_within``); None when no path keeps to it. Lines without candidates
     are skipped, the lines either side of them joined at no cost. The rule never takes the
     establishing shots themselves away (the budget is at least the number of establishing
-    lines it counts): in a two-line scene whose second speaker has no single it would
-    otherwise open on a close-up."""
+    lines it counts, and their slots are reserved for them): in a two-line scene whose second
+    speaker has no single it would otherwise open on a close-up, and a quick exchange at the
+    head of a scene would spend the opening's slot on its own lines."""
     idx = [i for i, (lid, _) in enumerate(lines) if candidates.get(lid)]
     states = [candidates[lines[i][0]][: options.max_candidates] for i in idx]
-    unary = [[unary_cost(c, i, lines[i][1], w, options, pace_scale, establish_at) for c in cs]
+    holding = exchange_lines(quick)
+    unary = [[unary_cost(c, i, lines[i][1], w, options, pace_scale, establish_at, holding) for c in cs]
              for i, cs in zip(idx, states)]
     counted, openings = [], 0
     for i, cs in zip(idx, states):
         lid, ch = lines[i]
         eligible = any(is_single(o, ch) and o.acceptable for o in candidates[lid])
-        counted.append([eligible and shows_more_than(c, ch) for c in cs])
+        # An establishing line's slot is its own: reserved, not spent from the shared budget,
+        # so holding a quick exchange on the two-shot never buys its lines with the opening
+        # wide (the total stays within ``budget`` either way).
+        counted.append([eligible and i not in establish_at and shows_more_than(c, ch) for c in cs])
         openings += eligible and i in establish_at
-    budget = max(budget, openings)
+    budget = max(budget, openings) - openings
 
     def transition(k: int, j: int, n: int) -> float:
         if idx[k - 1] != idx[k] - 1:
@@ -311,16 +343,17 @@ def _within_rule(lines, candidates, w, options, pace_scale, establish_at, quick,
     return result
 
 
-def _assemble_once(lines, candidates, w, options, pace_scale, establish_at, quick=frozenset()) -> list[Optional[Candidate]]:
+def _assemble_once(lines, candidates, w, options, pace_scale, establish_at, quick=frozenset(),
+                   hold: bool = True) -> list[Optional[Candidate]]:
     result: list[Optional[Candidate]] = [None] * len(lines)
     segment: list[int] = []
     for i, (lid, _) in enumerate(lines):
         if candidates.get(lid):
             segment.append(i)
             continue
-        _viterbi(segment, lines, candidates, w, options, pace_scale, result, establish_at, quick)
+        _viterbi(segment, lines, candidates, w, options, pace_scale, result, establish_at, quick, hold)
         segment = []
-    _viterbi(segment, lines, candidates, w, options, pace_scale, result, establish_at, quick)
+    _viterbi(segment, lines, candidates, w, options, pace_scale, result, establish_at, quick, hold)
     return result
 
 
@@ -347,30 +380,42 @@ def idioms(picks: Sequence[Optional[Candidate]], lines: Sequence[tuple[str, Opti
         elif is_single(c, ch):
             why.append(f"{ch}'s single")
         elif shows_more_than(c, ch):
-            if prev is not None and _is_continuous(prev, c) and i - 1 in quick:
-                why.append("keeping the setup through the quick exchange")
+            if _held(picks, i, quick):
+                group = "two-shot" if len(c.take.characters) == 2 else "group shot"
+                why.append(f"holding the {group} through the quick exchange")
             elif options.preset == "wide":
                 why.append("wide preset: staying on the master")
             else:
                 why.append(f"{ch} in the {c.take.shot_size or 'wide'} (no better single)")
         elif ch and c.take.characters and ch not in c.take.characters:
-            why.append(f"reaction: {', '.join(c.take.characters)} listens, {ch} off screen")
+            why.append(f"reaction: {', '.join(c.take.characters)} listens, {ch} off screen"
+                       + (", holding the setup through the quick exchange" if _held(picks, i, quick) else ""))
         out.append(tuple(why))
     return out
 
 
+def _held(picks: Sequence[Optional[Candidate]], i: int, quick: frozenset) -> bool:
+    """Pick ``i`` runs on in one recording from the line before or into the line after across a
+    cut that lies inside a quick exchange (the setup is held through it)."""
+    prev = picks[i - 1] if i else None
+    nxt = picks[i + 1] if i + 1 < len(picks) else None
+    return ((prev is not None and i - 1 in quick and _is_continuous(prev, picks[i]))
+            or (nxt is not None and i in quick and _is_continuous(picks[i], nxt)))
+
+
 def _viterbi(idx: list[int], lines, candidates, w, opts, pace_scale, result, establish_at=frozenset({0}),
-             quick: frozenset = frozenset()) -> None:
+             quick: frozenset = frozenset(), hold: bool = True) -> None:
     if not idx:
         return
+    holding = exchange_lines(quick) if hold else frozenset()
     states = [candidates[lines[i][0]][: opts.max_candidates] for i in idx]
-    cost = [unary_cost(c, idx[0], lines[idx[0]][1], w, opts, pace_scale, establish_at) for c in states[0]]
+    cost = [unary_cost(c, idx[0], lines[idx[0]][1], w, opts, pace_scale, establish_at, holding) for c in states[0]]
     back: list[list[int]] = []
     for k in range(1, len(idx)):
         i = idx[k]
         new_cost, ptr = [], []
         for c in states[k]:
-            u = unary_cost(c, i, lines[i][1], w, opts, pace_scale, establish_at)
+            u = unary_cost(c, i, lines[i][1], w, opts, pace_scale, establish_at, holding)
             q = idx[k - 1] == i - 1 and i - 1 in quick
             best_j = min(range(len(states[k - 1])),
                          key=lambda j: cost[j] + transition_cost(states[k - 1][j], c, w, opts, q))

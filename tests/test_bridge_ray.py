@@ -116,6 +116,8 @@ def test_ray_tasks_give_the_local_result(ray_address, grid_clip, tmp_path):
     # stage wall seconds are measurements of the run, not results: same stages, any durations
     t_ray, t_local = ray_doc.pop("timings"), local_doc.pop("timings")
     assert set(t_ray) == set(t_local) == {"speech", "sound"}
+    c_ray, c_local = ray_doc.pop("cpu_timings", {}), local_doc.pop("cpu_timings", {})  # the same: CPU s
+    assert set(c_ray) == set(c_local)
     assert ray_doc == local_doc
     assert len(p_ray) == len(p_local) and all(abs(a - b) < 0.05 for a, b in zip(p_ray, p_local))
     # the task really ran in a Ray worker: the worker filled its own cache

@@ -38,3 +38,21 @@ def test_heard_readings_still_set_the_bar_for_each_other():
     assert alice.terms["match"] == pytest.approx(0.6)
     assert heard_by_recogniser(readings[0]) and heard_by_recogniser(readings[1])
     assert not heard_by_recogniser(replace(readings[1], signals={"defect_evidence": "search"}))
+
+
+def test_a_clean_close_up_opens_over_a_restart_in_the_wide_that_saves_a_cut():
+    # ALICE's line: restarted in the wide (its clean part usable), clean on her close-up, whose
+    # sound is a shade noisier; BOB's next line exists only in the wide. Staying in the wide
+    # saves a cut and establishes; an editor still opens on the reading that went through clean.
+    wide, rw = make_take("/m/WIDE_T1.mov", "wide", ("ALICE", "BOB"), "WS", n=2)
+    ca, ra = make_take("/m/CU_ALICE_T1.mov", "cu_a", ("ALICE",), "CU", n=1)
+    rw = [replace(rw[0], defects=("restart",)), rw[1]]
+    ra = [replace(ra[0], signals={"snr_db": 24.0})]
+    takes = {wide.path: wide, ca.path: ca}
+    cut = build_cut(make_script(n=2), takes, rw + ra, EditOptions(reaction_shots=False))
+    assert [d.path for d in cut.decisions] == [ca.path, wide.path]
+    # with the speaker off screen as the alternative, the restart's clean part still plays
+    cb, rb = make_take("/m/CU_BOB_T1.mov", "cu_b", ("BOB",), "CU", n=1)
+    cut = build_cut(make_script(n=1), {wide.path: wide, cb.path: cb}, rw[:1] + rb,
+                    EditOptions(reaction_shots=False))
+    assert cut.decisions[0].path == wide.path

@@ -26,11 +26,14 @@ from .signalterms import INTENT_PARTS, SIGNAL_TERMS, TASTE_TERMS, intent_parts, 
 # Penalty per defect (subtracted from the alignment score). A restart's span is the clean
 # re-delivery, so it stays usable, but that delivery starts straight after the actor stopped and
 # began again: an editor takes a reading that went through clean over it where only the framing
-# differs (0.2 outweighs the assembly's establishing preference, 0.45 / 3 performance). A
-# truncated reading is unusable.
+# differs: 0.25 x performance 3 outweighs the assembly's establishing preference plus the cut
+# it saves by staying in the take for the next line (0.45 + 0.15; 0.2 did not: small scenegen
+# 118 opened on a restart in the wide over a clean close-up), and stays under the cost of the
+# speaker off screen (1.0): the clean part beats a voice over the listener. A truncated
+# reading is unusable.
 DEFECT_PENALTY = {
     "truncated": 0.8, "missing_words": 0.35, "substitution": 0.35, "off_script": 0.25,
-    "restart": 0.2, "repeat": 0.05, "ad_lib": 0.3,
+    "restart": 0.25, "repeat": 0.05, "ad_lib": 0.3,
 }
 # Noise over the words (``align.evidence``: a loud bed or burst under the reading): a sound
 # fault, scored on the ``sound`` term like a severe noise flag over the whole reading (0.6 x

@@ -174,3 +174,51 @@ def test_the_neighbour_gains_no_word_heard_across_a_stop():
     assert out[1] == rds[1]
     placed = [r for r in out if r.line_id == "1-2"]
     assert [r.word_span for r in placed] in ([], [(7, 13)])
+
+
+def _run_on_case():
+    """Generated scene 130 (hard, tiny.en): line 1-3 "Why write it if you wanted that?" heard as
+    "Why write it if you want a third?", its reading ending at "a"; "third?" runs on from it with
+    no stop, then a stop, then line 1-4 "Some things are easier on paper." heard as "Something's
+    arena on paper.", then line 1-5 (its reading)."""
+    lines = ("I hoped it would get lost.", "Why write it if you wanted that?", "Some things are easier on paper.",
+             "Say it to my face instead.")
+    script = Script(scenes=(Scene("1", "INT. ROOM", tuple(
+        ScriptLine(f"1-{n}", "1", "AB"[n % 2], t) for n, t in enumerate(lines, start=2))),))
+    timed = [("Why", 5.19, 5.36), ("write", 5.36, 5.69), ("it", 5.72, 5.79), ("if", 5.88, 5.95),
+             ("you", 5.97, 6.12), ("want", 6.15, 6.36), ("a", 6.41, 6.68), ("third?", 6.68, 7.08),
+             ("Something's", 7.85, 8.49), ("arena", 8.49, 8.72), ("on", 8.72, 8.96), ("paper.", 9.01, 9.33),
+             ("Say", 10.21, 10.49), ("it", 10.49, 10.6), ("to", 10.62, 10.71), ("my", 10.72, 10.82),
+             ("face", 10.88, 11.21), ("instead.", 11.21, 11.72)]
+    tr = Transcript(path="a.wav", language="en", words=tuple(Word(w, s, e) for w, s, e in timed))
+    r3 = LineReading("a.wav", "1-3", 5.19, 6.68, 0.83, character="B", word_span=(0, 7), defects=("substitution",))
+    r5 = LineReading("a.wav", "1-5", 10.21, 11.72, 1.0, character="B", word_span=(12, 18))
+    return script, tr, r3, r5
+
+
+def test_words_running_on_from_the_line_before_up_to_a_stop_are_not_the_placed_lines():
+    from roughcut_core.align.orderfill import place_by_order
+
+    script, tr, r3, r5 = _run_on_case()
+    out = place_by_order(script, [r3, r5], {"a.wav": tr})
+    placed = [r for r in out if r.line_id == "1-4"]
+    assert len(placed) == 1, out
+    assert placed[0].word_span == (8, 12) and placed[0].start == 7.85 and placed[0].end == 9.33
+    assert placed[0].text == "Something's arena on paper."
+    assert placed[0].score == round(0.5 * likeness("Something's arena on paper.", "Some things are easier on paper."), 4)
+
+
+def test_the_placed_lines_own_opening_said_right_after_the_line_before_stays():
+    # no stop after the running-on words' run, or words that are the line's own opening: kept
+    from roughcut_core.align.orderfill import _own_words
+
+    script, tr, r3, r5 = _run_on_case()
+    line = "Some things are easier on paper."
+    # the line's opening "Some things" heard right after the line before, then a stop
+    words = list(tr.words[:7]) + [Word("Some", 6.68, 6.9), Word("things", 6.9, 7.08), Word("are", 7.85, 8.0),
+                                   Word("easier", 8.0, 8.49), Word("on", 8.72, 8.96), Word("paper.", 9.01, 9.33)]
+    tr2 = Transcript(path="a.wav", language="en", words=tuple(words))
+    idx = list(range(7, 13))
+    assert _own_words(tr2, idx, r3, None, line) == idx
+    # one run with no stop anywhere: nothing to tell the neighbour's words from the line's
+    assert _own_words(tr, [7], r3, None, line) == [7]

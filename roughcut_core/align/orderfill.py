@@ -14,7 +14,8 @@ neighbour's part takes no uncovered word a stop (``PAUSE``) away from its own wo
 neighbour keeps its rest (start/end/word_span/text re-cut, defects as they were); when the
 neighbour is a ``restart`` whose "first attempt" is line k's part, the restart goes (the cut
 never falls inside a first attempt); line k's part
-becomes a new reading (score 0.5 x likeness, ``defect_evidence`` "order").
+becomes a new reading (score 0.5 x likeness, ``defect_evidence`` "order"), less the uncovered
+words that run on from line k's other neighbour up to a stop (``_own_words``).
 
 ``fill_unheard`` returns NEW readings only. A script
 line that has no reading in any file of its scene (the recogniser misheard it everywhere, so
@@ -22,7 +23,8 @@ line that has no reading in any file of its scene (the recogniser misheard it ev
 its script neighbours bracket it: the reading of the line just before it and of the line just
 after it (or the file's start / end for the scene's first / last line). The transcript words
 between them that no reading of that file covers become its reading when they are plausibly
-that line: their count within ``[0.4, 2.5] x`` the line's words (+1), and their letters alike
+that line (less the words that run on from the reading before or into the one after up to a
+stop, ``_own_words``): their count within ``[0.4, 2.5] x`` the line's words (+1), and their letters alike
 (``difflib`` ratio of the lower-cased letters >= ``MIN_LIKENESS``). Score = 0.5 x that ratio (a
 reading the recogniser did not hear as the line ranks below one it did); no defect is claimed
 (the recogniser's words are no evidence of a flub here), ``signals["defect_evidence"] =
@@ -113,6 +115,34 @@ def _order_reading(path, line, tr, idx, alike, ref) -> LineReading:
                        word_span=(idx[0], idx[-1] + 1), text=heard, signals={"defect_evidence": "order"})
 
 
+def _own_words(tr: Transcript, idx: list[int], prev: Optional[LineReading], nxt: Optional[LineReading],
+               text: str) -> list[int]:
+    """``idx`` (the gap's words, in time order) less the words at its start that run on from
+    ``prev``'s last word with no stop (``PAUSE``) up to a stop, and those at its end that run
+    into ``nxt``'s first word the same way: the neighbours' own last or first words, which the
+    recogniser heard apart from them (generated scene 130: "Why write it if you want a | third?"
+    with line 1-3, then a stop, then line 1-4 "Something's arena on paper."; the reading placed
+    for 1-4 held "third?" and, as the reference of the other takes, made every reading differ).
+    Taken off only when the words left are at least as alike the line (``likeness``): the line's
+    own opening said right after the neighbour stays."""
+    words = tr.words
+    lo, hi = 0, len(idx)
+    if prev is not None and prev.word_span[1] > prev.word_span[0]:
+        t, k = words[prev.word_span[1] - 1].end, 0
+        while k < len(idx) and words[idx[k]].start - t < PAUSE:
+            t, k = words[idx[k]].end, k + 1
+        lo = k if k < len(idx) else 0
+    if nxt is not None and nxt.word_span[1] > nxt.word_span[0]:
+        t, k = words[(nxt.full_span or nxt.word_span)[0]].start, len(idx)
+        while k > lo and t - words[idx[k - 1]].end < PAUSE:
+            t, k = words[idx[k - 1]].start, k - 1
+        hi = k if k > lo else len(idx)
+    if (lo, hi) == (0, len(idx)) or hi <= lo:
+        return idx
+    said = lambda ix: " ".join(words[i].text.strip() for i in ix)  # noqa: E731
+    return idx[lo:hi] if likeness(said(idx[lo:hi]), text) >= likeness(said(idx), text) else idx
+
+
 def fill_unheard(script: Script, readings: Sequence[LineReading],
                  transcripts: Mapping[str, Transcript]) -> tuple[LineReading, ...]:
     """Readings for lines found in no take (see the module contract)."""
@@ -151,6 +181,7 @@ def fill_unheard(script: Script, readings: Sequence[LineReading],
                 ref = prev or nxt
                 if len(run) == 1:
                     line = run[0]
+                    idx = _own_words(tr, idx, prev, nxt, line.text)
                     if line.id in found_ids or not _plausible(len(idx), line.text):
                         continue
                     alike = likeness(" ".join(tr.words[i].text.strip() for i in idx), line.text)
@@ -247,6 +278,10 @@ def split_swallowed(script: Script, readings: Sequence[LineReading],
                     cut, alike = found
                     mine, theirs = (idx[:cut], idx[cut:]) if side == 1 else (idx[cut:], idx[:cut])
                     text = lambda ix: " ".join(tr.words[i].text.strip() for i in ix)  # noqa: E731
+                    # nor the words running on from line k's other neighbour up to a stop
+                    own = _own_words(tr, mine, bound if side == 1 else None, bound if side == -1 else None, line.text)
+                    if own != mine:
+                        mine, alike = own, likeness(text(own), line.text)
                     span = (theirs[0], theirs[-1] + 1)
                     if side == 1 and nb.full_span is not None:
                         if theirs[0] < nb.word_span[0]:

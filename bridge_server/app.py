@@ -63,6 +63,9 @@ def _capabilities(app: FastAPI) -> dict:
 def _detect_gpu() -> dict:
     """CUDA devices as CTranslate2 (the ASR runtime) sees them; no torch."""
     try:
+        from roughcut_core.speech.asr_model import passive_openmp
+
+        passive_openmp()  # before CTranslate2's OpenMP runtime is first loaded (it reads the policy once)
         import ctranslate2
 
         n = int(ctranslate2.get_cuda_device_count())

@@ -25,6 +25,9 @@ CPU_DEFAULT_ASR_MODEL = "tiny.en"
 
 def cuda_devices() -> int:
     """CUDA devices CTranslate2 (the ASR runtime) can use; 0 when it cannot tell."""
+    from .speech.asr_model import passive_openmp
+
+    passive_openmp()  # before CTranslate2's OpenMP runtime is first loaded (it reads the policy once)
     try:
         import ctranslate2
     except ImportError:

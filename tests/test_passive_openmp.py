@@ -37,3 +37,17 @@ def test_recogniser_threads_wait_passively_with_the_same_words(jfk_flac):
     assert default["policy"] == "PASSIVE"
     assert spinning["policy"] == "ACTIVE"  # the user's choice is kept
     assert default["words"] and default["words"] == spinning["words"]
+
+
+@pytest.mark.parametrize("probe", ["from roughcut_core.gpu_path import cuda_devices; cuda_devices()",
+                                   "from bridge_server.app import _detect_gpu; _detect_gpu()"])
+def test_gpu_probes_load_ctranslate2_with_the_passive_policy(probe):
+    """The bridge's health probe and ``--gpu``'s device count are the first to import CTranslate2
+    in their processes: they too set the policy first (else its threads spin for the process)."""
+    pytest.importorskip("ctranslate2")
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    code = probe + "; import os, sys; print(os.environ.get('OMP_WAIT_POLICY'), 'ctranslate2' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
+                         check=True, cwd=str(REPO))
+    assert out.stdout.split()[-2:] == ["PASSIVE", "True"]

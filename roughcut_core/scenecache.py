@@ -94,11 +94,16 @@ def _digest(value) -> str:
 
 
 def emotion_model_id() -> Optional[str]:
-    """Digest of the emotion model the performance signals use (``perform.emotion.
-    load_default_model``: the user's trained one, else the shipped one), None when there is none."""
+    """Digest of the emotion models the performance signals use (``perform.emotion.
+    load_default_model``: the user's trained one, else the shipped one; and the voice model,
+    ``perform.voicemodel.load_default_voice_model``, by its checksum), None when there is none."""
     from .perform.emotion import load_default_model
+    from .perform.voicemodel import load_default_voice_model
 
     model = load_default_model()
+    voice = load_default_voice_model() if model is not None else None
+    if voice is not None:
+        return _digest((json.dumps(model.to_json(), sort_keys=True, default=str), voice.sha256))
     return None if model is None else _digest(json.dumps(model.to_json(), sort_keys=True, default=str))
 
 

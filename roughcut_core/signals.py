@@ -45,6 +45,7 @@ SIGNALS: dict[str, tuple[str, str]] = {
     "arousal": ("perform.emotion", "0..1: vocal activation (trained model when installed, else DSP)"),
     "arousal_dsp": ("perform.emotion", "0..1: DSP arousal relative to the speaker, beside a model's arousal (what the intent match compares)"),
     "arousal_source": ("perform.emotion", "label: 'model' or 'dsp' (loudness, pitch, rate, spectral tilt)"),
+    "voice_joined": ("perform.emotion", "0/1: the emotion distribution joins the voice model's (on the recogniser's encoder embedding of the reading) with the feature model's"),
     "emotion": ("perform.emotion", "label: most likely of angry/sad/happy/fear/disgust/surprise/neutral (model only)"),
     "emotion_conf": ("perform.emotion", "0..1: probability of that label (absent without a trained model)"),
     "emotion_angry": ("perform.emotion", "0..1: probability (model only; only the labels the model was trained on have a key, and those sum to 1)"),

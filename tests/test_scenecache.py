@@ -164,6 +164,10 @@ def test_the_emotion_model_in_use_is_in_the_key(analysed, tmp_path, monkeypatch)
     monkeypatch.setenv("ROUGHCUT_EMOTION_MODEL", "none")
     off = scenecache.scene_key(script, analyses, opts, fingerprint="x")
     monkeypatch.delenv("ROUGHCUT_EMOTION_MODEL")
+    monkeypatch.setenv("ROUGHCUT_VOICE_EMOTION", "off")   # the feature model without the voice model
+    no_voice = scenecache.scene_key(script, analyses, opts, fingerprint="x")
+    monkeypatch.delenv("ROUGHCUT_VOICE_EMOTION")
+    assert no_voice not in (shipped, off)
     user = EmotionModel.load(SHIPPED_MODEL)
     user.weights[0, 0] += 0.5  # the user's own training: other weights
     user.save(default_model_path())

@@ -110,7 +110,9 @@ def relative_cue_rows(examples, raw, scenes, extras) -> dict:
     return out
 
 
-def intent_rate(examples, raw, scenes, model, extras=None, per_emotion=None) -> float:
+def intent_rate(examples, raw, scenes, model, extras=None, per_emotion=None, embeddings=None, voice=None) -> float:
+    """Share of (scene, direction) pairs whose top-scoring take is the one acted that way; with
+    ``voice`` and ``embeddings`` (a row per example) the voice model joins the feature model."""
     from ..model import ScriptLine
     from ..perform.features import FEATURE_NAMES
     from ..perform.reading import emotion_signals
@@ -120,7 +122,8 @@ def intent_rate(examples, raw, scenes, model, extras=None, per_emotion=None) -> 
     hits = total = 0
     for scene in scenes:
         feats = raw[scene]
-        sig = emotion_signals(feats, ["A"] * len(scene), model)
+        emb = [embeddings[k] for k in scene] if embeddings is not None else None
+        sig = emotion_signals(feats, ["A"] * len(scene), model, emb, voice)
         for s, k in zip(sig, scene):
             s.update(rel.get(k, {}))
         # delivery relative to the scene's median, as perform.reading computes it per line
@@ -144,10 +147,11 @@ def intent_rate(examples, raw, scenes, model, extras=None, per_emotion=None) -> 
     return hits / total if total else float("nan")
 
 
-def cut_intent(root: Path, actors, model, tess: bool = True) -> dict:
+def cut_intent(root: Path, actors, model, tess: bool = True, voice=None) -> dict:
     """Intent match of the real cut (``emotion_scenes``: one scene per RAVDESS actor in
     ``actors``, one per TESS word unless ``tess`` is False; hand-set ranking weights) with DSP
-    signals only and with ``model``: ``{set: {"lines", "chance", "dsp", "model"}}``."""
+    signals only, with ``model`` and, when ``voice`` is given, with ``model`` and the voice model:
+    ``{set: {"lines", "chance", "dsp", "model"[, "model+voice"]}}``."""
     from .emotion_scenes import attach_signals, evaluate_scene, ravdess_scenes, tess_scenes
 
     out = {}
@@ -157,8 +161,9 @@ def cut_intent(root: Path, actors, model, tess: bool = True) -> dict:
         if not scenes:
             continue
         res = {}
-        for label, m in (("dsp", None), ("model", model)):
-            rows = [r for sc in scenes for r in evaluate_scene(attach_signals(sc, model=m))[1]]
+        runs = [("dsp", None, None), ("model", model, None)] + ([("model+voice", model, voice)] if voice else [])
+        for label, m, v in runs:
+            rows = [r for sc in scenes for r in evaluate_scene(attach_signals(sc, model=m, voice=v))[1]]
             res[label] = round(sum(h for _, h, _ in rows) / max(1, len(rows)), 4)
             res["lines"] = len(rows)
             res["chance"] = round(sum(c for *_, c in rows) / max(1, len(rows)), 4)
@@ -200,6 +205,8 @@ def run(argv) -> int:
     ap.add_argument("--cut", action="store_true", help="also cut the held-out actors' and TESS scenes "
                                                         "with the real edit engine (emotion_scenes): "
                                                         "intent match of the cut, DSP vs the model")
+    ap.add_argument("--no-voice", action="store_true", help="leave out the voice emotion model "
+                                                            "(perform.voicemodel) and its column")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     from ..errors import RoughcutError
@@ -216,6 +223,16 @@ def run(argv) -> int:
     durations: list = []
     raw = extract(examples, durations=durations)
     feat_s = time.perf_counter() - tick
+    from ..perform.voicemodel import load_default_voice_model
+
+    voice = None if args.no_voice else load_default_voice_model()
+    embeddings = None
+    if voice is not None:
+        from ..perform.train_voice import embed_files
+
+        tick = time.perf_counter()
+        embeddings = embed_files([e.path for e in examples])
+        result_voice_s = time.perf_counter() - tick
     train_ids, hold_ids = set(_parse_ids(args.train)), set(_parse_ids(args.holdout))
     actor = [e.speaker.split(":", 1)[-1] for e in examples]
     is_rav = np.array([e.speaker.startswith("ravdess:") for e in examples])
@@ -249,30 +266,40 @@ def run(argv) -> int:
         extras = delivery_extras(sub)
         per_model: dict = {}
         r_model = intent_rate(sub, raw[mask], scenes, model, extras, per_emotion=per_model)
+        per_voice: dict = {}
+        r_voice = (intent_rate(sub, raw[mask], scenes, model, extras, per_emotion=per_voice,
+                               embeddings=embeddings[mask], voice=voice) if voice is not None else None)
         r_dsp_old = intent_rate(sub, raw[mask], scenes, None)
         per: dict = {}
         r_dsp = intent_rate(sub, raw[mask], scenes, None, extras, per_emotion=per)
         result["sets"][name] = {**ev, "dsp_arousal_auc": _auc(ar[hi], ar[lo]), "scenes": len(scenes),
-                                "intent_match_rate_model": r_model, "intent_match_rate_dsp": r_dsp,
+                                "intent_match_rate_model": r_model, "intent_match_rate_model_voice": r_voice,
+                                "intent_match_rate_dsp": r_dsp,
                                 "intent_match_rate_dsp_without_relative_cues": r_dsp_old,
                                 "intent_match_dsp_per_emotion": {k: round(float(np.mean(v)), 3) for k, v in per.items()},
                                 "intent_match_model_per_emotion": {k: round(float(np.mean(v)), 3)
-                                                                   for k, v in per_model.items()}}
+                                                                   for k, v in per_model.items()},
+                                "intent_match_model_voice_per_emotion": {k: round(float(np.mean(v)), 3)
+                                                                         for k, v in per_voice.items()}}
         rows.append((name, ev["n"], ev["accuracy"], ev["accuracy_on_model_labels"], ev["balanced_accuracy"], ev["arousal_corr"],
-                     _auc(ar[hi], ar[lo]), len(scenes), r_model, r_dsp, r_dsp_old, 1 / 7))
+                     _auc(ar[hi], ar[lo]), len(scenes), r_model, r_voice, r_dsp, r_dsp_old, 1 / 7))
     if args.cut:
-        result["cut"] = cut_intent(Path(args.data), sorted(hold_ids), model)
-        rows_cut = [(name, v["lines"], v["chance"], v["dsp"], v["model"]) for name, v in result["cut"].items()]
+        result["cut"] = cut_intent(Path(args.data), sorted(hold_ids), model, voice=voice)
+        rows_cut = [(name, v["lines"], v["chance"], v["dsp"], v["model"], v.get("model+voice"))
+                    for name, v in result["cut"].items()]
     audio_s = float(sum(durations))
     result["audio_s"] = round(audio_s, 1)
     result["features_rtf"] = round(audio_s / feat_s, 1) if feat_s > 0 else None
+    if embeddings is not None:
+        result["voice_embedding_rtf"] = round(audio_s / result_voice_s, 1) if result_voice_s > 0 else None
     result["face"] = _face_timing()
     result["peak_rss_mb"] = round(peak_rss_mb(), 1)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
     print(markdown_table(("set", "takes", "emotion acc (7)", f"acc on the model's {len(known)} labels", "balanced acc", "model arousal r",
-                          "DSP arousal AUC", "scenes", "intent match (model)", "intent match (DSP, relative cues)",
+                          "DSP arousal AUC", "scenes", "intent match (model)", "intent match (model + voice)",
+                          "intent match (DSP, relative cues)",
                           "intent match (DSP, before)", "chance"), rows))
     trained_on = (f"model {args.model} ({model.recipe.get('files', '?')} takes, licence "
                   f"{model.recipe.get('source', {}).get('licence', 'see recipe')})" if args.model else
@@ -282,7 +309,8 @@ def run(argv) -> int:
           f"(real-time factor {result['features_rtf']}); peak RSS {result['peak_rss_mb']} MiB")
     if args.cut:
         print("\nthrough the real cut (hand-set weights), intent match of the chosen takes:")
-        print(markdown_table(("scenes", "directed lines", "chance", "DSP only", "with the model"), rows_cut))
+        print(markdown_table(("scenes", "directed lines", "chance", "DSP only", "with the model",
+                              "with the model + voice"), rows_cut))
     face = result["face"]
     if face:
         print(f"face signals: {face['readings']} GRID readings of 2 s, {face['s_per_reading']:.2f} s each, "

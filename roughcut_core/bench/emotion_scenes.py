@@ -131,14 +131,22 @@ def ravdess_scenes(root: Path, actors) -> list[EmotionScene]:
     return out
 
 
-def attach_signals(scene: EmotionScene, model=None) -> EmotionScene:
+def attach_signals(scene: EmotionScene, model=None, voice=...) -> EmotionScene:
     """The scene with performance signals (``roughcut_core.perform``, with ``model`` or DSP
-    only when None) on its readings. The 7 lines of a group share their candidate takes, so
+    only when None; ``voice``: the voice emotion model, by default the shipped one when ``model``
+    is given, None for none) on its readings. The 7 lines of a group share their candidate takes, so
     the signals are measured once per group and shared; the intent match stays per line
     (the ranking judges each reading against its own line's direction)."""
     from dataclasses import replace
 
     from ..perform.reading import attach_performance
+    from ..perform.voiceembed import VoiceEncoder
+
+    from ..perform.voicemodel import load_default_voice_model
+
+    if voice is ...:
+        voice = load_default_voice_model() if model is not None else None
+    encoder = VoiceEncoder() if voice is not None else None
 
     by_line: dict = defaultdict(list)
     for r in scene.readings:
@@ -147,7 +155,7 @@ def attach_signals(scene: EmotionScene, model=None) -> EmotionScene:
     for lid, rs in by_line.items():
         key = frozenset(r.path for r in rs)
         if key not in measured:
-            done = attach_performance(rs, {}, script=None, model=model)
+            done = attach_performance(rs, {}, script=None, model=model, voice=voice, encoder=encoder)
             measured[key] = {r.path: r.signals for r in done}
     readings = tuple(replace(r, signals=dict(measured[frozenset(x.path for x in by_line[r.line_id])][r.path]))
                      for r in scene.readings)

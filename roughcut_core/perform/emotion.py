@@ -12,7 +12,9 @@ Contract:
   records the training recipe and a sha256 of the weights. ``labels``: the emotions the model
   was trained on (``recipe["known_labels"]``, else those with takes in ``recipe["labels"]``,
   else all 7): it speaks only for those.
-- ``model_signals(model, z) -> list[dict]``: per row of speaker-z-scored features, ``arousal``
+- ``model_signals(model, z, voice_logp=None, voice_labels=()) -> list[dict]``: per row of
+  speaker-z-scored features, ``voice_joined`` (1 when the voice model's log-probabilities over
+  the same labels are joined in: ``voicemodel.combine``; else 0), ``arousal``
   (``arousal_source`` "model"), ``emotion_<label>`` for the model's ``labels`` only (renormalised
   over them, so they sum to 1; a label it never saw gets no key, not a made-up probability),
   ``emotion`` (the most likely of those), ``emotion_conf`` (its probability) and
@@ -192,16 +194,24 @@ class EmotionModel:
                             dict(doc.get("recipe", {})))
 
 
-def model_signals(model: EmotionModel, z: np.ndarray) -> list[dict]:
-    """The model's signals for each row of speaker-z-scored features (module doc)."""
+def model_signals(model: EmotionModel, z: np.ndarray, voice_logp: Optional[np.ndarray] = None,
+                  voice_labels: Sequence[str] = ()) -> list[dict]:
+    """The model's signals for each row of speaker-z-scored features (module doc); with
+    ``voice_logp`` (the voice model's log-probabilities over ``voice_labels`` for the same rows)
+    the emotion distribution joins both models (``voicemodel.combine``)."""
+    from .voicemodel import combine
+
     probs, arousal = model.predict(z)
     cols = [EMOTIONS.index(e) for e in model.labels]
     known = probs[:, cols] / np.maximum(probs[:, cols].sum(axis=1, keepdims=True), 1e-12)
+    joined = combine(known, model.labels, voice_logp, voice_labels)
+    voice_joined = int(joined is not known)
+    known = joined
     relative = dsp_arousal(z)
     out = []
     for j in range(len(known)):
         s = {"arousal": round(float(arousal[j]), 4), "arousal_source": "model",
-             "arousal_dsp": round(float(relative[j]), 4)}
+             "arousal_dsp": round(float(relative[j]), 4), "voice_joined": voice_joined}
         s.update({f"emotion_{e}": round(float(known[j, i]), 4) for i, e in enumerate(model.labels)})
         best = int(known[j].argmax())
         s["emotion"] = model.labels[best]

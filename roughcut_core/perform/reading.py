@@ -13,13 +13,20 @@ model=..., shared=None) -> tuple[LineReading, ...]`` returns the readings (same 
 - ``arousal`` (0..1) with ``arousal_source`` ("model" or "dsp"), and with a trained model
   (``emotion.load_default_model``) ``emotion``, ``emotion_conf`` and the ``emotion_*``
   probabilities of the labels it was trained on (``emotion.model_signals``); without one, no
-  emotion keys at all;
+  emotion keys at all. With the voice emotion model as well (``voicemodel.load_default_voice_model``,
+  on unless emotion models are off), each reading's encoder embedding (``voiceembed``, stored with
+  its measurements) z-scored per speaker gives a second distribution over the same labels, and
+  the two are joined (``voicemodel.combine``; ``voice_joined`` says which); a reading without an
+  embedding (under 0.2 s of speech, encoder unavailable) keeps the feature model's alone;
 - with a script, ``intent_match`` and ``intent_words`` (``script.intent.intent_match``).
 The per-reading measurements (not the relative ones, which depend on the other readings) are
 stored in the analysis cache under analyzer ``perform.reading``, keyed by the file's content key
 and the reading's word times. A file whose audio cannot be decoded leaves its readings without
 these signals and is logged with its path; the others go on. ``model=None`` forces DSP only;
 the default (``...``) loads the user's trained model if there is one, else the shipped one.
+``voice=None`` leaves the voice model out; the default (``...``) loads the shipped one when
+``model`` is not None. ``encoder``: a ``voiceembed.VoiceEncoder`` to reuse across calls (else
+one is made when the voice model is on).
 Readings are measured on ``threadmap.thread_map``'s threads (the CPU share); the values equal a
 one-by-one loop's. Each reading's sound is a slice of its file's 16 kHz mix
 (``speech.shared_audio.SharedAudio.window``): ``shared`` is the pipeline's store (the mixes the
@@ -45,10 +52,12 @@ from .delivery import CUES, SIGNAL_PREFIX, cue_values, irregularity_of, relative
 from .emotion import dsp_arousal, load_default_model, model_signals
 from .features import normalise_by_group, utterance_features
 from .prosody import HOP_S, frame_levels, semitones, yin_f0
+from .voiceembed import ENCODER, VoiceEncoder
+from .voicemodel import load_default_voice_model
 
 log = logging.getLogger(__name__)
 
-VERSION = "4"  # 4: readings sliced from the whole-file mix (was: a decode per reading)
+VERSION = "5"  # 5: the encoder embedding for the voice emotion model; 4: readings sliced from the whole-file mix
 PAUSE_S = 0.3
 _SCRIPT_WORD = re.compile(r"[A-Za-z0-9']+")
 PAD_S = 0.05
@@ -69,9 +78,11 @@ def _words(reading: LineReading, transcript: Optional[Transcript]):
     return [w for w in transcript.words[a:b] if w.end > w.start and inside(w)] if b > a else []
 
 
-def measure(samples: np.ndarray, sr: int, t0: float, spans: Sequence[tuple[float, float]]) -> dict:
+def measure(samples: np.ndarray, sr: int, t0: float, spans: Sequence[tuple[float, float]],
+            encoder=None) -> dict:
     """Raw measurements of one reading: ``samples`` start at ``t0`` seconds; ``spans`` are the
-    word intervals in file seconds. Returns JSON-ready numbers plus the feature row."""
+    word intervals in file seconds. Returns JSON-ready numbers plus the feature row, and with
+    ``encoder`` (``voiceembed.VoiceEncoder``) the voice ``embedding`` of the words' span."""
     rel = [(a - t0, b - t0) for a, b in spans]
     out: dict = {}
     if spans:
@@ -108,22 +119,28 @@ def measure(samples: np.ndarray, sr: int, t0: float, spans: Sequence[tuple[float
     if mask.any():
         out["irregularity"] = irregularity_of(levels, f0, mask)
     out["features"] = utterance_features(samples, sr, rel or None).round(5).tolist()
+    if encoder is not None:
+        span = (max(0, int(rel[0][0] * sr)), int(rel[-1][1] * sr)) if rel else None
+        vec = encoder.embed(samples, span)
+        if vec is not None:
+            out["embedding"] = vec.round(4).tolist()
     return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items() if v is not None}
 
 
-def _measure_reading(reading, transcript, asset, cache, shared) -> Optional[dict]:
+def _measure_reading(reading, transcript, asset, cache, shared, encoder=None) -> Optional[dict]:
     words = _words(reading, transcript)
     spans = [(w.start, w.end) for w in words] or [(reading.start, reading.end)]
     t0 = max(0.0, spans[0][0] - PAD_S)
     t1 = spans[-1][1] + PAD_S
-    params = {"spans": [[round(a, 3), round(b, 3)] for a, b in spans]}
+    params = {"spans": [[round(a, 3), round(b, 3)] for a, b in spans],
+              "voice": ENCODER if encoder is not None else None}
 
     def compute():
         samples = shared.window(reading.path, getattr(asset, "content_key", None), t0, t1,
                                 duration=getattr(asset, "duration", None))
         if len(samples) < 800:
             raise RoughcutError(f"{reading.path}: no audio at {t0:.2f}-{t1:.2f} s for line {reading.line_id}")
-        return measure(samples, 16000, t0, spans if words else [])
+        return measure(samples, 16000, t0, spans if words else [], encoder)
 
     key = getattr(asset, "content_key", None) if asset is not None else None
     if cache is not None and key:
@@ -133,10 +150,14 @@ def _measure_reading(reading, transcript, asset, cache, shared) -> Optional[dict
 
 def attach_performance(readings: Sequence[LineReading], transcripts: Mapping[str, Transcript],
                        script: Optional[Script] = None, assets: Optional[Mapping] = None,
-                       cache=None, model=..., shared=None) -> tuple[LineReading, ...]:
+                       cache=None, model=..., shared=None, voice=..., encoder=None) -> tuple[LineReading, ...]:
     """The readings with performance signals added (see module doc)."""
     if model is ...:
         model = load_default_model()
+    if voice is ...:
+        voice = load_default_voice_model() if model is not None else None
+    if voice is not None and encoder is None:
+        encoder = VoiceEncoder()
     from ..speech.shared_audio import SharedAudio
     from ..threadmap import thread_map
 
@@ -148,7 +169,8 @@ def attach_performance(readings: Sequence[LineReading], transcripts: Mapping[str
     # by file, so the store's budget holds the files being measured.
     order = sorted(range(len(readings)), key=lambda k: (readings[k].path, readings[k].start))
     done = thread_map(lambda k, _state: _measure_reading(readings[k], transcripts.get(readings[k].path),
-                                                         (assets or {}).get(readings[k].path), cache, shared),
+                                                         (assets or {}).get(readings[k].path), cache, shared,
+                                                         encoder if voice is not None else None),
                       order)
     measured = [None] * len(readings)
     for k, res in zip(order, done):
@@ -182,7 +204,8 @@ def attach_performance(readings: Sequence[LineReading], transcripts: Mapping[str
     _relative_cues(readings, raw, ok, signals, speaker, lines)
     if ok:
         feats = np.array([raw[k]["features"] for k in ok])
-        for k, extra in zip(ok, emotion_signals(feats, [speaker[k] for k in ok], model)):
+        embeds = [raw[k].get("embedding") for k in ok]
+        for k, extra in zip(ok, emotion_signals(feats, [speaker[k] for k in ok], model, embeds, voice)):
             signals[k].update(extra)
     if lines:
         from ..script.intent import intent_match, parse_intent
@@ -197,14 +220,24 @@ def attach_performance(readings: Sequence[LineReading], transcripts: Mapping[str
     return tuple(replace(r, signals={**r.signals, **signals[k]}) for k, r in enumerate(readings))
 
 
-def emotion_signals(features: np.ndarray, speakers: Sequence, model=None) -> list[dict]:
+def emotion_signals(features: np.ndarray, speakers: Sequence, model=None, embeddings: Optional[Sequence] = None,
+                    voice=None) -> list[dict]:
     """``arousal``/``arousal_source`` and, with ``model``, the emotion keys for each row of raw
-    features (``features.utterance_features``), z-scored per speaker first."""
+    features (``features.utterance_features``), z-scored per speaker first. With ``voice`` (a
+    ``voicemodel.VoiceEmotionModel``) and ``embeddings`` (per row, None where there is none),
+    the rows with an embedding join the voice model's distribution (module doc)."""
     fallback = model.population if model is not None else None
     z = normalise_by_group(features, speakers, fallback=fallback)
     out = []
     if model is not None:
         out = model_signals(model, z)  # emotion_* only for the labels the model was trained on
+        have = [j for j, e in enumerate(embeddings or ()) if e is not None]
+        if voice is not None and have:
+            ze = normalise_by_group(np.array([embeddings[j] for j in have], dtype=np.float64),
+                                    [speakers[j] for j in have], fallback=voice.population)
+            joined = model_signals(model, z[have], voice.log_probs(ze), voice.labels)
+            for j, sig in zip(have, joined):
+                out[j] = sig
     else:
         for a in dsp_arousal(z):
             out.append({"arousal": round(float(a), 4), "arousal_source": "dsp"})

@@ -54,7 +54,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_idle_blas_threads() -> None:
+    """numpy's OpenBLAS threads spin for a while after each call, taking CPU from the other
+    stages on a two-core machine; this asks them to sleep at once (a user's value is kept; the
+    results do not change). Read once when numpy is first imported, so it runs before any
+    command module is imported."""
+    import os
+
+    os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _quiet_idle_blas_threads()
     parser = build_parser()
     args = parser.parse_args(argv)
     from ._common_args import apply_gpu_flag

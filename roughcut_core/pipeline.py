@@ -90,6 +90,17 @@ class RoughCutPipeline:
         # see ``speech.shared_audio``)
         self.shared_audio = SharedAudio()
 
+    def _voice_encoder(self):
+        """The voice embedder (``perform.voiceembed``) on the recogniser's own model when that is
+        the voice model's encoder (the bundled tiny.en, CPU, int8): its weights then load once for
+        both; else None, and ``perform`` loads its own."""
+        from .perform.voiceembed import ENCODER, VoiceEncoder
+
+        lender = self.speech.whisper
+        if getattr(lender, "encoder_id", None) != f"{ENCODER}|cpu|int8":
+            return None
+        return VoiceEncoder(model_source=lender)
+
     @property
     def speech(self):
         if self._speech is None:
@@ -302,7 +313,8 @@ class RoughCutPipeline:
 
             with timer.stage("performance"):
                 readings = add_performance_signals(script, usable, readings, cache=self.cache,
-                                                   picture=self.options.picture, shared=self.shared_audio)
+                                                   picture=self.options.picture, shared=self.shared_audio,
+                                                   encoder=self._voice_encoder())
         file_analyses = {}
         if self.options.analyses:  # camera motion / music per reading (issue 20)
             from .analyses.reading import add_analysis_signals

@@ -123,3 +123,21 @@ def test_voice_model_hears_unseen_actors_angry_takes_as_angrier_than_their_neutr
         pairs += [angry[1] > angry[0], angry[3] > angry[2]]
     assert len(pairs) >= 8
     assert np.mean(pairs) >= 0.75
+
+
+def test_the_pipeline_lends_its_recogniser_and_the_embedding_is_the_same(tmp_path):
+    """With the default recogniser (the bundled tiny.en on the CPU) the pipeline's voice encoder
+    uses the recogniser's loaded model instead of loading the weights again; the numbers are
+    those of the encoder's own load. Another recogniser lends nothing."""
+    from dataclasses import replace
+
+    from roughcut_core.pipeline import PipelineOptions, RoughCutPipeline
+
+    x = _spoken(tmp_path)
+    pipe = RoughCutPipeline(replace(PipelineOptions(), device="cpu"))
+    lent = pipe._voice_encoder()
+    assert lent is not None and lent._source is not None
+    assert np.array_equal(lent.embed(x), VoiceEncoder().embed(x))
+    assert pipe.speech.model_loaded  # the recogniser's model is the one that was used
+    other = RoughCutPipeline(replace(PipelineOptions(), device="cpu", asr_model=str(tmp_path)))  # not a model
+    assert other.speech.whisper.encoder_id is None and other._voice_encoder() is None

@@ -18,17 +18,18 @@ log = logging.getLogger(__name__)
 
 
 def add_performance_signals(script, analyses: Sequence, readings: Sequence, cache=None,
-                            picture: bool = True, model=..., shared=None) -> tuple:
-    """From the pipeline's ``AssetAnalysis`` list (transcripts and assets)."""
+                            picture: bool = True, model=..., shared=None, encoder=None) -> tuple:
+    """From the pipeline's ``AssetAnalysis`` list (transcripts and assets); ``encoder``: a
+    ``voiceembed.VoiceEncoder`` to use (the pipeline's, on its recogniser's model)."""
     transcripts = {a.asset.path: a.transcript for a in analyses if a.transcript is not None}
     assets = {a.asset.path: a.asset for a in analyses}
     pictures = {a.asset.path: a.picture for a in analyses if getattr(a, "picture", None) is not None}
     return performance_signals(script, readings, transcripts, assets, cache=cache, picture=picture,
-                               model=model, pictures=pictures, shared=shared)
+                               model=model, pictures=pictures, shared=shared, encoder=encoder)
 
 
 def performance_signals(script, readings: Sequence, transcripts: dict, assets: dict, cache=None,
-                        picture: bool = True, model=..., pictures=None, shared=None) -> tuple:
+                        picture: bool = True, model=..., pictures=None, shared=None, encoder=None) -> tuple:
     """The same from ``{path: Transcript}`` and ``{path: MediaAsset}`` (the align CLI);
     ``pictures`` (``{path: PictureAnalysis}``, optional) lets the face signals reuse the
     picture stage's face detections (``picture.storedfaces``)."""
@@ -36,7 +37,7 @@ def performance_signals(script, readings: Sequence, transcripts: dict, assets: d
 
     try:
         readings = attach_performance(readings, transcripts, script=script, assets=assets, cache=cache,
-                                      model=model, shared=shared)
+                                      model=model, shared=shared, encoder=encoder)
     except Exception as exc:  # a refinement: never lose the cut over it
         log.warning("performance signals failed: %s", exc)
         readings = tuple(readings)

@@ -7,6 +7,9 @@ Contract:
   encoder's numbers mean nothing to it.
 - ``speech_span(samples, sr) -> (a, b)``: sample bounds of the speech, the first to the last 10 ms
   frame within 30 dB of the loudest; how a take without word times is trimmed.
+- ``VoiceEncoder(model_source=None)``: ``model_source``, when given, is called once for an
+  already loaded faster-whisper model of those same weights on the CPU (the pipeline lends its
+  recogniser's, so the weights load once per process); else the encoder loads its own.
 - ``VoiceEncoder().embed(samples, span=None) -> np.ndarray (EMBED_DIM,)``: 16 kHz mono float
   ``samples``; ``span`` = (start, end) sample bounds of the speech (the reading's first to last
   word), else ``speech_span``. The span plus ``PAD_S`` either side is turned into Whisper's
@@ -23,7 +26,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Optional
+from typing import Callable, Optional
 
 import numpy as np
 
@@ -50,7 +53,8 @@ def speech_span(samples: np.ndarray, sr: int = 16000) -> tuple[int, int]:
 class VoiceEncoder:
     """The bundled Whisper encoder as a voice embedder (see module doc)."""
 
-    def __init__(self) -> None:
+    def __init__(self, model_source: Optional[Callable] = None) -> None:
+        self._source = model_source
         self._model = None
         self._failed: Optional[str] = None
         self._lock = threading.Lock()
@@ -58,9 +62,12 @@ class VoiceEncoder:
     def _load(self):
         if self._model is None and self._failed is None:
             try:
-                from ..speech.asr_model import load_whisper
+                if self._source is not None:
+                    self._model = self._source()
+                else:
+                    from ..speech.asr_model import load_whisper
 
-                self._model = load_whisper(ENCODER, device="cpu", compute_type="int8")[0]
+                    self._model = load_whisper(ENCODER, device="cpu", compute_type="int8")[0]
             except Exception as exc:  # missing weights or runtime: no embeddings, the cut goes on
                 self._failed = f"{type(exc).__name__}: {exc}"
                 log.warning("voice embeddings off: cannot load the %s encoder (%s)", ENCODER, self._failed)

@@ -178,3 +178,22 @@ def vctk_p226_003_wav() -> Path:
 def vctk_p226_006_wav() -> Path:
     """VCTK speaker p226 (male) reading prompt 006, 16 kHz mono WAV."""
     return shared_file("takes_same_line/vctk_p226_006.wav")
+
+
+@pytest.fixture(scope="session")
+def espeak_words():
+    """``(say, Voice)``: ``say([(text, voice), ...])`` gives each text spoken by espeak-ng as a
+    trimmed 16 kHz float32 clip (``demo.tts``); skips when espeak-ng is not installed."""
+    try:
+        from roughcut_core.demo.tts import Voice, synthesize_many
+    except ImportError as exc:  # pragma: no cover
+        pytest.skip(f"espeak-ng not available: {exc}")
+    import numpy as np
+    from scipy.signal import resample_poly
+
+    from roughcut_core.demo.audio import trim
+
+    def say(pairs):
+        return [resample_poly(trim(c), 1, 3).astype(np.float32) for c in synthesize_many(list(pairs))]
+
+    return say, Voice

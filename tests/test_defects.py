@@ -18,19 +18,11 @@ NEXT = "then we walked home in the rain"
 
 
 @pytest.fixture(scope="module")
-def bank():
-    try:
-        from roughcut_core.demo.tts import Voice, synthesize_many
-    except ImportError as exc:  # pragma: no cover
-        pytest.skip(f"espeak-ng not available: {exc}")
-    from scipy.signal import resample_poly
-
-    from roughcut_core.demo.audio import trim
-
+def bank(espeak_words):
+    say, Voice = espeak_words
     voice = Voice("en-us+m3", rate=165)
     words = sorted(set(LINE.split()) | set(NEXT.split()) | {"kitchen"})
-    clips = synthesize_many([(w, voice) for w in words])
-    return {w: resample_poly(trim(c), 1, 3).astype(np.float32) for w, c in zip(words, clips)}
+    return dict(zip(words, say([(w, voice) for w in words])))
 
 
 def _take(bank, spoken, *, path, rng, noise_db=None, cut_after=None, next_line=True, heard=None, head=()):

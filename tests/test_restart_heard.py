@@ -17,19 +17,11 @@ LINE = "the last train never came tonight"
 
 
 @pytest.fixture(scope="module")
-def voices():
-    try:
-        from roughcut_core.demo.tts import Voice, synthesize_many
-    except ImportError as exc:  # pragma: no cover
-        pytest.skip(f"espeak-ng not available: {exc}")
-    from scipy.signal import resample_poly
-
-    from roughcut_core.demo.audio import trim
-
+def voices(espeak_words):
+    say, Voice = espeak_words
     line_voice, head_voice = Voice("en-us+m3", rate=165), Voice("en-us+f4", rate=110)
     words = LINE.split()
-    clips = synthesize_many([(w, line_voice) for w in words] + [(w, head_voice) for w in ("the", "last")])
-    clips = [resample_poly(trim(c), 1, 3).astype(np.float32) for c in clips]
+    clips = say([(w, line_voice) for w in words] + [(w, head_voice) for w in ("the", "last")])
     return dict(zip(words, clips[:len(words)])), dict(zip(("the", "last"), clips[len(words):]))
 
 

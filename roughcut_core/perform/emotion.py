@@ -37,8 +37,6 @@ Contract:
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +45,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from ..errors import RoughcutError
+from . import modelfile
 from .features import FEATURE_NAMES
 
 EMOTIONS = ("angry", "sad", "happy", "fear", "disgust", "surprise", "neutral")
@@ -162,33 +161,23 @@ class EmotionModel:
                 "arousal_weights": self.arousal_weights.round(6).tolist(),
                 "population_mean": self.population[0].round(6).tolist(),
                 "population_std": self.population[1].round(6).tolist()}
-        digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
-        return {"format": MODEL_FORMAT, "emotions": list(EMOTIONS), "features": list(FEATURE_NAMES),
-                "recipe": self.recipe, "sha256": digest, **body}
+        return modelfile.stamp({"format": MODEL_FORMAT, "emotions": list(EMOTIONS), "features": list(FEATURE_NAMES),
+                                "recipe": self.recipe}, body)
 
     def save(self, path) -> str:
         """Write the model JSON atomically; returns the sha256 of its weights."""
-        from ..fileio import atomic_write_json
-
-        doc = self.to_json()
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_json(Path(path), doc)
-        return doc["sha256"]
+        return modelfile.save(self.to_json(), path)
 
     @staticmethod
     def load(path) -> "EmotionModel":
         path = Path(path)
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise RoughcutError(f"{path}: cannot read the emotion model ({exc})") from exc
+        doc = modelfile.read(path, "emotion model")
         if doc.get("format") != MODEL_FORMAT or list(doc.get("features", ())) != list(FEATURE_NAMES) \
                 or list(doc.get("emotions", ())) != list(EMOTIONS):
             raise RoughcutError(f"{path}: emotion model was made for another feature set; "
                                 "retrain it with `roughcut train emotion --data DIR`")
-        body = {k: doc[k] for k in ("weights", "arousal_weights", "population_mean", "population_std")}
-        if hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest() != doc.get("sha256"):
-            raise RoughcutError(f"{path}: emotion model checksum does not match (file damaged?)")
+        modelfile.checked_body(doc, ("weights", "arousal_weights", "population_mean", "population_std"),
+                               path, "emotion model")
         return EmotionModel(np.array(doc["weights"]), np.array(doc["arousal_weights"]),
                             (np.array(doc["population_mean"]), np.array(doc["population_std"])),
                             dict(doc.get("recipe", {})))

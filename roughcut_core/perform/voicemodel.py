@@ -20,8 +20,6 @@ Contract:
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +28,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from ..errors import RoughcutError
+from . import modelfile
 from .voiceembed import EMBED_DIM, ENCODER
 
 VOICE_FORMAT = "roughcut.voice-emotion-model/1"
@@ -93,36 +92,22 @@ class VoiceEmotionModel:
                 "population_std": self.population[1].round(6).tolist()}
 
     def to_json(self) -> dict:
-        body = self._body()
-        digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
-        return {"format": VOICE_FORMAT, "encoder": ENCODER, "embed_dim": EMBED_DIM,
-                "recipe": self.recipe, "sha256": digest, **body}
+        return modelfile.stamp({"format": VOICE_FORMAT, "encoder": ENCODER, "embed_dim": EMBED_DIM,
+                                "recipe": self.recipe}, self._body())
 
     def save(self, path) -> str:
         """Write the model JSON atomically; returns the sha256 of its weights."""
-        from ..fileio import atomic_write_json
-
-        doc = self.to_json()
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_json(Path(path), doc)
-        return doc["sha256"]
+        return modelfile.save(self.to_json(), path)
 
     @staticmethod
     def load(path) -> "VoiceEmotionModel":
         path = Path(path)
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise RoughcutError(f"{path}: cannot read the voice emotion model ({exc})") from exc
-        if not isinstance(doc, dict) or doc.get("format") != VOICE_FORMAT or doc.get("encoder") != ENCODER \
+        doc = modelfile.read(path, "voice emotion model")
+        if doc.get("format") != VOICE_FORMAT or doc.get("encoder") != ENCODER \
                 or doc.get("embed_dim") != EMBED_DIM:
             raise RoughcutError(f"{path}: not a voice emotion model for the {ENCODER} encoder")
-        try:
-            body = {k: doc[k] for k in ("weights", "labels", "population_mean", "population_std")}
-        except KeyError as exc:
-            raise RoughcutError(f"{path}: voice emotion model lacks {exc}") from exc
-        if hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest() != doc.get("sha256"):
-            raise RoughcutError(f"{path}: voice emotion model checksum does not match (file damaged?)")
+        body = modelfile.checked_body(doc, ("weights", "labels", "population_mean", "population_std"),
+                                      path, "voice emotion model")
         return VoiceEmotionModel(np.array(body["weights"], dtype=np.float64), tuple(body["labels"]),
                                  (np.array(body["population_mean"]), np.array(body["population_std"])),
                                  dict(doc.get("recipe", {})), doc["sha256"])

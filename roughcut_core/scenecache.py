@@ -101,10 +101,11 @@ def emotion_model_id() -> Optional[str]:
     from .perform.voicemodel import load_default_voice_model
 
     model = load_default_model()
-    voice = load_default_voice_model() if model is not None else None
-    if voice is not None:
-        return _digest((json.dumps(model.to_json(), sort_keys=True, default=str), voice.sha256))
-    return None if model is None else _digest(json.dumps(model.to_json(), sort_keys=True, default=str))
+    if model is None:
+        return None
+    doc = json.dumps(model.to_json(), sort_keys=True, default=str)
+    voice = load_default_voice_model()
+    return _digest(doc if voice is None else (doc, voice.sha256))
 
 
 def scene_key(script, analyses: Sequence, options, fingerprint: Optional[str] = None) -> str:

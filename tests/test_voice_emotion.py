@@ -141,3 +141,10 @@ def test_the_pipeline_lends_its_recogniser_and_the_embedding_is_the_same(tmp_pat
     assert pipe.speech.model_loaded  # the recogniser's model is the one that was used
     other = RoughCutPipeline(replace(PipelineOptions(), device="cpu", asr_model=str(tmp_path)))  # not a model
     assert other.speech.whisper.encoder_id is None and other._voice_encoder() is None
+
+
+def test_a_non_finite_embedding_is_none_not_a_poisoned_row(tmp_path):
+    """Damaged samples (NaN) give no embedding, so they cannot spoil the speaker's z-scores."""
+    x = _spoken(tmp_path).copy()
+    x[len(x) // 2: len(x) // 2 + 400] = np.nan
+    assert VoiceEncoder().embed(x, (0, len(x))) is None

@@ -232,7 +232,7 @@ def run(argv) -> int:
 
         tick = time.perf_counter()
         embeddings = embed_files([e.path for e in examples])
-        result_voice_s = time.perf_counter() - tick
+        voice_s = time.perf_counter() - tick
     train_ids, hold_ids = set(_parse_ids(args.train)), set(_parse_ids(args.holdout))
     actor = [e.speaker.split(":", 1)[-1] for e in examples]
     is_rav = np.array([e.speaker.startswith("ravdess:") for e in examples])
@@ -291,7 +291,7 @@ def run(argv) -> int:
     result["audio_s"] = round(audio_s, 1)
     result["features_rtf"] = round(audio_s / feat_s, 1) if feat_s > 0 else None
     if embeddings is not None:
-        result["voice_embedding_rtf"] = round(audio_s / result_voice_s, 1) if result_voice_s > 0 else None
+        result["voice_embedding_rtf"] = round(audio_s / voice_s, 1) if voice_s > 0 else None
     result["face"] = _face_timing()
     result["peak_rss_mb"] = round(peak_rss_mb(), 1)
     if args.json:

@@ -78,10 +78,9 @@ class VoiceEncoder:
             return self._load() is not None
 
     def embed(self, samples: np.ndarray, span: Optional[tuple[int, int]] = None) -> Optional[np.ndarray]:
-        """The embedding of the speech in ``samples`` (module doc); None when the encoder is off
-        or the speech is shorter than 0.2 s."""
-        import ctranslate2
-
+        """The embedding of the speech in ``samples`` (module doc); None when the encoder is off,
+        the speech is shorter than 0.2 s or the encoder fails on it (logged): the reading's other
+        measurements never depend on it."""
         samples = np.asarray(samples, dtype=np.float32)
         a, b = span if span is not None else speech_span(samples)
         pad = int(PAD_S * 16000)
@@ -90,10 +89,18 @@ class VoiceEncoder:
             model = self._load()
             if model is None:
                 return None
+            import ctranslate2
+
             mel = model.feature_extractor(clip)
             n = mel.shape[1] - (mel.shape[1] % 2)   # the encoder halves the frame count
             if n < _MIN_FRAMES:
                 return None
             view = ctranslate2.StorageView.from_array(np.ascontiguousarray(mel[None, :, :n], dtype=np.float32))
-            frames = np.array(model.model.encode(view, to_cpu=True))[0]
-        return np.concatenate([frames.mean(0), frames.std(0)]).astype(np.float32)
+            try:
+                frames = np.array(model.model.encode(view, to_cpu=True))[0]
+            except (RuntimeError, ValueError) as exc:
+                log.warning("voice embedding skipped for a %.2f s stretch: %s", len(clip) / 16000, exc)
+                return None
+        vec = np.concatenate([frames.mean(0), frames.std(0)]).astype(np.float32)
+        # one non-finite row would spoil the speaker's z-scores for every other reading
+        return vec if np.isfinite(vec).all() else None
